@@ -1,0 +1,19 @@
+from ninja import NinjaAPI
+
+from lifelong.accounts.api import router as accounts_router
+from lifelong.common.api import install_error_handlers
+from lifelong.institutions.api import router as institutions_router
+from lifelong.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Lifelong API",
+    version="1",
+    description="The JSON API of Lifelong, the county lifelong-learning platform.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/", regions_router)
+api.add_router("/", institutions_router)

@@ -1,0 +1,23 @@
+"""Test settings: fast hashing, tasks run immediately, outgoing messages kept in memory."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env, tune_database
+
+SECRET_KEY = "test-only-key"
+# `make test` runs the suite a second time with TEST_POSTGRES_URL as the database.
+if os.environ.get("LIFELONG_TEST_DB") == "postgres":
+    DATABASES = {"default": tune_database(env.db_url("TEST_POSTGRES_URL"))}  # noqa: F405
+else:
+    DATABASES = {"default": tune_database({"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"})}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "lifelong.common.sms.MemorySmsBackend"
+DEMO_MODE = False
+STAFF_TWO_FACTOR_REQUIRED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

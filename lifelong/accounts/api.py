@@ -1,0 +1,137 @@
+from datetime import datetime
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from lifelong.common.api import IdOut, InputSchema, PageQuery, paginate
+from lifelong.common.errors import Forbidden, NotFound
+from lifelong.common.sms import mask_phone
+from lifelong.regions.api import RegionRef
+from lifelong.regions.selectors import region_get_by_code
+
+from . import policy, selectors, services
+from .auth import BearerToken
+
+router = Router(tags=["accounts"])
+bearer = BearerToken()
+
+
+class TokenIn(InputSchema):
+    phone: str = Field(max_length=32)
+    password: str = Field(max_length=256)
+    otp: str | None = Field(None, max_length=8, description="TOTP code; required for staff accounts")
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+@router.post("/auth/token", response={200: TokenOut}, summary="Exchange phone and password for a bearer token")
+def token(request, body: TokenIn):
+    raw, expires_at = services.api_token_issue(request=request, phone=body.phone, password=body.password, otp=body.otp)
+    return {"token": raw, "expires_at": expires_at}
+
+
+class LearnerIn(InputSchema):
+    name: str = Field(min_length=1, max_length=50)
+    home_region: str = Field(description="Code of the learner's village or community")
+    birth_year: int = Field(ge=1900, le=2100)
+    phone: str | None = Field(None, max_length=32)
+    password: str | None = Field(None, max_length=256)
+
+
+class LearnerOut(Schema):
+    id: int
+    name: str
+    phone: str = Field(description="Masked")
+    home_region: RegionRef | None
+    birth_year: int | None
+    managed_profile: bool
+
+    @staticmethod
+    def resolve_phone(user) -> str:
+        return mask_phone(user.phone)
+
+    @staticmethod
+    def resolve_managed_profile(user) -> bool:
+        return user.is_managed_profile
+
+
+class LearnerPage(Schema):
+    items: list[LearnerOut]
+    count: int
+
+
+class LearnerQuery(PageQuery):
+    q: str | None = Field(None, max_length=50)
+
+
+def _require_staff(request) -> None:
+    if not policy.is_staff_member(request.user):
+        raise Forbidden(code="staff_only")
+
+
+@router.post("/learners", auth=bearer, response={201: IdOut}, summary="Staff register a citizen in their scope")
+def learner_create(request, body: LearnerIn):
+    _require_staff(request)
+    home_region = region_get_by_code(body.home_region)
+    if home_region is None:
+        raise NotFound(field="home_region")
+    learner = services.learner_register(
+        actor=request.user, name=body.name, home_region=home_region, birth_year=body.birth_year,
+        phone=body.phone, password=body.password, request=request,
+    )
+    return 201, {"id": learner.pk}
+
+
+@router.get("/learners", auth=bearer, response=LearnerPage, summary="Learners whose home is in the actor's scope")
+def learner_list(request, query: Query[LearnerQuery]):
+    _require_staff(request)
+    return paginate(selectors.learner_list(actor=request.user, query=query.q or ""), query)
+
+
+@router.get("/learners/{learner_id}", auth=bearer, response=LearnerOut)
+def learner_detail(request, learner_id: int):
+    learner = selectors.learner_get(actor=request.user, learner_id=learner_id)
+    if learner is None:
+        raise NotFound()
+    return learner
+
+
+class RoleOut(Schema):
+    role: str
+    region: str | None
+    institution: int | None
+
+    @staticmethod
+    def resolve_region(grant) -> str | None:
+        return grant.scope_region.code
+
+    @staticmethod
+    def resolve_institution(grant) -> int | None:
+        return grant.institution_id
+
+
+class MeOut(Schema):
+    id: int
+    name: str
+    phone: str
+    home_region: RegionRef | None
+    birth_year: int | None
+    preferred_language: str
+    elder_mode: bool
+    roles: list[RoleOut]
+
+    @staticmethod
+    def resolve_phone(user) -> str:
+        return user.phone or ""
+
+    @staticmethod
+    def resolve_roles(user) -> list:
+        return policy.grants(user)
+
+
+@router.get("/me", auth=bearer, response=MeOut, summary="The signed-in account")
+def me(request):
+    return request.user

@@ -1,0 +1,60 @@
+"""Sign-in plumbing: per-account lockout hooks for django-axes and the API's bearer tokens."""
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from lifelong.common.errors import InvalidInput, Locked
+
+from .models import APIToken, User, hash_token
+from .phone import normalize_phone
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The key axes counts failures under: the normalised phone, so `+86 139…` and `139…`
+    share one counter. Never the client address (a village hall shares one)."""
+    raw = (credentials or {}).get("username") or request.POST.get("phone", "")
+    try:
+        return normalize_phone(raw)
+    except InvalidInput:
+        return str(raw)[:32]
+
+
+def lockout_response(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """What a locked account gets, even with the right password: 429 `locked`."""
+    error = Locked()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": error.detail, "code": error.code}, status=error.status)
+    from .forms import SignInForm  # the page form; imported here to keep auth free of forms
+
+    form = SignInForm(data=request.POST)
+    return render(
+        request, "accounts/login.html", {"form": form, "locked_message": error.detail}, status=error.status
+    )
+
+
+def api_token_create(user: User) -> tuple[str, datetime]:
+    raw = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + settings.API_TOKEN_LIFETIME
+    APIToken.objects.create(user=user, key_hash=hash_token(raw), expires_at=expires_at)
+    return raw, expires_at
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; the request's user becomes the token's owner."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = (
+            APIToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), expires_at__gt=timezone.now(), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        request.user = found.user
+        return found.user

@@ -1,0 +1,83 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lifelong.institutions.models import Institution
+from lifelong.regions.models import Region
+
+from .choices import Role
+
+
+class SignInForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number"), max_length=20,
+                            widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "tel"}))
+    password = forms.CharField(label=_("Password"), max_length=200, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class OneTimeCodeForm(forms.Form):
+    otp = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=8,
+                          widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class PasswordChangeForm(forms.Form):
+    new_password = forms.CharField(label=_("New password"), max_length=200, strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    confirm_password = forms.CharField(label=_("New password again"), max_length=200, strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("confirm_password"):
+            raise forms.ValidationError(_("The two passwords differ."))
+        return data
+
+
+def birth_year_field(required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(label=_("Birth year"), required=required, min_value=1900,
+                              max_value=timezone.now().year)
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.parent.display_name} · {obj.display_name}" if obj.parent_id else obj.display_name
+
+
+class LearnerRegisterForm(forms.Form):
+    """Staff register a villager; `home_region` choices are the villages in the actor's scope."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    home_region = VillageChoiceField(label=_("Home village or community"), queryset=Region.objects.none())
+    birth_year = birth_year_field(required=True)
+    phone = forms.CharField(label=_("Mobile number (leave empty if the person has none)"), max_length=20,
+                            required=False)
+    password = forms.CharField(label=_("Initial password (changed at first sign-in)"), max_length=200,
+                               required=False, strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_region"].queryset = villages
+
+
+class ManagedProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    birth_year = birth_year_field(required=True)
+    home_region = VillageChoiceField(label=_("Home village or community"), queryset=Region.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_region"].queryset = Region.objects.filter(level="village").select_related("parent")
+
+
+class RoleGrantForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number of the person"), max_length=20)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    region = forms.ModelChoiceField(label=_("Region (admins, editors, reviewers)"), required=False,
+                                    queryset=Region.objects.none())
+    institution = forms.ModelChoiceField(label=_("Institution (organizers, instructors)"), required=False,
+                                         queryset=Institution.objects.none())
+
+    def __init__(self, *args, regions, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["institution"].queryset = institutions

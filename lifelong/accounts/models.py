@@ -1,0 +1,167 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import INSTITUTION_ROLES, Language, Role
+from .phone import normalize_phone
+
+
+class UserManager(BaseUserManager):
+    def get_by_natural_key(self, username):
+        try:
+            phone = normalize_phone(username)
+        except Exception:  # an unreadable number simply matches nobody
+            phone = username
+        return self.get(phone=phone)
+
+    def create_user(self, phone=None, password=None, **fields):
+        user = self.model(phone=normalize_phone(phone) if phone else None, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone, password, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("name", "Superuser")
+        return self.create_user(phone, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A citizen or staff account, signing in with a mainland mobile number.
+
+    A managed profile has no phone and cannot sign in: a family member (`managed_by`) or
+    village staff act for them. `is_staff` means Django admin access (superusers only);
+    staff work in the console comes from `RoleGrant`s.
+    """
+
+    phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=50)
+    home_region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="residents",
+        verbose_name=_("home village or community"),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    elder_mode = models.BooleanField(_("elder mode"), default=False)
+    managed_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_profiles",
+        verbose_name=_("managed by"),
+    )
+    created_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    must_change_password = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="user_birth_year_plausible",
+                violation_error_message=_("Enter a plausible birth year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_managed_profile(self) -> bool:
+        return not self.phone
+
+
+class RoleGrant(models.Model):
+    """A staff role held by a user at a region (admins, editors, reviewers) or at an
+    institution (organizers, instructors). The region subtree it covers is its scope."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants",
+        verbose_name=_("region"),
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="role_grants", verbose_name=_("institution"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=sorted(INSTITUTION_ROLES), institution__isnull=False, region__isnull=True)
+                    | Q(~Q(role__in=sorted(INSTITUTION_ROLES)), institution__isnull=True, region__isnull=False)
+                ),
+                name="rolegrant_scope_matches_role",
+                violation_error_message=_("Organizers and instructors belong to an institution; other roles to a region."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(institution__isnull=True),
+                name="rolegrant_unique_at_region",
+                violation_error_message=_("This person already holds this role here."), violation_error_code="duplicate",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "institution"],
+                condition=Q(region__isnull=True),
+                name="rolegrant_unique_at_institution",
+                violation_error_message=_("This person already holds this role here."), violation_error_code="duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.scope_label}"
+
+    @property
+    def scope_region(self):
+        return self.institution.region if self.institution_id else self.region
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.institution if self.institution_id else self.region)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class APIToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"token {self.pk} of user {self.user_id}"

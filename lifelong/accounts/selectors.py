@@ -1,0 +1,36 @@
+from django.db.models import QuerySet
+
+from lifelong.regions.models import Region
+
+from . import policy
+from .models import RoleGrant, User
+
+
+def learner_list(*, actor: User, query: str = "") -> QuerySet[User]:
+    """Citizens whose home village lies in the actor's admin scope."""
+    learners = policy.restrict(actor, policy.Action.VIEW, User.objects.all())
+    if query:
+        learners = learners.filter(name__icontains=query)
+    return learners.select_related("home_region__parent").order_by("home_region__path", "name", "id")
+
+
+def learner_get(*, actor: User, learner_id: int) -> User | None:
+    return learner_list(actor=actor).filter(pk=learner_id).first()
+
+
+def role_grant_list(*, actor: User) -> QuerySet[RoleGrant]:
+    grants = policy.restrict(actor, policy.Action.VIEW, RoleGrant.objects.all())
+    return grants.select_related("user", "region", "institution__region").order_by("role", "user__name", "id")
+
+
+def villages_in_scope(*, actor: User) -> QuerySet[Region]:
+    regions = policy.restrict(actor, policy.Action.VIEW, Region.objects.all())
+    return regions.filter(level="village").select_related("parent").order_by("path")
+
+
+def regions_in_scope(*, actor: User) -> QuerySet[Region]:
+    return policy.restrict(actor, policy.Action.VIEW, Region.objects.all()).select_related("parent")
+
+
+def managed_profiles(*, actor: User) -> QuerySet[User]:
+    return User.objects.filter(managed_by=actor).select_related("home_region__parent").order_by("name")

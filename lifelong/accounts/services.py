@@ -1,0 +1,237 @@
+"""Writes for accounts: sign-in, tokens, learners, managed profiles, roles, preferences."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lifelong.common.choices import AuditAction
+from lifelong.common.errors import Conflict, Forbidden, InvalidInput, Locked, NotAuthenticated, NotFound
+from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.common.sms import mask_phone
+from lifelong.institutions.models import Institution
+from lifelong.regions.models import Region
+
+from . import policy
+from .auth import api_token_create
+from .choices import INSTITUTION_ROLES, Language, Role
+from .models import RoleGrant, User
+from .phone import normalize_phone
+
+SESSION_SIGNED_IN_AT = "lifelong_signed_in_at"
+
+
+def needs_two_factor(user: User) -> bool:
+    return settings.STAFF_TWO_FACTOR_REQUIRED and policy.is_staff_member(user)
+
+
+def has_two_factor_device(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def credentials_check(*, request: HttpRequest, phone: str, password: str) -> User:
+    """Check phone and password with per-account lockout. Raises `InvalidInput`
+    (`invalid_credentials`) or `Locked`; every outcome is audited."""
+    normalized = normalize_phone(phone)
+    user = authenticate(request, username=normalized, password=password)
+    if getattr(request, "axes_locked_out", False):
+        audit_record(actor=None, action=AuditAction.LOGIN_LOCKED, summary=mask_phone(normalized),
+                     request=request, success=False)
+        raise Locked()
+    if user is None:
+        audit_record(actor=None, action=AuditAction.LOGIN_FAILED, summary=mask_phone(normalized),
+                     request=request, success=False)
+        raise InvalidInput(_("The phone number or password is wrong."), code="invalid_credentials")
+    return user
+
+
+def user_sign_in(*, request: HttpRequest, user: User) -> None:
+    """Start a web session (a new session id) and remember when, for the absolute timeout."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_SIGNED_IN_AT] = timezone.now().timestamp()
+    request.session["django_language"] = user.preferred_language
+    audit_record(actor=user, action=AuditAction.LOGIN, target=user, request=request)
+
+
+def two_factor_verify(*, request: HttpRequest, user: User, code: str) -> None:
+    device = match_token(user, (code or "").strip())
+    if device is None:
+        audit_record(actor=user, action=AuditAction.LOGIN_FAILED, target=user, summary="otp",
+                     request=request, success=False)
+        raise InvalidInput(_("The code is wrong or has expired."), code="invalid_otp", field="otp")
+    otp_login(request, device)
+
+
+def two_factor_enrol(*, request: HttpRequest, user: User, device: TOTPDevice, code: str) -> None:
+    """Confirm a new TOTP device with a first code; the session then counts as verified."""
+    if device.user_id != user.pk or not device.verify_token((code or "").strip()):
+        raise InvalidInput(_("The code is wrong or has expired."), code="invalid_otp", field="otp")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    otp_login(request, device)
+    audit_record(actor=user, action=AuditAction.TWO_FACTOR_ENROLLED, target=user, request=request)
+
+
+def two_factor_device_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed TOTP device to show as a QR code until its first code confirms it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def api_token_issue(*, request: HttpRequest, phone: str, password: str, otp: str | None) -> tuple[str, datetime]:
+    """Exchange phone + password (+ TOTP code for staff where enforced) for a bearer token."""
+    user = credentials_check(request=request, phone=phone, password=password)
+    if needs_two_factor(user):
+        if not otp:
+            raise NotAuthenticated(_("Staff accounts need a two-factor code (otp)."), code="otp_required")
+        if match_token(user, otp.strip()) is None:
+            raise NotAuthenticated(_("The code is wrong or has expired."), code="invalid_otp")
+    token, expires_at = api_token_create(user)
+    audit_record(actor=user, action=AuditAction.TOKEN_ISSUED, target=user, request=request)
+    return token, expires_at
+
+
+def _validated_password(password: str, user: User) -> str:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), code="weak_password", field="password") from error
+    return password
+
+
+@transaction.atomic
+def learner_register(
+    *,
+    actor: User,
+    name: str,
+    home_region: Region,
+    birth_year: int | None,
+    phone: str | None = None,
+    password: str | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """Staff register a citizen whose home village is in their scope.
+
+    Without a phone the learner is a managed profile that cannot sign in. A password set by
+    staff works at once; the learner must change it at the next web sign-in.
+    """
+    if not policy.covers(actor, home_region):
+        raise NotFound(field="home_region")
+    if home_region.level != "village":
+        raise InvalidInput(_("A learner's home region is a village or community."), code="invalid_region",
+                           field="home_region")
+    normalized = normalize_phone(phone) if phone else None
+    if password and not normalized:
+        raise InvalidInput(_("A password needs a phone number to sign in with."), code="password_without_phone",
+                           field="password")
+    if normalized and User.objects.filter(phone=normalized).exists():
+        raise Conflict(_("Someone already uses this phone number."), code="phone_taken", field="phone")
+    learner = User(name=name.strip(), home_region=home_region, birth_year=birth_year, phone=normalized,
+                   created_by=actor, must_change_password=bool(password))
+    if password:
+        learner.set_password(_validated_password(password, learner))
+    else:
+        learner.set_unusable_password()
+    full_clean_or_raise(learner)
+    learner.save()
+    audit_record(actor=actor, action=AuditAction.LEARNER_REGISTERED, target=learner, request=request,
+                 changes={"home_region": home_region.code, "phone": mask_phone(normalized)})
+    return learner
+
+
+@transaction.atomic
+def managed_profile_create(*, actor: User, name: str, birth_year: int | None, home_region: Region) -> User:
+    """A family member adds a relative who has no phone; they then act for that relative."""
+    if home_region.level != "village":
+        raise InvalidInput(_("A learner's home region is a village or community."), code="invalid_region",
+                           field="home_region")
+    profile = User(name=name.strip(), birth_year=birth_year, home_region=home_region, managed_by=actor,
+                   created_by=actor)
+    profile.set_unusable_password()
+    full_clean_or_raise(profile)
+    profile.save()
+    audit_record(actor=actor, action=AuditAction.CREATED, target=profile, summary="managed profile")
+    return profile
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+    user.set_password(_validated_password(new_password, user))
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user, request=request)
+
+
+def user_preferences_update(*, user: User, language: str | None = None, elder_mode: bool | None = None) -> None:
+    fields = []
+    if language is not None and language in Language.values:
+        user.preferred_language = language
+        fields.append("preferred_language")
+    if elder_mode is not None:
+        user.elder_mode = elder_mode
+        fields.append("elder_mode")
+    if fields and user.pk:
+        user.save(update_fields=fields)
+
+
+@transaction.atomic
+def role_grant_create(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    region: Region | None = None,
+    institution: Institution | None = None,
+    request: HttpRequest | None = None,
+) -> RoleGrant:
+    """Grant `role` at `region` (admins, editors, reviewers) or `institution` (organizers,
+    instructors). A place outside the actor's subtree answers 404; a role above the actor's
+    own 403 `role_above_own`."""
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), code="invalid_role", field="role")
+    if role in INSTITUTION_ROLES:
+        if institution is None:
+            raise InvalidInput(_("Choose the institution for this role."), code="institution_required",
+                               field="institution")
+        region = None
+    else:
+        if region is None:
+            raise InvalidInput(_("Choose the region for this role."), code="region_required", field="region")
+        institution = None
+    place = institution.region if institution else region
+    if not policy.covers(actor, place):
+        raise NotFound(field="institution" if institution else "region")
+    if not policy.may_grant(actor, role=role, region=region, institution=institution):
+        if policy.ROLE_RANK[Role(role)] > policy.rank(actor):
+            raise Forbidden(_("You cannot grant a role above your own."), code="role_above_own", field="role")
+        raise InvalidInput(_("This role is held at a different level of region."), code="wrong_level",
+                           field="region")
+    if user.is_managed_profile:
+        raise InvalidInput(_("A managed profile cannot hold a staff role."), code="managed_profile", field="user")
+    grant = RoleGrant(user=user, role=role, region=region, institution=institution, granted_by=actor)
+    full_clean_or_raise(grant)
+    grant.save()
+    audit_record(actor=actor, action=AuditAction.ROLE_GRANTED, target=grant, request=request,
+                 changes={"user": user.pk, "role": role, "scope": place.code})
+    return grant
+
+
+@transaction.atomic
+def role_grant_revoke(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> None:
+    if not policy.covers(actor, grant.scope_region):
+        raise NotFound()
+    if not policy.may_revoke(actor, grant):
+        raise Forbidden(_("You may only remove roles below your own."), code="role_not_below_own")
+    audit_record(actor=actor, action=AuditAction.ROLE_REVOKED, target=grant, request=request,
+                 changes={"user": grant.user_id, "role": grant.role, "scope": grant.scope_region.code})
+    grant.delete()

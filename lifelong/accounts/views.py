@@ -1,0 +1,186 @@
+"""Sign-in, two-factor, password change, the learner's own page, and the console pages for
+roles and learners."""
+
+import segno
+from django.contrib import messages
+from django.conf import settings
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from lifelong.common.choices import AuditAction
+from lifelong.common.decorators import staff_required
+from lifelong.common.errors import DomainError
+from lifelong.common.forms import add_domain_error
+from lifelong.common.paging import page_of
+from lifelong.common.services import audit_record
+from lifelong.common.views import safe_next
+from lifelong.institutions.selectors import institution_staff_list
+
+from . import policy, selectors, services
+from .forms import LearnerRegisterForm, ManagedProfileForm, OneTimeCodeForm, PasswordChangeForm, RoleGrantForm, SignInForm
+from .models import User
+from .phone import normalize_phone
+
+
+@never_cache
+@sensitive_post_parameters("password")
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.credentials_check(request=request, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            services.user_sign_in(request=request, user=user)
+            response = redirect(safe_next(request, "/me/"))
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
+                                max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
+            return response
+    return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action=AuditAction.LOGOUT, target=request.user, request=request)
+    logout(request)
+    return redirect("home")
+
+
+@never_cache
+@login_required
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Verify a staff member's TOTP code, or enrol an authenticator app on first sign-in."""
+    user = request.user
+    if not services.needs_two_factor(user) or user.is_verified():
+        return redirect(safe_next(request, "/console/"))
+    form = OneTimeCodeForm(request.POST or None)
+    enrolling = not services.has_two_factor_device(user)
+    device = services.two_factor_device_start(user=user) if enrolling else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if enrolling:
+                services.two_factor_enrol(request=request, user=user, device=device, code=form.cleaned_data["otp"])
+            else:
+                services.two_factor_verify(request=request, user=user, code=form.cleaned_data["otp"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect(safe_next(request, "/console/"))
+    context = {"form": form, "enrolling": enrolling, "next": safe_next(request, "")}
+    if device is not None:
+        context["qr_data_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+        context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
+    return render(request, "accounts/two_factor.html", context)
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("new_password", "confirm_password")
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(user=request.user, new_password=form.cleaned_data["new_password"],
+                                     request=request)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect(safe_next(request, "/me/"))
+    return render(request, "accounts/password_change.html", {
+        "form": form, "forced": request.user.must_change_password, "next": safe_next(request, ""),
+    })
+
+
+@never_cache
+@login_required
+def me_view(request: HttpRequest) -> HttpResponse:
+    form = ManagedProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.managed_profile_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The family profile has been added."))
+            return redirect("me")
+    return render(request, "accounts/me.html", {
+        "profiles": selectors.managed_profiles(actor=request.user),
+        "grants": policy.grants(request.user),
+        "form": form,
+    })
+
+
+# --- Console ------------------------------------------------------------------------------------
+
+@staff_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    form = RoleGrantForm(
+        request.POST or None,
+        regions=selectors.regions_in_scope(actor=request.user).order_by("path"),
+        institutions=institution_staff_list(actor=request.user, action=policy.Action.CHANGE).order_by("region__path"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grantee = User.objects.filter(phone=normalize_phone(data["phone"])).first()
+            if grantee is None:
+                raise DomainError(_("Nobody is registered with this phone number."), field="phone")
+            services.role_grant_create(actor=request.user, user=grantee, role=data["role"], region=data["region"],
+                                       institution=data["institution"], request=request)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The role has been granted."))
+            return redirect("console:roles")
+    page = page_of(request, selectors.role_grant_list(actor=request.user))
+    return render(request, "accounts/role_list.html", {
+        "page": page,
+        "form": form,
+        "revocable": {g.pk for g in page.object_list if policy.may_revoke(request.user, g)},
+    })
+
+
+@staff_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = selectors.role_grant_list(actor=request.user).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    try:
+        services.role_grant_revoke(actor=request.user, grant=grant, request=request)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("The role has been removed."))
+    return redirect("console:roles")
+
+
+@staff_required
+def learner_list(request: HttpRequest) -> HttpResponse:
+    villages = selectors.villages_in_scope(actor=request.user)
+    form = LearnerRegisterForm(request.POST or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learner_register(actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The learner has been registered."))
+            return redirect("console:learners")
+    query = request.GET.get("q", "").strip()[:50]
+    return render(request, "accounts/learner_list.html", {
+        "page": page_of(request, selectors.learner_list(actor=request.user, query=query)),
+        "form": form,
+        "query": query,
+        "can_register": villages.exists(),
+    })

@@ -1,0 +1,81 @@
+"""Shared pieces of the JSON API: the error contract, paging and base schemas."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import ConfigDict, Field
+
+from .errors import DomainError
+
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "throttled",
+}
+
+
+class InputSchema(Schema):
+    """Request bodies: unknown fields are refused (ASVS 15.3.3, no mass assignment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    field: str | None = None
+
+
+class IdOut(Schema):
+    id: int
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1)
+
+
+def paginate(queryset: QuerySet, query: PageQuery, *, max_size: int | None = None) -> dict[str, Any]:
+    """`{"items", "count"}` for one page; a `page_size` above the maximum is clamped."""
+    size = min(query.page_size, max_size or settings.API_PAGE_SIZE_MAX)
+    start = (query.page - 1) * size
+    return {"items": list(queryset[start : start + size]), "count": queryset.count()}
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str, code: str, **extra) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every refusal is `{"detail", "code"}` with a 4xx status; never an HTML page or a 500."""
+
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        extra = {"field": exc.field} if exc.field else {}
+        return error_response(api, request, exc.status, exc.detail, exc.code, **extra)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        problems = [
+            {"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))}
+            for error in exc.errors
+        ]
+        first = problems[0] if problems else {"loc": [], "msg": ""}
+        detail = f"{'.'.join(first['loc'][1:]) or 'request'}: {first['msg']}"
+        return error_response(api, request, 422, detail, "invalid", errors=problems)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        code = "invalid_json" if "parse request body" in exc.message else HTTP_ERROR_CODES.get(exc.status_code, "error")
+        return error_response(api, request, exc.status_code, exc.message, code)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return error_response(api, request, 404, "Not found.", "not_found")

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from lifelong.accounts import policy
+
+ELDER_COOKIE = "elder_mode"
+
+
+def elder_mode_on(request: HttpRequest) -> bool:
+    """Elder mode follows the account's preference when signed in, else a cookie."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.elder_mode
+    return request.COOKIES.get(ELDER_COOKIE) == "1"
+
+
+def site(request: HttpRequest) -> dict:
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "staff_two_factor_required": settings.STAFF_TWO_FACTOR_REQUIRED,
+        "elder_mode": elder_mode_on(request),
+        "is_staff_member": policy.is_staff_member(getattr(request, "user", None)),
+    }

@@ -1,0 +1,93 @@
+"""Facts of the demo county, Haiyan (Jiaxing, Zhejiang), and plausible names where the
+facts give only counts. Village and community names are invented; codes follow GB/T 2260
+style (town = county code + 3 digits, village = town code + 3 digits: 0xx communities,
+2xx villages)."""
+
+from dataclasses import dataclass
+
+COUNTY = {"code": "330424", "name": "海盐县", "name_en": "Haiyan County", "population": 456_775}
+
+
+@dataclass(frozen=True)
+class Town:
+    code: str
+    name: str
+    name_en: str
+    short: str  # the name without 镇/街道, used for its community school and first community
+    short_en: str
+    population: int
+    communities: int
+    villages: int
+
+
+# Tongyuan, Ganpu, Yucheng and Qinshan counts are facts; the other counts, and the
+# populations not given, are estimates chosen so that the nine add up to 456,775.
+TOWNS = [
+    Town("330424001", "武原街道", "Wuyuan Subdistrict", "武原", "Wuyuan", 158_000, 16, 3),
+    Town("330424002", "西塘桥街道", "Xitangqiao Subdistrict", "西塘桥", "Xitangqiao", 37_500, 3, 9),
+    Town("330424003", "望海街道", "Wanghai Subdistrict", "望海", "Wanghai", 42_000, 4, 8),
+    Town("330424004", "秦山街道", "Qinshan Subdistrict", "秦山", "Qinshan", 45_000, 8, 5),
+    Town("330424101", "沈荡镇", "Shendang Town", "沈荡", "Shendang", 36_500, 1, 10),
+    Town("330424102", "百步镇", "Baibu Town", "百步", "Baibu", 33_800, 1, 9),
+    Town("330424103", "于城镇", "Yucheng Town", "于城", "Yucheng", 32_363, 1, 8),
+    Town("330424104", "澉浦镇", "Ganpu Town", "澉浦", "Ganpu", 29_871, 1, 13),
+    Town("330424105", "通元镇", "Tongyuan Town", "通元", "Tongyuan", 41_741, 1, 14),
+]
+
+COMMUNITY_NAMES = [
+    ("城东", "Chengdong"), ("城西", "Chengxi"), ("城南", "Chengnan"), ("城北", "Chengbei"),
+    ("海滨", "Haibin"), ("向阳", "Xiangyang"), ("新华", "Xinhua"), ("文昌", "Wenchang"),
+    ("朝阳", "Chaoyang"), ("永安", "Yong'an"), ("天宁", "Tianning"), ("绮园", "Qiyuan"),
+    ("南台", "Nantai"), ("东门", "Dongmen"), ("三里桥", "Sanliqiao"), ("枣园", "Zaoyuan"),
+    ("金海", "Jinhai"), ("核电", "Hedian"),
+]
+
+VILLAGE_NAMES = [
+    ("丰义", "Fengyi"), ("长丰", "Changfeng"), ("雪水港", "Xueshuigang"), ("青莲", "Qinglian"),
+    ("新桥", "Xinqiao"), ("华星", "Huaxing"), ("永兴", "Yongxing"), ("民主", "Minzhu"),
+    ("红星", "Hongxing"), ("光明", "Guangming"), ("金星", "Jinxing"), ("西河", "Xihe"),
+    ("北湖", "Beihu"), ("荷花", "Hehua"), ("桃园", "Taoyuan"), ("杨柳", "Yangliu"),
+    ("石泉", "Shiquan"), ("古城", "Gucheng"), ("六里", "Liuli"), ("八字", "Bazi"),
+    ("众安", "Zhong'an"), ("联合", "Lianhe"), ("五星", "Wuxing"), ("凤凰", "Fenghuang"),
+    ("龙潭", "Longtan"), ("紫金", "Zijin"), ("万好", "Wanhao"), ("胜利", "Shengli"),
+    ("幸福", "Xingfu"), ("和平", "Heping"), ("富亭", "Futing"), ("白洋", "Baiyang"),
+    ("秀水", "Xiushui"), ("高桥", "Gaoqiao"), ("塘湾", "Tangwan"), ("横港", "Henggang"),
+    ("茶院", "Chayuan"), ("南湾", "Nanwan"), ("长川", "Changchuan"), ("仓前", "Cangqian"),
+]
+
+# (town code, kind, name, English name, venues as (name, English name, capacity, accessibility))
+COUNTY_INSTITUTIONS = [
+    (None, "community_college", "海盐县社区教育学校", "Haiyan Community Education School", [
+        ("多功能报告厅", "Lecture hall", 200, "步行可达，设无障碍坡道与电梯"),
+        ("数字学习室", "Digital learning room", 40, "一楼，设无障碍通道"),
+        ("书画教室", "Calligraphy and painting room", 30, "二楼，有电梯"),
+    ]),
+    (None, "library", "张元济图书馆", "Zhang Yuanji Library", [
+        ("读者报告厅", "Readers' lecture room", 150, "设无障碍坡道、电梯与助听设备"),
+    ]),
+]
+
+# The six municipal lifelong-learning experience halls (one is the Bu Xinsheng Memorial).
+EXPERIENCE_HALLS = [
+    ("330424001", "步鑫生纪念馆", "Bu Xinsheng Memorial Hall", "展厅", "Exhibition hall", 60),
+    ("330424004", "秦山核电科普馆", "Qinshan Nuclear Power Science Hall", "科普展厅", "Science gallery", 80),
+    ("330424104", "南北湖生态研学馆", "Nanbei Lake Ecology Study Hall", "研学教室", "Study room", 40),
+    ("330424105", "通元农耕文化体验馆", "Tongyuan Farming Culture Experience Hall", "体验工坊", "Workshop", 50),
+    ("330424103", "于城非遗传承体验馆", "Yucheng Intangible Heritage Experience Hall", "传习室", "Craft room", 35),
+    ("330424102", "百步乡村振兴学习馆", "Baibu Rural Revitalization Learning Hall", "学习厅", "Learning hall", 60),
+]
+
+DEMO_PASSWORD = "lifelong-demo"
+
+# DESIGN §5 personas: (phone, name, birth year, role, where the role is held, home).
+# Places are keys resolved by the loader: "county", a town code, "tongyuan_village" (the
+# first Tongyuan village), "tongyuan_school" (Tongyuan's community school) and
+# "wuyuan_community" (the first Wuyuan community).
+PERSONAS = [
+    ("13900000001", "周明华", 1972, "county_admin", "county", "wuyuan_community"),
+    ("13900000002", "沈丽萍", 1980, "town_admin", "330424001", "wuyuan_community"),
+    ("13900000003", "徐建平", 1968, "village_admin", "tongyuan_village", "tongyuan_village"),
+    ("13900000004", "朱晓燕", 1985, "organizer", "tongyuan_school", "tongyuan_village"),
+    ("13900000005", "钱桂英", 1950, None, None, "tongyuan_village"),
+    ("13900000006", "李伟", 1990, None, None, "wuyuan_community"),
+]

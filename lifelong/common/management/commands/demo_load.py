@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from lifelong.common.demo.haiyan import DEMO_PASSWORD, PERSONAS
+from lifelong.common.demo.load import demo_county_load
+from lifelong.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Load the demo county (Haiyan) and its personas into an empty database. Demo mode only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when regions exist already.")
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if not (settings.DEMO_MODE or settings.DEBUG):
+            raise CommandError("Demo data (with its known passwords) loads only with LIFELONG_DEMO=1.")
+        if Region.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo county already loaded.")
+                return
+            raise CommandError("The database already holds regions; the demo loads only into an empty one.")
+        counts = demo_county_load()
+        self.stdout.write(self.style.SUCCESS(
+            "Loaded {regions} regions, {institutions} institutions, {venues} venues, {personas} personas.".format(**counts)
+        ))
+        for phone, name, _, role, _, _ in PERSONAS:
+            self.stdout.write(f"  {phone} / {DEMO_PASSWORD}  {role or 'learner'} ({name})")

@@ -1,0 +1,10 @@
+from django import template
+
+from lifelong.common.sms import mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def masked_phone(phone: str | None) -> str:
+    return mask_phone(phone)

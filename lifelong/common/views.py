@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_POST
+
+from lifelong.accounts import policy
+from lifelong.accounts.services import user_preferences_update
+from lifelong.institutions.selectors import network_counts_by_town, town_institutions
+from lifelong.regions.models import Region
+from lifelong.regions.selectors import town_overview
+
+from .context_processors import ELDER_COOKIE, elder_mode_on
+from .decorators import staff_required
+
+
+def safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    county = Region.objects.filter(level="county").first()
+    counts = network_counts_by_town()
+    towns = [
+        (town, town.village_count, counts.get(town.path, {}))
+        for town in town_overview().annotate(village_count=Count("children"))
+    ]
+    return render(request, "common/home.html", {"county": county, "towns": towns})
+
+
+def network_town(request: HttpRequest, code: str) -> HttpResponse:
+    town = Region.objects.filter(code=code, level="town").select_related("parent").first()
+    if town is None:
+        raise Http404
+    return render(request, "common/town.html", {
+        "town": town,
+        "institutions": town_institutions(town=town),
+        "villages": town.children.order_by("code"),
+    })
+
+
+@require_POST
+def elder_mode_toggle(request: HttpRequest) -> HttpResponse:
+    """Switch elder mode; kept on the account when signed in, and in a cookie for visitors."""
+    turn_on = request.POST.get("elder_mode", "1" if not elder_mode_on(request) else "0") == "1"
+    if request.user.is_authenticated:
+        user_preferences_update(user=request.user, elder_mode=turn_on)
+    response = redirect(safe_next(request))
+    response.set_cookie(ELDER_COOKIE, "1" if turn_on else "0", max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=request.is_secure(), httponly=True)
+    return response
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Like Django's set_language, and also remembered on the account when signed in."""
+    language = request.POST.get("language", "")
+    response = redirect(safe_next(request))
+    if language and check_for_language(language) and language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            user_preferences_update(user=request.user, language=language)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite="Lax", secure=request.is_secure())
+    return response
+
+
+@staff_required
+def console_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "common/console_index.html", {
+        "grants": policy.grants(request.user),
+        "is_admin": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
+    })

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make run`: Lifelong in demo mode on http://127.0.0.1:8000 — the production WSGI server
+# (gunicorn) and the task worker together, the demo county loaded into an empty database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LIFELONG_DEMO=1
+export DJANGO_SETTINGS_MODULE=config.settings.local
+BIN=.venv/bin
+BIND="${BIND:-127.0.0.1:8000}"
+mkdir -p var
+
+$BIN/python manage.py migrate --noinput --verbosity=0
+$BIN/python manage.py demo_load --if-empty
+$BIN/python manage.py collectstatic --noinput --verbosity=0
+
+$BIN/python manage.py db_worker --verbosity=0 &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  Lifelong (demo mode) is starting on http://${BIND}/
+  Sign in at http://${BIND}/accounts/login/ with any persona above (password lifelong-demo).
+  API docs: http://${BIND}/api/v1/docs    Stop with Ctrl-C.
+
+MSG
+$BIN/gunicorn config.wsgi --config config/gunicorn.py --bind "$BIND"

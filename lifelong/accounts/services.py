@@ -42,7 +42,7 @@ def credentials_check(*, request: HttpRequest, phone: str, password: str) -> Use
     """Check phone and password with per-account lockout. Raises `InvalidInput`
     (`invalid_credentials`) or `Locked`; every outcome is audited."""
     normalized = normalize_phone(phone)
-    user = authenticate(request, username=normalized, password=password)
+    user = authenticate(request, phone=normalized, password=password)
     if getattr(request, "axes_locked_out", False):
         audit_record(actor=None, action=AuditAction.LOGIN_LOCKED, summary=mask_phone(normalized),
                      request=request, success=False)

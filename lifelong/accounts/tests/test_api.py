@@ -1,0 +1,123 @@
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lifelong.accounts.models import User
+from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.regions.models import Region
+
+
+def assert_error(response, status: int, code: str):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code and body["detail"]
+
+
+def test_token_for_a_learner_then_me(demo):
+    api = ApiClient()
+    response = api.post("/auth/token", {"phone": "+86 13900000005", "password": demo.password})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api.headers["Authorization"] = f"Bearer {token}"
+    me = api.get("/me").json()
+    assert me["name"] == demo.elder_learner.name and me["roles"] == []
+    assert me["home_region"]["level"] == "village"
+
+
+def test_token_refusals(demo):
+    api = ApiClient()
+    assert_error(api.post("/auth/token", {"phone": "13900000005", "password": "nope-nope"}), 422, "invalid_credentials")
+    assert_error(api.post("/auth/token", {"phone": "123", "password": "x"}), 422, "invalid_phone")
+    assert_error(api.post("/auth/token", {"phone": "13900000005"}), 422, "invalid")
+    assert_error(api.post("/auth/token", raw="{not json"), 400, "invalid_json")
+    assert_error(api.post("/auth/token", {"phone": 13900000005, "password": demo.password}), 422, "invalid")
+    assert_error(
+        api.post("/auth/token", {"phone": "13900000005", "password": demo.password, "is_superuser": True}),
+        422, "invalid",
+    )
+
+
+def test_staff_need_a_totp_code_for_a_token(demo):
+    api = ApiClient()
+    body = {"phone": "13900000003", "password": demo.password}
+    assert_error(api.post("/auth/token", body), 401, "otp_required")
+    device = TOTPDevice.objects.create(user=demo.village_admin, name="phone", confirmed=True)
+    assert_error(api.post("/auth/token", {**body, "otp": "000000"}), 401, "invalid_otp")
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert api.post("/auth/token", {**body, "otp": code}).status_code == 200
+
+
+def test_the_token_endpoint_locks_an_account_after_repeated_failures(demo):
+    api = ApiClient()
+    for _ in range(5):
+        api.post("/auth/token", {"phone": "13900000006", "password": "wrong-password"})
+    assert_error(api.post("/auth/token", {"phone": "13900000006", "password": demo.password}), 429, "locked")
+
+
+def test_requests_without_or_with_a_bad_token_answer_401(demo):
+    assert_error(ApiClient().get("/me"), 401, "not_authenticated")
+    api = ApiClient()
+    api.headers["Authorization"] = "Bearer made-up"
+    assert_error(api.get("/me"), 401, "not_authenticated")
+
+
+def village(demo) -> Region:
+    return demo.elder_learner.home_region
+
+
+def test_a_village_admin_registers_a_villager_without_a_phone(demo):
+    api = ApiClient(demo.village_admin)
+    response = api.post("/learners", {"name": "沈阿大", "home_region": village(demo).code, "birth_year": 1946})
+    assert response.status_code == 201
+    learner = User.objects.get(pk=response.json()["id"])
+    assert learner.is_managed_profile and not learner.has_usable_password()
+    assert learner.created_by == demo.village_admin
+    detail = api.get(f"/learners/{learner.pk}").json()
+    assert detail["managed_profile"] is True and detail["phone"] == ""
+
+
+def test_a_town_admin_registers_a_learner_with_phone_and_password(demo):
+    wuyuan_village = Region.objects.filter(parent__code="330424001").last()
+    api = ApiClient(demo.town_admin)
+    response = api.post("/learners", {"name": "顾小妹", "home_region": wuyuan_village.code, "birth_year": 1958,
+                                      "phone": "137 0000 2222", "password": "set-by-staff-42"})
+    assert response.status_code == 201
+    learner = User.objects.get(pk=response.json()["id"])
+    assert learner.phone == "13700002222" and learner.must_change_password
+    listed = api.get("/learners", q="顾小妹").json()
+    assert listed["count"] == 1 and listed["items"][0]["phone"] == "137****2222"
+    assert_error(api.post("/learners", {"name": "重复", "home_region": wuyuan_village.code, "birth_year": 1960,
+                                        "phone": "13700002222"}), 409, "phone_taken")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"name": "x", "home_region": "330424104201", "birth_year": 1950}, 404, "not_found"),  # Ganpu: outside
+        ({"name": "x", "home_region": "999999999999", "birth_year": 1950}, 404, "not_found"),
+        ({"name": "x", "home_region": "330424105", "birth_year": 1950}, 404, "not_found"),  # the town: above scope
+        ({"name": "x", "home_region": "VILLAGE", "birth_year": "old"}, 422, "invalid"),
+        ({"name": "", "home_region": "VILLAGE", "birth_year": 1950}, 422, "invalid"),
+        ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "role": "county_admin"}, 422, "invalid"),
+        ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "phone": "555"}, 422, "invalid_phone"),
+        ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "phone": "13700003333", "password": "123"},
+         422, "weak_password"),
+        ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "password": "long-enough-pass"},
+         422, "password_without_phone"),
+    ],
+)
+def test_bad_learner_registrations_are_refused_and_change_nothing(demo, body, status, code):
+    body = {k: (village(demo).code if v == "VILLAGE" else v) for k, v in body.items()}
+    before = User.objects.count()
+    assert_error(ApiClient(demo.village_admin).post("/learners", body), status, code)
+    assert User.objects.count() == before
+
+
+def test_learners_cannot_register_others_and_learner_detail_is_scoped(demo):
+    body = {"name": "x", "home_region": village(demo).code, "birth_year": 1950}
+    assert_error(ApiClient(demo.young_learner).post("/learners", body), 403, "staff_only")
+    assert_error(ApiClient().post("/learners", body), 401, "not_authenticated")
+    # The Wuyuan town admin cannot see a Tongyuan learner: 404, as if it did not exist.
+    assert_error(ApiClient(demo.town_admin).get(f"/learners/{demo.elder_learner.pk}"), 404, "not_found")
+    assert ApiClient(demo.village_admin).get(f"/learners/{demo.elder_learner.pk}").status_code == 200

@@ -1,0 +1,132 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lifelong.accounts.middleware import SESSION_LAST_SEEN
+from lifelong.accounts.services import SESSION_SIGNED_IN_AT
+from lifelong.common.models import AuditEvent
+
+LOGIN = "/accounts/login/"
+
+
+def sign_in(client: Client, phone: str, password: str, **extra):
+    return client.post(LOGIN, {"phone": phone, "password": password, **extra})
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_a_learner_signs_in_with_a_phone_number_in_any_common_format(demo, client):
+    response = sign_in(client, "+86 139 0000 0005", demo.password)
+    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert client.get("/me/").status_code == 200
+    event = AuditEvent.objects.filter(action="login").get()
+    assert event.actor == demo.elder_learner and event.success
+
+
+def test_a_wrong_password_is_refused_and_audited(demo, client):
+    response = sign_in(client, "13900000005", "not-the-password")
+    assert response.status_code == 200
+    assert "wrong" in response.content.decode() or "错误" in response.content.decode()
+    assert client.get("/me/").status_code == 302
+    assert AuditEvent.objects.filter(action="login_failed", success=False).count() == 1
+
+
+def test_an_invalid_phone_number_is_a_form_error(demo, client):
+    response = sign_in(client, "12345", demo.password)
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert client.get("/me/").status_code == 302
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(demo, client):
+    for _ in range(5):
+        sign_in(client, "13900000005", "wrong-password-1")
+    response = sign_in(client, "13900000005", demo.password)
+    assert response.status_code == 429
+    assert 'data-code="locked"' in response.content.decode()
+    assert client.get("/me/").status_code == 302
+    # The same address (a shared village hall) can still sign in to another account.
+    other = sign_in(Client(), "13900000006", demo.password)
+    assert other.status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off(demo, client):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        sign_in(client, "13900000005", "wrong-password-1")
+    assert sign_in(client, "13900000005", demo.password).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1))
+    assert sign_in(client, "13900000005", demo.password).status_code == 302
+
+
+@pytest.mark.parametrize("clock", [SESSION_LAST_SEEN, SESSION_SIGNED_IN_AT])
+def test_idle_and_absolute_timeouts_end_the_session(demo, client, clock):
+    sign_in(client, "13900000005", demo.password)
+    assert client.get("/me/").status_code == 200
+    session = client.session
+    hours = 1 if clock == SESSION_LAST_SEEN else 13
+    session[clock] = (timezone.now() - timedelta(hours=hours)).timestamp()
+    if clock == SESSION_SIGNED_IN_AT:
+        session[SESSION_LAST_SEEN] = timezone.now().timestamp()
+    session.save()
+    response = client.get("/me/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert client.get("/me/").status_code == 302
+
+
+def test_staff_must_enrol_and_pass_two_factor_before_the_console(demo, client):
+    response = sign_in(client, "13900000002", demo.password)
+    assert response.status_code == 302
+    console = client.get("/console/")
+    assert console.status_code == 302 and console["Location"].startswith(reverse("accounts:two_factor"))
+    page = client.get(reverse("accounts:two_factor"))
+    assert b"data-testid=\"totp-secret\"" in page.content
+    device = TOTPDevice.objects.get(user=demo.town_admin, confirmed=False)
+    assert client.post(reverse("accounts:two_factor"), {"otp": "000000"}).status_code == 200
+    assert client.get("/console/").status_code == 302
+    # A wrong code throttles the device briefly (django-otp); let the pause pass.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
+    client.post(reverse("accounts:two_factor"), {"otp": current_code(device)})
+    assert client.get("/console/").status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+    # Next sign-in asks for a code from the enrolled device, not a new enrolment.
+    client.post("/accounts/logout/")
+    sign_in(client, "13900000002", demo.password)
+    page = client.get(reverse("accounts:two_factor"))
+    assert b"totp-secret" not in page.content
+
+
+def test_a_password_set_by_staff_must_be_changed_at_first_web_sign_in(demo, client):
+    from lifelong.accounts.services import learner_register
+
+    learner_register(actor=demo.village_admin, name="陆阿四", home_region=demo.elder_learner.home_region,
+                     birth_year=1948, phone="13700001111", password="given-by-staff-9")
+    sign_in(client, "13700001111", "given-by-staff-9")
+    response = client.get("/me/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:password_change"))
+    weak = client.post(reverse("accounts:password_change"), {"new_password": "woaini1314", "confirm_password": "woaini1314"})
+    assert weak.status_code == 200
+    client.post(reverse("accounts:password_change"), {"new_password": "my own words 7", "confirm_password": "my own words 7"})
+    assert client.get("/me/").status_code == 200
+
+
+@override_settings(DEMO_MODE=True, STAFF_TWO_FACTOR_REQUIRED=False)
+def test_demo_mode_relaxes_two_factor_and_says_so_on_every_page(demo, client):
+    sign_in(client, "13900000002", demo.password)
+    response = client.get("/console/")
+    assert response.status_code == 200
+    assert b"demo-banner" in response.content
+    assert b"demo-banner" in client.get("/").content
+
+
+def test_no_demo_banner_outside_demo_mode(demo, client):
+    assert b"demo-banner" not in client.get("/").content

@@ -1,0 +1,24 @@
+import json
+
+from django.test import Client
+
+from lifelong.accounts.auth import api_token_create
+from lifelong.accounts.models import User
+
+
+class ApiClient:
+    """A JSON client for /api/v1/ with an optional bearer token."""
+
+    def __init__(self, user: User | None = None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            token, _ = api_token_create(user)
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def get(self, path: str, **params):
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, body=None, raw: str | None = None):
+        data = raw if raw is not None else json.dumps(body if body is not None else {})
+        return self.client.post(f"/api/v1{path}", data, content_type="application/json", headers=self.headers)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifelong.common.api import IdOut, InputSchema, PageQuery, paginate
@@ -82,7 +82,7 @@ def learner_create(request, body: LearnerIn):
         actor=request.user, name=body.name, home_region=home_region, birth_year=body.birth_year,
         phone=body.phone, password=body.password, request=request,
     )
-    return 201, {"id": learner.pk}
+    return Status(201, {"id": learner.pk})
 
 
 @router.get("/learners", auth=bearer, response=LearnerPage, summary="Learners whose home is in the actor's scope")

@@ -1,0 +1,217 @@
+"""The access-control matrix: role × object × action, checked against an oracle.
+
+The oracle below is written apart from the policy module: it decides from region *codes*
+(a child's code begins with its parent's) and a plain table of who holds what, while the
+policy works from materialized paths and role grants. Every console URL must appear here;
+later issues extend OBJECT_URLS and LIST_URLS with their own objects.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import RoleGrant, User
+from lifelong.accounts.selectors import learner_list, role_grant_list
+from lifelong.accounts.services import role_grant_create
+from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.institutions.models import Institution, Venue
+from lifelong.institutions.selectors import institution_staff_list, venue_staff_list
+from lifelong.regions.models import Region
+
+PERSONAS = ["anonymous", "young_learner", "elder_learner", "organizer", "village_admin", "town_admin",
+            "ganpu_admin", "county_admin"]
+
+
+@pytest.fixture
+def world(demo, verified_client):
+    """The demo personas, plus a Ganpu town admin and a second organizer grant to act on."""
+    ganpu = Region.objects.get(code="330424104")
+    ganpu_admin = User.objects.create_user("13600000009", "ganpu-admin-pass", name="澉浦管理员")
+    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=ganpu)
+    actors = {name: getattr(demo, name) for name in PERSONAS if hasattr(demo, name)}
+    actors["ganpu_admin"] = ganpu_admin
+    actors["anonymous"] = None
+    admin_codes = {  # the oracle's own table of who administers what (region codes)
+        "village_admin": demo.village_admin.role_grants.get().region.code,
+        "town_admin": "330424001",
+        "ganpu_admin": "330424104",
+        "county_admin": "330424",
+    }
+    own_institutions = {"organizer": {demo.organizer.role_grants.get().institution_id}}
+    clients = {}
+    for name, user in actors.items():
+        if user is None:
+            clients[name] = Client()
+        elif name in admin_codes or name in own_institutions:
+            clients[name] = verified_client(user)
+        else:
+            clients[name] = Client()
+            clients[name].force_login(user)
+    return {"actors": actors, "clients": clients, "admin_codes": admin_codes, "own": own_institutions, "demo": demo}
+
+
+def oracle_covers(world, persona: str, region_code: str) -> bool:
+    code = world["admin_codes"].get(persona)
+    return code is not None and region_code.startswith(code)
+
+
+def oracle_may_view_institution(world, persona, institution: Institution) -> bool:
+    return oracle_covers(world, persona, institution.region.code) or institution.pk in world["own"].get(persona, set())
+
+
+def is_staff(world, persona) -> bool:
+    return persona in world["admin_codes"] or persona in world["own"]
+
+
+def sample_institutions() -> list[Institution]:
+    """One institution of each interesting placement."""
+    tongyuan_villages = Region.objects.filter(parent__code="330424105", name__endswith="村").order_by("code")
+    picks = [
+        Institution.objects.get(kind="community_college"),
+        Institution.objects.get(kind="community_school", region__code="330424105"),
+        Institution.objects.get(kind="community_school", region__code="330424001"),
+        Institution.objects.filter(kind="teaching_point", region=tongyuan_villages[0]).get(),
+        Institution.objects.filter(kind="teaching_point", region=tongyuan_villages[1]).get(),
+        Institution.objects.filter(kind="teaching_point", region__parent__code="330424001").first(),
+        Institution.objects.filter(kind="culture_hall", region__parent__code="330424104").first(),
+    ]
+    return picks
+
+
+# --- Lists: exactly the objects in scope ------------------------------------------------------
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_staff_lists_hold_exactly_what_the_oracle_allows(world, persona):
+    actor = world["actors"][persona]
+    institutions = Institution.objects.select_related("region")
+    expected = {i.pk for i in institutions if oracle_may_view_institution(world, persona, i)}
+    assert set(institution_staff_list(actor=actor).values_list("pk", flat=True)) == expected
+    editable = {i.pk for i in institutions if oracle_covers(world, persona, i.region.code)}
+    assert set(institution_staff_list(actor=actor, action=policy.Action.CHANGE).values_list("pk", flat=True)) == editable
+    venues = Venue.objects.select_related("institution__region")
+    expected_venues = {v.pk for v in venues if oracle_may_view_institution(world, persona, v.institution)}
+    assert set(venue_staff_list(actor=actor).values_list("pk", flat=True)) == expected_venues
+    learners = User.objects.select_related("home_region")
+    expected_learners = {u.pk for u in learners if u.home_region and oracle_covers(world, persona, u.home_region.code)}
+    assert set(learner_list(actor=actor).values_list("pk", flat=True)) == expected_learners
+    grants = RoleGrant.objects.select_related("region", "institution__region")
+    expected_grants = {g.pk for g in grants if oracle_covers(world, persona, g.scope_region.code)}
+    assert set(role_grant_list(actor=actor).values_list("pk", flat=True)) == expected_grants
+
+
+LIST_URLS = ["/console/", "/console/institutions/", "/console/institutions/new/", "/console/venues/",
+             "/console/venues/new/", "/console/roles/", "/console/learners/"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_console_pages_open_for_staff_only(world, persona, url):
+    response = world["clients"][persona].get(url)
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif is_staff(world, persona):
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+
+
+# --- Detail / edit: 404 outside scope, and a refused POST changes nothing ----------------------
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_institution_and_venue_edit_pages_answer_404_outside_scope(world, persona):
+    client = world["clients"][persona]
+    for institution in sample_institutions():
+        may = oracle_covers(world, persona, institution.region.code)
+        expected = 200 if may else (302 if persona == "anonymous" else 404)
+        assert client.get(f"/console/institutions/{institution.pk}/").status_code == expected, institution
+        before = Institution.objects.get(pk=institution.pk)
+        response = client.post(f"/console/institutions/{institution.pk}/", {
+            "kind": before.kind, "name": before.name + "·改", "name_en": before.name_en,
+            "region": before.region_id, "is_active": "on",
+        })
+        after = Institution.objects.get(pk=institution.pk)
+        if may:
+            assert response.status_code == 302 and after.name == before.name + "·改"
+        else:
+            assert response.status_code == expected and after.name == before.name
+        venue = institution.venues.first()
+        assert client.get(f"/console/venues/{venue.pk}/").status_code == expected, venue
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_learner_detail_in_the_api_answers_404_outside_scope(world, persona):
+    demo = world["demo"]
+    actor = world["actors"][persona]
+    api = ApiClient(actor)
+    for learner in (demo.elder_learner, demo.young_learner):
+        response = api.get(f"/learners/{learner.pk}")
+        if actor is None:
+            assert response.status_code == 401
+        elif oracle_covers(world, persona, learner.home_region.code):
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_revoking_roles_follows_scope_and_rank(world, persona):
+    demo = world["demo"]
+    client = world["clients"][persona]
+    target = demo.organizer.role_grants.get()  # an organizer at the Tongyuan school
+    response = client.post(f"/console/roles/{target.pk}/revoke/")
+    still_there = RoleGrant.objects.filter(pk=target.pk).exists()
+    if oracle_covers(world, persona, target.scope_region.code):
+        assert response.status_code == 302 and not still_there
+    else:
+        assert response.status_code in (302 if persona == "anonymous" else 404,) and still_there
+
+
+def test_nobody_grants_a_role_above_their_own_or_outside_their_subtree(world):
+    from lifelong.common.errors import Forbidden, NotFound
+
+    demo = world["demo"]
+    village = demo.village_admin.role_grants.get().region
+    newcomer = User.objects.create_user("13600000010", "newcomer-pass-1", name="新人")
+    with pytest.raises(NotFound):  # the town lies above the village admin's subtree
+        role_grant_create(actor=demo.village_admin, user=newcomer, role="town_admin", region=village.parent)
+    with pytest.raises(Forbidden):  # inside the subtree, but a role above their own
+        role_grant_create(actor=demo.village_admin, user=newcomer, role="county_admin", region=village)
+    with pytest.raises(NotFound):
+        role_grant_create(actor=demo.town_admin, user=newcomer, role="village_admin", region=village)
+    with pytest.raises(NotFound):  # an organizer administers no region at all
+        role_grant_create(actor=demo.organizer, user=newcomer, role="village_admin", region=village)
+    assert not newcomer.role_grants.exists()
+    grant = role_grant_create(actor=demo.village_admin, user=newcomer, role="village_admin", region=village)
+    assert grant.region == village
+    # Peers cannot remove each other.
+    from lifelong.accounts.services import role_grant_revoke
+
+    with pytest.raises(Forbidden):
+        role_grant_revoke(actor=demo.village_admin, grant=grant)
+
+
+def test_every_console_url_is_in_the_matrix():
+    from lifelong.common import console_urls
+
+    patterns = {str(p.pattern) for p in console_urls.urlpatterns}
+    covered = {"", "institutions/", "institutions/new/", "institutions/<int:pk>/", "venues/", "venues/new/",
+               "venues/<int:pk>/", "roles/", "roles/<int:pk>/revoke/", "learners/"}
+    assert patterns == covered, "a console URL was added: add it to the access-control matrix"
+
+
+def test_every_api_route_requiring_auth_is_in_the_matrix():
+    resolver = get_resolver()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    api_routes = {r for r in walk(resolver.url_patterns) if r.startswith("api/v1/")}
+    known = {"api/v1/", "api/v1/auth/token", "api/v1/learners", "api/v1/learners/<learner_id>", "api/v1/me",
+             "api/v1/regions", "api/v1/institutions", "api/v1/institutions/<institution_id>", "api/v1/venues",
+             "api/v1/venues/<venue_id>", "api/v1/openapi.json", "api/v1/docs"}
+    assert api_routes == known, "an API route was added: add it to the access-control matrix"

@@ -1,0 +1,58 @@
+"""Production settings refuse insecure values, and `check --deploy` is clean with real ones."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "k7#Qm2!vR9x@Lp4&Zt8^Wn3*Yb6(Hc1)Jd5-Fg0=Se2+Ua7?Oi4",
+    "ALLOWED_HOSTS": "lifelong.haiyan.example",
+    "DATABASE_URL": "sqlite:////tmp/lifelong-deploy-check.sqlite3",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    drop = ("LIFELONG_DEMO", "DEBUG", "LIFELONG_TEST_DB", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in drop}
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **GOOD)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DEBUG": "1"}, "DEBUG"),
+        ({"LIFELONG_DEMO": "1"}, "Demo mode"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_with_an_insecure_value(override, complaint):
+    result = manage("check", **{**GOOD, **override})
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    import re
+
+    names = set()
+    for path in (ROOT / "config").rglob("*.py"):
+        names |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', path.read_text()))
+        names |= set(re.findall(r'os\.environ\.get\("([A-Z0-9_]+)"', path.read_text()))
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    missing = sorted(n for n in names if n not in example or n not in readme)
+    assert not missing, f"document these in .env.example and README.md: {missing}"

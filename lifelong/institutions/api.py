@@ -38,6 +38,7 @@ class VenueOut(Schema):
     capacity: int
     address: str
     accessibility_notes: str
+    accessibility_notes_en: str
 
     @staticmethod
     def resolve_kind(venue) -> str:

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.common.i18n import BilingualName
+from lifelong.common.i18n import BilingualName, english_wanted
 
 from .choices import InstitutionKind
 
@@ -48,6 +48,7 @@ class Venue(BilingualName, models.Model):
     capacity = models.PositiveIntegerField(_("capacity"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     accessibility_notes = models.CharField(_("accessibility notes"), max_length=300, blank=True)
+    accessibility_notes_en = models.CharField(_("accessibility notes in English"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -71,3 +72,7 @@ class Venue(BilingualName, models.Model):
     @property
     def region(self):
         return self.institution.region
+
+    @property
+    def display_accessibility_notes(self) -> str:
+        return self.accessibility_notes_en if english_wanted() and self.accessibility_notes_en else self.accessibility_notes

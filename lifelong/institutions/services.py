@@ -16,7 +16,8 @@ from lifelong.regions.models import Region
 from .models import Institution, Venue
 
 INSTITUTION_FIELDS = ("kind", "name", "name_en", "region", "address", "contact_phone", "description", "is_active")
-VENUE_FIELDS = ("institution", "name", "name_en", "capacity", "address", "accessibility_notes", "is_active")
+VENUE_FIELDS = ("institution", "name", "name_en", "capacity", "address", "accessibility_notes", "accessibility_notes_en",
+                "is_active")
 
 
 def _audit_changes(obj: Any, fields: tuple[str, ...]) -> dict[str, str]:

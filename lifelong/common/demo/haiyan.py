@@ -55,15 +55,17 @@ VILLAGE_NAMES = [
     ("茶院", "Chayuan"), ("南湾", "Nanwan"), ("长川", "Changchuan"), ("仓前", "Cangqian"),
 ]
 
-# (town code, kind, name, English name, venues as (name, English name, capacity, accessibility))
+# (town code, kind, name, English name, venues as (name, English name, capacity, accessibility
+# notes in Chinese and English))
 COUNTY_INSTITUTIONS = [
     (None, "community_college", "海盐县社区教育学校", "Haiyan Community Education School", [
-        ("多功能报告厅", "Lecture hall", 200, "步行可达，设无障碍坡道与电梯"),
-        ("数字学习室", "Digital learning room", 40, "一楼，设无障碍通道"),
-        ("书画教室", "Calligraphy and painting room", 30, "二楼，有电梯"),
+        ("多功能报告厅", "Lecture hall", 200, "设无障碍坡道与电梯", "Step-free ramp and lift"),
+        ("数字学习室", "Digital learning room", 40, "一楼，无障碍通道", "Ground floor, step-free"),
+        ("书画教室", "Calligraphy and painting room", 30, "二楼，有电梯", "First floor, lift"),
     ]),
     (None, "library", "张元济图书馆", "Zhang Yuanji Library", [
-        ("读者报告厅", "Readers' lecture room", 150, "设无障碍坡道、电梯与助听设备"),
+        ("读者报告厅", "Readers' lecture room", 150, "无障碍坡道、电梯与助听设备",
+         "Step-free ramp, lift and hearing loop"),
     ]),
 ]
 

@@ -68,7 +68,7 @@ def demo_county_load() -> dict[str, int]:
     """Create the demo county. The caller makes sure the database holds no regions yet."""
     county, towns, children = _regions()
     institutions: list[Institution] = []
-    venues: list[tuple[Institution, str, str, int, str]] = []
+    venues: list[tuple[Institution, str, str, int, str, str]] = []
 
     for _, kind, name, name_en, rooms in haiyan.COUNTY_INSTITUTIONS:
         institution = _institution(kind, county, name, name_en)
@@ -79,26 +79,27 @@ def demo_county_load() -> dict[str, int]:
         school = _institution("community_school", town, f"{spec.short}社区学校", f"{spec.short_en} Community School")
         institutions.append(school)
         venues += [
-            (school, "多功能教室", "Multi-purpose classroom", 60, "一楼，设无障碍通道"),
-            (school, "电脑教室", "Computer room", 30, "二楼"),
+            (school, "多功能教室", "Multi-purpose classroom", 60, "一楼，无障碍通道", "Ground floor, step-free"),
+            (school, "电脑教室", "Computer room", 30, "二楼，无电梯", "First floor, no lift"),
         ]
         for village in children[spec.code]:
             point = _institution("teaching_point", village, f"{village.name}教学点", f"{village.name_en} Teaching Point")
             institutions.append(point)
-            venues.append((point, "学习室", "Study room", 30, "一楼"))
+            venues.append((point, "学习室", "Study room", 30, "一楼", "Ground floor"))
             if village.name.endswith("村"):
                 hall = _institution("culture_hall", village, f"{village.name}文化礼堂",
                                     f"{village.name_en} Rural Culture Hall")
                 institutions.append(hall)
-                venues.append((hall, "礼堂", "Main hall", 150, "一楼，平地入口"))
+                venues.append((hall, "礼堂", "Main hall", 150, "一楼，平地入口", "Ground floor, level entrance"))
     for town_code, name, name_en, room, room_en, capacity in haiyan.EXPERIENCE_HALLS:
         hall = _institution("experience_hall", towns[town_code], name, name_en)
         institutions.append(hall)
-        venues.append((hall, room, room_en, capacity, "设无障碍通道，可预约讲解"))
+        venues.append((hall, room, room_en, capacity, "无障碍通道，可预约讲解", "Step-free; guided tours on request"))
     Institution.objects.bulk_create(institutions)
     Venue.objects.bulk_create([
-        Venue(institution=institution, name=name, name_en=name_en, capacity=capacity, accessibility_notes=notes)
-        for institution, name, name_en, capacity, notes in venues
+        Venue(institution=institution, name=name, name_en=name_en, capacity=capacity, accessibility_notes=notes,
+              accessibility_notes_en=notes_en)
+        for institution, name, name_en, capacity, notes, notes_en in venues
     ])
 
     places: dict[str, Region | Institution] = {

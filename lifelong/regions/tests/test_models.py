@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
@@ -49,7 +50,7 @@ def test_clean_refuses_bad_codes_and_levels(code, level, parent_code, message):
     county = make_region("330424", "county")
     parent = county if parent_code else None
     region = Region(code=code, name="x", level=level, parent=parent, population=1, path=Region.path_for(parent, code))
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         region.full_clean()
     assert message in str(error.value)
 

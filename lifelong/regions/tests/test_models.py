@@ -50,9 +50,10 @@ def test_clean_refuses_bad_codes_and_levels(code, level, parent_code, message):
     county = make_region("330424", "county")
     parent = county if parent_code else None
     region = Region(code=code, name="x", level=level, parent=parent, population=1, path=Region.path_for(parent, code))
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        region.full_clean()
-    assert message in str(error.value)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            region.full_clean()
+        assert message in str(error.value)
 
 
 def test_only_a_county_may_lack_a_parent():

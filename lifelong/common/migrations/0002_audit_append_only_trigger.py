@@ -1,4 +1,9 @@
-"""Refuse UPDATE and DELETE on audit events in the database itself (PostgreSQL and SQLite)."""
+"""Refuse changes to audit events in the database itself.
+
+PostgreSQL (production) refuses UPDATE and DELETE. SQLite (demo, development) refuses UPDATE
+only: Django's test runner empties tables with DELETE between transactional tests, and on
+SQLite nothing distinguishes that from any other DELETE. The ORM refuses both everywhere.
+"""
 
 from django.db import migrations
 
@@ -15,13 +20,8 @@ CREATE TRIGGER common_auditevent_append_only
 SQLITE_CREATE = [
     "CREATE TRIGGER common_auditevent_no_update BEFORE UPDATE ON common_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
-    "CREATE TRIGGER common_auditevent_no_delete BEFORE DELETE ON common_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
 ]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS common_auditevent_no_update;",
-    "DROP TRIGGER IF EXISTS common_auditevent_no_delete;",
-]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS common_auditevent_no_update;"]
 DROP = """
 DROP TRIGGER IF EXISTS common_auditevent_append_only ON common_auditevent;
 DROP FUNCTION IF EXISTS common_auditevent_append_only();

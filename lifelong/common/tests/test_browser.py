@@ -1,0 +1,85 @@
+"""End-to-end flows in a real browser: a learner and a town admin sign in, switch language
+and elder mode; the town admin passes two-factor and works in the console."""
+
+import re
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from lifelong.common.demo.load import demo_county_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def county(transactional_db):
+    demo_county_load()
+
+
+def sign_in(page, phone: str, password: str = "lifelong-demo"):
+    page.goto("/accounts/login/")
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("密码").fill(password)
+    page.locator("#main").get_by_role("button", name="登录").click()
+
+
+def test_a_learner_signs_in_switches_language_and_elder_mode(county, page):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("人人学习，就在家门口")
+    expect(page.get_by_role("link", name="通元镇")).to_be_visible()
+    sign_in(page, "139 0000 0005")
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("钱桂英")
+
+    page.get_by_test_id("language-switch").click()
+    expect(page.get_by_role("heading", level=2, name="My profile")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    expect(page.locator("html")).not_to_have_class(re.compile("elder"))
+    page.get_by_test_id("elder-switch").click()
+    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert font_size >= 18
+    page.reload()
+    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    expect(page.get_by_test_id("elder-switch")).to_have_attribute("aria-pressed", "true")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/me/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_a_town_admin_passes_two_factor_and_manages_their_town(county, page):
+    sign_in(page, "13900000002")
+    page.goto("/console/")
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/"))
+    secret = page.get_by_test_id("totp-secret").inner_text()
+    assert len(secret) >= 16
+    device = TOTPDevice.objects.get(user__phone="13900000002")
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.get_by_label("身份验证器应用中的 6 位验证码").fill(code)
+    page.get_by_role("button", name="确认").click()
+    expect(page).to_have_url(re.compile(r"/console/$"))
+    expect(page.get_by_text("镇（街道）管理员 · 武原街道")).to_be_visible()
+
+    page.get_by_role("navigation", name="工作台").get_by_role("link", name="场地").click()
+    expect(page.get_by_role("cell", name="武原社区学校").first).to_be_visible()
+    expect(page.get_by_role("cell", name="通元社区学校")).to_have_count(0)
+
+    page.get_by_role("button", name="添加场地").click()
+    page.get_by_label("机构").select_option(label="武原社区学校")
+    page.get_by_label(re.compile(r"^名称")).fill("老年书画室")
+    page.get_by_label("容量").fill("24")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存。")).to_be_visible()
+    expect(page.get_by_role("link", name="老年书画室")).to_be_visible()
+
+    page.get_by_test_id("language-switch").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Venues")
+    page.get_by_test_id("elder-switch").click()
+    expect(page.locator("html")).to_have_class(re.compile("elder"))
+
+    response = page.goto("/console/institutions/1/")  # the county school: outside a town admin's scope
+    assert response.status == 404

@@ -5,7 +5,7 @@ import os
 from .base import *  # noqa: F403
 from .base import env, tune_database
 
-SECRET_KEY = "test-only-key"
+SECRET_KEY = "test-only-key"  # noqa: S105 - used by the test suite only
 # `make test` runs the suite a second time with TEST_POSTGRES_URL as the database.
 if os.environ.get("LIFELONG_TEST_DB") == "postgres":
     DATABASES = {"default": tune_database(env.db_url("TEST_POSTGRES_URL"))}  # noqa: F405
@@ -21,3 +21,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The live server of the browser tests serves static files itself; WhiteNoise would only warn
+# that no collected files exist.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405

@@ -79,8 +79,13 @@ def learner_create(request, body: LearnerIn):
     if home_region is None:
         raise NotFound(field="home_region")
     learner = services.learner_register(
-        actor=request.user, name=body.name, home_region=home_region, birth_year=body.birth_year,
-        phone=body.phone, password=body.password, request=request,
+        actor=request.user,
+        name=body.name,
+        home_region=home_region,
+        birth_year=body.birth_year,
+        phone=body.phone,
+        password=body.password,
+        request=request,
     )
     return Status(201, {"id": learner.pk})
 

@@ -33,9 +33,7 @@ def lockout_response(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     from .forms import SignInForm  # the page form; imported here to keep auth free of forms
 
     form = SignInForm(data=request.POST)
-    return render(
-        request, "accounts/login.html", {"form": form, "locked_message": error.detail}, status=error.status
-    )
+    return render(request, "accounts/login.html", {"form": form, "locked_message": error.detail}, status=error.status)
 
 
 def api_token_create(user: User) -> tuple[str, datetime]:

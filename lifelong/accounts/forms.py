@@ -9,22 +9,40 @@ from .choices import Role
 
 
 class SignInForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile number"), max_length=20,
-                            widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "tel"}))
-    password = forms.CharField(label=_("Password"), max_length=200, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "tel"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class OneTimeCodeForm(forms.Form):
-    otp = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=8,
-                          widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    otp = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class PasswordChangeForm(forms.Form):
-    new_password = forms.CharField(label=_("New password"), max_length=200, strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    confirm_password = forms.CharField(label=_("New password again"), max_length=200, strip=False,
-                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password = forms.CharField(
+        label=_("New password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirm_password = forms.CharField(
+        label=_("New password again"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -34,8 +52,7 @@ class PasswordChangeForm(forms.Form):
 
 
 def birth_year_field(required: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(label=_("Birth year"), required=required, min_value=1900,
-                              max_value=timezone.now().year)
+    return forms.IntegerField(label=_("Birth year"), required=required, min_value=1900, max_value=timezone.now().year)
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -49,10 +66,16 @@ class LearnerRegisterForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     home_region = VillageChoiceField(label=_("Home village or community"), queryset=Region.objects.none())
     birth_year = birth_year_field(required=True)
-    phone = forms.CharField(label=_("Mobile number (leave empty if the person has none)"), max_length=20,
-                            required=False)
-    password = forms.CharField(label=_("Initial password (changed at first sign-in)"), max_length=200,
-                               required=False, strip=False, widget=forms.PasswordInput)
+    phone = forms.CharField(
+        label=_("Mobile number (leave empty if the person has none)"), max_length=20, required=False
+    )
+    password = forms.CharField(
+        label=_("Initial password (changed at first sign-in)"),
+        max_length=200,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput,
+    )
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,10 +95,12 @@ class ManagedProfileForm(forms.Form):
 class RoleGrantForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number of the person"), max_length=20)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = forms.ModelChoiceField(label=_("Region (admins, editors, reviewers)"), required=False,
-                                    queryset=Region.objects.none())
-    institution = forms.ModelChoiceField(label=_("Institution (organizers, instructors)"), required=False,
-                                         queryset=Institution.objects.none())
+    region = forms.ModelChoiceField(
+        label=_("Region (admins, editors, reviewers)"), required=False, queryset=Region.objects.none()
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution (organizers, instructors)"), required=False, queryset=Institution.objects.none()
+    )
 
     def __init__(self, *args, regions, institutions, **kwargs):
         super().__init__(*args, **kwargs)

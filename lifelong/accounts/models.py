@@ -45,7 +45,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=50)
     home_region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="residents",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
         verbose_name=_("home village or community"),
     )
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
@@ -54,12 +58,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     elder_mode = models.BooleanField(_("elder mode"), default=False)
     managed_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_profiles",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_profiles",
         verbose_name=_("managed by"),
     )
-    created_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     must_change_password = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -96,12 +102,20 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_grants",
         verbose_name=_("region"),
     )
     institution = models.ForeignKey(
-        "institutions.Institution", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="role_grants", verbose_name=_("institution"),
+        "institutions.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_grants",
+        verbose_name=_("institution"),
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -119,19 +133,23 @@ class RoleGrant(models.Model):
                     | Q(~Q(role__in=sorted(INSTITUTION_ROLES)), institution__isnull=True, region__isnull=False)
                 ),
                 name="rolegrant_scope_matches_role",
-                violation_error_message=_("Organizers and instructors belong to an institution; other roles to a region."),
+                violation_error_message=_(
+                    "Organizers and instructors belong to an institution; other roles to a region."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "region"],
                 condition=Q(institution__isnull=True),
                 name="rolegrant_unique_at_region",
-                violation_error_message=_("This person already holds this role here."), violation_error_code="duplicate",
+                violation_error_message=_("This person already holds this role here."),
+                violation_error_code="duplicate",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "institution"],
                 condition=Q(region__isnull=True),
                 name="rolegrant_unique_at_institution",
-                violation_error_message=_("This person already holds this role here."), violation_error_code="duplicate",
+                violation_error_message=_("This person already holds this role here."),
+                violation_error_code="duplicate",
             ),
         ]
 

@@ -25,16 +25,74 @@ class MaximumLengthValidator:
 # Passwords that top the lists from breaches of Chinese sites and are not already refused by
 # Django's CommonPasswordValidator (world-wide list) or NumericPasswordValidator (all digits).
 CHINESE_BREACH_FAVOURITES = frozenset(
-    """
-    woaini1314 woaini520 woaini123 woaini521 iloveyou1314 aini1314 aini520 wo5201314 woaini
-    qq123456 qq5201314 qq666666 qwe123456 qaz123456 asd123456 zxc123456 aa123456 abc123456
-    a123456789 a12345678 a1234567 abc12345678 abcd1234 a5201314 z123456789 q1w2e3r4 1q2w3e4r
-    1qaz2wsx 1qaz2wsx3edc qazwsx123 qwertyuiop asdfghjkl zxcvbnm123 wangyut2 dearbook
-    zhangwei123 wangjing123 liuyang123 lilei123 woshishui nihao123 nihaoma zhongguo
-    zhongguo123 china123 beijing123 shanghai123 haiyan123 haiyan2019 jiaxing123 zhejiang123
-    tiantian tiantian123 xiaoxiao123 huanghe123 aaaaaaaa88 password1314 admin123456
-    admin888 admin8888 caonima123 hello1314 love1314 love5201314 lovelove520 iloveyou520
-    """.split()
+    [
+        "woaini1314",
+        "woaini520",
+        "woaini123",
+        "woaini521",
+        "iloveyou1314",
+        "aini1314",
+        "aini520",
+        "wo5201314",
+        "woaini",
+        "qq123456",
+        "qq5201314",
+        "qq666666",
+        "qwe123456",
+        "qaz123456",
+        "asd123456",
+        "zxc123456",
+        "aa123456",
+        "abc123456",
+        "a123456789",
+        "a12345678",
+        "a1234567",
+        "abc12345678",
+        "abcd1234",
+        "a5201314",
+        "z123456789",
+        "q1w2e3r4",
+        "1q2w3e4r",
+        "1qaz2wsx",
+        "1qaz2wsx3edc",
+        "qazwsx123",
+        "qwertyuiop",
+        "asdfghjkl",
+        "zxcvbnm123",
+        "wangyut2",
+        "dearbook",
+        "zhangwei123",
+        "wangjing123",
+        "liuyang123",
+        "lilei123",
+        "woshishui",
+        "nihao123",
+        "nihaoma",
+        "zhongguo",
+        "zhongguo123",
+        "china123",
+        "beijing123",
+        "shanghai123",
+        "haiyan123",
+        "haiyan2019",
+        "jiaxing123",
+        "zhejiang123",
+        "tiantian",
+        "tiantian123",
+        "xiaoxiao123",
+        "huanghe123",
+        "aaaaaaaa88",
+        "password1314",
+        "admin123456",
+        "admin888",
+        "admin8888",
+        "caonima123",
+        "hello1314",
+        "love1314",
+        "love5201314",
+        "lovelove520",
+        "iloveyou520",
+    ]
 )
 # A letter prefix followed by a birth date or year (`zhang19500101`, `wang1950`).
 NAME_AND_DATE = re.compile(r"^[a-z]{1,12}(19|20)\d{2}((0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))?$")
@@ -50,11 +108,7 @@ class BreachedPasswordValidator:
     def validate(self, password: str, user=None) -> None:
         candidate = password.strip().lower()
         phone = getattr(user, "phone", None) or ""
-        if (
-            candidate in CHINESE_BREACH_FAVOURITES
-            or NAME_AND_DATE.match(candidate)
-            or (phone and phone in candidate)
-        ):
+        if candidate in CHINESE_BREACH_FAVOURITES or NAME_AND_DATE.match(candidate) or (phone and phone in candidate):
             raise ValidationError(
                 _("This password is known from breaches or too easy to guess. Choose another."),
                 code="password_breached",

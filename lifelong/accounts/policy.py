@@ -33,9 +33,7 @@ def grants(actor: User | None) -> list[RoleGrant]:
         return []
     cached = getattr(actor, "_lifelong_grants", None)
     if cached is None:
-        cached = list(
-            RoleGrant.objects.filter(user=actor).select_related("region", "institution__region")
-        )
+        cached = list(RoleGrant.objects.filter(user=actor).select_related("region", "institution__region"))
         actor._lifelong_grants = cached
     return cached
 

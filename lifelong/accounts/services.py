@@ -44,12 +44,14 @@ def credentials_check(*, request: HttpRequest, phone: str, password: str) -> Use
     normalized = normalize_phone(phone)
     user = authenticate(request, phone=normalized, password=password)
     if getattr(request, "axes_locked_out", False):
-        audit_record(actor=None, action=AuditAction.LOGIN_LOCKED, summary=mask_phone(normalized),
-                     request=request, success=False)
+        audit_record(
+            actor=None, action=AuditAction.LOGIN_LOCKED, summary=mask_phone(normalized), request=request, success=False
+        )
         raise Locked()
     if user is None:
-        audit_record(actor=None, action=AuditAction.LOGIN_FAILED, summary=mask_phone(normalized),
-                     request=request, success=False)
+        audit_record(
+            actor=None, action=AuditAction.LOGIN_FAILED, summary=mask_phone(normalized), request=request, success=False
+        )
         raise InvalidInput(_("The phone number or password is wrong."), code="invalid_credentials")
     return user
 
@@ -65,8 +67,9 @@ def user_sign_in(*, request: HttpRequest, user: User) -> None:
 def two_factor_verify(*, request: HttpRequest, user: User, code: str) -> None:
     device = match_token(user, (code or "").strip())
     if device is None:
-        audit_record(actor=user, action=AuditAction.LOGIN_FAILED, target=user, summary="otp",
-                     request=request, success=False)
+        audit_record(
+            actor=user, action=AuditAction.LOGIN_FAILED, target=user, summary="otp", request=request, success=False
+        )
         raise InvalidInput(_("The code is wrong or has expired."), code="invalid_otp", field="otp")
     otp_login(request, device)
 
@@ -128,24 +131,37 @@ def learner_register(
     if not policy.covers(actor, home_region):
         raise NotFound(field="home_region")
     if home_region.level != "village":
-        raise InvalidInput(_("A learner's home region is a village or community."), code="invalid_region",
-                           field="home_region")
+        raise InvalidInput(
+            _("A learner's home region is a village or community."), code="invalid_region", field="home_region"
+        )
     normalized = normalize_phone(phone) if phone else None
     if password and not normalized:
-        raise InvalidInput(_("A password needs a phone number to sign in with."), code="password_without_phone",
-                           field="password")
+        raise InvalidInput(
+            _("A password needs a phone number to sign in with."), code="password_without_phone", field="password"
+        )
     if normalized and User.objects.filter(phone=normalized).exists():
         raise Conflict(_("Someone already uses this phone number."), code="phone_taken", field="phone")
-    learner = User(name=name.strip(), home_region=home_region, birth_year=birth_year, phone=normalized,
-                   created_by=actor, must_change_password=bool(password))
+    learner = User(
+        name=name.strip(),
+        home_region=home_region,
+        birth_year=birth_year,
+        phone=normalized,
+        created_by=actor,
+        must_change_password=bool(password),
+    )
     if password:
         learner.set_password(_validated_password(password, learner))
     else:
         learner.set_unusable_password()
     full_clean_or_raise(learner)
     learner.save()
-    audit_record(actor=actor, action=AuditAction.LEARNER_REGISTERED, target=learner, request=request,
-                 changes={"home_region": home_region.code, "phone": mask_phone(normalized)})
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEARNER_REGISTERED,
+        target=learner,
+        request=request,
+        changes={"home_region": home_region.code, "phone": mask_phone(normalized)},
+    )
     return learner
 
 
@@ -153,10 +169,12 @@ def learner_register(
 def managed_profile_create(*, actor: User, name: str, birth_year: int | None, home_region: Region) -> User:
     """A family member adds a relative who has no phone; they then act for that relative."""
     if home_region.level != "village":
-        raise InvalidInput(_("A learner's home region is a village or community."), code="invalid_region",
-                           field="home_region")
-    profile = User(name=name.strip(), birth_year=birth_year, home_region=home_region, managed_by=actor,
-                   created_by=actor)
+        raise InvalidInput(
+            _("A learner's home region is a village or community."), code="invalid_region", field="home_region"
+        )
+    profile = User(
+        name=name.strip(), birth_year=birth_year, home_region=home_region, managed_by=actor, created_by=actor
+    )
     profile.set_unusable_password()
     full_clean_or_raise(profile)
     profile.save()
@@ -201,8 +219,9 @@ def role_grant_create(
         raise InvalidInput(_("Unknown role."), code="invalid_role", field="role")
     if role in INSTITUTION_ROLES:
         if institution is None:
-            raise InvalidInput(_("Choose the institution for this role."), code="institution_required",
-                               field="institution")
+            raise InvalidInput(
+                _("Choose the institution for this role."), code="institution_required", field="institution"
+            )
         region = None
     else:
         if region is None:
@@ -214,15 +233,19 @@ def role_grant_create(
     if not policy.may_grant(actor, role=role, region=region, institution=institution):
         if policy.ROLE_RANK[Role(role)] > policy.rank(actor):
             raise Forbidden(_("You cannot grant a role above your own."), code="role_above_own", field="role")
-        raise InvalidInput(_("This role is held at a different level of region."), code="wrong_level",
-                           field="region")
+        raise InvalidInput(_("This role is held at a different level of region."), code="wrong_level", field="region")
     if user.is_managed_profile:
         raise InvalidInput(_("A managed profile cannot hold a staff role."), code="managed_profile", field="user")
     grant = RoleGrant(user=user, role=role, region=region, institution=institution, granted_by=actor)
     full_clean_or_raise(grant)
     grant.save()
-    audit_record(actor=actor, action=AuditAction.ROLE_GRANTED, target=grant, request=request,
-                 changes={"user": user.pk, "role": role, "scope": place.code})
+    audit_record(
+        actor=actor,
+        action=AuditAction.ROLE_GRANTED,
+        target=grant,
+        request=request,
+        changes={"user": user.pk, "role": role, "scope": place.code},
+    )
     return grant
 
 
@@ -232,6 +255,11 @@ def role_grant_revoke(*, actor: User, grant: RoleGrant, request: HttpRequest | N
         raise NotFound()
     if not policy.may_revoke(actor, grant):
         raise Forbidden(_("You may only remove roles below your own."), code="role_not_below_own")
-    audit_record(actor=actor, action=AuditAction.ROLE_REVOKED, target=grant, request=request,
-                 changes={"user": grant.user_id, "role": grant.role, "scope": grant.scope_region.code})
+    audit_record(
+        actor=actor,
+        action=AuditAction.ROLE_REVOKED,
+        target=grant,
+        request=request,
+        changes={"user": grant.user_id, "role": grant.role, "scope": grant.scope_region.code},
+    )
     grant.delete()

@@ -2,8 +2,8 @@
 roles and learners."""
 
 import segno
-from django.contrib import messages
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +23,14 @@ from lifelong.common.views import safe_next
 from lifelong.institutions.selectors import institution_staff_list
 
 from . import policy, selectors, services
-from .forms import LearnerRegisterForm, ManagedProfileForm, OneTimeCodeForm, PasswordChangeForm, RoleGrantForm, SignInForm
+from .forms import (
+    LearnerRegisterForm,
+    ManagedProfileForm,
+    OneTimeCodeForm,
+    PasswordChangeForm,
+    RoleGrantForm,
+    SignInForm,
+)
 from .models import User
 from .phone import normalize_phone
 
@@ -40,8 +47,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             services.user_sign_in(request=request, user=user)
             response = redirect(safe_next(request, "/me/"))
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
-                                max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
             return response
     return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
 
@@ -88,17 +100,22 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(user=request.user, new_password=form.cleaned_data["new_password"],
-                                     request=request)
+            services.password_change(user=request.user, new_password=form.cleaned_data["new_password"], request=request)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect(safe_next(request, "/me/"))
-    return render(request, "accounts/password_change.html", {
-        "form": form, "forced": request.user.must_change_password, "next": safe_next(request, ""),
-    })
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "forced": request.user.must_change_password,
+            "next": safe_next(request, ""),
+        },
+    )
 
 
 @never_cache
@@ -113,14 +130,19 @@ def me_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The family profile has been added."))
             return redirect("me")
-    return render(request, "accounts/me.html", {
-        "profiles": selectors.managed_profiles(actor=request.user),
-        "grants": policy.grants(request.user),
-        "form": form,
-    })
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "profiles": selectors.managed_profiles(actor=request.user),
+            "grants": policy.grants(request.user),
+            "form": form,
+        },
+    )
 
 
 # --- Console ------------------------------------------------------------------------------------
+
 
 @staff_required
 def role_list(request: HttpRequest) -> HttpResponse:
@@ -135,19 +157,29 @@ def role_list(request: HttpRequest) -> HttpResponse:
             grantee = User.objects.filter(phone=normalize_phone(data["phone"])).first()
             if grantee is None:
                 raise DomainError(_("Nobody is registered with this phone number."), field="phone")
-            services.role_grant_create(actor=request.user, user=grantee, role=data["role"], region=data["region"],
-                                       institution=data["institution"], request=request)
+            services.role_grant_create(
+                actor=request.user,
+                user=grantee,
+                role=data["role"],
+                region=data["region"],
+                institution=data["institution"],
+                request=request,
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("The role has been granted."))
             return redirect("console:roles")
     page = page_of(request, selectors.role_grant_list(actor=request.user))
-    return render(request, "accounts/role_list.html", {
-        "page": page,
-        "form": form,
-        "revocable": {g.pk for g in page.object_list if policy.may_revoke(request.user, g)},
-    })
+    return render(
+        request,
+        "accounts/role_list.html",
+        {
+            "page": page,
+            "form": form,
+            "revocable": {g.pk for g in page.object_list if policy.may_revoke(request.user, g)},
+        },
+    )
 
 
 @staff_required
@@ -178,9 +210,13 @@ def learner_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The learner has been registered."))
             return redirect("console:learners")
     query = request.GET.get("q", "").strip()[:50]
-    return render(request, "accounts/learner_list.html", {
-        "page": page_of(request, selectors.learner_list(actor=request.user, query=query)),
-        "form": form,
-        "query": query,
-        "can_register": villages.exists(),
-    })
+    return render(
+        request,
+        "accounts/learner_list.html",
+        {
+            "page": page_of(request, selectors.learner_list(actor=request.user, query=query)),
+            "form": form,
+            "query": query,
+            "can_register": villages.exists(),
+        },
+    )

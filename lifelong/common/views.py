@@ -37,11 +37,15 @@ def network_town(request: HttpRequest, code: str) -> HttpResponse:
     town = Region.objects.filter(code=code, level="town").select_related("parent").first()
     if town is None:
         raise Http404
-    return render(request, "common/town.html", {
-        "town": town,
-        "institutions": town_institutions(town=town),
-        "villages": town.children.order_by("code"),
-    })
+    return render(
+        request,
+        "common/town.html",
+        {
+            "town": town,
+            "institutions": town_institutions(town=town),
+            "villages": town.children.order_by("code"),
+        },
+    )
 
 
 @require_POST
@@ -51,8 +55,14 @@ def elder_mode_toggle(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_preferences_update(user=request.user, elder_mode=turn_on)
     response = redirect(safe_next(request))
-    response.set_cookie(ELDER_COOKIE, "1" if turn_on else "0", max_age=365 * 24 * 3600, samesite="Lax",
-                        secure=request.is_secure(), httponly=True)
+    response.set_cookie(
+        ELDER_COOKIE,
+        "1" if turn_on else "0",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
     return response
 
 
@@ -64,14 +74,23 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if language and check_for_language(language) and language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
             user_preferences_update(user=request.user, language=language)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                            samesite="Lax", secure=request.is_secure())
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
     return response
 
 
 @staff_required
 def console_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/console_index.html", {
-        "grants": policy.grants(request.user),
-        "is_admin": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
-    })
+    return render(
+        request,
+        "common/console_index.html",
+        {
+            "grants": policy.grants(request.user),
+            "is_admin": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
+        },
+    )

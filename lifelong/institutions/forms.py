@@ -21,8 +21,16 @@ class InstitutionForm(forms.ModelForm):
 class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
-        fields = ["institution", "name", "name_en", "capacity", "address", "accessibility_notes", "accessibility_notes_en",
-                  "is_active"]
+        fields = [
+            "institution",
+            "name",
+            "name_en",
+            "capacity",
+            "address",
+            "accessibility_notes",
+            "accessibility_notes_en",
+            "is_active",
+        ]
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)

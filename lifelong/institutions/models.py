@@ -28,8 +28,10 @@ class Institution(BilingualName, models.Model):
         verbose_name_plural = _("institutions")
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "name"], name="institution_unique_name_in_region",
-                violation_error_message=_("An institution with this name already exists in this region."), violation_error_code="duplicate",
+                fields=["region", "name"],
+                name="institution_unique_name_in_region",
+                violation_error_message=_("An institution with this name already exists in this region."),
+                violation_error_code="duplicate",
             ),
         ]
 
@@ -57,11 +59,14 @@ class Venue(BilingualName, models.Model):
         verbose_name_plural = _("venues")
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "name"], name="venue_unique_name_in_institution",
-                violation_error_message=_("This institution already has a venue with this name."), violation_error_code="duplicate",
+                fields=["institution", "name"],
+                name="venue_unique_name_in_institution",
+                violation_error_message=_("This institution already has a venue with this name."),
+                violation_error_code="duplicate",
             ),
             models.CheckConstraint(
-                condition=Q(capacity__gte=1), name="venue_capacity_positive",
+                condition=Q(capacity__gte=1),
+                name="venue_capacity_positive",
                 violation_error_message=_("A venue holds at least one person."),
             ),
         ]
@@ -75,4 +80,8 @@ class Venue(BilingualName, models.Model):
 
     @property
     def display_accessibility_notes(self) -> str:
-        return self.accessibility_notes_en if english_wanted() and self.accessibility_notes_en else self.accessibility_notes
+        return (
+            self.accessibility_notes_en
+            if english_wanted() and self.accessibility_notes_en
+            else self.accessibility_notes
+        )

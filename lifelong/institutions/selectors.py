@@ -38,8 +38,10 @@ def network_counts_by_town() -> dict[str, Counter]:
         "region__path", flat=True
     ):
         counts.setdefault(town_path(path), Counter())["institutions"] += 1
-    for path in venue_public_list().filter(institution__region__level__in=["town", "village"]).values_list(
-        "institution__region__path", flat=True
+    for path in (
+        venue_public_list()
+        .filter(institution__region__level__in=["town", "village"])
+        .values_list("institution__region__path", flat=True)
     ):
         counts.setdefault(town_path(path), Counter())["venues"] += 1
     return counts

@@ -16,8 +16,16 @@ from lifelong.regions.models import Region
 from .models import Institution, Venue
 
 INSTITUTION_FIELDS = ("kind", "name", "name_en", "region", "address", "contact_phone", "description", "is_active")
-VENUE_FIELDS = ("institution", "name", "name_en", "capacity", "address", "accessibility_notes", "accessibility_notes_en",
-                "is_active")
+VENUE_FIELDS = (
+    "institution",
+    "name",
+    "name_en",
+    "capacity",
+    "address",
+    "accessibility_notes",
+    "accessibility_notes_en",
+    "is_active",
+)
 
 
 def _audit_changes(obj: Any, fields: tuple[str, ...]) -> dict[str, str]:
@@ -25,14 +33,21 @@ def _audit_changes(obj: Any, fields: tuple[str, ...]) -> dict[str, str]:
 
 
 @transaction.atomic
-def institution_create(*, actor: User, region: Region, request: HttpRequest | None = None, **fields: Any) -> Institution:
+def institution_create(
+    *, actor: User, region: Region, request: HttpRequest | None = None, **fields: Any
+) -> Institution:
     if not policy.covers(actor, region):
         raise NotFound(field="region")
     institution = Institution(region=region, **{k: v for k, v in fields.items() if k in INSTITUTION_FIELDS})
     full_clean_or_raise(institution)
     institution.save()
-    audit_record(actor=actor, action=AuditAction.CREATED, target=institution, request=request,
-                 changes=_audit_changes(institution, INSTITUTION_FIELDS))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=institution,
+        request=request,
+        changes=_audit_changes(institution, INSTITUTION_FIELDS),
+    )
     return institution
 
 
@@ -52,8 +67,13 @@ def institution_update(
     full_clean_or_raise(current)
     if changed:
         current.save(update_fields=changed)
-        audit_record(actor=actor, action=AuditAction.UPDATED, target=current, request=request,
-                     changes=_audit_changes(current, tuple(changed)))
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            target=current,
+            request=request,
+            changes=_audit_changes(current, tuple(changed)),
+        )
     return current
 
 
@@ -64,8 +84,13 @@ def venue_create(*, actor: User, institution: Institution, request: HttpRequest 
     venue = Venue(institution=institution, **{k: v for k, v in fields.items() if k in VENUE_FIELDS})
     full_clean_or_raise(venue)
     venue.save()
-    audit_record(actor=actor, action=AuditAction.CREATED, target=venue, request=request,
-                 changes=_audit_changes(venue, VENUE_FIELDS))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=venue,
+        request=request,
+        changes=_audit_changes(venue, VENUE_FIELDS),
+    )
     return venue
 
 
@@ -82,6 +107,11 @@ def venue_update(*, actor: User, venue: Venue, request: HttpRequest | None = Non
     full_clean_or_raise(current)
     if changed:
         current.save(update_fields=changed)
-        audit_record(actor=actor, action=AuditAction.UPDATED, target=current, request=request,
-                     changes=_audit_changes(current, tuple(changed)))
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            target=current,
+            request=request,
+            changes=_audit_changes(current, tuple(changed)),
+        )
     return current

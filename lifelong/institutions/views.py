@@ -20,10 +20,14 @@ from .selectors import institution_staff_list, venue_staff_list
 @staff_required
 def institution_list(request: HttpRequest) -> HttpResponse:
     institutions = institution_staff_list(actor=request.user).order_by("region__path", "kind", "name")
-    return render(request, "institutions/institution_list.html", {
-        "page": page_of(request, institutions),
-        "can_create": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
-    })
+    return render(
+        request,
+        "institutions/institution_list.html",
+        {
+            "page": page_of(request, institutions),
+            "can_create": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
+        },
+    )
 
 
 @staff_required
@@ -40,8 +44,9 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
             if institution is None:
                 services.institution_create(actor=request.user, request=request, **form.cleaned_data)
             else:
-                services.institution_update(actor=request.user, institution=institution, request=request,
-                                            **form.cleaned_data)
+                services.institution_update(
+                    actor=request.user, institution=institution, request=request, **form.cleaned_data
+                )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -53,10 +58,14 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 @staff_required
 def venue_list(request: HttpRequest) -> HttpResponse:
     venues = venue_staff_list(actor=request.user)
-    return render(request, "institutions/venue_list.html", {
-        "page": page_of(request, venues),
-        "can_create": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
-    })
+    return render(
+        request,
+        "institutions/venue_list.html",
+        {
+            "page": page_of(request, venues),
+            "can_create": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
+        },
+    )
 
 
 @staff_required

@@ -33,7 +33,8 @@ def test_token_refusals(demo):
     assert_error(api.post("/auth/token", {"phone": 13900000005, "password": demo.password}), 422, "invalid")
     assert_error(
         api.post("/auth/token", {"phone": "13900000005", "password": demo.password, "is_superuser": True}),
-        422, "invalid",
+        422,
+        "invalid",
     )
 
 
@@ -80,15 +81,29 @@ def test_a_village_admin_registers_a_villager_without_a_phone(demo):
 def test_a_town_admin_registers_a_learner_with_phone_and_password(demo):
     wuyuan_village = Region.objects.filter(parent__code="330424001").last()
     api = ApiClient(demo.town_admin)
-    response = api.post("/learners", {"name": "顾小妹", "home_region": wuyuan_village.code, "birth_year": 1958,
-                                      "phone": "137 0000 2222", "password": "set-by-staff-42"})
+    response = api.post(
+        "/learners",
+        {
+            "name": "顾小妹",
+            "home_region": wuyuan_village.code,
+            "birth_year": 1958,
+            "phone": "137 0000 2222",
+            "password": "set-by-staff-42",
+        },
+    )
     assert response.status_code == 201
     learner = User.objects.get(pk=response.json()["id"])
     assert learner.phone == "13700002222" and learner.must_change_password
     listed = api.get("/learners", q="顾小妹").json()
     assert listed["count"] == 1 and listed["items"][0]["phone"] == "137****2222"
-    assert_error(api.post("/learners", {"name": "重复", "home_region": wuyuan_village.code, "birth_year": 1960,
-                                        "phone": "13700002222"}), 409, "phone_taken")
+    assert_error(
+        api.post(
+            "/learners",
+            {"name": "重复", "home_region": wuyuan_village.code, "birth_year": 1960, "phone": "13700002222"},
+        ),
+        409,
+        "phone_taken",
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,10 +116,16 @@ def test_a_town_admin_registers_a_learner_with_phone_and_password(demo):
         ({"name": "", "home_region": "VILLAGE", "birth_year": 1950}, 422, "invalid"),
         ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "role": "county_admin"}, 422, "invalid"),
         ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "phone": "555"}, 422, "invalid_phone"),
-        ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "phone": "13700003333", "password": "123"},
-         422, "weak_password"),
-        ({"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "password": "long-enough-pass"},
-         422, "password_without_phone"),
+        (
+            {"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "phone": "13700003333", "password": "123"},
+            422,
+            "weak_password",
+        ),
+        (
+            {"name": "x", "home_region": "VILLAGE", "birth_year": 1950, "password": "long-enough-pass"},
+            422,
+            "password_without_phone",
+        ),
     ],
 )
 def test_bad_learner_registrations_are_refused_and_change_nothing(demo, body, status, code):

@@ -6,8 +6,15 @@ from lifelong.common.errors import InvalidInput
 
 @pytest.mark.parametrize(
     "raw",
-    ["13900000005", "+86 139 0000 0005", "+8613900000005", "0086 13900000005", "8613900000005",
-     "139-0000-0005", " 139 0000 0005 "],
+    [
+        "13900000005",
+        "+86 139 0000 0005",
+        "+8613900000005",
+        "0086 13900000005",
+        "8613900000005",
+        "139-0000-0005",
+        " 139 0000 0005 ",
+    ],
 )
 def test_mainland_mobile_numbers_normalise_to_eleven_digits(raw):
     assert normalize_phone(raw) == "13900000005"

@@ -88,7 +88,7 @@ def test_staff_must_enrol_and_pass_two_factor_before_the_console(demo, client):
     console = client.get("/console/")
     assert console.status_code == 302 and console["Location"].startswith(reverse("accounts:two_factor"))
     page = client.get(reverse("accounts:two_factor"))
-    assert b"data-testid=\"totp-secret\"" in page.content
+    assert b'data-testid="totp-secret"' in page.content
     device = TOTPDevice.objects.get(user=demo.town_admin, confirmed=False)
     assert client.post(reverse("accounts:two_factor"), {"otp": "000000"}).status_code == 200
     assert client.get("/console/").status_code == 302
@@ -108,14 +108,24 @@ def test_staff_must_enrol_and_pass_two_factor_before_the_console(demo, client):
 def test_a_password_set_by_staff_must_be_changed_at_first_web_sign_in(demo, client):
     from lifelong.accounts.services import learner_register
 
-    learner_register(actor=demo.village_admin, name="陆阿四", home_region=demo.elder_learner.home_region,
-                     birth_year=1948, phone="13700001111", password="given-by-staff-9")
+    learner_register(
+        actor=demo.village_admin,
+        name="陆阿四",
+        home_region=demo.elder_learner.home_region,
+        birth_year=1948,
+        phone="13700001111",
+        password="given-by-staff-9",
+    )
     sign_in(client, "13700001111", "given-by-staff-9")
     response = client.get("/me/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:password_change"))
-    weak = client.post(reverse("accounts:password_change"), {"new_password": "woaini1314", "confirm_password": "woaini1314"})
+    weak = client.post(
+        reverse("accounts:password_change"), {"new_password": "woaini1314", "confirm_password": "woaini1314"}
+    )
     assert weak.status_code == 200
-    client.post(reverse("accounts:password_change"), {"new_password": "my own words 7", "confirm_password": "my own words 7"})
+    client.post(
+        reverse("accounts:password_change"), {"new_password": "my own words 7", "confirm_password": "my own words 7"}
+    )
     assert client.get("/me/").status_code == 200
 
 

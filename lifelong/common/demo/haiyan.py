@@ -35,38 +35,98 @@ TOWNS = [
 ]
 
 COMMUNITY_NAMES = [
-    ("城东", "Chengdong"), ("城西", "Chengxi"), ("城南", "Chengnan"), ("城北", "Chengbei"),
-    ("海滨", "Haibin"), ("向阳", "Xiangyang"), ("新华", "Xinhua"), ("文昌", "Wenchang"),
-    ("朝阳", "Chaoyang"), ("永安", "Yong'an"), ("天宁", "Tianning"), ("绮园", "Qiyuan"),
-    ("南台", "Nantai"), ("东门", "Dongmen"), ("三里桥", "Sanliqiao"), ("枣园", "Zaoyuan"),
-    ("金海", "Jinhai"), ("核电", "Hedian"),
+    ("城东", "Chengdong"),
+    ("城西", "Chengxi"),
+    ("城南", "Chengnan"),
+    ("城北", "Chengbei"),
+    ("海滨", "Haibin"),
+    ("向阳", "Xiangyang"),
+    ("新华", "Xinhua"),
+    ("文昌", "Wenchang"),
+    ("朝阳", "Chaoyang"),
+    ("永安", "Yong'an"),
+    ("天宁", "Tianning"),
+    ("绮园", "Qiyuan"),
+    ("南台", "Nantai"),
+    ("东门", "Dongmen"),
+    ("三里桥", "Sanliqiao"),
+    ("枣园", "Zaoyuan"),
+    ("金海", "Jinhai"),
+    ("核电", "Hedian"),
 ]
 
 VILLAGE_NAMES = [
-    ("丰义", "Fengyi"), ("长丰", "Changfeng"), ("雪水港", "Xueshuigang"), ("青莲", "Qinglian"),
-    ("新桥", "Xinqiao"), ("华星", "Huaxing"), ("永兴", "Yongxing"), ("民主", "Minzhu"),
-    ("红星", "Hongxing"), ("光明", "Guangming"), ("金星", "Jinxing"), ("西河", "Xihe"),
-    ("北湖", "Beihu"), ("荷花", "Hehua"), ("桃园", "Taoyuan"), ("杨柳", "Yangliu"),
-    ("石泉", "Shiquan"), ("古城", "Gucheng"), ("六里", "Liuli"), ("八字", "Bazi"),
-    ("众安", "Zhong'an"), ("联合", "Lianhe"), ("五星", "Wuxing"), ("凤凰", "Fenghuang"),
-    ("龙潭", "Longtan"), ("紫金", "Zijin"), ("万好", "Wanhao"), ("胜利", "Shengli"),
-    ("幸福", "Xingfu"), ("和平", "Heping"), ("富亭", "Futing"), ("白洋", "Baiyang"),
-    ("秀水", "Xiushui"), ("高桥", "Gaoqiao"), ("塘湾", "Tangwan"), ("横港", "Henggang"),
-    ("茶院", "Chayuan"), ("南湾", "Nanwan"), ("长川", "Changchuan"), ("仓前", "Cangqian"),
+    ("丰义", "Fengyi"),
+    ("长丰", "Changfeng"),
+    ("雪水港", "Xueshuigang"),
+    ("青莲", "Qinglian"),
+    ("新桥", "Xinqiao"),
+    ("华星", "Huaxing"),
+    ("永兴", "Yongxing"),
+    ("民主", "Minzhu"),
+    ("红星", "Hongxing"),
+    ("光明", "Guangming"),
+    ("金星", "Jinxing"),
+    ("西河", "Xihe"),
+    ("北湖", "Beihu"),
+    ("荷花", "Hehua"),
+    ("桃园", "Taoyuan"),
+    ("杨柳", "Yangliu"),
+    ("石泉", "Shiquan"),
+    ("古城", "Gucheng"),
+    ("六里", "Liuli"),
+    ("八字", "Bazi"),
+    ("众安", "Zhong'an"),
+    ("联合", "Lianhe"),
+    ("五星", "Wuxing"),
+    ("凤凰", "Fenghuang"),
+    ("龙潭", "Longtan"),
+    ("紫金", "Zijin"),
+    ("万好", "Wanhao"),
+    ("胜利", "Shengli"),
+    ("幸福", "Xingfu"),
+    ("和平", "Heping"),
+    ("富亭", "Futing"),
+    ("白洋", "Baiyang"),
+    ("秀水", "Xiushui"),
+    ("高桥", "Gaoqiao"),
+    ("塘湾", "Tangwan"),
+    ("横港", "Henggang"),
+    ("茶院", "Chayuan"),
+    ("南湾", "Nanwan"),
+    ("长川", "Changchuan"),
+    ("仓前", "Cangqian"),
 ]
 
 # (town code, kind, name, English name, venues as (name, English name, capacity, accessibility
 # notes in Chinese and English))
 COUNTY_INSTITUTIONS = [
-    (None, "community_college", "海盐县社区教育学校", "Haiyan Community Education School", [
-        ("多功能报告厅", "Lecture hall", 200, "设无障碍坡道与电梯", "Step-free ramp and lift"),
-        ("数字学习室", "Digital learning room", 40, "一楼，无障碍通道", "Ground floor, step-free"),
-        ("书画教室", "Calligraphy and painting room", 30, "二楼，有电梯", "First floor, lift"),
-    ]),
-    (None, "library", "张元济图书馆", "Zhang Yuanji Library", [
-        ("读者报告厅", "Readers' lecture room", 150, "无障碍坡道、电梯与助听设备",
-         "Step-free ramp, lift and hearing loop"),
-    ]),
+    (
+        None,
+        "community_college",
+        "海盐县社区教育学校",
+        "Haiyan Community Education School",
+        [
+            ("多功能报告厅", "Lecture hall", 200, "设无障碍坡道与电梯", "Step-free ramp and lift"),
+            ("数字学习室", "Digital learning room", 40, "一楼，无障碍通道", "Ground floor, step-free"),
+            ("书画教室", "Calligraphy and painting room", 30, "二楼，有电梯", "First floor, lift"),
+        ],
+    ),
+    (
+        None,
+        "library",
+        "张元济图书馆",
+        "Zhang Yuanji Library",
+        [
+            (
+                "读者报告厅",
+                "Readers' lecture room",
+                150,
+                "无障碍坡道、电梯与助听设备",
+                "Step-free ramp, lift and hearing loop",
+            ),
+        ],
+    ),
 ]
 
 # The six municipal lifelong-learning experience halls (one is the Bu Xinsheng Memorial).
@@ -79,7 +139,7 @@ EXPERIENCE_HALLS = [
     ("330424102", "百步乡村振兴学习馆", "Baibu Rural Revitalization Learning Hall", "学习厅", "Learning hall", 60),
 ]
 
-DEMO_PASSWORD = "lifelong-demo"
+DEMO_PASSWORD = "lifelong-demo"  # noqa: S105 - the published demo password (DESIGN §5); demo mode only
 
 # DESIGN §5 personas: (phone, name, birth year, role, where the role is held, home).
 # Places are keys resolved by the loader: "county", a town code, "tongyuan_village" (the

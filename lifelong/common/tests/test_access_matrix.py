@@ -19,8 +19,16 @@ from lifelong.institutions.models import Institution, Venue
 from lifelong.institutions.selectors import institution_staff_list, venue_staff_list
 from lifelong.regions.models import Region
 
-PERSONAS = ["anonymous", "young_learner", "elder_learner", "organizer", "village_admin", "town_admin",
-            "ganpu_admin", "county_admin"]
+PERSONAS = [
+    "anonymous",
+    "young_learner",
+    "elder_learner",
+    "organizer",
+    "village_admin",
+    "town_admin",
+    "ganpu_admin",
+    "county_admin",
+]
 
 
 @pytest.fixture
@@ -81,6 +89,7 @@ def sample_institutions() -> list[Institution]:
 
 # --- Lists: exactly the objects in scope ------------------------------------------------------
 
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_staff_lists_hold_exactly_what_the_oracle_allows(world, persona):
     actor = world["actors"][persona]
@@ -88,7 +97,9 @@ def test_staff_lists_hold_exactly_what_the_oracle_allows(world, persona):
     expected = {i.pk for i in institutions if oracle_may_view_institution(world, persona, i)}
     assert set(institution_staff_list(actor=actor).values_list("pk", flat=True)) == expected
     editable = {i.pk for i in institutions if oracle_covers(world, persona, i.region.code)}
-    assert set(institution_staff_list(actor=actor, action=policy.Action.CHANGE).values_list("pk", flat=True)) == editable
+    assert (
+        set(institution_staff_list(actor=actor, action=policy.Action.CHANGE).values_list("pk", flat=True)) == editable
+    )
     venues = Venue.objects.select_related("institution__region")
     expected_venues = {v.pk for v in venues if oracle_may_view_institution(world, persona, v.institution)}
     assert set(venue_staff_list(actor=actor).values_list("pk", flat=True)) == expected_venues
@@ -100,8 +111,15 @@ def test_staff_lists_hold_exactly_what_the_oracle_allows(world, persona):
     assert set(role_grant_list(actor=actor).values_list("pk", flat=True)) == expected_grants
 
 
-LIST_URLS = ["/console/", "/console/institutions/", "/console/institutions/new/", "/console/venues/",
-             "/console/venues/new/", "/console/roles/", "/console/learners/"]
+LIST_URLS = [
+    "/console/",
+    "/console/institutions/",
+    "/console/institutions/new/",
+    "/console/venues/",
+    "/console/venues/new/",
+    "/console/roles/",
+    "/console/learners/",
+]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -118,6 +136,7 @@ def test_console_pages_open_for_staff_only(world, persona, url):
 
 # --- Detail / edit: 404 outside scope, and a refused POST changes nothing ----------------------
 
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_institution_and_venue_edit_pages_answer_404_outside_scope(world, persona):
     client = world["clients"][persona]
@@ -126,10 +145,16 @@ def test_institution_and_venue_edit_pages_answer_404_outside_scope(world, person
         expected = 200 if may else (302 if persona == "anonymous" else 404)
         assert client.get(f"/console/institutions/{institution.pk}/").status_code == expected, institution
         before = Institution.objects.get(pk=institution.pk)
-        response = client.post(f"/console/institutions/{institution.pk}/", {
-            "kind": before.kind, "name": before.name + "·改", "name_en": before.name_en,
-            "region": before.region_id, "is_active": "on",
-        })
+        response = client.post(
+            f"/console/institutions/{institution.pk}/",
+            {
+                "kind": before.kind,
+                "name": before.name + "·改",
+                "name_en": before.name_en,
+                "region": before.region_id,
+                "is_active": "on",
+            },
+        )
         after = Institution.objects.get(pk=institution.pk)
         if may:
             assert response.status_code == 302 and after.name == before.name + "·改"
@@ -195,8 +220,18 @@ def test_every_console_url_is_in_the_matrix():
     from lifelong.common import console_urls
 
     patterns = {str(p.pattern) for p in console_urls.urlpatterns}
-    covered = {"", "institutions/", "institutions/new/", "institutions/<int:pk>/", "venues/", "venues/new/",
-               "venues/<int:pk>/", "roles/", "roles/<int:pk>/revoke/", "learners/"}
+    covered = {
+        "",
+        "institutions/",
+        "institutions/new/",
+        "institutions/<int:pk>/",
+        "venues/",
+        "venues/new/",
+        "venues/<int:pk>/",
+        "roles/",
+        "roles/<int:pk>/revoke/",
+        "learners/",
+    }
     assert patterns == covered, "a console URL was added: add it to the access-control matrix"
 
 
@@ -211,7 +246,18 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
                 yield prefix + str(p.pattern)
 
     api_routes = {r for r in walk(resolver.url_patterns) if r.startswith("api/v1/")}
-    known = {"api/v1/", "api/v1/auth/token", "api/v1/learners", "api/v1/learners/<learner_id>", "api/v1/me",
-             "api/v1/regions", "api/v1/institutions", "api/v1/institutions/<institution_id>", "api/v1/venues",
-             "api/v1/venues/<venue_id>", "api/v1/openapi.json", "api/v1/docs"}
+    known = {
+        "api/v1/",
+        "api/v1/auth/token",
+        "api/v1/learners",
+        "api/v1/learners/<learner_id>",
+        "api/v1/me",
+        "api/v1/regions",
+        "api/v1/institutions",
+        "api/v1/institutions/<institution_id>",
+        "api/v1/venues",
+        "api/v1/venues/<venue_id>",
+        "api/v1/openapi.json",
+        "api/v1/docs",
+    }
     assert api_routes == known, "an API route was added: add it to the access-control matrix"

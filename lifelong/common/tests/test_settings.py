@@ -20,8 +20,9 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     drop = ("LIFELONG_DEMO", "DEBUG", "LIFELONG_TEST_DB", "DJANGO_ALLOW_ASYNC_UNSAFE")
     environment = {k: v for k, v in os.environ.items() if k not in drop}
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_is_clean_with_production_values():

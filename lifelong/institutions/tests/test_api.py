@@ -11,8 +11,14 @@ def test_regions_is_a_flat_list_of_every_region_named_by_code(demo):
     body = ApiClient().get("/regions").json()
     assert body["count"] == Region.objects.count() == len(body["items"])
     county, first_town = body["items"][0], body["items"][1]
-    assert county == {"code": "330424", "name": "海盐县", "name_en": "Haiyan County", "level": "county",
-                      "parent": None, "population": 456775}
+    assert county == {
+        "code": "330424",
+        "name": "海盐县",
+        "name_en": "Haiyan County",
+        "level": "county",
+        "parent": None,
+        "population": 456775,
+    }
     assert first_town["parent"] == "330424" and first_town["level"] == "town"
 
 

@@ -13,8 +13,13 @@ def wuyuan_village(demo) -> Region:
 
 
 def test_a_town_admin_adds_an_institution_in_their_town_and_it_is_audited(demo, wuyuan_village):
-    institution = institution_create(actor=demo.town_admin, region=wuyuan_village, kind="social_organization",
-                                     name="武原书法协会", name_en="Wuyuan Calligraphy Society")
+    institution = institution_create(
+        actor=demo.town_admin,
+        region=wuyuan_village,
+        kind="social_organization",
+        name="武原书法协会",
+        name_en="Wuyuan Calligraphy Society",
+    )
     event = AuditEvent.objects.get(action="created", object_id=str(institution.pk))
     assert event.actor == demo.town_admin and event.changes["name"] == "武原书法协会"
 
@@ -53,8 +58,14 @@ def test_only_changed_fields_are_written_and_audited(demo, wuyuan_village):
 
 def test_venues_are_created_and_edited_in_scope_only(demo, wuyuan_village):
     point = Institution.objects.filter(region=wuyuan_village, kind="teaching_point").get()
-    venue = venue_create(actor=demo.town_admin, institution=point, name="二楼教室", name_en="Upstairs room",
-                         capacity=25, accessibility_notes="无电梯")
+    venue = venue_create(
+        actor=demo.town_admin,
+        institution=point,
+        name="二楼教室",
+        name_en="Upstairs room",
+        capacity=25,
+        accessibility_notes="无电梯",
+    )
     assert venue.capacity == 25
     venue_update(actor=demo.town_admin, venue=venue, capacity=30)
     venue.refresh_from_db()
@@ -98,8 +109,9 @@ def test_console_lists_run_the_same_number_of_queries_whatever_their_size(demo, 
     before = query_counts()
     villages = list(Region.objects.filter(parent__code="330424001"))
     for n in range(30):
-        place = institution_create(actor=demo.town_admin, region=villages[n % len(villages)], kind="school",
-                                   name=f"新学校{n}")
+        place = institution_create(
+            actor=demo.town_admin, region=villages[n % len(villages)], kind="school", name=f"新学校{n}"
+        )
         venue_create(actor=demo.town_admin, institution=place, name="教室", capacity=20)
         user = User.objects.create_user(f"1370000{n:04d}", None, name=f"学员{n}", home_region=place.region)
         RoleGrant.objects.create(user=user, role="instructor", institution=place)

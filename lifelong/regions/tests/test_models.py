@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def make_region(code: str, level: str, parent: Region | None = None, population: int = 10) -> Region:
-    return Region.objects.create(code=code, name=code, level=level, parent=parent, population=population,
-                                 path=Region.path_for(parent, code))
+    return Region.objects.create(
+        code=code, name=code, level=level, parent=parent, population=population, path=Region.path_for(parent, code)
+    )
 
 
 def test_subtree_does_not_confuse_33_1_with_33_10():

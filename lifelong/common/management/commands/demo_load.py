@@ -21,8 +21,12 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already holds regions; the demo loads only into an empty one.")
         counts = demo_county_load()
-        self.stdout.write(self.style.SUCCESS(
-            "Loaded {regions} regions, {institutions} institutions, {venues} venues, {personas} personas.".format(**counts)
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Loaded {regions} regions, {institutions} institutions, {venues} venues, {personas} personas.".format(
+                    **counts
+                )
+            )
+        )
         for phone, name, _, role, _, _ in PERSONAS:
             self.stdout.write(f"  {phone} / {DEMO_PASSWORD}  {role or 'learner'} ({name})")

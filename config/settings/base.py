@@ -23,8 +23,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Demo mode: sample county and personas, staff two-factor relaxed, a banner on every page.
 DEMO_MODE = env.bool("LIFELONG_DEMO", default=False)
-# Staff roles must pass TOTP two-factor at sign-in. Only demo mode may switch this off.
-STAFF_TWO_FACTOR_REQUIRED = env.bool("LIFELONG_STAFF_2FA", default=True)
+# Staff roles must pass TOTP two-factor at sign-in. Only demo mode relaxes it (and its banner
+# says so on every page); LIFELONG_STAFF_2FA=1 keeps it on in demo mode too.
+STAFF_TWO_FACTOR_REQUIRED = not DEMO_MODE or env.bool("LIFELONG_STAFF_2FA", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -220,3 +222,6 @@ LOGGING = {
 # rule (DESIGN §4): a village hall shares one address, and one person's typos must not lock
 # the hall out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Date and number formats shared by both languages (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]

@@ -3,7 +3,7 @@ from datetime import datetime
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from lifelong.common.api import IdOut, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, IdOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import Forbidden, NotFound
 from lifelong.common.sms import mask_phone
 from lifelong.regions.api import RegionRef
@@ -27,7 +27,11 @@ class TokenOut(Schema):
     expires_at: datetime
 
 
-@router.post("/auth/token", response={200: TokenOut}, summary="Exchange phone and password for a bearer token")
+@router.post(
+    "/auth/token",
+    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Exchange phone and password (and a TOTP code for staff) for a bearer token",
+)
 def token(request, body: TokenIn):
     raw, expires_at = services.api_token_issue(request=request, phone=body.phone, password=body.password, otp=body.otp)
     return {"token": raw, "expires_at": expires_at}
@@ -72,7 +76,12 @@ def _require_staff(request) -> None:
         raise Forbidden(code="staff_only")
 
 
-@router.post("/learners", auth=bearer, response={201: IdOut}, summary="Staff register a citizen in their scope")
+@router.post(
+    "/learners",
+    auth=bearer,
+    response={201: IdOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Staff register a citizen whose home village is in their scope",
+)
 def learner_create(request, body: LearnerIn):
     _require_staff(request)
     home_region = region_get_by_code(body.home_region)

@@ -26,6 +26,7 @@ from .auth import api_token_create
 from .choices import INSTITUTION_ROLES, Language, Role
 from .models import RoleGrant, User
 from .phone import normalize_phone
+from .tasks import learner_welcome_sms
 
 SESSION_SIGNED_IN_AT = "lifelong_signed_in_at"
 
@@ -126,7 +127,8 @@ def learner_register(
     """Staff register a citizen whose home village is in their scope.
 
     Without a phone the learner is a managed profile that cannot sign in. A password set by
-    staff works at once; the learner must change it at the next web sign-in.
+    staff works at once; the learner must change it at the next web sign-in. A learner with a
+    phone gets a welcome SMS from the task worker after the transaction commits.
     """
     if not policy.covers(actor, home_region):
         raise NotFound(field="home_region")
@@ -155,6 +157,8 @@ def learner_register(
         learner.set_unusable_password()
     full_clean_or_raise(learner)
     learner.save()
+    if learner.phone:
+        transaction.on_commit(lambda: learner_welcome_sms.enqueue(learner.pk))
     audit_record(
         actor=actor,
         action=AuditAction.LEARNER_REGISTERED,

@@ -83,3 +83,44 @@ def test_a_town_admin_passes_two_factor_and_manages_their_town(county, page):
 
     response = page.goto("/console/institutions/1/")  # the county school: outside a town admin's scope
     assert response.status == 404
+
+
+def test_the_api_docs_render_offline_under_the_content_security_policy(transactional_db, page):
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    external = []
+    page.on(
+        "request",
+        lambda request: (
+            external.append(request.url) if "127.0.0.1" not in request.url and "localhost" not in request.url else None
+        ),
+    )
+    page.goto("/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Lifelong API")
+    expect(page.get_by_text("/api/v1/auth/token").first).to_be_visible()
+    assert external == [] and violations == []
+
+
+def test_read_aloud_speaks_the_main_text(county, page):
+    page.add_init_script(
+        "window.__spoken = [];"
+        "window.speechSynthesis.speak = function (u) { window.__spoken.push({text: u.text, lang: u.lang}); };"
+    )
+    page.goto("/network/330424105/")
+    page.get_by_test_id("read-aloud").click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken and "通元镇" in spoken[0]["text"] and spoken[0]["lang"] == "zh-Hans"
+
+
+def test_live_learner_search_in_the_console(county, page, settings):
+    settings.STAFF_TWO_FACTOR_REQUIRED = False  # this test is about search, not sign-in
+    sign_in(page, "13900000003")
+    page.goto("/console/learners/")
+    page.get_by_label("按姓名搜索").fill("钱")
+    expect(page.locator("#learner-results")).to_contain_text("钱桂英")
+    expect(page).to_have_url(re.compile(r"q=%E9%92%B1"))
+    page.get_by_label("按姓名搜索").fill("没有这个人")
+    expect(page.locator("#learner-results")).to_contain_text("没有找到学员。")

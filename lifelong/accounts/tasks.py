@@ -1,0 +1,24 @@
+"""Background work for accounts, run by the task worker (`manage.py db_worker`)."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from lifelong.common.sms import send_sms
+
+from .models import User
+
+
+@task()
+def learner_welcome_sms(learner_id: int) -> None:
+    """Tell a learner registered by staff that their account exists. The text names no
+    password: staff hand that over in person."""
+    learner = User.objects.filter(pk=learner_id, is_active=True).first()
+    if learner is None or not learner.phone:
+        return
+    with translation.override(learner.preferred_language):
+        text = _(
+            "Lifelong: %(name)s, staff have registered you for community learning. Sign in with this phone "
+            "number and the password staff gave you, then choose your own."
+        ) % {"name": learner.name}
+    send_sms(learner.phone, text)

@@ -37,6 +37,12 @@ def token(request, body: TokenIn):
     return {"token": raw, "expires_at": expires_at}
 
 
+@router.delete("/auth/token", auth=bearer, response={204: None}, summary="Revoke the token this request carries")
+def token_revoke(request):
+    services.api_token_revoke(user=request.user, raw_token=request.auth_token)
+    return Status(204, None)
+
+
 class LearnerIn(InputSchema):
     name: str = Field(min_length=1, max_length=50)
     home_region: str = Field(description="Code of the learner's village or community")

@@ -55,4 +55,5 @@ class BearerToken(HttpBearer):
         if found is None:
             return None
         request.user = found.user
+        request.auth_token = token
         return found.user

@@ -24,7 +24,7 @@ from lifelong.regions.models import Region
 from . import policy
 from .auth import api_token_create
 from .choices import INSTITUTION_ROLES, Language, Role
-from .models import RoleGrant, User
+from .models import APIToken, RoleGrant, User, hash_token
 from .phone import normalize_phone
 from .tasks import learner_welcome_sms
 
@@ -103,6 +103,10 @@ def api_token_issue(*, request: HttpRequest, phone: str, password: str, otp: str
     token, expires_at = api_token_create(user)
     audit_record(actor=user, action=AuditAction.TOKEN_ISSUED, target=user, request=request)
     return token, expires_at
+
+
+def api_token_revoke(*, user: User, raw_token: str) -> None:
+    APIToken.objects.filter(user=user, key_hash=hash_token(raw_token)).delete()
 
 
 def _validated_password(password: str, user: User) -> str:
@@ -191,6 +195,9 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
     user.set_password(_validated_password(new_password, user))
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    # A new password ends every other way in: other web sessions lose their auth hash with
+    # the old password, and API tokens are removed here.
+    APIToken.objects.filter(user=user).delete()
     audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user, request=request)
 
 

@@ -1,17 +1,11 @@
-from collections import Counter
-
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import Substr
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.regions.models import Region
 
 from .models import Institution, Venue
-
-
-def town_path(path: str) -> str:
-    """The town part of a materialized path (`330424/330424105/330424105201/` → `330424/330424105/`)."""
-    return "/".join(path.split("/")[:2]) + "/"
 
 
 def institution_public_list(*, region: Region | None = None, kind: str | None = None) -> QuerySet[Institution]:
@@ -31,19 +25,26 @@ def venue_public_list(*, region: Region | None = None) -> QuerySet[Venue]:
     return venues.order_by("institution__region__path", "institution__name", "name", "id")
 
 
-def network_counts_by_town() -> dict[str, Counter]:
-    """Per town path: how many institutions and venues its subtree holds (two queries)."""
-    counts: dict[str, Counter] = {}
-    for path in Institution.objects.filter(is_active=True, region__level__in=["town", "village"]).values_list(
-        "region__path", flat=True
-    ):
-        counts.setdefault(town_path(path), Counter())["institutions"] += 1
-    for path in (
-        venue_public_list()
-        .filter(institution__region__level__in=["town", "village"])
-        .values_list("institution__region__path", flat=True)
-    ):
-        counts.setdefault(town_path(path), Counter())["venues"] += 1
+# A town's materialized path is its county code, "/", its own 9-digit code and "/".
+TOWN_PATH_LENGTH = len("330424/330424001/")
+
+
+def network_counts_by_town() -> dict[str, dict[str, int]]:
+    """Per town path: how many institutions and venues its subtree holds (two grouped queries)."""
+    counts: dict[str, dict[str, int]] = {}
+    grouped = [
+        ("institutions", Institution.objects.filter(is_active=True).exclude(region__level="county"), "region__path"),
+        ("venues", venue_public_list().exclude(institution__region__level="county"), "institution__region__path"),
+    ]
+    for label, queryset, path_field in grouped:
+        rows = (
+            queryset.annotate(town_path=Substr(path_field, 1, TOWN_PATH_LENGTH))
+            .order_by()
+            .values("town_path")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            counts.setdefault(row["town_path"], {})[label] = row["n"]
     return counts
 
 

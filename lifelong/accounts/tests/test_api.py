@@ -142,3 +142,15 @@ def test_learners_cannot_register_others_and_learner_detail_is_scoped(demo):
     # The Wuyuan town admin cannot see a Tongyuan learner: 404, as if it did not exist.
     assert_error(ApiClient(demo.town_admin).get(f"/learners/{demo.elder_learner.pk}"), 404, "not_found")
     assert ApiClient(demo.village_admin).get(f"/learners/{demo.elder_learner.pk}").status_code == 200
+
+
+def test_a_token_can_be_revoked_and_a_password_change_revokes_all(demo):
+    from lifelong.accounts.services import password_change
+
+    api = ApiClient(demo.young_learner)
+    assert api.client.delete("/api/v1/auth/token", headers=api.headers).status_code == 204
+    assert_error(api.get("/me"), 401, "not_authenticated")
+    first, second = ApiClient(demo.young_learner), ApiClient(demo.young_learner)
+    password_change(user=demo.young_learner, new_password="a brand new phrase")
+    assert_error(first.get("/me"), 401, "not_authenticated")
+    assert_error(second.get("/me"), 401, "not_authenticated")

@@ -246,6 +246,7 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
                 yield prefix + str(p.pattern)
 
     api_routes = {r for r in walk(resolver.url_patterns) if r.startswith("api/v1/")}
+    # DELETE auth/token shares the auth/token route; learners' list and create share theirs.
     known = {
         "api/v1/",
         "api/v1/auth/token",
@@ -261,3 +262,34 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/docs",
     }
     assert api_routes == known, "an API route was added: add it to the access-control matrix"
+
+
+# Every page outside /console/, /admin/ and /api/: what an anonymous visitor gets.
+SITE_PAGES = {
+    "": ("/", 200),
+    "network/<str:code>/": ("/network/330424105/", 200),
+    "me/": ("/me/", 302),
+    "preferences/elder-mode/": ("/preferences/elder-mode/", 405),  # POST only
+    "preferences/language/": ("/preferences/language/", 405),
+    "accounts/login/": ("/accounts/login/", 200),
+    "accounts/logout/": ("/accounts/logout/", 405),
+    "accounts/two-factor/": ("/accounts/two-factor/", 302),
+    "accounts/password/": ("/accounts/password/", 302),
+}
+
+
+def test_every_site_page_is_in_the_matrix_with_what_a_visitor_gets(demo):
+    resolver = get_resolver()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern)
+
+    pages = {r for r in walk(resolver.url_patterns) if not r.startswith(("api/", "console/", "admin/"))}
+    assert pages == set(SITE_PAGES), "a page was added: add it to the access-control matrix"
+    client = Client()
+    for url, status in SITE_PAGES.values():
+        assert client.get(url).status_code == status, url

@@ -57,3 +57,16 @@ def test_every_setting_read_from_the_environment_is_documented():
     readme = (ROOT / "README.md").read_text()
     missing = sorted(n for n in names if n not in example or n not in readme)
     assert not missing, f"document these in .env.example and README.md: {missing}"
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    database = tmp_path / "check.sqlite3"
+    probe = (
+        "from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], connection.transaction_mode, "
+        "connection.settings_dict['OPTIONS']['timeout'])"
+    )
+    result = manage("shell", "--no-imports", "-c", probe, DJANGO_SETTINGS_MODULE="config.settings.local",
+                    DATABASE_URL=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["wal", "IMMEDIATE", "20"]

@@ -12,7 +12,9 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from lifelong.common.errors import DomainError, Forbidden, InvalidInput, NotFound
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.models import Region
 
@@ -26,6 +28,7 @@ class Action(StrEnum):
 
 
 SUPERUSER_RANK = 99
+NO_RANK = -1
 
 
 def grants(actor: User | None) -> list[RoleGrant]:
@@ -51,27 +54,35 @@ def admin_regions(actor: User | None) -> list[Region]:
     return [g.region for g in grants(actor) if g.role in ADMIN_ROLE_LEVEL]
 
 
-def rank(actor: User | None) -> int:
+def is_admin(actor: User | None) -> bool:
+    """Administers some part of the network (and so may create and edit there)."""
+    return is_superuser(actor) or bool(admin_regions(actor))
+
+
+def rank_at(actor: User | None, region: Region | None) -> int:
+    """The actor's highest admin rank among the grants that cover `region`. A town admin of
+    Ganpu who is also village admin in Tongyuan acts in Tongyuan as a village admin only."""
+    if region is None:
+        return NO_RANK
     if is_superuser(actor):
         return SUPERUSER_RANK
-    return max((ROLE_RANK[g.role] for g in grants(actor)), default=-1)
+    ranks = [ROLE_RANK[g.role] for g in grants(actor) if g.role in ADMIN_ROLE_LEVEL and g.region.contains(region)]
+    return max(ranks, default=NO_RANK)
 
 
 def covers(actor: User | None, region: Region | None) -> bool:
     """Does one of the actor's admin roles cover `region` (its subtree included)?"""
-    if region is None:
-        return False
-    return is_superuser(actor) or any(r.contains(region) for r in admin_regions(actor))
+    return rank_at(actor, region) > NO_RANK
 
 
-def _subtree_q(actor: User | None, field: str) -> Q:
-    """Q for objects whose region (reached by `field`) lies in an admin subtree of the actor."""
+def _paths_q(actor: User | None, path_lookup: str) -> Q:
+    """Q for rows whose region path (`path_lookup`) lies in one of the actor's admin subtrees."""
     if is_superuser(actor):
         return Q()
     paths = [r.path for r in admin_regions(actor)]
     if not paths:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__path__startswith": p}) for p in paths))
+    return reduce(or_, (Q(**{f"{path_lookup}__startswith": p}) for p in paths))
 
 
 def _own_institution_ids(actor: User | None) -> list[int]:
@@ -82,29 +93,22 @@ def restrict(actor: User | None, action: Action, queryset: QuerySet) -> QuerySet
     """Filter `queryset` to the objects `actor` may `action`."""
     model = queryset.model
     if model is Region:
-        q = _region_q(actor)
+        q = _paths_q(actor, "path")
     elif model is Institution:
-        q = _subtree_q(actor, "region")
+        q = _paths_q(actor, "region__path")
         if action is Action.VIEW:
             q |= Q(pk__in=_own_institution_ids(actor))
     elif model is Venue:
-        q = _subtree_q(actor, "institution__region")
+        q = _paths_q(actor, "institution__region__path")
         if action is Action.VIEW:
             q |= Q(institution_id__in=_own_institution_ids(actor))
     elif model is RoleGrant:
-        q = _subtree_q(actor, "region") | _subtree_q(actor, "institution__region")
+        q = _paths_q(actor, "region__path") | _paths_q(actor, "institution__region__path")
     elif model is User:
-        q = _subtree_q(actor, "home_region")
+        q = _paths_q(actor, "home_region__path")
     else:
         raise TypeError(f"No scope rule for {model.__name__}")
     return queryset.filter(q)
-
-
-def _region_q(actor: User | None) -> Q:
-    if is_superuser(actor):
-        return Q()
-    paths = [r.path for r in admin_regions(actor)]
-    return reduce(or_, (Q(path__startswith=p) for p in paths)) if paths else Q(pk__in=[])
 
 
 def can(actor: User | None, action: Action, obj: Model) -> bool:
@@ -112,20 +116,34 @@ def can(actor: User | None, action: Action, obj: Model) -> bool:
     return restrict(actor, action, type(obj).objects.filter(pk=obj.pk)).exists()
 
 
-def may_grant(actor: User | None, *, role: str, region: Region | None, institution: Institution | None) -> bool:
-    """Nobody grants a role above their own, nor outside their own subtree."""
+def grant_refusal(
+    actor: User | None, *, role: str, region: Region | None, institution: Institution | None
+) -> DomainError | None:
+    """Why `actor` may not grant `role` at this place, or None when they may. Nobody grants a
+    role above their own, nor outside their own subtree (that answers 404, as if unseen)."""
     place = institution.region if institution is not None else region
-    return covers(actor, place) and ROLE_RANK[Role(role)] <= rank(actor) and _level_fits(role, region)
+    own_rank = rank_at(actor, place)
+    if own_rank == NO_RANK:
+        return NotFound(field="institution" if institution is not None else "region")
+    if ROLE_RANK[Role(role)] > own_rank:
+        return Forbidden(_("You cannot grant a role above your own."), code="role_above_own", field="role")
+    level = ADMIN_ROLE_LEVEL.get(Role(role))
+    if level is not None and (region is None or region.level != level):
+        return InvalidInput(_("This role is held at a different level of region."), code="wrong_level", field="region")
+    return None
+
+
+def revoke_refusal(actor: User | None, grant: RoleGrant) -> DomainError | None:
+    """Why `actor` may not revoke `grant`, or None. Revoking needs a strictly higher rank where
+    the grant is held: admins do not remove their peers or superiors (a superuser removes a
+    county admin), and nobody removes their own grants this way."""
+    own_rank = rank_at(actor, grant.scope_region)
+    if own_rank == NO_RANK:
+        return NotFound()
+    if grant.user_id == getattr(actor, "pk", None) or ROLE_RANK[Role(grant.role)] >= own_rank:
+        return Forbidden(_("You may only remove roles below your own."), code="role_not_below_own")
+    return None
 
 
 def may_revoke(actor: User | None, grant: RoleGrant) -> bool:
-    """Revoking needs a strictly higher rank: admins do not remove their peers or superiors
-    (a superuser removes a county admin), and nobody removes their own grants this way."""
-    if grant.user_id == getattr(actor, "pk", None):
-        return False
-    return covers(actor, grant.scope_region) and ROLE_RANK[Role(grant.role)] < rank(actor)
-
-
-def _level_fits(role: str, region: Region | None) -> bool:
-    level = ADMIN_ROLE_LEVEL.get(Role(role))
-    return level is None or (region is not None and region.level == level)
+    return revoke_refusal(actor, grant) is None

@@ -217,15 +217,16 @@ def user_preferences_update(*, user: User, language: str | None = None, elder_mo
 def role_grant_create(
     *,
     actor: User,
-    user: User,
+    phone: str,
     role: str,
     region: Region | None = None,
     institution: Institution | None = None,
     request: HttpRequest | None = None,
 ) -> RoleGrant:
     """Grant `role` at `region` (admins, editors, reviewers) or `institution` (organizers,
-    instructors). A place outside the actor's subtree answers 404; a role above the actor's
-    own 403 `role_above_own`."""
+    instructors) to the person registered with `phone`. A place outside the actor's subtree
+    answers 404; a role above the actor's own there 403 `role_above_own`. The grantee is
+    looked up only after those checks, so they reveal nothing about who is registered."""
     if role not in Role.values:
         raise InvalidInput(_("Unknown role."), code="invalid_role", field="role")
     if role in INSTITUTION_ROLES:
@@ -238,16 +239,13 @@ def role_grant_create(
         if region is None:
             raise InvalidInput(_("Choose the region for this role."), code="region_required", field="region")
         institution = None
-    place = institution.region if institution else region
-    if not policy.covers(actor, place):
-        raise NotFound(field="institution" if institution else "region")
-    if not policy.may_grant(actor, role=role, region=region, institution=institution):
-        if policy.ROLE_RANK[Role(role)] > policy.rank(actor):
-            raise Forbidden(_("You cannot grant a role above your own."), code="role_above_own", field="role")
-        raise InvalidInput(_("This role is held at a different level of region."), code="wrong_level", field="region")
-    if user.is_managed_profile:
-        raise InvalidInput(_("A managed profile cannot hold a staff role."), code="managed_profile", field="user")
-    grant = RoleGrant(user=user, role=role, region=region, institution=institution, granted_by=actor)
+    refusal = policy.grant_refusal(actor, role=role, region=region, institution=institution)
+    if refusal is not None:
+        raise refusal
+    grantee = User.objects.filter(phone=normalize_phone(phone), is_active=True).first()
+    if grantee is None:
+        raise NotFound(_("Nobody is registered with this phone number."), field="phone")
+    grant = RoleGrant(user=grantee, role=role, region=region, institution=institution, granted_by=actor)
     full_clean_or_raise(grant)
     grant.save()
     audit_record(
@@ -255,17 +253,16 @@ def role_grant_create(
         action=AuditAction.ROLE_GRANTED,
         target=grant,
         request=request,
-        changes={"user": user.pk, "role": role, "scope": place.code},
+        changes={"user": grantee.pk, "role": role, "scope": grant.scope_region.code},
     )
     return grant
 
 
 @transaction.atomic
 def role_grant_revoke(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> None:
-    if not policy.covers(actor, grant.scope_region):
-        raise NotFound()
-    if not policy.may_revoke(actor, grant):
-        raise Forbidden(_("You may only remove roles below your own."), code="role_not_below_own")
+    refusal = policy.revoke_refusal(actor, grant)
+    if refusal is not None:
+        raise refusal
     audit_record(
         actor=actor,
         action=AuditAction.ROLE_REVOKED,

@@ -31,8 +31,6 @@ from .forms import (
     RoleGrantForm,
     SignInForm,
 )
-from .models import User
-from .phone import normalize_phone
 
 
 @never_cache
@@ -154,12 +152,9 @@ def role_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            grantee = User.objects.filter(phone=normalize_phone(data["phone"])).first()
-            if grantee is None:
-                raise DomainError(_("Nobody is registered with this phone number."), field="phone")
             services.role_grant_create(
                 actor=request.user,
-                user=grantee,
+                phone=data["phone"],
                 role=data["role"],
                 region=data["region"],
                 institution=data["institution"],

@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import Region
 
@@ -10,11 +10,6 @@ def region_list() -> QuerySet[Region]:
 
 def region_get_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first()
-
-
-def subtree_q(region: Region, field: str = "region") -> Q:
-    """Q matching objects whose `field` region lies in `region`'s subtree (itself included)."""
-    return Q(**{f"{field}__path__startswith": region.path})
 
 
 def town_overview() -> QuerySet[Region]:

@@ -77,7 +77,7 @@ def test_a_town_admin_grants_and_removes_an_organizer_role(demo, verified_client
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        ({"phone": "13812345678", "role": "organizer"}, "unknown person"),
+        ({"phone": "13812345678", "role": "organizer", "institution": "SCHOOL"}, "unknown person"),
         ({"phone": "13900000006", "role": "county_admin", "region": "WUYUAN"}, "above own"),
         ({"phone": "13900000006", "role": "organizer"}, "no institution"),
         ({"phone": "not a phone", "role": "organizer"}, "bad phone"),
@@ -86,7 +86,8 @@ def test_a_town_admin_grants_and_removes_an_organizer_role(demo, verified_client
 def test_bad_role_grants_are_form_errors_and_change_nothing(demo, verified_client, data, problem):
     client = verified_client(demo.town_admin)
     wuyuan = demo.town_admin.role_grants.get().region
-    data = {k: (wuyuan.pk if v == "WUYUAN" else v) for k, v in data.items()}
+    school = wuyuan.institutions.get(kind="community_school")
+    data = {k: {"WUYUAN": wuyuan.pk, "SCHOOL": school.pk}.get(v, v) for k, v in data.items()}
     before = RoleGrant.objects.count()
     response = client.post("/console/roles/", data)
     assert response.status_code == 200, problem

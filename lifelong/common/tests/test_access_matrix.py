@@ -199,21 +199,53 @@ def test_nobody_grants_a_role_above_their_own_or_outside_their_subtree(world):
     village = demo.village_admin.role_grants.get().region
     newcomer = User.objects.create_user("13600000010", "newcomer-pass-1", name="新人")
     with pytest.raises(NotFound):  # the town lies above the village admin's subtree
-        role_grant_create(actor=demo.village_admin, user=newcomer, role="town_admin", region=village.parent)
+        role_grant_create(actor=demo.village_admin, phone=newcomer.phone, role="town_admin", region=village.parent)
     with pytest.raises(Forbidden):  # inside the subtree, but a role above their own
-        role_grant_create(actor=demo.village_admin, user=newcomer, role="county_admin", region=village)
+        role_grant_create(actor=demo.village_admin, phone=newcomer.phone, role="county_admin", region=village)
     with pytest.raises(NotFound):
-        role_grant_create(actor=demo.town_admin, user=newcomer, role="village_admin", region=village)
+        role_grant_create(actor=demo.town_admin, phone=newcomer.phone, role="village_admin", region=village)
     with pytest.raises(NotFound):  # an organizer administers no region at all
-        role_grant_create(actor=demo.organizer, user=newcomer, role="village_admin", region=village)
+        role_grant_create(actor=demo.organizer, phone=newcomer.phone, role="village_admin", region=village)
     assert not newcomer.role_grants.exists()
-    grant = role_grant_create(actor=demo.village_admin, user=newcomer, role="village_admin", region=village)
+    grant = role_grant_create(actor=demo.village_admin, phone=newcomer.phone, role="village_admin", region=village)
     assert grant.region == village
     # Peers cannot remove each other.
     from lifelong.accounts.services import role_grant_revoke
 
     with pytest.raises(Forbidden):
         role_grant_revoke(actor=demo.village_admin, grant=grant)
+
+
+def test_a_high_rank_elsewhere_gives_no_extra_power_here(world):
+    """A Ganpu town admin who is also a Tongyuan village admin acts in Tongyuan as a village admin."""
+    from lifelong.accounts.services import role_grant_create, role_grant_revoke
+    from lifelong.common.errors import Forbidden
+
+    demo = world["demo"]
+    village = demo.village_admin.role_grants.get().region
+    ganpu_admin = world["actors"]["ganpu_admin"]
+    RoleGrant.objects.create(user=ganpu_admin, role="village_admin", region=village)
+    ganpu_admin = User.objects.get(pk=ganpu_admin.pk)  # fresh grant cache
+    peer = demo.village_admin.role_grants.get()
+    with pytest.raises(Forbidden):
+        role_grant_revoke(actor=ganpu_admin, grant=peer)
+    with pytest.raises(Forbidden):
+        role_grant_create(actor=ganpu_admin, phone=demo.young_learner.phone, role="town_admin", region=village)
+    assert RoleGrant.objects.filter(pk=peer.pk).exists()
+
+
+def test_the_grant_form_reveals_nothing_about_numbers_outside_a_permitted_grant(world):
+    """Refusals for scope and rank come before the phone lookup."""
+    from lifelong.accounts.services import role_grant_create
+    from lifelong.common.errors import NotFound
+
+    demo = world["demo"]
+    ganpu = Region.objects.get(code="330424104")
+    for phone in (demo.young_learner.phone, "13812345670"):
+        with pytest.raises(NotFound) as error:
+            role_grant_create(actor=demo.village_admin, phone=phone, role="village_admin",
+                              region=ganpu.children.first())
+        assert error.value.field == "region"
 
 
 def test_every_console_url_is_in_the_matrix():

@@ -4,7 +4,6 @@ from django.utils import translation
 
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
-from lifelong.regions.selectors import subtree_q
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +25,6 @@ def test_subtree_does_not_confuse_33_1_with_33_10():
     assert in_one == {one, under_one}
     assert not one.contains(ten) and not one.contains(under_ten)
     assert county.contains(under_ten)
-
-
-def test_subtree_q_matches_institutions_of_the_whole_subtree():
-    county = make_region("33", "county")
-    one = make_region("1", "town", county)
-    ten = make_region("10", "town", county)
-    village = make_region("11", "village", one)
-    kept = Institution.objects.create(kind="teaching_point", name="a", region=village)
-    Institution.objects.create(kind="teaching_point", name="b", region=ten)
-    assert list(Institution.objects.filter(subtree_q(one))) == [kept]
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,5 @@
 """Sign-in plumbing: per-account lockout hooks for django-axes and the API's bearer tokens."""
 
-import secrets
-from datetime import datetime
-
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +9,7 @@ from lifelong.common.errors import InvalidInput, Locked
 
 from .models import APIToken, User, hash_token
 from .phone import normalize_phone
+from .services import needs_two_factor
 
 
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
@@ -36,13 +33,6 @@ def lockout_response(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "locked_message": error.detail}, status=error.status)
 
 
-def api_token_create(user: User) -> tuple[str, datetime]:
-    raw = secrets.token_urlsafe(32)
-    expires_at = timezone.now() + settings.API_TOKEN_LIFETIME
-    APIToken.objects.create(user=user, key_hash=hash_token(raw), expires_at=expires_at)
-    return raw, expires_at
-
-
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>`; the request's user becomes the token's owner."""
 
@@ -53,6 +43,8 @@ class BearerToken(HttpBearer):
             .first()
         )
         if found is None:
+            return None
+        if needs_two_factor(found.user) and not found.two_factor_verified:
             return None
         request.user = found.user
         request.auth_token = token

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lifelong.common.errors import InvalidInput
+
 from .choices import INSTITUTION_ROLES, Language, Role
 from .phone import normalize_phone
 
@@ -15,7 +17,7 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         try:
             phone = normalize_phone(username)
-        except Exception:  # an unreadable number simply matches nobody
+        except InvalidInput:  # an unreadable number simply matches nobody
             phone = username
         return self.get(phone=phone)
 
@@ -170,12 +172,15 @@ def hash_token(raw: str) -> str:
 
 
 class APIToken(models.Model):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API; only its SHA-256 is stored. `two_factor_verified`
+    records that a TOTP code was given when it was issued: a staff account's token without
+    it is refused, so a token issued before a role was granted gains no staff powers."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    two_factor_verified = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("API token")

@@ -1,5 +1,6 @@
 """Writes for accounts: sign-in, tokens, learners, managed profiles, roles, preferences."""
 
+import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -22,7 +23,6 @@ from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
 from . import policy
-from .auth import api_token_create
 from .choices import INSTITUTION_ROLES, Language, Role
 from .models import APIToken, RoleGrant, User, hash_token
 from .phone import normalize_phone
@@ -95,14 +95,28 @@ def two_factor_device_start(*, user: User) -> TOTPDevice:
 def api_token_issue(*, request: HttpRequest, phone: str, password: str, otp: str | None) -> tuple[str, datetime]:
     """Exchange phone + password (+ TOTP code for staff where enforced) for a bearer token."""
     user = credentials_check(request=request, phone=phone, password=password)
+    verified = False
     if needs_two_factor(user):
         if not otp:
             raise NotAuthenticated(_("Staff accounts need a two-factor code (otp)."), code="otp_required")
         if match_token(user, otp.strip()) is None:
+            audit_record(actor=user, action=AuditAction.LOGIN_FAILED, target=user, summary="otp", request=request,
+                         success=False)
             raise NotAuthenticated(_("The code is wrong or has expired."), code="invalid_otp")
-    token, expires_at = api_token_create(user)
+        verified = True
+    token, expires_at = api_token_create(user=user, two_factor_verified=verified)
     audit_record(actor=user, action=AuditAction.TOKEN_ISSUED, target=user, request=request)
     return token, expires_at
+
+
+def api_token_create(*, user: User, two_factor_verified: bool) -> tuple[str, datetime]:
+    """A new bearer token; the raw value is returned once and only its hash is kept."""
+    raw = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + settings.API_TOKEN_LIFETIME
+    APIToken.objects.create(
+        user=user, key_hash=hash_token(raw), expires_at=expires_at, two_factor_verified=two_factor_verified
+    )
+    return raw, expires_at
 
 
 def api_token_revoke(*, user: User, raw_token: str) -> None:

@@ -154,3 +154,24 @@ def test_a_token_can_be_revoked_and_a_password_change_revokes_all(demo):
     password_change(user=demo.young_learner, new_password="a brand new phrase")
     assert_error(first.get("/me"), 401, "not_authenticated")
     assert_error(second.get("/me"), 401, "not_authenticated")
+
+
+def test_a_token_issued_before_a_staff_role_gains_no_staff_powers(demo):
+    api = ApiClient()
+    token = api.post("/auth/token", {"phone": "13900000006", "password": demo.password}).json()["token"]
+    api.headers["Authorization"] = f"Bearer {token}"
+    assert api.get("/me").status_code == 200
+    from lifelong.accounts.models import RoleGrant
+
+    RoleGrant.objects.create(user=demo.young_learner, role="village_admin", region=village(demo))
+    body = {"name": "借旧令牌", "home_region": village(demo).code, "birth_year": 1950}
+    assert_error(api.post("/learners", body), 401, "not_authenticated")
+    assert not User.objects.filter(name="借旧令牌").exists()
+
+
+def test_a_wrong_otp_on_the_token_endpoint_is_audited(demo):
+    from lifelong.common.models import AuditEvent
+
+    TOTPDevice.objects.create(user=demo.village_admin, name="phone", confirmed=True)
+    ApiClient().post("/auth/token", {"phone": "13900000003", "password": demo.password, "otp": "000000"})
+    assert AuditEvent.objects.filter(action="login_failed", actor=demo.village_admin, summary="otp").exists()

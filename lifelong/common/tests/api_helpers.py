@@ -2,18 +2,18 @@ import json
 
 from django.test import Client
 
-from lifelong.accounts.auth import api_token_create
+from lifelong.accounts.services import api_token_create
 from lifelong.accounts.models import User
 
 
 class ApiClient:
     """A JSON client for /api/v1/ with an optional bearer token."""
 
-    def __init__(self, user: User | None = None):
+    def __init__(self, user: User | None = None, *, two_factor_verified: bool = True):
         self.client = Client()
         self.headers = {}
         if user is not None:
-            token, _ = api_token_create(user)
+            token, _ = api_token_create(user=user, two_factor_verified=two_factor_verified)
             self.headers["Authorization"] = f"Bearer {token}"
 
     def get(self, path: str, **params):

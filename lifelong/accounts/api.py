@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from lifelong.common.api import ErrorOut, IdOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import Forbidden, NotFound
@@ -11,6 +11,7 @@ from lifelong.regions.selectors import region_get_by_code
 
 from . import policy, selectors, services
 from .auth import BearerToken
+from .forms import latest_birth_year
 
 router = Router(tags=["accounts"])
 bearer = BearerToken()
@@ -46,9 +47,16 @@ def token_revoke(request):
 class LearnerIn(InputSchema):
     name: str = Field(min_length=1, max_length=50)
     home_region: str = Field(description="Code of the learner's village or community")
-    birth_year: int = Field(ge=1900, le=2100)
+    birth_year: int = Field(ge=1900)
     phone: str | None = Field(None, max_length=32)
     password: str | None = Field(None, max_length=256)
+
+    @field_validator("birth_year")
+    @classmethod
+    def not_in_the_future(cls, year: int) -> int:
+        if year > latest_birth_year():
+            raise ValueError("A birth year cannot lie in the future.")
+        return year
 
 
 class LearnerOut(Schema):

@@ -30,7 +30,22 @@ class OneTimeCodeForm(forms.Form):
     )
 
 
+class TwoFactorEnrolForm(OneTimeCodeForm):
+    sms_code = forms.CharField(
+        label=_("6-digit code we sent to your phone by SMS"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    field_order = ["sms_code", "otp"]
+
+
 class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     new_password = forms.CharField(
         label=_("New password"),
         max_length=200,
@@ -51,8 +66,19 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-def birth_year_field(required: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(label=_("Birth year"), required=required, min_value=1900, max_value=timezone.now().year)
+def latest_birth_year() -> int:
+    """This year, read when asked: a process running over New Year must not keep last year's."""
+    return timezone.localdate().year
+
+
+class BirthYearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Birth year"), min_value=1900, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value > latest_birth_year():
+            raise forms.ValidationError(_("A birth year cannot lie in the future."), code="max_value")
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -65,7 +91,7 @@ class LearnerRegisterForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=50)
     home_region = VillageChoiceField(label=_("Home village or community"), queryset=Region.objects.none())
-    birth_year = birth_year_field(required=True)
+    birth_year = BirthYearField()
     phone = forms.CharField(
         label=_("Mobile number (leave empty if the person has none)"), max_length=20, required=False
     )
@@ -84,7 +110,7 @@ class LearnerRegisterForm(forms.Form):
 
 class ManagedProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    birth_year = birth_year_field(required=True)
+    birth_year = BirthYearField()
     home_region = VillageChoiceField(label=_("Home village or community"), queryset=Region.objects.none())
 
     def __init__(self, *args, **kwargs):

@@ -5,10 +5,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .services import SESSION_SIGNED_IN_AT, needs_two_factor
@@ -36,28 +38,42 @@ class SessionTimeoutMiddleware:
             ):
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 
-# Paths a signed-in user may open before finishing sign-in (two-factor, forced password change).
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/preferences/", "/api/")
+# What a signed-in user may open before passing two-factor. The API has its own rule (tokens
+# carry whether two-factor was passed), and static files and preferences hold nothing personal.
+BEFORE_TWO_FACTOR = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/static/",
+    "/preferences/",
+    "/api/",
+)
+# ... and before replacing a password that staff set.
+BEFORE_PASSWORD_CHANGE = (*BEFORE_TWO_FACTOR, "/accounts/password/")
+
+
+def _redirect_with_next(view_name: str, request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse(view_name)}?{urlencode({'next': request.get_full_path()})}")
 
 
 class SignInCompletionMiddleware:
     """Staff must pass two-factor, and learners whose password staff set must change it,
-    before any other page opens. (The API checks two-factor when issuing tokens.)"""
+    before any other page opens."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
-            if needs_two_factor(user) and not user.is_verified():
-                return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
-            if user.must_change_password:
-                return redirect(f"{reverse('accounts:password_change')}?next={request.path}")
+        if user.is_authenticated:
+            if needs_two_factor(user) and not user.is_verified() and not request.path.startswith(BEFORE_TWO_FACTOR):
+                return _redirect_with_next("accounts:two_factor", request)
+            if user.must_change_password and not request.path.startswith(BEFORE_PASSWORD_CHANGE):
+                return _redirect_with_next("accounts:password_change", request)
         return self.get_response(request)

@@ -9,16 +9,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.common.choices import AuditAction
-from lifelong.common.errors import Conflict, Forbidden, InvalidInput, Locked, NotAuthenticated, NotFound
+from lifelong.common.errors import Conflict, InvalidInput, Locked, NotAuthenticated, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.common.sms import mask_phone
+from lifelong.common.sms import mask_phone, send_sms
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
@@ -75,13 +76,63 @@ def two_factor_verify(*, request: HttpRequest, user: User, code: str) -> None:
     otp_login(request, device)
 
 
-def two_factor_enrol(*, request: HttpRequest, user: User, device: TOTPDevice, code: str) -> None:
-    """Confirm a new TOTP device with a first code; the session then counts as verified."""
+ENROLMENT_CODE_SESSION_KEY = "lifelong_enrolment_code"
+ENROLMENT_CODE_LIFETIME = 600  # seconds
+ENROLMENT_CODE_RESEND_AFTER = 60
+ENROLMENT_CODE_ATTEMPTS = 5
+
+
+def _enrolment_code_digest(user: User, code: str) -> str:
+    return salted_hmac("lifelong.enrolment-code", f"{user.pk}:{code}").hexdigest()
+
+
+def enrolment_code_send(*, request: HttpRequest, user: User, force: bool = False) -> bool:
+    """Text a 6-digit code to the staff member's own phone, so that enrolling an authenticator
+    app needs the phone as well as the password (ASVS 6.5). One code lives 10 minutes in the
+    session, only hashed; a new one is sent at most once a minute. Sent from the request, not
+    the task worker, so the code is never stored in the task table. Returns whether it sent."""
+    now = timezone.now().timestamp()
+    pending = request.session.get(ENROLMENT_CODE_SESSION_KEY)
+    if pending and now - pending["sent_at"] < (ENROLMENT_CODE_RESEND_AFTER if force else ENROLMENT_CODE_LIFETIME):
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    request.session[ENROLMENT_CODE_SESSION_KEY] = {
+        "digest": _enrolment_code_digest(user, code),
+        "sent_at": now,
+        "attempts": 0,
+    }
+    with translation.override(user.preferred_language):
+        text = _("Lifelong: your code to set up two-factor sign-in is %(code)s. It is valid for 10 minutes.") % {
+            "code": code
+        }
+    send_sms(user.phone, text)
+    return True
+
+
+def _enrolment_code_check(*, request: HttpRequest, user: User, sms_code: str) -> None:
+    pending = request.session.get(ENROLMENT_CODE_SESSION_KEY)
+    expired = pending is None or timezone.now().timestamp() - pending["sent_at"] > ENROLMENT_CODE_LIFETIME
+    if expired or pending["attempts"] >= ENROLMENT_CODE_ATTEMPTS:
+        request.session.pop(ENROLMENT_CODE_SESSION_KEY, None)
+        raise InvalidInput(
+            _("The SMS code has expired. A new one has been sent."), code="sms_code_expired", field="sms_code"
+        )
+    pending["attempts"] += 1
+    request.session[ENROLMENT_CODE_SESSION_KEY] = pending
+    if not constant_time_compare(pending["digest"], _enrolment_code_digest(user, (sms_code or "").strip())):
+        raise InvalidInput(_("The SMS code is wrong."), code="invalid_sms_code", field="sms_code")
+
+
+def two_factor_enrol(*, request: HttpRequest, user: User, device: TOTPDevice, sms_code: str, code: str) -> None:
+    """Confirm a new TOTP device with the SMS code sent to the user's phone and a first code
+    from the app; the session then counts as verified."""
+    _enrolment_code_check(request=request, user=user, sms_code=sms_code)
     if device.user_id != user.pk or not device.verify_token((code or "").strip()):
         raise InvalidInput(_("The code is wrong or has expired."), code="invalid_otp", field="otp")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    request.session.pop(ENROLMENT_CODE_SESSION_KEY, None)
     otp_login(request, device)
     audit_record(actor=user, action=AuditAction.TWO_FACTOR_ENROLLED, target=user, request=request)
 
@@ -100,8 +151,9 @@ def api_token_issue(*, request: HttpRequest, phone: str, password: str, otp: str
         if not otp:
             raise NotAuthenticated(_("Staff accounts need a two-factor code (otp)."), code="otp_required")
         if match_token(user, otp.strip()) is None:
-            audit_record(actor=user, action=AuditAction.LOGIN_FAILED, target=user, summary="otp", request=request,
-                         success=False)
+            audit_record(
+                actor=user, action=AuditAction.LOGIN_FAILED, target=user, summary="otp", request=request, success=False
+            )
             raise NotAuthenticated(_("The code is wrong or has expired."), code="invalid_otp")
         verified = True
     token, expires_at = api_token_create(user=user, two_factor_verified=verified)
@@ -205,7 +257,20 @@ def managed_profile_create(*, actor: User, name: str, birth_year: int | None, ho
 
 
 @transaction.atomic
-def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+def password_change(
+    *, user: User, current_password: str, new_password: str, request: HttpRequest | None = None
+) -> None:
+    """Replace the password after checking the current one (ASVS 6.2.3)."""
+    if not user.check_password(current_password):
+        audit_record(
+            actor=user,
+            action=AuditAction.LOGIN_FAILED,
+            target=user,
+            summary="password change",
+            request=request,
+            success=False,
+        )
+        raise InvalidInput(_("The current password is wrong."), code="invalid_credentials", field="current_password")
     user.set_password(_validated_password(new_password, user))
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])

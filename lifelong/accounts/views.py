@@ -1,8 +1,9 @@
 """Sign-in, two-factor, password change, the learner's own page, and the console pages for
 roles and learners."""
 
+from base64 import b32encode
+
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
 from lifelong.common.services import audit_record
-from lifelong.common.views import safe_next
+from lifelong.common.views import safe_next, set_language_cookie
 from lifelong.institutions.selectors import institution_staff_list
 
 from . import policy, selectors, services
@@ -30,6 +31,7 @@ from .forms import (
     PasswordChangeForm,
     RoleGrantForm,
     SignInForm,
+    TwoFactorEnrolForm,
 )
 
 
@@ -45,13 +47,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             services.user_sign_in(request=request, user=user)
             response = redirect(safe_next(request, "/me/"))
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                user.preferred_language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
+            set_language_cookie(response, user.preferred_language)
             return response
     return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
 
@@ -67,27 +63,41 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def two_factor_view(request: HttpRequest) -> HttpResponse:
-    """Verify a staff member's TOTP code, or enrol an authenticator app on first sign-in."""
+    """Verify a staff member's TOTP code, or, on first sign-in, enrol an authenticator app
+    with the help of an SMS code sent to their phone."""
     user = request.user
     if not services.needs_two_factor(user) or user.is_verified():
         return redirect(safe_next(request, "/console/"))
-    form = OneTimeCodeForm(request.POST or None)
     enrolling = not services.has_two_factor_device(user)
-    device = services.two_factor_device_start(user=user) if enrolling else None
-    if request.method == "POST" and form.is_valid():
+    resending = request.method == "POST" and request.POST.get("intent") == "resend"
+    form_class = TwoFactorEnrolForm if enrolling else OneTimeCodeForm
+    form = form_class(request.POST if request.method == "POST" and not resending else None)
+    if enrolling:
+        device = services.two_factor_device_start(user=user)
+        if services.enrolment_code_send(request=request, user=user, force=resending) and resending:
+            messages.info(request, _("A new SMS code has been sent."))
+    if form.is_bound and form.is_valid():
         try:
             if enrolling:
-                services.two_factor_enrol(request=request, user=user, device=device, code=form.cleaned_data["otp"])
+                services.two_factor_enrol(
+                    request=request,
+                    user=user,
+                    device=device,
+                    sms_code=form.cleaned_data["sms_code"],
+                    code=form.cleaned_data["otp"],
+                )
             else:
                 services.two_factor_verify(request=request, user=user, code=form.cleaned_data["otp"])
         except DomainError as error:
             add_domain_error(form, error)
+            if error.code == "sms_code_expired":
+                services.enrolment_code_send(request=request, user=user)
         else:
             return redirect(safe_next(request, "/console/"))
-    context = {"form": form, "enrolling": enrolling, "next": safe_next(request, "")}
-    if device is not None:
+    context = {"form": form, "enrolling": enrolling, "next": safe_next(request, ""), "phone": user.phone}
+    if enrolling:
         context["qr_data_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
-        context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
+        context["secret"] = b32encode(device.bin_key).decode()
     return render(request, "accounts/two_factor.html", context)
 
 
@@ -98,7 +108,12 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(user=request.user, new_password=form.cleaned_data["new_password"], request=request)
+            services.password_change(
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+                request=request,
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -192,11 +207,17 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("console:roles")
 
 
+SEARCH_RESULTS_SHOWN = 50
+
+
 @staff_required
 def learner_list(request: HttpRequest) -> HttpResponse:
+    """The learners in scope, a name search, and the registration form. Searches are POSTed
+    so that names never appear in URLs, browser history or access logs (DESIGN §4)."""
     villages = selectors.villages_in_scope(actor=request.user)
-    form = LearnerRegisterForm(request.POST or None, villages=villages)
-    if request.method == "POST" and form.is_valid():
+    registering = request.method == "POST" and request.POST.get("intent") == "register"
+    form = LearnerRegisterForm(request.POST if registering else None, villages=villages)
+    if registering and form.is_valid():
         try:
             services.learner_register(actor=request.user, request=request, **form.cleaned_data)
         except DomainError as error:
@@ -204,14 +225,16 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The learner has been registered."))
             return redirect("console:learners")
-    query = request.GET.get("q", "").strip()[:50]
+    searching = request.method == "POST" and request.POST.get("intent") == "search"
+    query = request.POST.get("q", "").strip()[:50] if searching else ""
+    learners = selectors.learner_list(actor=request.user, query=query)
+    if query:
+        matches = list(learners[: SEARCH_RESULTS_SHOWN + 1])
+        page, more = matches[:SEARCH_RESULTS_SHOWN], len(matches) > SEARCH_RESULTS_SHOWN
+    else:
+        page, more = page_of(request, learners), False
     return render(
         request,
         "accounts/learner_list.html",
-        {
-            "page": page_of(request, selectors.learner_list(actor=request.user, query=query)),
-            "form": form,
-            "query": query,
-            "can_register": villages.exists(),
-        },
+        {"page": page, "more_matches": more, "form": form, "query": query, "can_register": villages.exists()},
     )

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from .errors import DomainError
 
@@ -21,7 +21,19 @@ HTTP_ERROR_CODES = {
 }
 
 
-class InputSchema(Schema):
+class CleanText(Schema):
+    """Refuses NUL characters in any text field: PostgreSQL cannot store them, and no person
+    types one (Django's own form fields refuse them too)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def no_nul_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        return value
+
+
+class InputSchema(CleanText):
     """Request bodies: unknown fields are refused (ASVS 15.3.3, no mass assignment)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +49,7 @@ class IdOut(Schema):
     id: int
 
 
-class PageQuery(Schema):
+class PageQuery(CleanText):
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1)
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
@@ -10,9 +11,16 @@ from .models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as the nearest proxy saw it (we trust one proxy hop at most)."""
+    """The client's address for the audit log. Behind `TRUSTED_PROXY_COUNT` reverse proxies it
+    is the entry those proxies appended to X-Forwarded-For (entries further left are whatever
+    the client sent, so they are never trusted); with none, it is REMOTE_ADDR."""
     if request is None:
         return None
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -16,6 +16,20 @@ from .context_processors import ELDER_COOKIE, elder_mode_on
 from .decorators import staff_required
 
 
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Remember the language in Django's language cookie, with every LANGUAGE_COOKIE_* setting."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -74,13 +88,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if language and check_for_language(language) and language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
             user_preferences_update(user=request.user, language=language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+        set_language_cookie(response, language)
     return response
 
 

@@ -11,6 +11,7 @@ from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
 from .models import Institution, Venue
@@ -28,8 +29,15 @@ VENUE_FIELDS = (
 )
 
 
+# Fields whose values the audit log keeps only masked.
+MASKED_FIELDS = {"contact_phone"}
+
+
 def _audit_changes(obj: Any, fields: tuple[str, ...]) -> dict[str, str]:
-    return {field: str(getattr(obj, field)) for field in fields}
+    return {
+        field: mask_phone(getattr(obj, field)) if field in MASKED_FIELDS else str(getattr(obj, field))
+        for field in fields
+    }
 
 
 @transaction.atomic

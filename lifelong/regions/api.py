@@ -1,4 +1,5 @@
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from lifelong.common.api import PageQuery, paginate
 
@@ -30,7 +31,7 @@ class RegionPage(Schema):
 
 
 class RegionPageQuery(PageQuery):
-    page_size: int = 1000
+    page_size: int = Field(1000, ge=1)
 
 
 @router.get("/regions", response=RegionPage, summary="Every region of the county, parents first")

@@ -151,7 +151,7 @@ def test_a_token_can_be_revoked_and_a_password_change_revokes_all(demo):
     assert api.client.delete("/api/v1/auth/token", headers=api.headers).status_code == 204
     assert_error(api.get("/me"), 401, "not_authenticated")
     first, second = ApiClient(demo.young_learner), ApiClient(demo.young_learner)
-    password_change(user=demo.young_learner, new_password="a brand new phrase")
+    password_change(user=demo.young_learner, current_password=demo.password, new_password="a brand new phrase")
     assert_error(first.get("/me"), 401, "not_authenticated")
     assert_error(second.get("/me"), 401, "not_authenticated")
 
@@ -175,3 +175,27 @@ def test_a_wrong_otp_on_the_token_endpoint_is_audited(demo):
     TOTPDevice.objects.create(user=demo.village_admin, name="phone", confirmed=True)
     ApiClient().post("/auth/token", {"phone": "13900000003", "password": demo.password, "otp": "000000"})
     assert AuditEvent.objects.filter(action="login_failed", actor=demo.village_admin, summary="otp").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("/institutions", {"region": "330424\x00"}), ("/learners", {"q": "钱\x00"}), ("/regions", {"page_size": -1})],
+)
+def test_nul_characters_and_bad_sizes_in_queries_are_422(demo, path, params):
+    assert_error(ApiClient(demo.county_admin).get(path, **params), 422, "invalid")
+
+
+@pytest.mark.parametrize("field", ["name", "home_region", "phone"])
+def test_nul_characters_in_bodies_are_422_and_change_nothing(demo, field):
+    body = {"name": "正常", "home_region": village(demo).code, "birth_year": 1950, "phone": "13700009999"}
+    body[field] = body[field] + "\x00"
+    before = User.objects.count()
+    assert_error(ApiClient(demo.village_admin).post("/learners", body), 422, "invalid")
+    assert User.objects.count() == before
+
+
+def test_a_birth_year_in_the_future_is_refused(demo):
+    from django.utils import timezone
+
+    body = {"name": "未来", "home_region": village(demo).code, "birth_year": timezone.localdate().year + 1}
+    assert_error(ApiClient(demo.village_admin).post("/learners", body), 422, "invalid")

@@ -23,6 +23,7 @@ def test_a_village_admin_registers_a_villager_in_the_console_and_the_worker_text
         response = client.post(
             "/console/learners/",
             {
+                "intent": "register",
                 "name": "褚阿婆",
                 "home_region": village.pk,
                 "birth_year": 1944,
@@ -36,15 +37,19 @@ def test_a_village_admin_registers_a_villager_in_the_console_and_the_worker_text
     assert AuditEvent.objects.filter(action="learner_registered", object_id=str(learner.pk)).exists()
     assert [phone for phone, _ in MemorySmsBackend.outbox] == ["13711112222"]
     assert "褚阿婆" in MemorySmsBackend.outbox[0][1] and "first-pass-2026" not in MemorySmsBackend.outbox[0][1]
-    listing = client.get("/console/learners/", {"q": "褚"}).content.decode()
+    listing = client.post("/console/learners/", {"intent": "search", "q": "褚"}).content.decode()
     assert "褚阿婆" in listing and "137****2222" in listing and "13711112222" not in listing
+    assert "钱桂英" not in listing
 
 
 def test_a_managed_profile_gets_no_sms_and_cannot_sign_in(demo, verified_client, django_capture_on_commit_callbacks):
     client = verified_client(demo.village_admin)
     village = demo.village_admin.role_grants.get().region
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/console/learners/", {"name": "无手机老人", "home_region": village.pk, "birth_year": 1939})
+        client.post(
+            "/console/learners/",
+            {"intent": "register", "name": "无手机老人", "home_region": village.pk, "birth_year": 1939},
+        )
     profile = User.objects.get(name="无手机老人")
     assert profile.is_managed_profile and not profile.has_usable_password()
     assert MemorySmsBackend.outbox == []
@@ -56,7 +61,9 @@ def test_the_console_offers_only_villages_in_scope_and_refuses_others(demo, veri
     other = Region.objects.filter(parent__code="330424104").first()
     assert f'value="{other.pk}"' not in page
     before = User.objects.count()
-    response = client.post("/console/learners/", {"name": "越界", "home_region": other.pk, "birth_year": 1950})
+    response = client.post(
+        "/console/learners/", {"intent": "register", "name": "越界", "home_region": other.pk, "birth_year": 1950}
+    )
     assert response.status_code == 200 and 'aria-invalid="true"' in response.content.decode()
     assert User.objects.count() == before
 

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client, override_settings
@@ -10,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lifelong.accounts.middleware import SESSION_LAST_SEEN
 from lifelong.accounts.services import SESSION_SIGNED_IN_AT
 from lifelong.common.models import AuditEvent
+from lifelong.common.sms import MemorySmsBackend
 
 LOGIN = "/accounts/login/"
 
@@ -82,27 +85,53 @@ def test_idle_and_absolute_timeouts_end_the_session(demo, client, clock):
     assert client.get("/me/").status_code == 302
 
 
+def sms_code_for(phone: str) -> str:
+    texts = [text for to, text in MemorySmsBackend.outbox if to == phone]
+    return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
+
+
 def test_staff_must_enrol_and_pass_two_factor_before_the_console(demo, client):
+    MemorySmsBackend.outbox.clear()
+    two_factor = reverse("accounts:two_factor")
     response = sign_in(client, "13900000002", demo.password)
     assert response.status_code == 302
     console = client.get("/console/")
-    assert console.status_code == 302 and console["Location"].startswith(reverse("accounts:two_factor"))
-    page = client.get(reverse("accounts:two_factor"))
+    assert console.status_code == 302 and console["Location"].startswith(two_factor)
+    page = client.get(two_factor)
     assert b'data-testid="totp-secret"' in page.content
     device = TOTPDevice.objects.get(user=demo.town_admin, confirmed=False)
-    assert client.post(reverse("accounts:two_factor"), {"otp": "000000"}).status_code == 200
+    sms_code = sms_code_for("13900000002")
+    # The app's code alone is not enough: enrolment also needs the SMS sent to the phone.
+    assert client.post(two_factor, {"sms_code": "000000", "otp": current_code(device)}).status_code == 200
+    assert client.get("/console/").status_code == 302
+    assert client.post(two_factor, {"sms_code": sms_code, "otp": "000000"}).status_code == 200
     assert client.get("/console/").status_code == 302
     # A wrong code throttles the device briefly (django-otp); let the pause pass.
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
-    client.post(reverse("accounts:two_factor"), {"otp": current_code(device)})
+    client.post(two_factor, {"sms_code": sms_code, "otp": current_code(device)})
     assert client.get("/console/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed
+    assert len(MemorySmsBackend.outbox) == 1  # reloading and retrying sent no second code
     # Next sign-in asks for a code from the enrolled device, not a new enrolment.
     client.post("/accounts/logout/")
     sign_in(client, "13900000002", demo.password)
-    page = client.get(reverse("accounts:two_factor"))
-    assert b"totp-secret" not in page.content
+    page = client.get(two_factor)
+    assert b"totp-secret" not in page.content and b"sms_code" not in page.content
+
+
+def test_enrolment_sms_codes_allow_only_a_few_guesses(demo, client):
+    MemorySmsBackend.outbox.clear()
+    two_factor = reverse("accounts:two_factor")
+    sign_in(client, "13900000003", demo.password)
+    client.get(two_factor)
+    sms_code = sms_code_for("13900000003")
+    device = TOTPDevice.objects.get(user=demo.village_admin)
+    for _ in range(5):
+        client.post(two_factor, {"sms_code": "111111" if sms_code != "111111" else "222222", "otp": "123456"})
+    client.post(two_factor, {"sms_code": sms_code, "otp": current_code(device)})
+    assert client.get("/console/").status_code == 302  # the code was burnt after five guesses
+    assert len(MemorySmsBackend.outbox) == 2  # and a fresh one was sent
 
 
 def test_a_password_set_by_staff_must_be_changed_at_first_web_sign_in(demo, client):
@@ -119,14 +148,49 @@ def test_a_password_set_by_staff_must_be_changed_at_first_web_sign_in(demo, clie
     sign_in(client, "13700001111", "given-by-staff-9")
     response = client.get("/me/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:password_change"))
+    url = reverse("accounts:password_change")
     weak = client.post(
-        reverse("accounts:password_change"), {"new_password": "woaini1314", "confirm_password": "woaini1314"}
+        url, {"current_password": "given-by-staff-9", "new_password": "woaini1314", "confirm_password": "woaini1314"}
     )
     assert weak.status_code == 200
+    wrong_current = client.post(
+        url,
+        {"current_password": "guess-guess-1", "new_password": "my own words 7", "confirm_password": "my own words 7"},
+    )
+    assert wrong_current.status_code == 200
+    assert client.get("/me/").status_code == 302
     client.post(
-        reverse("accounts:password_change"), {"new_password": "my own words 7", "confirm_password": "my own words 7"}
+        url,
+        {
+            "current_password": "given-by-staff-9",
+            "new_password": "my own words 7",
+            "confirm_password": "my own words 7",
+        },
     )
     assert client.get("/me/").status_code == 200
+
+
+def test_staff_cannot_change_the_password_before_two_factor(demo, client):
+    sign_in(client, "13900000002", demo.password)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "current_password": demo.password,
+            "new_password": "taken over 123",
+            "confirm_password": "taken over 123",
+        },
+    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:two_factor"))
+    demo.town_admin.refresh_from_db()
+    assert demo.town_admin.check_password(demo.password)
+
+
+def test_redirects_carry_the_whole_path_encoded(demo, client):
+    sign_in(client, "13900000002", demo.password)
+    response = client.get("/console/learners/?page=2&next=https://evil.example/")
+    location = urlsplit(response["Location"])
+    assert location.path == "/accounts/two-factor/"
+    assert parse_qs(location.query) == {"next": ["/console/learners/?page=2&next=https://evil.example/"]}
 
 
 @override_settings(DEMO_MODE=True, STAFF_TWO_FACTOR_REQUIRED=False)

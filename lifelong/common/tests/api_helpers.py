@@ -2,8 +2,8 @@ import json
 
 from django.test import Client
 
-from lifelong.accounts.services import api_token_create
 from lifelong.accounts.models import User
+from lifelong.accounts.services import api_token_create
 
 
 class ApiClient:

@@ -243,8 +243,9 @@ def test_the_grant_form_reveals_nothing_about_numbers_outside_a_permitted_grant(
     ganpu = Region.objects.get(code="330424104")
     for phone in (demo.young_learner.phone, "13812345670"):
         with pytest.raises(NotFound) as error:
-            role_grant_create(actor=demo.village_admin, phone=phone, role="village_admin",
-                              region=ganpu.children.first())
+            role_grant_create(
+                actor=demo.village_admin, phone=phone, role="village_admin", region=ganpu.children.first()
+            )
         assert error.value.field == "region"
 
 

@@ -28,3 +28,15 @@ def test_the_database_itself_refuses_to_change_audit_events(statement):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
     assert AuditEvent.objects.get().summary == "139****0005"
+
+
+def test_the_audit_address_trusts_only_the_configured_proxies(rf, settings):
+    from lifelong.common.services import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3", REMOTE_ADDR="127.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "127.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.1.2.3"  # the entry our proxy added, not what the client claimed
+    settings.TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "127.0.0.1"  # fewer entries than proxies: do not guess

@@ -66,7 +66,13 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
         "print(c.execute('PRAGMA journal_mode').fetchone()[0], connection.transaction_mode, "
         "connection.settings_dict['OPTIONS']['timeout'])"
     )
-    result = manage("shell", "--no-imports", "-c", probe, DJANGO_SETTINGS_MODULE="config.settings.local",
-                    DATABASE_URL=f"sqlite:///{database}")
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        probe,
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["wal", "IMMEDIATE", "20"]

@@ -116,3 +116,15 @@ def test_console_lists_run_the_same_number_of_queries_whatever_their_size(demo, 
         user = User.objects.create_user(f"1370000{n:04d}", None, name=f"学员{n}", home_region=place.region)
         RoleGrant.objects.create(user=user, role="instructor", institution=place)
     assert query_counts() == before
+
+
+def test_the_audit_log_keeps_contact_phones_masked(demo, wuyuan_village):
+    institution = institution_create(
+        actor=demo.town_admin,
+        region=wuyuan_village,
+        kind="social_organization",
+        name="武原志愿者协会",
+        contact_phone="13812345678",
+    )
+    event = AuditEvent.objects.get(action="created", object_id=str(institution.pk))
+    assert event.changes["contact_phone"] == "138****5678"

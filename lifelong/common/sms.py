@@ -1,7 +1,8 @@
 """Pluggable SMS backends, chosen by the SMS_BACKEND setting (as Django does for email).
 
-A real gateway backend implements `send(phone, text)`; the ones here write to the console,
-to files, or to memory for tests.
+A real gateway backend implements `send(phone, text)`. The ones here are for demo and
+development (console: masked number and the text in the log; file: an outbox under
+SMS_FILE_PATH) and for tests (memory); a production deployment names its gateway's class.
 """
 
 import logging

@@ -99,6 +99,6 @@ def console_index(request: HttpRequest) -> HttpResponse:
         "common/console_index.html",
         {
             "grants": policy.grants(request.user),
-            "is_admin": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
+            "is_admin": policy.is_admin(request.user),
         },
     )

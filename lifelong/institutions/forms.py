@@ -4,7 +4,8 @@ from .models import Institution, Venue
 
 
 class InstitutionForm(forms.ModelForm):
-    """Region choices are limited to the actor's scope by the view (and checked again by the service)."""
+    """Region choices are limited to the actor's scope by the view; the service checks scope
+    again and is the authority on every rule."""
 
     class Meta:
         model = Institution
@@ -13,9 +14,6 @@ class InstitutionForm(forms.ModelForm):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
-
-    def validate_unique(self):
-        """Uniqueness is checked by the service, which reports it as a field error."""
 
 
 class VenueForm(forms.ModelForm):
@@ -35,6 +33,3 @@ class VenueForm(forms.ModelForm):
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
-
-    def validate_unique(self):
-        """Uniqueness is checked by the service, which reports it as a field error."""

@@ -25,7 +25,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "institutions/institution_list.html",
         {
             "page": page_of(request, institutions),
-            "can_create": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
+            "can_create": policy.is_admin(request.user),
         },
     )
 
@@ -63,7 +63,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "institutions/venue_list.html",
         {
             "page": page_of(request, venues),
-            "can_create": bool(policy.admin_regions(request.user)) or policy.is_superuser(request.user),
+            "can_create": policy.is_admin(request.user),
         },
     )
 

@@ -140,8 +140,13 @@ def test_console_pages_open_for_staff_only(world, persona, url):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_institution_and_venue_edit_pages_answer_404_outside_scope(world, persona):
     client = world["clients"][persona]
+    actor = world["actors"][persona]
     for institution in sample_institutions():
         may = oracle_covers(world, persona, institution.region.code)
+        assert policy.can(actor, policy.Action.CHANGE, institution) == may, institution
+        assert policy.can(actor, policy.Action.VIEW, institution) == oracle_may_view_institution(
+            world, persona, institution
+        )
         expected = 200 if may else (302 if persona == "anonymous" else 404)
         assert client.get(f"/console/institutions/{institution.pk}/").status_code == expected, institution
         before = Institution.objects.get(pk=institution.pk)

@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import Institution, Venue
+from .services import INSTITUTION_FIELDS, VENUE_FIELDS
 
 
 class InstitutionForm(forms.ModelForm):
@@ -9,7 +10,7 @@ class InstitutionForm(forms.ModelForm):
 
     class Meta:
         model = Institution
-        fields = ["kind", "name", "name_en", "region", "address", "contact_phone", "description", "is_active"]
+        fields = list(INSTITUTION_FIELDS)
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,16 +20,7 @@ class InstitutionForm(forms.ModelForm):
 class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
-        fields = [
-            "institution",
-            "name",
-            "name_en",
-            "capacity",
-            "address",
-            "accessibility_notes",
-            "accessibility_notes_en",
-            "is_active",
-        ]
+        fields = list(VENUE_FIELDS)
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)

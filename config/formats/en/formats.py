@@ -1,9 +1,2 @@
-# Dates as on county government pages (DESIGN §5): 2019-11-04 14:11. Numbers grouped by
-# thousands, as population figures are printed in county statistics.
-DATE_FORMAT = "Y-m-d"
-DATETIME_FORMAT = "Y-m-d H:i"
-SHORT_DATE_FORMAT = "Y-m-d"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
-TIME_FORMAT = "H:i"
-THOUSAND_SEPARATOR = ","
-NUMBER_GROUPING = 3
+# English pages use the same date and number formats as Chinese ones (DESIGN §5).
+from config.formats.zh_Hans.formats import *  # noqa: F403

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,8 +62,14 @@ def user_sign_in(*, request: HttpRequest, user: User) -> None:
     """Start a web session (a new session id) and remember when, for the absolute timeout."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_SIGNED_IN_AT] = timezone.now().timestamp()
-    request.session["django_language"] = user.preferred_language
     audit_record(actor=user, action=AuditAction.LOGIN, target=user, request=request)
+
+
+def user_sign_out(*, request: HttpRequest) -> None:
+    """End the web session on the server (its row is deleted), audited."""
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action=AuditAction.LOGOUT, target=request.user, request=request)
+    logout(request)
 
 
 def two_factor_verify(*, request: HttpRequest, user: User, code: str) -> None:

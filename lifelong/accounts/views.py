@@ -5,7 +5,7 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from lifelong.common.choices import AuditAction
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
-from lifelong.common.services import audit_record
 from lifelong.common.views import safe_next, set_language_cookie
 from lifelong.institutions.selectors import institution_staff_list
 
@@ -54,9 +52,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit_record(actor=request.user, action=AuditAction.LOGOUT, target=request.user, request=request)
-    logout(request)
+    services.user_sign_out(request=request)
     return redirect("home")
 
 

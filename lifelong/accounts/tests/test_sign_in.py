@@ -204,3 +204,21 @@ def test_demo_mode_relaxes_two_factor_and_says_so_on_every_page(demo, client):
 
 def test_no_demo_banner_outside_demo_mode(demo, client):
     assert b"demo-banner" not in client.get("/").content
+
+
+def test_signing_out_ends_the_session_on_the_server_and_is_audited(demo, client):
+    sign_in(client, "13900000005", demo.password)
+    old_cookie = client.cookies["sessionid"].value
+    client.post("/accounts/logout/")
+    replay = Client()
+    replay.cookies["sessionid"] = old_cookie
+    assert replay.get("/me/").status_code == 302
+    assert AuditEvent.objects.filter(action="logout", actor=demo.elder_learner).exists()
+
+
+def test_signing_in_issues_a_new_session_id(demo, client):
+    client.get("/accounts/login/")
+    client.session.save()
+    before = client.session.session_key
+    sign_in(client, "13900000005", demo.password)
+    assert client.session.session_key != before

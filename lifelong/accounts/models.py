@@ -55,9 +55,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("home village or community"),
     )
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
-    preferred_language = models.CharField(
-        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
-    )
+    # Empty until the person picks a language: pages then follow the browser.
+    preferred_language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True)
     elder_mode = models.BooleanField(_("elder mode"), default=False)
     managed_by = models.ForeignKey(
         "self",
@@ -95,6 +94,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_managed_profile(self) -> bool:
         return not self.phone
+
+    @property
+    def message_language(self) -> str:
+        """The language for SMS and other messages: their choice, else the site's default."""
+        return self.preferred_language or settings.LANGUAGE_CODE
 
 
 class RoleGrant(models.Model):

@@ -107,7 +107,7 @@ def enrolment_code_send(*, request: HttpRequest, user: User, force: bool = False
         "sent_at": now,
         "attempts": 0,
     }
-    with translation.override(user.preferred_language):
+    with translation.override(user.message_language):
         text = _("Lifelong: your code to set up two-factor sign-in is %(code)s. It is valid for 10 minutes.") % {
             "code": code
         }

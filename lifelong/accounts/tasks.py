@@ -16,7 +16,7 @@ def learner_welcome_sms(learner_id: int) -> None:
     learner = User.objects.filter(pk=learner_id, is_active=True).first()
     if learner is None or not learner.phone:
         return
-    with translation.override(learner.preferred_language):
+    with translation.override(learner.message_language):
         text = _(
             "Lifelong: %(name)s, staff have registered you for community learning. Sign in with this phone "
             "number and the password staff gave you, then choose your own."

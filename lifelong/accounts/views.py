@@ -45,7 +45,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             services.user_sign_in(request=request, user=user)
             response = redirect(safe_next(request, "/me/"))
-            set_language_cookie(response, user.preferred_language)
+            if user.preferred_language:
+                set_language_cookie(response, user.preferred_language)
             return response
     return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
 

@@ -106,3 +106,13 @@ def test_pages_carry_security_headers(demo, path):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert not re.search(r"""(src|href)=["']https?://""", response.content.decode())
+
+
+def test_signing_in_keeps_the_browser_language_until_the_person_chooses_one(demo):
+    english = Client(headers={"accept-language": "en"})
+    english.post("/accounts/login/", {"phone": "13900000006", "password": demo.password})
+    assert english.get("/me/")["Content-Language"] == "en"
+    english.post("/preferences/language/", {"language": "zh-hans"})
+    elsewhere = Client(headers={"accept-language": "en"})
+    elsewhere.post("/accounts/login/", {"phone": "13900000006", "password": demo.password})
+    assert elsewhere.get("/me/")["Content-Language"] == "zh-hans"  # the choice follows the account

@@ -192,3 +192,23 @@ class APIToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.pk} of user {self.user_id}"
+
+
+class EnrolmentCode(models.Model):
+    """The SMS code that lets a staff member enrol an authenticator app: one per user, kept
+    hashed. Attempts and sends are counted here, not in the session, so neither parallel
+    requests nor new sign-ins reset them (ASVS 6.5, 6.6)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sends_in_window = models.PositiveSmallIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+
+    def __str__(self) -> str:
+        return f"enrolment code of user {self.user_id}"

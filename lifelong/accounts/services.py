@@ -1,19 +1,21 @@
 """Writes for accounts: sign-in, tokens, learners, managed profiles, roles, preferences."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.common.choices import AuditAction
@@ -25,7 +27,7 @@ from lifelong.regions.models import Region
 
 from . import policy
 from .choices import INSTITUTION_ROLES, Language, Role
-from .models import APIToken, RoleGrant, User, hash_token
+from .models import APIToken, EnrolmentCode, RoleGrant, User, hash_token
 from .phone import normalize_phone
 from .tasks import learner_welcome_sms
 
@@ -82,31 +84,53 @@ def two_factor_verify(*, request: HttpRequest, user: User, code: str) -> None:
     otp_login(request, device)
 
 
-ENROLMENT_CODE_SESSION_KEY = "lifelong_enrolment_code"
-ENROLMENT_CODE_LIFETIME = 600  # seconds
-ENROLMENT_CODE_RESEND_AFTER = 60
-ENROLMENT_CODE_ATTEMPTS = 5
+# Enrolling an authenticator app needs the staff member's phone as well as their password: an
+# SMS code (6 digits, 10 minutes, 5 guesses, at most 3 codes an hour per person) and a first
+# code from the app, whose secret lives only in this browser session until it is confirmed.
+ENROLMENT_CODE_LIFETIME = timedelta(minutes=10)
+ENROLMENT_CODE_RESEND_AFTER = timedelta(minutes=1)
+ENROLMENT_CODE_GUESSES = 5
+ENROLMENT_CODES_PER_HOUR = 3
+PENDING_TOTP_KEY = "lifelong_pending_totp_key"
 
 
 def _enrolment_code_digest(user: User, code: str) -> str:
     return salted_hmac("lifelong.enrolment-code", f"{user.pk}:{code}").hexdigest()
 
 
-def enrolment_code_send(*, request: HttpRequest, user: User, force: bool = False) -> bool:
-    """Text a 6-digit code to the staff member's own phone, so that enrolling an authenticator
-    app needs the phone as well as the password (ASVS 6.5). One code lives 10 minutes in the
-    session, only hashed; a new one is sent at most once a minute. Sent from the request, not
-    the task worker, so the code is never stored in the task table. Returns whether it sent."""
-    now = timezone.now().timestamp()
-    pending = request.session.get(ENROLMENT_CODE_SESSION_KEY)
-    if pending and now - pending["sent_at"] < (ENROLMENT_CODE_RESEND_AFTER if force else ENROLMENT_CODE_LIFETIME):
-        return False
+def pending_totp_device(*, request: HttpRequest, user: User) -> TOTPDevice:
+    """The authenticator secret offered to this session, as an unsaved device. Each session
+    gets its own secret; nothing is stored until the codes are right."""
+    key = request.session.get(PENDING_TOTP_KEY)
+    if not key:
+        key = secrets.token_hex(20)
+        request.session[PENDING_TOTP_KEY] = key
+    return TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
+
+
+@transaction.atomic
+def enrolment_code_send(*, user: User, resend: bool = False) -> bool:
+    """Text an enrolment code to the user's own phone, unless a usable one is out already
+    (`resend` asks for a new one anyway) or one went out less than a minute ago. Sent from
+    the request, not the task worker, so the code is never stored in clear. Returns whether
+    a code was sent; past the hourly cap raises `Locked` (`sms_code_limit`)."""
+    now = timezone.now()
+    row = EnrolmentCode.objects.select_for_update().filter(user=user).first()
+    if row is None:
+        row = EnrolmentCode(user=user, window_started_at=now)
+    else:
+        age = now - row.sent_at
+        usable = age < ENROLMENT_CODE_LIFETIME and row.attempts < ENROLMENT_CODE_GUESSES
+        if (usable and not resend) or age < ENROLMENT_CODE_RESEND_AFTER:
+            return False
+        if now - row.window_started_at >= timedelta(hours=1):
+            row.window_started_at, row.sends_in_window = now, 0
+        if row.sends_in_window >= ENROLMENT_CODES_PER_HOUR:
+            raise Locked(_("Too many SMS codes were sent. Try again in an hour."), code="sms_code_limit")
     code = f"{secrets.randbelow(10**6):06d}"
-    request.session[ENROLMENT_CODE_SESSION_KEY] = {
-        "digest": _enrolment_code_digest(user, code),
-        "sent_at": now,
-        "attempts": 0,
-    }
+    row.digest, row.sent_at, row.attempts = _enrolment_code_digest(user, code), now, 0
+    row.sends_in_window += 1
+    row.save()
     with translation.override(user.message_language):
         text = _("Lifelong: your code to set up two-factor sign-in is %(code)s. It is valid for 10 minutes.") % {
             "code": code
@@ -115,38 +139,42 @@ def enrolment_code_send(*, request: HttpRequest, user: User, force: bool = False
     return True
 
 
-def _enrolment_code_check(*, request: HttpRequest, user: User, sms_code: str) -> None:
-    pending = request.session.get(ENROLMENT_CODE_SESSION_KEY)
-    expired = pending is None or timezone.now().timestamp() - pending["sent_at"] > ENROLMENT_CODE_LIFETIME
-    if expired or pending["attempts"] >= ENROLMENT_CODE_ATTEMPTS:
-        request.session.pop(ENROLMENT_CODE_SESSION_KEY, None)
+def _enrolment_code_check(*, user: User, sms_code: str) -> None:
+    """Spend one guess (a conditional UPDATE, so parallel requests cannot share one) and
+    compare. Raises `InvalidInput` with `invalid_sms_code` or `sms_code_expired`."""
+    fresh_after = timezone.now() - ENROLMENT_CODE_LIFETIME
+    spent = EnrolmentCode.objects.filter(
+        user=user, sent_at__gt=fresh_after, attempts__lt=ENROLMENT_CODE_GUESSES
+    ).update(attempts=F("attempts") + 1)
+    if not spent:
         raise InvalidInput(
-            _("The SMS code has expired. A new one has been sent."), code="sms_code_expired", field="sms_code"
+            _("The SMS code has expired or was mistyped too often. Ask for a new one."),
+            code="sms_code_expired",
+            field="sms_code",
         )
-    pending["attempts"] += 1
-    request.session[ENROLMENT_CODE_SESSION_KEY] = pending
-    if not constant_time_compare(pending["digest"], _enrolment_code_digest(user, (sms_code or "").strip())):
+    digest = EnrolmentCode.objects.values_list("digest", flat=True).get(user=user)
+    if not constant_time_compare(digest, _enrolment_code_digest(user, (sms_code or "").strip())):
         raise InvalidInput(_("The SMS code is wrong."), code="invalid_sms_code", field="sms_code")
 
 
-def two_factor_enrol(*, request: HttpRequest, user: User, device: TOTPDevice, sms_code: str, code: str) -> None:
-    """Confirm a new TOTP device with the SMS code sent to the user's phone and a first code
-    from the app; the session then counts as verified."""
-    _enrolment_code_check(request=request, user=user, sms_code=sms_code)
-    if device.user_id != user.pk or not device.verify_token((code or "").strip()):
+def two_factor_enrol(*, request: HttpRequest, user: User, sms_code: str, code: str) -> None:
+    """Confirm this session's authenticator secret with the SMS code and a first code from
+    the app; the device is saved only then, and the session counts as verified."""
+    _enrolment_code_check(user=user, sms_code=sms_code)
+    device = pending_totp_device(request=request, user=user)
+    verifier = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    code = (code or "").strip()
+    if not code.isdigit() or not verifier.verify(int(code), tolerance=device.tolerance):
         raise InvalidInput(_("The code is wrong or has expired."), code="invalid_otp", field="otp")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    request.session.pop(ENROLMENT_CODE_SESSION_KEY, None)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device.confirmed = True
+        device.last_t = verifier.t()
+        device.save()
+        EnrolmentCode.objects.filter(user=user).delete()
+    request.session.pop(PENDING_TOTP_KEY, None)
     otp_login(request, device)
     audit_record(actor=user, action=AuditAction.TWO_FACTOR_ENROLLED, target=user, request=request)
-
-
-def two_factor_device_start(*, user: User) -> TOTPDevice:
-    """An unconfirmed TOTP device to show as a QR code until its first code confirms it."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
 
 
 def api_token_issue(*, request: HttpRequest, phone: str, password: str, otp: str | None) -> tuple[str, datetime]:

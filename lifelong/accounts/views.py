@@ -69,30 +69,27 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     resending = request.method == "POST" and request.POST.get("intent") == "resend"
     form_class = TwoFactorEnrolForm if enrolling else OneTimeCodeForm
     form = form_class(request.POST if request.method == "POST" and not resending else None)
-    if enrolling:
-        device = services.two_factor_device_start(user=user)
-        if services.enrolment_code_send(request=request, user=user, force=resending) and resending:
-            messages.info(request, _("A new SMS code has been sent."))
+    if enrolling and not form.is_bound:
+        try:
+            if services.enrolment_code_send(user=user, resend=resending) and resending:
+                messages.info(request, _("A new SMS code has been sent."))
+        except DomainError as error:
+            messages.error(request, error.detail)
     if form.is_bound and form.is_valid():
         try:
             if enrolling:
                 services.two_factor_enrol(
-                    request=request,
-                    user=user,
-                    device=device,
-                    sms_code=form.cleaned_data["sms_code"],
-                    code=form.cleaned_data["otp"],
+                    request=request, user=user, sms_code=form.cleaned_data["sms_code"], code=form.cleaned_data["otp"]
                 )
             else:
                 services.two_factor_verify(request=request, user=user, code=form.cleaned_data["otp"])
         except DomainError as error:
             add_domain_error(form, error)
-            if error.code == "sms_code_expired":
-                services.enrolment_code_send(request=request, user=user)
         else:
             return redirect(safe_next(request, "/console/"))
     context = {"form": form, "enrolling": enrolling, "next": safe_next(request, ""), "phone": user.phone}
     if enrolling:
+        device = services.pending_totp_device(request=request, user=user)
         context["qr_data_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
         context["secret"] = b32encode(device.bin_key).decode()
     return render(request, "accounts/two_factor.html", context)

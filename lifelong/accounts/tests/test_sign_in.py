@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.accounts.middleware import SESSION_LAST_SEEN
+from lifelong.accounts.models import EnrolmentCode
 from lifelong.accounts.services import SESSION_SIGNED_IN_AT
 from lifelong.common.models import AuditEvent
 from lifelong.common.sms import MemorySmsBackend
@@ -90,6 +91,11 @@ def sms_code_for(phone: str) -> str:
     return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
 
 
+def app_code(client: Client, user) -> str:
+    device = TOTPDevice(user=user, key=client.session["lifelong_pending_totp_key"])
+    return current_code(device)
+
+
 def test_staff_must_enrol_and_pass_two_factor_before_the_console(demo, client):
     MemorySmsBackend.outbox.clear()
     two_factor = reverse("accounts:two_factor")
@@ -99,19 +105,16 @@ def test_staff_must_enrol_and_pass_two_factor_before_the_console(demo, client):
     assert console.status_code == 302 and console["Location"].startswith(two_factor)
     page = client.get(two_factor)
     assert b'data-testid="totp-secret"' in page.content
-    device = TOTPDevice.objects.get(user=demo.town_admin, confirmed=False)
+    assert not TOTPDevice.objects.filter(user=demo.town_admin).exists()  # nothing stored before confirmation
     sms_code = sms_code_for("13900000002")
     # The app's code alone is not enough: enrolment also needs the SMS sent to the phone.
-    assert client.post(two_factor, {"sms_code": "000000", "otp": current_code(device)}).status_code == 200
+    assert client.post(two_factor, {"sms_code": "000000", "otp": app_code(client, demo.town_admin)}).status_code == 200
     assert client.get("/console/").status_code == 302
     assert client.post(two_factor, {"sms_code": sms_code, "otp": "000000"}).status_code == 200
     assert client.get("/console/").status_code == 302
-    # A wrong code throttles the device briefly (django-otp); let the pause pass.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
-    client.post(two_factor, {"sms_code": sms_code, "otp": current_code(device)})
+    client.post(two_factor, {"sms_code": sms_code, "otp": app_code(client, demo.town_admin)})
     assert client.get("/console/").status_code == 200
-    device.refresh_from_db()
-    assert device.confirmed
+    assert TOTPDevice.objects.get(user=demo.town_admin).confirmed
     assert len(MemorySmsBackend.outbox) == 1  # reloading and retrying sent no second code
     # Next sign-in asks for a code from the enrolled device, not a new enrolment.
     client.post("/accounts/logout/")
@@ -120,18 +123,52 @@ def test_staff_must_enrol_and_pass_two_factor_before_the_console(demo, client):
     assert b"totp-secret" not in page.content and b"sms_code" not in page.content
 
 
-def test_enrolment_sms_codes_allow_only_a_few_guesses(demo, client):
+def test_each_session_is_offered_its_own_secret_and_a_copied_one_is_worthless(demo):
+    """Someone who has only the password sees an enrolment page too; the secret they copy
+    must not become the device the real person confirms."""
+    two_factor = reverse("accounts:two_factor")
+    intruder, owner = Client(), Client()
+    sign_in(intruder, "13900000002", demo.password)
+    intruder.get(two_factor)
+    copied_key = intruder.session["lifelong_pending_totp_key"]
+    sign_in(owner, "13900000002", demo.password)
+    owner.get(two_factor)
+    assert owner.session["lifelong_pending_totp_key"] != copied_key
+    owner.post(two_factor, {"sms_code": sms_code_for("13900000002"), "otp": app_code(owner, demo.town_admin)})
+    assert owner.get("/console/").status_code == 200
+    intruder = Client()
+    sign_in(intruder, "13900000002", demo.password)
+    forged = current_code(TOTPDevice(user=demo.town_admin, key=copied_key))
+    intruder.post(two_factor, {"otp": forged})
+    assert intruder.get("/console/").status_code == 302
+
+
+def test_enrolment_sms_codes_allow_few_guesses_and_few_sends(demo, client):
     MemorySmsBackend.outbox.clear()
     two_factor = reverse("accounts:two_factor")
     sign_in(client, "13900000003", demo.password)
     client.get(two_factor)
     sms_code = sms_code_for("13900000003")
-    device = TOTPDevice.objects.get(user=demo.village_admin)
+    wrong = "111111" if sms_code != "111111" else "222222"
     for _ in range(5):
-        client.post(two_factor, {"sms_code": "111111" if sms_code != "111111" else "222222", "otp": "123456"})
-    client.post(two_factor, {"sms_code": sms_code, "otp": current_code(device)})
+        client.post(two_factor, {"sms_code": wrong, "otp": "123456"})
+    client.post(two_factor, {"sms_code": sms_code, "otp": app_code(client, demo.village_admin)})
     assert client.get("/console/").status_code == 302  # the code was burnt after five guesses
-    assert len(MemorySmsBackend.outbox) == 2  # and a fresh one was sent
+    assert len(MemorySmsBackend.outbox) == 1  # and no new one is sent unasked
+    # A new sign-in (a new session) does not reset the count or send another code.
+    other = Client()
+    sign_in(other, "13900000003", demo.password)
+    other.get(two_factor)
+    assert len(MemorySmsBackend.outbox) == 1
+    # Asking for new codes works at most three times an hour, and at most once a minute.
+    EnrolmentCode.objects.update(sent_at=timezone.now() - timedelta(minutes=2))
+    other.post(two_factor, {"intent": "resend"})
+    other.post(two_factor, {"intent": "resend"})
+    assert len(MemorySmsBackend.outbox) == 2
+    for _ in range(3):
+        EnrolmentCode.objects.update(sent_at=timezone.now() - timedelta(minutes=2))
+        other.post(two_factor, {"intent": "resend"})
+    assert len(MemorySmsBackend.outbox) == 3
 
 
 def test_a_password_set_by_staff_must_be_changed_at_first_web_sign_in(demo, client):

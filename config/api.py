@@ -1,3 +1,4 @@
+from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from lifelong.accounts.api import router as accounts_router
@@ -17,3 +18,8 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", institutions_router)
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Unknown paths under /api/ answer in the API's error contract, not with an HTML page."""
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from lifelong.accounts import views as account_views
 from lifelong.common import views as common_views
 
-from .api import api
+from .api import api, api_not_found
 
 urlpatterns = [
     path("", common_views.home, name="home"),
@@ -14,6 +15,9 @@ urlpatterns = [
     path("preferences/language/", common_views.language_switch, name="language"),
     path("accounts/", include("lifelong.accounts.urls")),
     path("console/", include("lifelong.common.console_urls")),
+    # Django admin signs in through Lifelong's own page: one lockout, one two-factor flow.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
 ]

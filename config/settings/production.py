@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, DEMO_MODE, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, DEBUG, DEMO_MODE, SECRET_KEY, SMS_BACKEND, env
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -13,6 +13,11 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts explicitly.")
+if SMS_BACKEND in ("lifelong.common.sms.ConsoleSmsBackend", "lifelong.common.sms.MemorySmsBackend"):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND must name a gateway (or lifelong.common.sms.FileSmsBackend as a spool): the console "
+        "backend writes sign-in codes to the log."
+    )
 
 STAFF_TWO_FACTOR_REQUIRED = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -15,7 +15,8 @@ from .services import needs_two_factor
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
     """The key axes counts failures under: the normalised phone, so `+86 139…` and `139…`
     share one counter. Never the client address (a village hall shares one)."""
-    raw = (credentials or {}).get("phone") or request.POST.get("phone", "")
+    credentials = credentials or {}
+    raw = credentials.get("phone") or credentials.get("username") or request.POST.get("phone", "")
     try:
         return normalize_phone(raw)
     except InvalidInput:

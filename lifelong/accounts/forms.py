@@ -118,6 +118,10 @@ class ManagedProfileForm(forms.Form):
         self.fields["home_region"].queryset = Region.objects.filter(level="village").select_related("parent")
 
 
+class LearnerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), max_length=50, required=False)
+
+
 class RoleGrantForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number of the person"), max_length=20)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

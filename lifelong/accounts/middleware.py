@@ -28,7 +28,8 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        # The API authenticates each request with a bearer token; web sessions do not apply.
+        if request.user.is_authenticated and not request.path_info.startswith("/api/"):
             now = timezone.now().timestamp()
             signed_in_at = request.session.setdefault(SESSION_SIGNED_IN_AT, now)
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
@@ -72,8 +73,12 @@ class SignInCompletionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            if needs_two_factor(user) and not user.is_verified() and not request.path.startswith(BEFORE_TWO_FACTOR):
+            if (
+                needs_two_factor(user)
+                and not user.is_verified()
+                and not request.path_info.startswith(BEFORE_TWO_FACTOR)
+            ):
                 return _redirect_with_next("accounts:two_factor", request)
-            if user.must_change_password and not request.path.startswith(BEFORE_PASSWORD_CHANGE):
+            if user.must_change_password and not request.path_info.startswith(BEFORE_PASSWORD_CHANGE):
                 return _redirect_with_next("accounts:password_change", request)
         return self.get_response(request)

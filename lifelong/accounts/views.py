@@ -24,6 +24,7 @@ from lifelong.institutions.selectors import institution_staff_list
 from . import policy, selectors, services
 from .forms import (
     LearnerRegisterForm,
+    LearnerSearchForm,
     ManagedProfileForm,
     OneTimeCodeForm,
     PasswordChangeForm,
@@ -219,8 +220,8 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The learner has been registered."))
             return redirect("console:learners")
-    searching = request.method == "POST" and request.POST.get("intent") == "search"
-    query = request.POST.get("q", "").strip()[:50] if searching else ""
+    search = LearnerSearchForm(request.POST if request.POST.get("intent") == "search" else None)
+    query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
     learners = selectors.learner_list(actor=request.user, query=query)
     if query:
         matches = list(learners[: SEARCH_RESULTS_SHOWN + 1])

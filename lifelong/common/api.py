@@ -17,19 +17,26 @@ HTTP_ERROR_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    413: "too_large",
     429: "throttled",
+    500: "server_error",
 }
 
 
 class CleanText(Schema):
-    """Refuses NUL characters in any text field: PostgreSQL cannot store them, and no person
-    types one (Django's own form fields refuse them too)."""
+    """Refuses text no person types and the database cannot store: NUL characters and lone
+    surrogates (Django's own form fields refuse these too)."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def no_nul_characters(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("Null characters are not allowed.")
+    def printable_text_only(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("Null characters are not allowed.")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("The text is not valid Unicode.") from None
         return value
 
 

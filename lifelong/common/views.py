@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def network_town(request: HttpRequest, code: str) -> HttpResponse:
-    town = Region.objects.filter(code=code, level="town").select_related("parent").first()
+    town = Region.objects.filter(code=code, level="town").select_related("parent").first() if code.isdigit() else None
     if town is None:
         raise Http404
     return render(

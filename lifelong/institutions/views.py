@@ -32,6 +32,8 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not policy.is_admin(request.user):
+        raise Http404
     institution = None
     if pk is not None:
         institution = institution_staff_list(actor=request.user, action=policy.Action.CHANGE).filter(pk=pk).first()
@@ -70,6 +72,8 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not policy.is_admin(request.user):
+        raise Http404
     venue = None
     if pk is not None:
         venue = venue_staff_list(actor=request.user, action=policy.Action.CHANGE).filter(pk=pk).first()

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -199,3 +200,29 @@ def test_a_birth_year_in_the_future_is_refused(demo):
 
     body = {"name": "未来", "home_region": village(demo).code, "birth_year": timezone.localdate().year + 1}
     assert_error(ApiClient(demo.village_admin).post("/learners", body), 422, "invalid")
+
+
+def test_lone_surrogates_are_refused_not_a_server_error(demo):
+    body = '{"name": "x", "home_region": "\\ud800", "birth_year": 1950}'
+    assert_error(ApiClient(demo.village_admin).post("/learners", raw=body), 422, "invalid")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("get", "/api/v1/nope", 404, "not_found"),
+        ("get", "/api/nothing", 404, "not_found"),
+        ("delete", "/api/v1/regions", 405, "method_not_allowed"),
+        ("put", "/api/v1/auth/token", 405, "method_not_allowed"),
+    ],
+)
+def test_every_api_error_is_json_in_the_contract(db, method, path, status, code):
+    response = getattr(Client(), method)(path)
+    assert response.status_code == status and response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == code
+
+
+def test_an_oversized_body_is_a_json_4xx(demo, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = ApiClient(demo.village_admin).post("/learners", raw='{"name": "' + "x" * 5000 + '"}')
+    assert 400 <= response.status_code < 500 and response["Content-Type"].startswith("application/json")

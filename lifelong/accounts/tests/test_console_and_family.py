@@ -131,3 +131,33 @@ def test_a_verified_superuser_opens_django_admin(db, verified_client):
 def test_console_pages_are_not_cached(demo, verified_client):
     response = verified_client(demo.town_admin).get("/console/learners/")
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_django_admin_sign_in_goes_through_lifelong_sign_in_and_its_lockout(db):
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/admin/"
+    root = User.objects.create_superuser("13600000002", "root-pass-long-2", name="运维")
+    client = Client()
+    client.post("/admin/login/?next=/admin/", {"username": root.phone, "password": "root-pass-long-2"})
+    assert client.get("/admin/").status_code == 302  # admin's own form no longer signs anyone in
+
+
+def test_the_lockout_key_is_the_normalised_phone_whatever_the_form_calls_it(rf):
+    from lifelong.accounts.auth import lockout_username
+
+    request = rf.post("/x/", {})
+    assert lockout_username(request, {"username": "+86 136 0000 0002"}) == "13600000002"
+    assert lockout_username(request, {"phone": "136-0000-0002"}) == "13600000002"
+
+
+def test_role_grants_cannot_be_made_in_django_admin(db, verified_client):
+    root = User.objects.create_superuser("13600000003", "root-pass-long-3", name="运维")
+    client = verified_client(root)
+    assert client.get("/admin/accounts/rolegrant/add/").status_code == 403
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+
+def test_searches_with_nul_characters_change_nothing_and_do_not_fail(demo, verified_client):
+    client = verified_client(demo.village_admin)
+    assert client.post("/console/learners/", {"intent": "search", "q": "钱\x00"}).status_code == 200
+    assert Client().get("/network/%00/").status_code == 404

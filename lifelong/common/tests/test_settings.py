@@ -13,6 +13,7 @@ GOOD = {
     "SECRET_KEY": "k7#Qm2!vR9x@Lp4&Zt8^Wn3*Yb6(Hc1)Jd5-Fg0=Se2+Ua7?Oi4",
     "ALLOWED_HOSTS": "lifelong.haiyan.example",
     "DATABASE_URL": "sqlite:////tmp/lifelong-deploy-check.sqlite3",
+    "SMS_BACKEND": "lifelong.common.sms.FileSmsBackend",
 }
 
 
@@ -38,6 +39,7 @@ def test_check_deploy_is_clean_with_production_values():
         ({"DEBUG": "1"}, "DEBUG"),
         ({"LIFELONG_DEMO": "1"}, "Demo mode"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"SMS_BACKEND": "lifelong.common.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
     ],
 )
 def test_production_refuses_to_start_with_an_insecure_value(override, complaint):

@@ -12,7 +12,7 @@ if os.environ.get("LIFELONG_TEST_DB") == "postgres":
 else:
     DATABASES = {"default": tune_database({"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"})}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "config.test_tasks.ImmediateDeferrableBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "lifelong.common.sms.MemorySmsBackend"
 DEMO_MODE = False

@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ACTIVE_STATUSES, ActivityStatus, Category, Channel, RegistrationStatus
+
+
+class Activity(models.Model):
+    """A course, lecture, class or event that learners register for.
+
+    Seats are counted on the row itself: `seats_taken` (every seat held, any channel) and
+    `seats_taken_online` (those held by online registrations, which may use at most
+    `capacity - reserved_offline`). Services change them only by conditional UPDATEs, and the
+    check constraints below make overbooking impossible even for a buggy caller.
+    """
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="activities", verbose_name=_("organizer")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    title_en = models.CharField(_("English title"), max_length=160, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    audiences = models.JSONField(_("audiences"), default=list)
+    venue = models.ForeignKey(
+        "institutions.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("venue"),
+    )
+    capacity = models.PositiveIntegerField(_("capacity"))
+    reserved_offline = models.PositiveIntegerField(_("seats reserved for offline registration"), default=0)
+    registration_opens = models.DateTimeField(_("registration opens"))
+    registration_closes = models.DateTimeField(_("registration closes"))
+    requires_approval = models.BooleanField(_("registrations need approval"), default=False)
+    waitlist = models.BooleanField(_("waitlist"), default=True)
+    offer_hours = models.PositiveSmallIntegerField(_("hours to accept a waitlist offer"), default=24)
+    hours = models.DecimalField(_("learning hours"), max_digits=5, decimal_places=1, default=0)
+    certificate = models.BooleanField(_("certificate on completion"), default=False)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    residents_of = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("only for residents of"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    seats_taken_online = models.PositiveIntegerField(default=0, editable=False)
+    # The last waitlist position handed out; positions only grow, so the order is FIFO.
+    waitlist_last_position = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["registration_opens", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["status", "registration_closes"], name="activity_open_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="activity_capacity_positive",
+                violation_error_message=_("An activity has at least one seat."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved_offline__lte=F("capacity")),
+                name="activity_reserve_within_capacity",
+                violation_error_message=_("The offline reserve cannot exceed the capacity."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes__gt=F("registration_opens")),
+                name="activity_window_ordered",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")),
+                name="activity_never_overbooked",
+                violation_error_message=_("The activity is full."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken_online__lte=F("capacity") - F("reserved_offline"))
+                & Q(seats_taken_online__lte=F("seats_taken")),
+                name="activity_online_within_share",
+                violation_error_message=_("No online seats are left."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(min_age__lte=F("max_age")),
+                name="activity_age_range_ordered",
+                violation_error_message=_("The minimum age cannot exceed the maximum age."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+    @property
+    def online_seats_left(self) -> int:
+        return min(self.capacity - self.reserved_offline - self.seats_taken_online, self.seats_left)
+
+
+class Session(models.Model):
+    """One occurrence of an activity. No venue means online, or venue to be announced."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    venue = models.ForeignKey(
+        "institutions.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("venue"),
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session ends after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Registration(models.Model):
+    """A learner's place on an activity: pending, confirmed, waitlisted (FIFO by
+    `waitlist_position`), offered until `offer_expires_at`, cancelled or rejected."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="registrations")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations")
+    status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [
+            models.Index(fields=["activity", "status", "waitlist_position"], name="registration_queue_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "learner"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="registration_one_active_per_learner",
+                violation_error_message=_("This learner is already registered for this activity."),
+                violation_error_code="duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RegistrationStatus.WAITLISTED, waitlist_position__isnull=False)
+                | ~Q(status=RegistrationStatus.WAITLISTED),
+                name="registration_waitlisted_has_position",
+                violation_error_message=_("A waitlisted registration has a position."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.activity} · {self.status}"
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+
+    @property
+    def counts_online(self) -> bool:
+        return self.channel == Channel.ONLINE

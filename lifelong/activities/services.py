@@ -1,0 +1,449 @@
+"""Writes for activities: the approval workflow and seat-safe registration.
+
+Seat rules (DESIGN §4): seats are taken by one conditional UPDATE of the activity's counters
+(`... WHERE seats_taken < capacity`), never by counting and then inserting; online
+registrations may hold at most `capacity - reserved_offline` seats; a freed seat goes, in the
+cancelling transaction, to the first waitlisted learner whose channel may take it. Freeing a
+seat needs no lock. The counters' check constraints make overbooking impossible even if a
+caller got this wrong.
+"""
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.common.choices import AuditAction
+from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.institutions.models import Institution, Venue
+from lifelong.regions.models import Region
+
+from .choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category, Channel, RegistrationStatus
+from .models import Activity, Registration, Session
+
+ACTIVITY_FIELDS = (
+    "title",
+    "title_en",
+    "summary",
+    "category",
+    "audiences",
+    "venue",
+    "capacity",
+    "reserved_offline",
+    "registration_opens",
+    "registration_closes",
+    "requires_approval",
+    "waitlist",
+    "offer_hours",
+    "hours",
+    "certificate",
+    "min_age",
+    "max_age",
+    "residents_of",
+)
+# How far down the waitlist a freed seat looks for someone whose channel may take it.
+PROMOTION_SCAN = 200
+
+
+class RaceWindowForTests:
+    """Test-only switch for the concurrency suite's control run: when `unguarded`, seats are
+    decided by counting registrations and then inserting (the classic bug), with a pause in
+    between, so the test can show that its clients really race. Never set outside tests."""
+
+    unguarded = False
+    pause_seconds = 0.05
+
+
+# --- Who may do what ---------------------------------------------------------------------------
+
+
+def may_manage_activities_of(actor: User, institution: Institution) -> bool:
+    """Organizers and instructors of the institution, and admins whose subtree covers it."""
+    own = {g.institution_id for g in policy.grants(actor) if g.role in ("organizer", "instructor")}
+    return institution.pk in own or policy.covers(actor, institution.region)
+
+
+def _require_manager(actor: User, activity: Activity) -> None:
+    if not may_manage_activities_of(actor, activity.institution):
+        raise NotFound()
+
+
+# --- The approval workflow ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *, actor: User, institution: Institution, sessions: list[dict[str, Any]], **fields: Any
+) -> Activity:
+    """A draft activity with its sessions. Venues must belong to institutions the actor may
+    see; every value is validated before anything is written."""
+    if not may_manage_activities_of(actor, institution):
+        raise NotFound(field="institution")
+    if not sessions:
+        raise InvalidInput(_("An activity needs at least one session."), code="no_sessions", field="sessions")
+    audiences = fields.get("audiences") or [Audience.ALL]
+    if not set(audiences) <= set(Audience.values):
+        raise InvalidInput(_("Unknown audience."), code="invalid", field="audiences")
+    if fields.get("category") not in Category.values:
+        raise InvalidInput(_("Unknown category."), code="invalid", field="category")
+    for venue in [fields.get("venue"), *(s.get("venue") for s in sessions)]:
+        _check_venue(actor, venue)
+    values = {name: fields[name] for name in ACTIVITY_FIELDS if name in fields}
+    activity = Activity(institution=institution, created_by=actor, **{**values, "audiences": sorted(set(audiences))})
+    full_clean_or_raise(activity)
+    activity.save()
+    for spec in sessions:
+        session = Session(
+            activity=activity,
+            starts_at=spec["starts_at"],
+            ends_at=spec["ends_at"],
+            venue=spec.get("venue") or activity.venue,
+        )
+        full_clean_or_raise(session)
+        session.save()
+    audit_record(actor=actor, action=AuditAction.CREATED, target=activity, changes={"title": activity.title})
+    return activity
+
+
+def _check_venue(actor: User, venue: Venue | None) -> None:
+    if venue is not None and not policy.restrict(actor, policy.Action.VIEW, Venue.objects.filter(pk=venue.pk)):
+        raise NotFound(field="venue")
+
+
+def _transition(activity: Activity, to: ActivityStatus, allowed_from: set[str], **extra: Any) -> Activity:
+    current = Activity.objects.select_for_update(of=("self",)).select_related("institution__region").get(pk=activity.pk)
+    if current.status not in allowed_from:
+        raise Conflict(
+            _("The activity cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": current.get_status_display(), "to": to.label},
+            code="invalid_transition",
+        )
+    current.status = to
+    for name, value in extra.items():
+        setattr(current, name, value)
+    current.save(update_fields=["status", *extra])
+    return current
+
+
+@transaction.atomic
+def activity_submit(*, actor: User, activity: Activity) -> Activity:
+    _require_manager(actor, activity)
+    return _transition(
+        activity, ActivityStatus.SUBMITTED, {ActivityStatus.DRAFT, ActivityStatus.REJECTED}, rejection_reason=""
+    )
+
+
+@transaction.atomic
+def activity_publish(*, actor: User, activity: Activity) -> Activity:
+    """Admins whose subtree covers the organizer publish submitted activities, and may publish
+    drafts directly."""
+    if not policy.covers(actor, activity.institution.region):
+        raise NotFound()
+    published = _transition(activity, ActivityStatus.PUBLISHED, {ActivityStatus.SUBMITTED, ActivityStatus.DRAFT})
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=published, summary="published")
+    return published
+
+
+@transaction.atomic
+def activity_reject(*, actor: User, activity: Activity, reason: str) -> Activity:
+    if not policy.covers(actor, activity.institution.region):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the activity is rejected."), code="reason_required", field="reason")
+    rejected = _transition(activity, ActivityStatus.REJECTED, {ActivityStatus.SUBMITTED}, rejection_reason=reason[:300])
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=rejected, summary="rejected")
+    return rejected
+
+
+@transaction.atomic
+def activity_cancel(*, actor: User, activity: Activity) -> Activity:
+    """Cancel an activity and every active registration on it."""
+    _require_manager(actor, activity)
+    cancelled = _transition(
+        activity, ActivityStatus.CANCELLED, {ActivityStatus.DRAFT, ActivityStatus.SUBMITTED, ActivityStatus.PUBLISHED}
+    )
+    Registration.objects.filter(activity=cancelled, status__in=ACTIVE_STATUSES).update(
+        status=RegistrationStatus.CANCELLED, waitlist_position=None, offer_expires_at=None, updated_at=timezone.now()
+    )
+    Activity.objects.filter(pk=cancelled.pk).update(seats_taken=0, seats_taken_online=0)
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=cancelled, summary="cancelled")
+    return cancelled
+
+
+# --- Registration --------------------------------------------------------------------------------
+
+
+def _take_seat(activity_id: int, *, online: bool) -> bool:
+    """Take one seat with a single conditional UPDATE; False when none is open to the channel."""
+    seats = Activity.objects.filter(pk=activity_id, seats_taken__lt=F("capacity"))
+    if online:
+        seats = seats.filter(seats_taken_online__lt=F("capacity") - F("reserved_offline"))
+        return seats.update(seats_taken=F("seats_taken") + 1, seats_taken_online=F("seats_taken_online") + 1) == 1
+    return seats.update(seats_taken=F("seats_taken") + 1) == 1
+
+
+def _release_seat(activity_id: int, *, online: bool) -> None:
+    changes = {"seats_taken": F("seats_taken") - 1}
+    if online:
+        changes["seats_taken_online"] = F("seats_taken_online") - 1
+    Activity.objects.filter(pk=activity_id).update(**changes)
+
+
+def _next_waitlist_position(activity_id: int) -> int:
+    Activity.objects.filter(pk=activity_id).update(waitlist_last_position=F("waitlist_last_position") + 1)
+    return Activity.objects.values_list("waitlist_last_position", flat=True).get(pk=activity_id)
+
+
+def _unguarded_seat_check(activity: Activity) -> bool:
+    """The race the concurrency suite's control run must be able to see (see RaceWindowForTests)."""
+    held = Registration.objects.filter(activity=activity, status=RegistrationStatus.CONFIRMED).count()
+    time.sleep(RaceWindowForTests.pause_seconds)
+    return held < activity.capacity
+
+
+def _age_in(year: int, learner: User) -> int | None:
+    return None if learner.birth_year is None else year - learner.birth_year
+
+
+def eligibility_problem(activity: Activity, learner: User) -> InvalidInput | None:
+    """Why `learner` may not join `activity` (age range, residence), or None."""
+    if activity.min_age is not None or activity.max_age is not None:
+        first = activity.sessions.order_by("starts_at").values_list("starts_at", flat=True).first()
+        age = _age_in((first or timezone.now()).year, learner)
+        if age is None:
+            return InvalidInput(
+                _("This activity has an age limit; the learner's birth year is missing."), code="birth_year_unknown"
+            )
+        if (activity.min_age is not None and age < activity.min_age) or (
+            activity.max_age is not None and age > activity.max_age
+        ):
+            return InvalidInput(_("The learner's age is outside this activity's age range."), code="ineligible_age")
+    if activity.residents_of_id is not None:
+        home: Region | None = learner.home_region
+        if home is None or not activity.residents_of.contains(home):
+            return InvalidInput(
+                _("This activity is only for residents of %(region)s.")
+                % {"region": activity.residents_of.display_name},
+                code="ineligible_residence",
+            )
+    return None
+
+
+def _channel_for(actor: User, learner: User, activity: Activity, requested: str | None) -> str:
+    """The channel a registration counts under, after checking the actor may register the
+    learner: oneself online; a managed relative by proxy; staff by proxy or onsite for
+    learners whose home is in their scope; the activity's own staff onsite (walk-ins)."""
+    if actor.pk == learner.pk:
+        return Channel.ONLINE
+    if learner.managed_by_id == actor.pk:
+        return Channel.PROXY
+    channel = requested if requested in (Channel.PROXY, Channel.ONSITE) else Channel.PROXY
+    if policy.covers(actor, learner.home_region):
+        return channel
+    if channel == Channel.ONSITE and may_manage_activities_of(actor, activity.institution):
+        return channel
+    raise NotFound(field="learner")
+
+
+@transaction.atomic
+def registration_create(
+    *, actor: User, activity: Activity, learner: User, channel: str | None = None, now: datetime | None = None
+) -> Registration:
+    """Register `learner` for `activity`: confirmed when a seat open to the channel is free,
+    else waitlisted FIFO (when the waitlist is on), or pending when the activity needs
+    approval (a pending registration holds no seat). Refusals are domain errors with codes:
+    `not_open`, `registration_closed`, `ineligible_*`, `full` (409), `already_registered` (409).
+    """
+    now = now or timezone.now()
+    channel = _channel_for(actor, learner, activity, channel)
+    current = Activity.objects.select_related("residents_of").get(pk=activity.pk)
+    if current.status != ActivityStatus.PUBLISHED:
+        raise Conflict(_("This activity is not open for registration."), code="not_open")
+    if not current.registration_opens <= now < current.registration_closes:
+        raise Conflict(_("Registration for this activity is closed."), code="registration_closed")
+    problem = eligibility_problem(current, learner)
+    if problem is not None:
+        raise problem
+    if Registration.objects.filter(activity=current, learner=learner, status__in=ACTIVE_STATUSES).exists():
+        raise Conflict(_("The learner is already registered for this activity."), code="already_registered")
+
+    registration = Registration(activity=current, learner=learner, channel=channel, registered_by=actor)
+    if current.requires_approval:
+        registration.status = RegistrationStatus.PENDING
+    elif RaceWindowForTests.unguarded:
+        registration.status = (
+            RegistrationStatus.CONFIRMED if _unguarded_seat_check(current) else RegistrationStatus.WAITLISTED
+        )
+        if registration.status == RegistrationStatus.WAITLISTED:
+            registration.waitlist_position = _next_waitlist_position(current.pk)
+    else:
+        _place(registration, current)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:  # a parallel request for the same learner won the race
+        raise Conflict(_("The learner is already registered for this activity."), code="already_registered") from error
+    return registration
+
+
+def _place(registration: Registration, activity: Activity) -> None:
+    """Give the registration a seat, or a place on the waitlist, or refuse with `full`."""
+    if _take_seat(activity.pk, online=registration.counts_online):
+        registration.status = RegistrationStatus.CONFIRMED
+    elif activity.waitlist:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlist_position = _next_waitlist_position(activity.pk)
+    else:
+        raise Conflict(_("This activity is full."), code="full")
+
+
+def _promote_from_waitlist(activity: Activity, *, now: datetime) -> Registration | None:
+    """Hand a freed seat to the first waitlisted learner whose channel may take it: confirmed
+    at once when the activity gives no time to accept, otherwise offered until a deadline."""
+    queue = Registration.objects.filter(activity=activity, status=RegistrationStatus.WAITLISTED).order_by(
+        "waitlist_position"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        # Two cancellations at once must not promote the same learner twice.
+        queue = queue.select_for_update(skip_locked=True)
+    for candidate in queue[:PROMOTION_SCAN]:
+        if not _take_seat(activity.pk, online=candidate.counts_online):
+            if candidate.counts_online:
+                continue  # only an offline-reserved seat is free; someone further down may take it
+            return None
+        candidate.waitlist_position = None
+        if activity.offer_hours == 0:
+            candidate.status = RegistrationStatus.CONFIRMED
+            candidate.save(update_fields=["status", "waitlist_position", "updated_at"])
+        else:
+            candidate.status = RegistrationStatus.OFFERED
+            candidate.offer_expires_at = now + timedelta(hours=activity.offer_hours)
+            candidate.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
+            _schedule_offer_expiry(candidate)
+        return candidate
+    return None
+
+
+def _schedule_offer_expiry(registration: Registration) -> None:
+    from .tasks import waitlist_offer_expire  # the task calls back into this module
+
+    registration_id, run_after = registration.pk, registration.offer_expires_at
+    transaction.on_commit(lambda: waitlist_offer_expire.using(run_after=run_after).enqueue(registration_id))
+
+
+def _may_act_on(actor: User, registration: Registration) -> str:
+    """'learner' for the learner or the relative managing them, 'staff' for staff in scope;
+    anyone else gets 404."""
+    learner = registration.learner
+    if actor.pk in (learner.pk, learner.managed_by_id):
+        return "learner"
+    if policy.covers(actor, learner.home_region) or may_manage_activities_of(actor, registration.activity.institution):
+        return "staff"
+    raise NotFound()
+
+
+@transaction.atomic
+def registration_cancel(*, actor: User, registration: Registration, now: datetime | None = None) -> Registration:
+    """Cancel (or leave the waitlist). Learners may until registration closes, staff any time.
+    A freed seat goes to the waitlist in this same transaction."""
+    now = now or timezone.now()
+    current = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("activity__institution__region", "learner__home_region")
+        .get(pk=registration.pk)
+    )
+    who = _may_act_on(actor, current)
+    if current.status not in ACTIVE_STATUSES:
+        raise Conflict(_("This registration is no longer active."), code="not_active")
+    if who == "learner" and now >= current.activity.registration_closes and current.holds_seat:
+        raise Conflict(_("It is too late to cancel; please call the organizer."), code="cancel_closed")
+    held_seat, online = current.holds_seat, current.counts_online
+    current.status = RegistrationStatus.CANCELLED
+    current.waitlist_position = None
+    current.offer_expires_at = None
+    current.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
+    if held_seat:
+        _release_seat(current.activity_id, online=online)
+        _promote_from_waitlist(current.activity, now=now)
+    return current
+
+
+@transaction.atomic
+def registration_offer_accept(*, actor: User, registration: Registration, now: datetime | None = None) -> Registration:
+    now = now or timezone.now()
+    current = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("activity__institution__region", "learner__home_region")
+        .get(pk=registration.pk)
+    )
+    if _may_act_on(actor, current) != "learner":
+        raise Forbidden(_("Only the learner or their family can accept an offer."), code="not_own")
+    if current.status != RegistrationStatus.OFFERED:
+        raise Conflict(_("There is no open offer on this registration."), code="not_offered")
+    if current.offer_expires_at is not None and now >= current.offer_expires_at:
+        raise Conflict(_("The offer has expired."), code="offer_expired")
+    current.status = RegistrationStatus.CONFIRMED
+    current.offer_expires_at = None
+    current.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def waitlist_offer_lapse(*, registration_id: int, now: datetime | None = None) -> Registration | None:
+    """An offer not accepted in time: the seat passes to the next in line. Safe to run twice
+    or early (it then does nothing)."""
+    now = now or timezone.now()
+    current = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .filter(pk=registration_id, status=RegistrationStatus.OFFERED, offer_expires_at__lte=now)
+        .first()
+    )
+    if current is None:
+        return None
+    current.status = RegistrationStatus.CANCELLED
+    current.offer_expires_at = None
+    current.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    _release_seat(current.activity_id, online=current.counts_online)
+    return _promote_from_waitlist(current.activity, now=now)
+
+
+@transaction.atomic
+def registration_approve(*, actor: User, registration: Registration) -> Registration:
+    """Staff approve a pending registration: it takes a seat atomically or joins the waitlist."""
+    current = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("activity__institution__region", "learner__home_region")
+        .get(pk=registration.pk)
+    )
+    if not may_manage_activities_of(actor, current.activity.institution):
+        raise NotFound()
+    if current.status != RegistrationStatus.PENDING:
+        raise Conflict(_("Only pending registrations can be approved."), code="not_pending")
+    _place(current, current.activity)
+    current.save(update_fields=["status", "waitlist_position", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def registration_reject(*, actor: User, registration: Registration) -> Registration:
+    current = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("activity__institution__region")
+        .get(pk=registration.pk)
+    )
+    if not may_manage_activities_of(actor, current.activity.institution):
+        raise NotFound()
+    if current.status != RegistrationStatus.PENDING:
+        raise Conflict(_("Only pending registrations can be rejected."), code="not_pending")
+    current.status = RegistrationStatus.REJECTED
+    current.save(update_fields=["status", "updated_at"])
+    return current

@@ -1,0 +1,57 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from lifelong.accounts.models import User
+from lifelong.activities import services
+from lifelong.activities.choices import RegistrationStatus
+from lifelong.activities.models import Activity, Registration
+from lifelong.institutions.models import Institution
+
+_phone_counter = iter(range(10_000, 99_999))
+
+
+def published_activity(demo, **overrides) -> Activity:
+    """An activity of the Tongyuan community school, created by its organizer and published
+    by the county admin, open for registration now, its one session next week."""
+    now = timezone.now()
+    school = Institution.objects.get(kind="community_school", region__code="330424105")
+    fields = {
+        "title": "太极入门",
+        "category": "health",
+        "audiences": ["elderly"],
+        "capacity": 3,
+        "reserved_offline": 0,
+        "registration_opens": now - timedelta(days=1),
+        "registration_closes": now + timedelta(days=6),
+        "waitlist": True,
+        "offer_hours": 0,
+        "hours": 2,
+        **overrides,
+    }
+    sessions = [{"starts_at": now + timedelta(days=7), "ends_at": now + timedelta(days=7, hours=2)}]
+    activity = services.activity_create(actor=demo.organizer, institution=school, sessions=sessions, **fields)
+    return services.activity_publish(actor=demo.county_admin, activity=activity)
+
+
+def new_learner(demo, **fields) -> User:
+    phone = f"1370{next(_phone_counter):07d}"
+    defaults = {"name": f"学员{phone[-4:]}", "home_region": demo.elder_learner.home_region, "birth_year": 1955}
+    return User.objects.create_user(phone, "learner-pass-1", **{**defaults, **fields})
+
+
+def assert_counters_match(activity: Activity) -> None:
+    """The seat counters equal the registrations that hold seats, and nothing is overbooked."""
+    activity.refresh_from_db()
+    holding = Registration.objects.filter(
+        activity=activity, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED]
+    )
+    assert activity.seats_taken == holding.count() <= activity.capacity
+    assert activity.seats_taken_online == holding.filter(channel="online").count()
+    assert activity.seats_taken_online <= activity.capacity - activity.reserved_offline
+    positions = list(
+        Registration.objects.filter(activity=activity, status=RegistrationStatus.WAITLISTED).values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    assert len(positions) == len(set(positions))

@@ -1,0 +1,112 @@
+"""Real parallel clients (one database connection each) racing for few seats, on PostgreSQL.
+
+The control run switches the guard off through the test-only hook and must overbook: that
+proves the harness can see a race, so the guarded run's zero is meaningful.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from lifelong.activities import services
+from lifelong.activities.choices import RegistrationStatus as S
+from lifelong.activities.models import Registration
+from lifelong.common.demo.load import demo_county_load
+
+from .helpers import assert_counters_match, new_learner, published_activity
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
+]
+CLIENTS = 24
+
+
+def race(calls) -> list:
+    """Run each call in its own thread and connection, all released at the same moment."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.fixture
+def county():
+    from conftest import Personas
+
+    demo_county_load()
+    return Personas()
+
+
+def registrations_for(demo, activity, learners):
+    return [
+        lambda learner=learner: services.registration_create(actor=learner, activity=activity, learner=learner)
+        for learner in learners
+    ]
+
+
+def test_many_clients_for_few_seats_never_overbook(county):
+    activity = published_activity(county, capacity=5)
+    learners = [new_learner(county) for _ in range(CLIENTS)]
+    outcomes = race(registrations_for(county, activity, learners))
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    assert Registration.objects.filter(activity=activity, status=S.CONFIRMED).count() == 5
+    waitlisted = Registration.objects.filter(activity=activity, status=S.WAITLISTED)
+    assert waitlisted.count() == CLIENTS - 5
+    assert sorted(waitlisted.values_list("waitlist_position", flat=True)) == list(range(1, CLIENTS - 4))
+    assert_counters_match(activity)
+
+
+def test_the_same_learner_racing_themselves_gets_one_registration(county):
+    activity = published_activity(county, capacity=5)
+    learner = new_learner(county)
+    outcomes = race(registrations_for(county, activity, [learner] * 8))
+    assert Registration.objects.filter(activity=activity, learner=learner).count() == 1
+    assert sum(1 for o in outcomes if getattr(o, "code", None) == "already_registered") == 7
+    assert_counters_match(activity)
+
+
+def test_the_last_seat_while_others_cancel_keeps_fifo_and_counters(county):
+    activity = published_activity(county, capacity=4)
+    holders = [
+        services.registration_create(actor=lr, activity=activity, learner=lr)
+        for lr in [new_learner(county) for _ in range(4)]
+    ]
+    queue = [
+        services.registration_create(actor=lr, activity=activity, learner=lr)
+        for lr in [new_learner(county) for _ in range(4)]
+    ]
+    newcomers = [new_learner(county) for _ in range(12)]
+    calls = [lambda r=r: services.registration_cancel(actor=r.learner, registration=r) for r in holders[:3]]
+    calls += registrations_for(county, activity, newcomers)
+    outcomes = race(calls)
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    # The three freed seats went to the first three in the queue, in order, never to a newcomer.
+    promoted = [Registration.objects.get(pk=r.pk).status for r in queue]
+    assert promoted == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+    assert not Registration.objects.filter(activity=activity, learner__in=newcomers, status=S.CONFIRMED).exists()
+    assert_counters_match(activity)
+
+
+def test_control_without_the_guard_the_race_overbooks(county, monkeypatch):
+    monkeypatch.setattr(services.RaceWindowForTests, "unguarded", True)
+    activity = published_activity(county, capacity=5)
+    learners = [new_learner(county) for _ in range(CLIENTS)]
+    race(registrations_for(county, activity, learners))
+    confirmed = Registration.objects.filter(activity=activity, status=S.CONFIRMED).count()
+    assert confirmed > activity.capacity, "the harness saw no race: the guarded test would prove nothing"

@@ -2,6 +2,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from lifelong.accounts.api import router as accounts_router
+from lifelong.activities.api import router as activities_router
 from lifelong.common.api import install_error_handlers
 from lifelong.institutions.api import router as institutions_router
 from lifelong.regions.api import router as regions_router
@@ -18,6 +19,7 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", institutions_router)
+api.add_router("/", activities_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

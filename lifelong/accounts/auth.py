@@ -1,5 +1,6 @@
 """Sign-in plumbing: per-account lockout hooks for django-axes and the API's bearer tokens."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -50,3 +51,13 @@ class BearerToken(HttpBearer):
         request.user = found.user
         request.auth_token = token
         return found.user
+
+
+class OptionalBearerToken(BearerToken):
+    """For public endpoints that show more to a signed-in caller: no header means a visitor;
+    a header that is wrong still answers 401."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.headers.get("Authorization"):
+            return AnonymousUser()
+        return super().__call__(request)

@@ -22,7 +22,9 @@ class Activity(models.Model):
     title_en = models.CharField(_("English title"), max_length=160, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    audiences = models.JSONField(_("audiences"), default=list)
+    # Stored as ",elderly,farmers," so that "for farmers" is one indexed-friendly substring
+    # test on every database (SQLite has no JSON containment); read it through `audience_list`.
+    audiences = models.CharField(_("audiences"), max_length=100, default=",all,")
     venue = models.ForeignKey(
         "institutions.Venue",
         null=True,
@@ -100,6 +102,14 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def audience_list(self) -> list[str]:
+        return [a for a in self.audiences.split(",") if a]
+
+    @staticmethod
+    def audiences_value(audiences: list[str]) -> str:
+        return "," + ",".join(sorted(set(audiences))) + ","
 
     @property
     def seats_left(self) -> int:

@@ -96,7 +96,9 @@ def activity_create(
     for venue in [fields.get("venue"), *(s.get("venue") for s in sessions)]:
         _check_venue(actor, venue)
     values = {name: fields[name] for name in ACTIVITY_FIELDS if name in fields}
-    activity = Activity(institution=institution, created_by=actor, **{**values, "audiences": sorted(set(audiences))})
+    activity = Activity(
+        institution=institution, created_by=actor, **{**values, "audiences": Activity.audiences_value(audiences)}
+    )
     full_clean_or_raise(activity)
     activity.save()
     for spec in sessions:

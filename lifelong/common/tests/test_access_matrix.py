@@ -292,6 +292,17 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/venues/<venue_id>",
         "api/v1/openapi.json",
         "api/v1/docs",
+        # Activities and registrations: their matrix is lifelong/activities/tests/test_access_matrix.py.
+        "api/v1/activities",
+        "api/v1/activities/<activity_id>",
+        "api/v1/activities/<activity_id>/submit",
+        "api/v1/activities/<activity_id>/publish",
+        "api/v1/activities/<activity_id>/reject",
+        "api/v1/activities/<activity_id>/cancel",
+        "api/v1/activities/<activity_id>/registrations",
+        "api/v1/registrations/<registration_id>",
+        "api/v1/registrations/<registration_id>/accept",
+        "api/v1/me/registrations",
     }
     assert api_routes == known, "an API route was added: add it to the access-control matrix"
 

@@ -1,0 +1,341 @@
+"""The activities API (DESIGN §5): catalogue, workflow, registrations and rosters."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, field_validator
+
+from lifelong.accounts.auth import BearerToken, OptionalBearerToken
+from lifelong.accounts.models import User
+from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
+from lifelong.common.errors import NotFound
+from lifelong.institutions.models import Institution, Venue
+from lifelong.regions.api import RegionRef
+from lifelong.regions.selectors import region_get_by_code
+
+from . import selectors, services
+from .choices import Audience, Category, Channel
+from .models import Activity
+
+router = Router(tags=["activities"])
+bearer = BearerToken()
+optional_bearer = OptionalBearerToken()
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def aware(value: datetime) -> datetime:
+    """Times without an offset are read as Asia/Shanghai, the county's time."""
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+class SessionIn(InputSchema):
+    starts_at: datetime
+    ends_at: datetime
+    venue: int | None = None
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def with_offset(cls, value: datetime) -> datetime:
+        return aware(value)
+
+
+class ActivityIn(InputSchema):
+    title: str = Field(min_length=1, max_length=120)
+    title_en: str = Field("", max_length=160)
+    summary: str = Field("", max_length=5000)
+    category: Category
+    audiences: list[Audience] = Field(default_factory=lambda: [Audience.ALL], min_length=1, max_length=7)
+    institution: int
+    venue: int | None = None
+    capacity: int = Field(ge=1, le=100_000)
+    reserved_offline: int = Field(0, ge=0, le=100_000)
+    registration_opens: datetime
+    registration_closes: datetime
+    requires_approval: bool = False
+    waitlist: bool = True
+    offer_hours: int = Field(24, ge=0, le=720)
+    hours: Decimal = Field(Decimal("0"), ge=0, le=999, decimal_places=1)
+    certificate: bool = False
+    min_age: int | None = Field(None, ge=0, le=150)
+    max_age: int | None = Field(None, ge=0, le=150)
+    residents_of: str | None = Field(None, description="Region code; its whole subtree may register")
+    sessions: list[SessionIn] = Field(min_length=1, max_length=200)
+
+    @field_validator("registration_opens", "registration_closes")
+    @classmethod
+    def with_offset(cls, value: datetime) -> datetime:
+        return aware(value)
+
+
+class StatusOut(Schema):
+    id: int
+    status: str
+
+
+class InstitutionRef(Schema):
+    id: int
+    name: str
+    name_en: str
+    kind: str
+
+
+class VenueRef(Schema):
+    id: int
+    name: str
+    name_en: str
+
+
+class SessionOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    venue: VenueRef | None
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    category: str
+    audiences: list[str]
+    region: RegionRef
+    starts_at: datetime | None
+    capacity: int
+    seats_left: int
+    status: str
+
+    @staticmethod
+    def resolve_region(activity: Activity):
+        return activity.institution.region
+
+    @staticmethod
+    def resolve_audiences(activity: Activity) -> list[str]:
+        return activity.audience_list
+
+
+class ActivityDetailOut(ActivityOut):
+    summary: str
+    institution: InstitutionRef
+    reserved_offline: int
+    registration_opens: datetime
+    registration_closes: datetime
+    requires_approval: bool
+    waitlist: bool
+    offer_hours: int
+    hours: Decimal
+    certificate: bool
+    min_age: int | None
+    max_age: int | None
+    sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_sessions(activity: Activity):
+        return list(activity.sessions.all())
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    count: int
+
+
+class CatalogueQuery(PageQuery):
+    q: str = Field("", max_length=50)
+    region: str | None = None
+    category: Category | None = None
+    audience: Audience | None = None
+    campaign: str | None = Field(None, max_length=80)
+    available: bool | None = None
+
+
+def _institution_for(actor: User, institution_id: int) -> Institution:
+    institution = Institution.objects.select_related("region").filter(pk=institution_id).first()
+    if institution is None or not services.may_manage_activities_of(actor, institution):
+        raise NotFound(field="institution")
+    return institution
+
+
+def _venue(venue_id: int | None) -> Venue | None:
+    if venue_id is None:
+        return None
+    venue = Venue.objects.filter(pk=venue_id).first()
+    if venue is None:
+        raise NotFound(field="venue")
+    return venue
+
+
+@router.post("/activities", auth=bearer, response={201: StatusOut, **ERRORS}, summary="Create a draft activity")
+def activity_create(request, body: ActivityIn):
+    data = body.model_dump(exclude={"institution", "venue", "residents_of", "sessions"})
+    residents_of = None
+    if body.residents_of:
+        residents_of = region_get_by_code(body.residents_of)
+        if residents_of is None:
+            raise NotFound(field="residents_of")
+    activity = services.activity_create(
+        actor=request.user,
+        institution=_institution_for(request.user, body.institution),
+        venue=_venue(body.venue),
+        residents_of=residents_of,
+        sessions=[{"starts_at": s.starts_at, "ends_at": s.ends_at, "venue": _venue(s.venue)} for s in body.sessions],
+        **data,
+    )
+    return Status(201, {"id": activity.pk, "status": activity.status})
+
+
+def _managed(request, activity_id: int) -> Activity:
+    activity = selectors.activity_managed(actor=request.user, activity_id=activity_id)
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+@router.post("/activities/{activity_id}/submit", auth=bearer, response={200: StatusOut, **ERRORS})
+def activity_submit(request, activity_id: int):
+    return services.activity_submit(actor=request.user, activity=_managed(request, activity_id))
+
+
+@router.post("/activities/{activity_id}/publish", auth=bearer, response={200: StatusOut, **ERRORS})
+def activity_publish(request, activity_id: int):
+    return services.activity_publish(actor=request.user, activity=_managed(request, activity_id))
+
+
+class RejectIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+@router.post("/activities/{activity_id}/reject", auth=bearer, response={200: StatusOut, **ERRORS})
+def activity_reject(request, activity_id: int, body: RejectIn):
+    return services.activity_reject(actor=request.user, activity=_managed(request, activity_id), reason=body.reason)
+
+
+@router.post("/activities/{activity_id}/cancel", auth=bearer, response={200: StatusOut, **ERRORS})
+def activity_cancel(request, activity_id: int):
+    return services.activity_cancel(actor=request.user, activity=_managed(request, activity_id))
+
+
+@router.get("/activities", response={200: ActivityPage, 404: ErrorOut, 422: ErrorOut}, summary="The catalogue")
+def activity_list(request, query: Query[CatalogueQuery]):
+    region = None
+    if query.region:
+        region = region_get_by_code(query.region)
+        if region is None:
+            raise NotFound(field="region")
+    if query.campaign:
+        # Campaigns arrive with the Learning Week work; until then no slug names one.
+        raise NotFound(field="campaign")
+    activities = selectors.activity_catalogue(
+        q=query.q.strip(),
+        region=region,
+        category=query.category,
+        audience=query.audience,
+        available=bool(query.available),
+    )
+    return paginate(activities, query)
+
+
+@router.get("/activities/{activity_id}", auth=optional_bearer, response={200: ActivityDetailOut, **ERRORS})
+def activity_detail(request, activity_id: int):
+    actor = request.user if request.user.is_authenticated else None
+    activity = selectors.activity_visible(actor=actor, activity_id=activity_id)
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+class LearnerRef(Schema):
+    id: int
+    name: str
+
+
+class RosterItemOut(Schema):
+    id: int
+    learner: LearnerRef
+    status: str
+    channel: str
+    waitlist_position: int | None
+
+
+class RosterPage(Schema):
+    items: list[RosterItemOut]
+    count: int
+
+
+@router.get("/activities/{activity_id}/registrations", auth=bearer, response={200: RosterPage, **ERRORS})
+def activity_roster(request, activity_id: int, query: Query[PageQuery]):
+    activity = _managed(request, activity_id)
+    return paginate(selectors.roster(actor=request.user, activity=activity), query)
+
+
+class RegistrationIn(InputSchema):
+    learner: int | None = Field(None, description="Staff or family: the learner to register")
+    channel: Channel | None = Field(None, description="Staff only: proxy (default) or onsite")
+
+
+class RegistrationOut(Schema):
+    id: int
+    status: str
+    waitlist_position: int | None
+
+
+@router.post(
+    "/activities/{activity_id}/registrations",
+    auth=bearer,
+    response={201: RegistrationOut, **ERRORS},
+    summary="Register oneself (empty body) or, staff and family, a learner",
+)
+def registration_create(request, activity_id: int, body: RegistrationIn):
+    activity = selectors.activity_visible(actor=request.user, activity_id=activity_id)
+    if activity is None:
+        raise NotFound()
+    learner = request.user
+    if body.learner is not None and body.learner != request.user.pk:
+        learner = User.objects.select_related("home_region").filter(pk=body.learner, is_active=True).first()
+        if learner is None:
+            raise NotFound(field="learner")
+    registration = services.registration_create(
+        actor=request.user, activity=activity, learner=learner, channel=body.channel
+    )
+    return Status(201, registration)
+
+
+def _registration(request, registration_id: int):
+    registration = selectors.registration_for_actor(actor=request.user, registration_id=registration_id)
+    if registration is None:
+        raise NotFound()
+    return registration
+
+
+@router.delete("/registrations/{registration_id}", auth=bearer, response={200: RegistrationOut, **ERRORS})
+def registration_cancel(request, registration_id: int):
+    return services.registration_cancel(actor=request.user, registration=_registration(request, registration_id))
+
+
+@router.post("/registrations/{registration_id}/accept", auth=bearer, response={200: RegistrationOut, **ERRORS})
+def registration_accept(request, registration_id: int):
+    return services.registration_offer_accept(actor=request.user, registration=_registration(request, registration_id))
+
+
+class ActivityRef(Schema):
+    id: int
+    title: str
+
+
+class MyRegistrationOut(Schema):
+    id: int
+    activity: ActivityRef
+    learner: LearnerRef
+    status: str
+    waitlist_position: int | None
+    offer_expires_at: datetime | None
+
+
+class MyRegistrationPage(Schema):
+    items: list[MyRegistrationOut]
+    count: int
+
+
+@router.get("/me/registrations", auth=bearer, response=MyRegistrationPage)
+def my_registrations(request, query: Query[PageQuery]):
+    return paginate(selectors.my_registrations(actor=request.user), query)

@@ -1,0 +1,95 @@
+"""Reads for activities: the public catalogue, one activity, rosters and a learner's own list."""
+
+from django.db.models import F, Min, Prefetch, Q, QuerySet
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.institutions.models import Institution
+from lifelong.regions.models import Region
+
+from .choices import ActivityStatus
+from .models import Activity, Registration, Session
+
+
+def _with_listing_data(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    return activities.select_related("institution__region").annotate(starts_at=Min("sessions__starts_at"))
+
+
+def activity_catalogue(
+    *,
+    q: str = "",
+    region: Region | None = None,
+    category: str | None = None,
+    audience: str | None = None,
+    available: bool = False,
+) -> QuerySet[Activity]:
+    """Published activities, soonest first. `q` matches titles and summaries as a substring,
+    so short Chinese words such as 太极 or 读书 work; `region` includes the subtree of the
+    organizer's region; `available` keeps only activities with seats left."""
+    activities = Activity.objects.filter(status=ActivityStatus.PUBLISHED)
+    if q:
+        activities = activities.filter(Q(title__icontains=q) | Q(title_en__icontains=q) | Q(summary__icontains=q))
+    if region is not None:
+        activities = activities.filter(institution__region__path__startswith=region.path)
+    if category:
+        activities = activities.filter(category=category)
+    if audience:
+        activities = activities.filter(audiences__contains=f",{audience},")
+    if available:
+        activities = activities.filter(seats_taken__lt=F("capacity"))
+    return _with_listing_data(activities).order_by("starts_at", "id")
+
+
+def manageable_institution_ids(actor: User) -> QuerySet[Institution]:
+    """Institutions whose activities the actor may manage: their own, and those in their subtree."""
+    own = [g.institution_id for g in policy.grants(actor) if g.role in ("organizer", "instructor")]
+    in_subtree = policy.restrict(actor, policy.Action.CHANGE, Institution.objects.all())
+    return Institution.objects.filter(Q(pk__in=own) | Q(pk__in=in_subtree.values("pk"))).values("pk")
+
+
+def activity_visible(*, actor: User | None, activity_id: int) -> Activity | None:
+    """A published activity, or any activity the actor manages (drafts included)."""
+    visible = Q(status=ActivityStatus.PUBLISHED)
+    if actor is not None and actor.is_authenticated:
+        visible |= Q(institution_id__in=manageable_institution_ids(actor))
+    sessions = Prefetch("sessions", queryset=Session.objects.select_related("venue").order_by("starts_at"))
+    return _with_listing_data(Activity.objects.filter(visible, pk=activity_id)).prefetch_related(sessions).first()
+
+
+def activity_managed(*, actor: User, activity_id: int) -> Activity | None:
+    return (
+        Activity.objects.filter(pk=activity_id, institution_id__in=manageable_institution_ids(actor))
+        .select_related("institution__region")
+        .first()
+    )
+
+
+def roster(*, actor: User, activity: Activity) -> QuerySet[Registration]:
+    """Registrations of an activity the actor manages, waitlist in FIFO order after the rest."""
+    return (
+        Registration.objects.filter(activity=activity)
+        .select_related("learner")
+        .order_by(F("waitlist_position").asc(nulls_first=True), "created_at", "id")
+    )
+
+
+def registration_for_actor(*, actor: User, registration_id: int) -> Registration | None:
+    """A registration the actor may act on: their own or a managed relative's, or one on an
+    activity they manage, or of a learner whose home is in their admin scope."""
+    mine = Q(learner=actor) | Q(learner__managed_by=actor)
+    staff = Q(activity__institution_id__in=manageable_institution_ids(actor)) | Q(
+        learner__in=policy.restrict(actor, policy.Action.VIEW, User.objects.all()).values("pk")
+    )
+    return (
+        Registration.objects.filter(mine | staff, pk=registration_id)
+        .select_related("activity__institution__region", "learner__home_region")
+        .first()
+    )
+
+
+def my_registrations(*, actor: User) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(Q(learner=actor) | Q(learner__managed_by=actor))
+        .select_related("activity", "learner")
+        .order_by("-created_at", "-id")
+    )

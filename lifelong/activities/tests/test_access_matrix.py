@@ -1,0 +1,72 @@
+"""Activities in the access-control matrix: persona × (draft detail, roster, workflow,
+registration of a villager, cancelling someone's registration), against an oracle.
+
+The oracle: an activity of the Tongyuan community school (a town-level institution) is
+managed by its organizer and by admins whose region code prefixes Tongyuan's (the county);
+it is published only by those admins. A villager of a Tongyuan village may be registered by
+admins whose region covers that village. Everyone else gets 404.
+"""
+
+import pytest
+
+from lifelong.accounts.models import RoleGrant, User
+from lifelong.activities import services
+from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.regions.models import Region
+
+from .helpers import new_learner, published_activity
+
+PERSONAS = [
+    "anonymous",
+    "young_learner",
+    "elder_learner",
+    "organizer",
+    "village_admin",
+    "town_admin",
+    "ganpu_admin",
+    "county_admin",
+]
+MANAGERS = {"organizer", "county_admin"}
+PUBLISHERS = {"county_admin"}
+VILLAGER_STAFF = {"village_admin", "county_admin"}
+
+
+@pytest.fixture
+def actors(demo):
+    ganpu_admin = User.objects.create_user("13600000019", "ganpu-admin-pass", name="澉浦管理员")
+    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
+    found = {name: getattr(demo, name) for name in PERSONAS if hasattr(demo, name)}
+    return {**found, "ganpu_admin": ganpu_admin, "anonymous": None}
+
+
+def expect(response, allowed: bool, persona: str, ok: int = 200):
+    if persona == "anonymous" and response.status_code == 401:
+        return
+    assert response.status_code == (ok if allowed else 404), (persona, response.status_code, response.content)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_drafts_rosters_and_workflow_follow_scope(demo, actors, persona):
+    api = ApiClient(actors[persona])
+    draft = published_activity(demo)
+    services.activity_cancel(actor=demo.organizer, activity=draft)  # cancelled: never public
+    expect(api.get(f"/activities/{draft.pk}"), persona in MANAGERS, persona)
+    live = published_activity(demo)
+    expect(api.get(f"/activities/{live.pk}/registrations"), persona in MANAGERS, persona)
+    fresh = published_activity(demo)
+    fresh.status = "submitted"
+    fresh.save(update_fields=["status"])
+    expect(api.post(f"/activities/{fresh.pk}/publish"), persona in PUBLISHERS, persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_registering_and_cancelling_for_a_villager_follow_scope(demo, actors, persona):
+    api = ApiClient(actors[persona])
+    activity = published_activity(demo, capacity=5)
+    villager = new_learner(demo)  # lives in the village admin's Tongyuan village
+    response = api.post(f"/activities/{activity.pk}/registrations", {"learner": villager.pk})
+    expect(response, persona in VILLAGER_STAFF, persona, ok=201)
+    theirs = services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
+    cancel = api.client.delete(f"/api/v1/registrations/{theirs.pk}", headers=api.headers)
+    may_cancel = persona in VILLAGER_STAFF | MANAGERS | {"elder_learner"}
+    expect(cancel, may_cancel, persona)

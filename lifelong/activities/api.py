@@ -10,14 +10,14 @@ from pydantic import Field, field_validator
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
 from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
-from lifelong.common.errors import NotFound
+from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
-from . import selectors, services
-from .choices import Audience, Category, Channel
-from .models import Activity
+from . import checkin, selectors, services
+from .choices import Audience, Category, Channel, CheckinMethod
+from .models import Activity, Session
 
 router = Router(tags=["activities"])
 bearer = BearerToken()
@@ -339,3 +339,61 @@ class MyRegistrationPage(Schema):
 @router.get("/me/registrations", auth=bearer, response=MyRegistrationPage)
 def my_registrations(request, query: Query[PageQuery]):
     return paginate(selectors.my_registrations(actor=request.user), query)
+
+
+class CheckinIn(InputSchema):
+    learner: int | None = Field(None, description="Staff: the learner to check in")
+    token: str | None = Field(None, max_length=200, description="Learner: the code scanned at the venue")
+    method: CheckinMethod | None = Field(None, description="Staff: staff (default) or paper")
+
+
+class CheckinOut(Schema):
+    id: int
+    method: str
+    checked_in_at: datetime
+
+
+def _session(session_id: int) -> Session:
+    session = Session.objects.select_related("activity__institution__region").filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    return session
+
+
+@router.post(
+    "/sessions/{session_id}/checkins",
+    auth=bearer,
+    response={201: CheckinOut, **ERRORS},
+    summary="Check in: staff send a learner, a learner sends the scanned code",
+)
+def checkin_create(request, session_id: int, body: CheckinIn):
+    session = _session(session_id)
+    learner = None
+    if body.token is None:
+        if body.learner is None:
+            raise InvalidInput("Send either token or learner.", code="invalid", field="learner")
+        learner = User.objects.filter(pk=body.learner, is_active=True).first()
+        if learner is None:
+            raise NotFound(field="learner")
+    attendance = checkin.checkin_record(
+        actor=request.user, session=session, learner=learner, token=body.token, method=body.method
+    )
+    return Status(201, attendance)
+
+
+class CheckinTokenOut(Schema):
+    token: str
+    rotates_every_seconds: int
+
+
+@router.get(
+    "/sessions/{session_id}/checkin-token",
+    auth=bearer,
+    response={200: CheckinTokenOut, **ERRORS},
+    summary="Staff: the current code for the venue screen",
+)
+def checkin_token(request, session_id: int):
+    session = _session(session_id)
+    if not services.may_manage_activities_of(request.user, session.activity.institution):
+        raise NotFound()
+    return {"token": checkin.checkin_token(session=session), "rotates_every_seconds": checkin.QR_ROTATION_SECONDS}

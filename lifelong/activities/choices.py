@@ -58,3 +58,9 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("Online, by the learner")
     PROXY = "proxy", _("By family or staff")
     ONSITE = "onsite", _("At the venue")
+
+
+class CheckinMethod(models.TextChoices):
+    QR = "qr", _("QR code at the venue")
+    STAFF = "staff", _("Checked in by staff")
+    PAPER = "paper", _("Paper sign-in sheet")

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ACTIVE_STATUSES, ActivityStatus, Category, Channel, RegistrationStatus
+from .choices import ACTIVE_STATUSES, ActivityStatus, Category, Channel, CheckinMethod, RegistrationStatus
 
 
 class Activity(models.Model):
@@ -198,3 +198,30 @@ class Registration(models.Model):
     @property
     def counts_online(self) -> bool:
         return self.channel == Channel.ONLINE
+
+
+class Attendance(models.Model):
+    """A learner's check-in at one session: once per session (a database constraint).
+    Check-in data says where a person was, so it is personal data of the sensitive kind."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendances")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
+    method = models.CharField(_("method"), max_length=8, choices=CheckinMethod.choices)
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["checked_in_at", "id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "learner"],
+                name="attendance_once_per_session",
+                violation_error_message=_("This learner is already checked in."),
+                violation_error_code="duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} @ {self.session}"

@@ -1,0 +1,80 @@
+"""Check-in at the venue (DESIGN §4): confirmed learners only, from 30 minutes before a
+session until it ends (a paper sheet may be entered up to 7 days later), once per session.
+QR codes shown at the venue rotate every 30 seconds and are signed, so a photo of an old
+code does not work from home."""
+
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lifelong.accounts.models import User
+from lifelong.common.errors import Conflict, InvalidInput, NotFound
+
+from .choices import CheckinMethod, RegistrationStatus
+from .models import Attendance, Registration, Session
+from .services import may_manage_activities_of
+
+OPENS_BEFORE_START = timedelta(minutes=30)
+PAPER_SHEET_GRACE = timedelta(days=7)
+QR_ROTATION_SECONDS = 30
+QR_VALID_SECONDS = 90  # the code on screen plus a slow phone's scan and upload
+_signer = signing.TimestampSigner(salt="lifelong.checkin-qr")
+
+
+def checkin_token(*, session: Session, now: datetime | None = None) -> str:
+    """The token the venue screen shows now (it changes every QR_ROTATION_SECONDS)."""
+    slot = int((now or timezone.now()).timestamp() // QR_ROTATION_SECONDS)
+    return _signer.sign(f"{session.pk}:{slot}")
+
+
+def _token_session_id(token: str) -> int:
+    try:
+        value = _signer.unsign(token, max_age=QR_VALID_SECONDS)
+        return int(value.split(":")[0])
+    except (signing.BadSignature, ValueError) as error:
+        raise InvalidInput(
+            _("This check-in code is not valid any more. Scan the code on the screen again."),
+            code="invalid_token",
+            field="token",
+        ) from error
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    actor: User,
+    session: Session,
+    learner: User | None = None,
+    token: str | None = None,
+    method: str | None = None,
+    now: datetime | None = None,
+) -> Attendance:
+    """A learner scanning the venue's code (`token`), or staff of the activity checking a
+    `learner` in (`method` staff, or paper for a sheet entered afterwards)."""
+    now = now or timezone.now()
+    activity = session.activity
+    if token is not None:
+        if _token_session_id(token) != session.pk:
+            raise InvalidInput(_("This code belongs to another session."), code="invalid_token", field="token")
+        learner, method, latest = actor, CheckinMethod.QR, session.ends_at
+    else:
+        if learner is None or not may_manage_activities_of(actor, activity.institution):
+            raise NotFound()
+        method = CheckinMethod.PAPER if method == CheckinMethod.PAPER else CheckinMethod.STAFF
+        latest = session.ends_at + (PAPER_SHEET_GRACE if method == CheckinMethod.PAPER else timedelta(0))
+    if not session.starts_at - OPENS_BEFORE_START <= now <= latest:
+        raise Conflict(_("Check-in for this session is not open now."), code="checkin_closed")
+    if not Registration.objects.filter(
+        activity=activity, learner=learner, status=RegistrationStatus.CONFIRMED
+    ).exists():
+        raise InvalidInput(_("This learner is not registered for the activity."), code="not_registered")
+    try:
+        with transaction.atomic():
+            return Attendance.objects.create(
+                session=session, learner=learner, method=method, checked_in_at=now, recorded_by=actor
+            )
+    except IntegrityError as error:
+        raise Conflict(_("Already checked in for this session."), code="already_checked_in") from error

@@ -10,6 +10,7 @@ from .api import api, api_not_found
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("network/<str:code>/", common_views.network_town, name="network_town"),
+    path("", include("lifelong.activities.urls")),
     path("me/", account_views.me_view, name="me"),
     path("preferences/elder-mode/", common_views.elder_mode_toggle, name="elder_mode"),
     path("preferences/language/", common_views.language_switch, name="language"),

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from lifelong.activities.selectors import my_registrations
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
@@ -143,6 +144,7 @@ def me_view(request: HttpRequest) -> HttpResponse:
         "accounts/me.html",
         {
             "profiles": selectors.managed_profiles(actor=request.user),
+            "registrations": my_registrations(actor=request.user).exclude(status__in=["cancelled", "rejected"])[:50],
             "grants": policy.grants(request.user),
             "form": form,
         },

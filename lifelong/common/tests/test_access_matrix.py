@@ -313,6 +313,11 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
 SITE_PAGES = {
     "": ("/", 200),
     "network/<str:code>/": ("/network/330424105/", 200),
+    "activities/": ("/activities/", 200),
+    "activities/<int:pk>/": ("/activities/999999/", 404),
+    "activities/<int:pk>/register/": ("/activities/1/register/", 302),  # sign in first
+    "registrations/<int:pk>/cancel/": ("/registrations/1/cancel/", 302),
+    "registrations/<int:pk>/accept/": ("/registrations/1/accept/", 302),
     "me/": ("/me/", 302),
     "preferences/elder-mode/": ("/preferences/elder-mode/", 405),  # POST only
     "preferences/language/": ("/preferences/language/", 405),

@@ -128,3 +128,34 @@ def test_live_learner_search_in_the_console(county, page, settings):
     assert "钱" not in page.url and "%E9%92%B1" not in page.url  # names stay out of URLs
     page.get_by_label("按姓名搜索").fill("没有这个人")
     expect(page.locator("#learner-results")).to_contain_text("没有找到学员。")
+
+
+def test_a_learner_finds_an_activity_registers_is_waitlisted_on_a_full_one_and_cancels(county, page):
+    from conftest import Personas
+    from lifelong.activities import services
+    from lifelong.activities.tests.helpers import new_learner, published_activity
+
+    demo = Personas()
+    published_activity(demo, title="太极拳晨练", capacity=5)
+    full_one = published_activity(demo, title="书法提高班", capacity=1)
+    someone = new_learner(demo)
+    services.registration_create(actor=someone, activity=full_one, learner=someone)
+
+    sign_in(page, "13900000005")
+    page.get_by_role("link", name="活动").first.click()
+    page.get_by_label("搜索").fill("太极")
+    page.locator("form.filters").get_by_role("button", name="搜索").click()
+    page.get_by_role("link", name="太极拳晨练").click()
+    page.get_by_role("button", name="我要报名").click()
+    expect(page.get_by_test_id("my-status")).to_contain_text("已确认")
+    expect(page.get_by_test_id("seats-left")).to_contain_text("4")
+
+    page.goto(f"/activities/{full_one.pk}/")
+    page.get_by_role("button", name="加入候补").click()
+    expect(page.get_by_test_id("my-status")).to_contain_text("候补")
+
+    page.goto("/me/")
+    row = page.get_by_test_id("my-registrations").get_by_role("listitem").filter(has_text="太极拳晨练")
+    row.get_by_role("button", name="取消").click()
+    expect(page.get_by_test_id("my-registrations")).not_to_contain_text("太极拳晨练")
+    expect(page.get_by_test_id("my-registrations")).to_contain_text("书法提高班")

@@ -1,0 +1,94 @@
+"""Public catalogue and activity pages, and the learner's own registration actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifelong.common.errors import DomainError
+from lifelong.common.paging import page_of
+
+from . import selectors, services
+from .forms import CatalogueFilterForm
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    activities = selectors.activity_catalogue(
+        q=(filters.get("q") or "").strip(),
+        category=filters.get("category") or None,
+        audience=filters.get("audience") or None,
+        available=bool(filters.get("available")),
+    )
+    return render(request, "activities/catalogue.html", {"form": form, "page": page_of(request, activities, 20)})
+
+
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user if request.user.is_authenticated else None
+    activity = selectors.activity_visible(actor=actor, activity_id=pk)
+    if activity is None:
+        raise Http404
+    mine = None
+    if actor is not None:
+        mine = selectors.my_registrations(actor=actor).filter(activity=activity, learner=actor).first()
+    return render(request, "activities/detail.html", {"activity": activity, "mine": mine})
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_visible(actor=request.user, activity_id=pk)
+    if activity is None:
+        raise Http404
+    try:
+        registration = services.registration_create(actor=request.user, activity=activity, learner=request.user)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        if registration.status == "waitlisted":
+            messages.info(
+                request,
+                _("The activity is full: you are number %(n)d on the waitlist.")
+                % {"n": registration.waitlist_position},
+            )
+        elif registration.status == "pending":
+            messages.info(request, _("Your registration waits for the organizer's approval."))
+        else:
+            messages.success(request, _("You are registered."))
+    return redirect("activities:detail", pk=pk)
+
+
+def _own_registration(request: HttpRequest, pk: int):
+    registration = selectors.registration_for_actor(actor=request.user, registration_id=pk)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _own_registration(request, pk)
+    try:
+        services.registration_cancel(actor=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("Your registration has been cancelled."))
+    return redirect("me")
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _own_registration(request, pk)
+    try:
+        services.registration_offer_accept(actor=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("The seat is yours."))
+    return redirect("me")

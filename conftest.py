@@ -33,8 +33,9 @@ class Personas:
 
 @pytest.fixture
 def demo(db) -> Personas:
-    """The demo county (125 regions, institutions, venues) and its six personas."""
-    demo_county_load()
+    """The demo county (125 regions, institutions, venues) and its six personas; no demo
+    activities, so that each test builds exactly the activities it is about."""
+    demo_county_load(with_activities=False)
     return Personas()
 
 

@@ -49,7 +49,7 @@ def race(calls) -> list:
 def county():
     from conftest import Personas
 
-    demo_county_load()
+    demo_county_load(with_activities=False)
     return Personas()
 
 

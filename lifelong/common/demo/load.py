@@ -2,9 +2,12 @@
 and venues, and the DESIGN §5 personas. Demo only: never in production."""
 
 import random
+from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.institutions.models import Institution, Venue
@@ -78,8 +81,9 @@ def _institution(kind: str, region: Region, name: str, name_en: str) -> Institut
 
 
 @transaction.atomic
-def demo_county_load() -> dict[str, int]:
-    """Create the demo county. The caller makes sure the database holds no regions yet."""
+def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
+    """Create the demo county (and, unless told not to, its upcoming activities). The caller
+    makes sure the database holds no regions yet."""
     county, towns, children = _regions()
     institutions: list[Institution] = []
     venues: list[tuple[Institution, str, str, int, str, str]] = []
@@ -149,9 +153,53 @@ def demo_county_load() -> dict[str, int]:
                 region=place if isinstance(place, Region) else None,
                 institution=place if isinstance(place, Institution) else None,
             )
+    activities = _demo_activities(towns, places["tongyuan_village"]) if with_activities else 0
     return {
         "regions": Region.objects.count(),
         "institutions": len(institutions),
         "venues": len(venues),
         "personas": len(haiyan.PERSONAS),
+        "activities": activities,
     }
+
+
+def _demo_activities(towns: dict[str, Region], village: Region) -> int:
+    """Upcoming activities (dates relative to today), some nearly full and one with a
+    waitlist, made through the same services staff use."""
+    from lifelong.activities import services as activity_services
+
+    county_admin = User.objects.get(phone=haiyan.PERSONAS[0][0])
+    village_admin = User.objects.get(phone=haiyan.PERSONAS[2][0])
+    residents = [
+        User.objects.create(
+            name=name, birth_year=1940 + n, home_region=village, created_by=village_admin, password=make_password(None)
+        )
+        for n, name in enumerate(haiyan.DEMO_RESIDENT_NAMES)
+    ]
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for title, title_en, category, audiences, (kind, town), capacity, reserve, days, hours, taken in haiyan.ACTIVITIES:
+        institutions = Institution.objects.filter(kind=kind)
+        place = institutions.filter(region=towns[town]) if town else institutions.filter(region__level="county")
+        institution = place.first()
+        venue = institution.venues.order_by("-capacity").first()
+        starts = (now + timedelta(days=days)).replace(hour=1)  # 09:00 in Haiyan
+        activity = activity_services.activity_create(
+            actor=county_admin,
+            institution=institution,
+            venue=venue,
+            sessions=[{"starts_at": starts, "ends_at": starts + timedelta(hours=float(hours))}],
+            title=title,
+            title_en=title_en,
+            category=category,
+            audiences=audiences,
+            capacity=capacity,
+            reserved_offline=reserve,
+            registration_opens=now - timedelta(days=3),
+            registration_closes=starts - timedelta(hours=12),
+            hours=Decimal(str(hours)),
+            offer_hours=24,
+        )
+        activity_services.activity_publish(actor=county_admin, activity=activity)
+        for resident in residents[:taken]:
+            activity_services.registration_create(actor=village_admin, activity=activity, learner=resident)
+    return len(haiyan.ACTIVITIES)

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def county(transactional_db):
-    demo_county_load()
+    demo_county_load(with_activities=False)
 
 
 def sign_in(page, phone: str, password: str = "lifelong-demo"):

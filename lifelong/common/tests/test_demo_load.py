@@ -19,9 +19,27 @@ def test_demo_load_fills_an_empty_database_once():
     call_command("demo_load")
     users = User.objects.count()
     call_command("demo_load", "--if-empty")
-    assert User.objects.count() == users == 6
+    assert User.objects.count() == users
+    assert User.objects.exclude(phone=None).count() == 6  # the personas; the rest are villagers without phones
     with pytest.raises(CommandError):
         call_command("demo_load")
     learner = User.objects.get(phone="13900000005")
     assert learner.birth_year == 1950 and learner.home_region.parent.code == "330424105"
     assert learner.check_password("lifelong-demo")
+
+
+@override_settings(DEMO_MODE=True)
+def test_the_demo_has_upcoming_open_activities_some_nearly_full():
+    from django.utils import timezone
+
+    from lifelong.activities.models import Activity
+    from lifelong.activities.tests.helpers import assert_counters_match
+
+    call_command("demo_load")
+    now = timezone.now()
+    open_now = Activity.objects.filter(status="published", registration_opens__lte=now, registration_closes__gt=now)
+    assert open_now.count() >= 8
+    assert any(a.seats_left <= 1 for a in open_now)
+    assert any(a.waitlist_last_position > 0 for a in open_now)
+    for activity in open_now:
+        assert_counters_match(activity)

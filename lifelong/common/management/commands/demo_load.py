@@ -23,9 +23,8 @@ class Command(BaseCommand):
         counts = demo_county_load()
         self.stdout.write(
             self.style.SUCCESS(
-                "Loaded {regions} regions, {institutions} institutions, {venues} venues, {personas} personas.".format(
-                    **counts
-                )
+                "Loaded {regions} regions, {institutions} institutions, {venues} venues, {personas} personas, "
+                "{activities} activities.".format(**counts)
             )
         )
         for phone, name, _, role, _, _ in PERSONAS:

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lifelong.common.i18n import english_wanted
+
 from .choices import ACTIVE_STATUSES, ActivityStatus, Category, Channel, CheckinMethod, RegistrationStatus
 
 
@@ -101,7 +103,11 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en if english_wanted() and self.title_en else self.title
 
     @property
     def audience_list(self) -> list[str]:

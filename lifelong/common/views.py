@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
 from lifelong.accounts.services import user_preferences_update
+from lifelong.activities.selectors import activity_catalogue
 from lifelong.institutions.selectors import network_counts_by_town, town_institutions
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import town_overview
@@ -37,6 +38,9 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     return fallback
 
 
+HOME_UPCOMING = 6
+
+
 def home(request: HttpRequest) -> HttpResponse:
     county = Region.objects.filter(level="county").first()
     counts = network_counts_by_town()
@@ -44,7 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
         (town, town.village_count, counts.get(town.path, {}))
         for town in town_overview().annotate(village_count=Count("children"))
     ]
-    return render(request, "common/home.html", {"county": county, "towns": towns})
+    upcoming = activity_catalogue()[:HOME_UPCOMING]
+    return render(request, "common/home.html", {"county": county, "towns": towns, "upcoming": upcoming})
 
 
 def network_town(request: HttpRequest, code: str) -> HttpResponse:

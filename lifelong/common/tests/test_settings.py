@@ -78,3 +78,20 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["wal", "IMMEDIATE", "20"]
+
+
+def test_collected_static_files_load_nothing_from_a_cdn(tmp_path):
+    """Every asset the site serves comes from the site itself (DESIGN §6)."""
+    import re
+
+    result = manage(
+        "collectstatic",
+        "--noinput",
+        "-v0",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        STATIC_ROOT_OVERRIDE=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    cdn = re.compile(rb"https?://[^\"' ]*(cdn|unpkg|jsdelivr|cdnjs|googleapis|bootcdn|staticfile)")
+    offenders = [str(p) for p in tmp_path.rglob("*") if p.is_file() and cdn.search(p.read_bytes())]
+    assert not offenders, offenders

@@ -21,6 +21,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# The live server of the browser tests serves static files itself; WhiteNoise would only warn
-# that no collected files exist.
+# pytest-django's live server serves static files from the finders only when it sees the plain
+# "django.contrib.staticfiles" entry; the Redoc-less config matters for collectstatic alone, which
+# the CDN test runs under the local settings. WhiteNoise would only warn that nothing is collected.
+INSTALLED_APPS = [  # noqa: F405
+    "django.contrib.staticfiles" if app == "lifelong.common.apps.StaticFilesConfig" else app
+    for app in INSTALLED_APPS  # noqa: F405
+]
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405

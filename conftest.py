@@ -8,6 +8,7 @@ from django.test import Client
 from lifelong.accounts.models import User
 from lifelong.common.demo.haiyan import DEMO_PASSWORD
 from lifelong.common.demo.load import demo_county_load
+from lifelong.common.sms import MemorySmsBackend
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would otherwise
 # refuse to run there. Only browser tests use it, and each runs against a live server.
@@ -37,6 +38,14 @@ def demo(db) -> Personas:
     activities, so that each test builds exactly the activities it is about."""
     demo_county_load(with_activities=False)
     return Personas()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox() -> list[tuple[str, str]]:
+    """The (phone, text) pairs sent by SMS during the test."""
+    MemorySmsBackend.outbox.clear()
+    yield MemorySmsBackend.outbox
+    MemorySmsBackend.outbox.clear()
 
 
 @pytest.fixture

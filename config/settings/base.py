@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lifelong.institutions",
     "lifelong.accounts",
     "lifelong.activities",
+    "lifelong.notifications",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Outgoing messages -----------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The site's public address, for links in emails and calendar feeds.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lifelong <noreply@localhost>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="lifelong.common.sms.ConsoleSmsBackend")
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")

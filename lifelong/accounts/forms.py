@@ -118,6 +118,15 @@ class ManagedProfileForm(forms.Form):
         self.fields["home_region"].queryset = Region.objects.filter(level="village").select_related("parent")
 
 
+class ContactEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email for notices"),
+        required=False,
+        max_length=254,
+        help_text=_("Optional. Notices also go by SMS to your mobile number."),
+    )
+
+
 class LearnerSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), max_length=50, required=False)
 

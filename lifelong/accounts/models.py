@@ -46,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=50)
+    # Optional: notices go by SMS to the phone, and also by email when the person gives one.
+    email = models.EmailField(_("email"), blank=True)
     home_region = models.ForeignKey(
         "regions.Region",
         null=True,

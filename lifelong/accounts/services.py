@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -324,6 +325,18 @@ def user_preferences_update(*, user: User, language: str | None = None, elder_mo
         fields.append("elder_mode")
     if fields and user.pk:
         user.save(update_fields=fields)
+
+
+def contact_email_set(*, user: User, email: str) -> None:
+    """The address notices are also emailed to; empty stops the emails."""
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise InvalidInput(_("Enter a valid email address."), code="invalid", field="email") from error
+    user.email = email
+    user.save(update_fields=["email"])
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from lifelong.activities import calendar
 from lifelong.activities.selectors import my_registrations
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
@@ -24,6 +25,7 @@ from lifelong.institutions.selectors import institution_staff_list
 
 from . import policy, selectors, services
 from .forms import (
+    ContactEmailForm,
     LearnerRegisterForm,
     LearnerSearchForm,
     ManagedProfileForm,
@@ -147,8 +149,22 @@ def me_view(request: HttpRequest) -> HttpResponse:
             "registrations": my_registrations(actor=request.user).exclude(status__in=["cancelled", "rejected"])[:50],
             "grants": policy.grants(request.user),
             "form": form,
+            "email_form": ContactEmailForm(initial={"email": request.user.email}),
+            "calendar_feed": calendar.feed_for(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def contact_email_view(request: HttpRequest) -> HttpResponse:
+    form = ContactEmailForm(request.POST)
+    if form.is_valid():
+        services.contact_email_set(user=request.user, email=form.cleaned_data["email"])
+        messages.success(request, _("Your email for notices has been saved."))
+    else:
+        messages.error(request, " ".join(form.errors.get("email", [])))
+    return redirect("me")
 
 
 # --- Console ------------------------------------------------------------------------------------

@@ -13,3 +13,71 @@ class CatalogueFilterForm(forms.Form):
     )
     audience = forms.ChoiceField(label=_("For"), choices=[("", _("Everyone")), *Audience.choices], required=False)
     available = forms.BooleanField(label=_("Only with seats left"), required=False)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _datetime_field(label):
+    return forms.DateTimeField(label=label, widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"])
+
+
+class ActivityForm(forms.Form):
+    """A new activity and its first sessions (more rows than needed may stay empty)."""
+
+    institution = forms.ModelChoiceField(label=_("Organizer"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    title_en = forms.CharField(label=_("English title"), max_length=160, required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    audiences = forms.MultipleChoiceField(
+        label=_("For"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple, initial=[Audience.ALL]
+    )
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=None, required=False)
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100_000)
+    reserved_offline = forms.IntegerField(
+        label=_("Seats kept for offline registration"), min_value=0, max_value=100_000, initial=0
+    )
+    registration_opens = _datetime_field(_("Registration opens"))
+    registration_closes = _datetime_field(_("Registration closes"))
+    requires_approval = forms.BooleanField(label=_("Registrations need approval"), required=False)
+    waitlist = forms.BooleanField(label=_("Waitlist when full"), required=False, initial=True)
+    offer_hours = forms.IntegerField(
+        label=_("Hours to accept a freed seat (0: give it at once)"), min_value=0, max_value=168, initial=24
+    )
+    hours = forms.DecimalField(label=_("Learning hours"), min_value=0, max_value=999, decimal_places=1, initial=0)
+    certificate = forms.BooleanField(label=_("Certificate on completion"), required=False)
+    min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=120, required=False)
+    max_age = forms.IntegerField(label=_("Maximum age"), min_value=0, max_value=120, required=False)
+
+    def __init__(self, *args, institutions, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["venue"].queryset = venues
+
+
+class SessionForm(forms.Form):
+    starts_at = _datetime_field(_("Starts"))
+    ends_at = _datetime_field(_("Ends"))
+    venue = forms.ModelChoiceField(label=_("Venue (if not the activity's)"), queryset=None, required=False)
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+
+
+SessionFormSet = forms.formset_factory(SessionForm, extra=3, min_num=1, validate_min=True, max_num=30)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class LearnerLookupForm(forms.Form):
+    """Find a learner to register or check in: by name or by mobile number."""
+
+    q = forms.CharField(label=_("Name or mobile number"), max_length=50)

@@ -231,3 +231,19 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} @ {self.session}"
+
+
+class CalendarFeed(models.Model):
+    """A learner's private calendar address: whoever has the token sees their sessions, so it
+    is long and random, shown only to them, and replaced (the old one dies) when they ask."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)

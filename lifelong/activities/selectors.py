@@ -4,6 +4,8 @@ from django.db.models import F, Min, Prefetch, Q, QuerySet
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
+from lifelong.accounts.phone import normalize_phone
+from lifelong.common.errors import InvalidInput
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
@@ -68,7 +70,7 @@ def roster(*, actor: User, activity: Activity) -> QuerySet[Registration]:
     """Registrations of an activity the actor manages, waitlist in FIFO order after the rest."""
     return (
         Registration.objects.filter(activity=activity)
-        .select_related("learner")
+        .select_related("learner__home_region__parent")
         .order_by(F("waitlist_position").asc(nulls_first=True), "created_at", "id")
     )
 
@@ -93,3 +95,66 @@ def my_registrations(*, actor: User) -> QuerySet[Registration]:
         .select_related("activity", "learner")
         .order_by("-created_at", "-id")
     )
+
+
+def activities_managed(*, actor: User, status: str | None = None) -> QuerySet[Activity]:
+    """The console list: activities of institutions the actor manages, and, for admins,
+    activities submitted for approval anywhere in their subtree."""
+    mine = Q(institution_id__in=manageable_institution_ids(actor))
+    activities = Activity.objects.filter(mine)
+    if status:
+        activities = activities.filter(status=status)
+    return _with_listing_data(activities).order_by("-created_at", "-id")
+
+
+def awaiting_approval(*, actor: User) -> QuerySet[Activity]:
+    """Submitted activities an admin whose subtree covers the organizer may publish or reject."""
+    if not policy.is_admin(actor):
+        return Activity.objects.none()
+    covered = policy.restrict(actor, policy.Action.CHANGE, Institution.objects.all()).values("pk")
+    return _with_listing_data(
+        Activity.objects.filter(status=ActivityStatus.SUBMITTED, institution_id__in=covered)
+    ).order_by("created_at", "id")
+
+
+def session_public(*, session_id: int) -> Session | None:
+    return (
+        Session.objects.filter(pk=session_id, activity__status=ActivityStatus.PUBLISHED)
+        .select_related("activity", "venue")
+        .first()
+    )
+
+
+def session_managed(*, actor: User, session_id: int) -> Session | None:
+    return (
+        Session.objects.filter(pk=session_id, activity__institution_id__in=manageable_institution_ids(actor))
+        .select_related("activity__institution__region", "venue", "activity__venue")
+        .first()
+    )
+
+
+def checked_in_learner_ids(*, session: Session) -> set[int]:
+    return set(session.attendances.values_list("learner_id", flat=True))
+
+
+def sign_in_sheet(*, session: Session) -> QuerySet[Registration]:
+    """Everyone confirmed for the session's activity, in name order for a paper sheet."""
+    return (
+        Registration.objects.filter(activity_id=session.activity_id, status="confirmed")
+        .select_related("learner__home_region__parent")
+        .order_by("learner__home_region__path", "learner__name", "id")
+    )
+
+
+def learner_lookup(*, actor: User, query: str) -> QuerySet[User]:
+    """Learners staff may register at the desk: a full mobile number finds anyone (the person
+    is standing there and said it); a name searches only the actor's admin scope."""
+    try:
+        phone = normalize_phone(query)
+    except InvalidInput:
+        phone = None
+    if phone:
+        found = User.objects.filter(phone=phone, is_active=True)
+    else:
+        found = policy.restrict(actor, policy.Action.VIEW, User.objects.all()).filter(name__icontains=query.strip())
+    return found.select_related("home_region__parent").order_by("name", "id")[:20]

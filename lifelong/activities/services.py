@@ -15,14 +15,18 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 
 from lifelong.accounts import policy
-from lifelong.accounts.models import User
+from lifelong.accounts.choices import Role
+from lifelong.accounts.models import RoleGrant, User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.institutions.models import Institution, Venue
+from lifelong.notifications.choices import NoticeKind
+from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
 
 from .choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category, Channel, RegistrationStatus
@@ -50,6 +54,12 @@ ACTIVITY_FIELDS = (
 )
 # How far down the waitlist a freed seat looks for someone whose channel may take it.
 PROMOTION_SCAN = 200
+# Confirmed learners are reminded this long before each session.
+REMINDER_LEAD = timedelta(hours=24)
+# Organizers hear of an activity this long before registration closes if fewer than this share
+# of its seats is taken, while there is still time to spread the word.
+LOW_ENROLMENT_LEAD = timedelta(hours=48)
+LOW_ENROLMENT_SHARE = 0.3
 
 
 class RaceWindowForTests:
@@ -150,6 +160,15 @@ def activity_publish(*, actor: User, activity: Activity) -> Activity:
         raise NotFound()
     published = _transition(activity, ActivityStatus.PUBLISHED, {ActivityStatus.SUBMITTED, ActivityStatus.DRAFT})
     audit_record(actor=actor, action=AuditAction.UPDATED, target=published, summary="published")
+    notify(
+        NoticeKind.ACTIVITY_PUBLISHED,
+        activity_id=published.pk,
+        subject_ids=[published.created_by_id],
+        event=f"published:{published.pk}",
+    )
+    for session in published.sessions.all():
+        _schedule_reminder(session)
+    _schedule_low_enrolment_check(published)
     return published
 
 
@@ -162,6 +181,13 @@ def activity_reject(*, actor: User, activity: Activity, reason: str) -> Activity
         raise InvalidInput(_("Say why the activity is rejected."), code="reason_required", field="reason")
     rejected = _transition(activity, ActivityStatus.REJECTED, {ActivityStatus.SUBMITTED}, rejection_reason=reason[:300])
     audit_record(actor=actor, action=AuditAction.UPDATED, target=rejected, summary="rejected")
+    notify(
+        NoticeKind.ACTIVITY_REJECTED,
+        activity_id=rejected.pk,
+        subject_ids=[rejected.created_by_id],
+        event=f"rejected:{rejected.pk}:{timezone.now().isoformat()}",
+        reason=rejected.rejection_reason,
+    )
     return rejected
 
 
@@ -172,12 +198,137 @@ def activity_cancel(*, actor: User, activity: Activity) -> Activity:
     cancelled = _transition(
         activity, ActivityStatus.CANCELLED, {ActivityStatus.DRAFT, ActivityStatus.SUBMITTED, ActivityStatus.PUBLISHED}
     )
-    Registration.objects.filter(activity=cancelled, status__in=ACTIVE_STATUSES).update(
+    active = Registration.objects.filter(activity=cancelled, status__in=ACTIVE_STATUSES)
+    registered = list(active.values_list("learner_id", flat=True))
+    active.update(
         status=RegistrationStatus.CANCELLED, waitlist_position=None, offer_expires_at=None, updated_at=timezone.now()
     )
     Activity.objects.filter(pk=cancelled.pk).update(seats_taken=0, seats_taken_online=0)
     audit_record(actor=actor, action=AuditAction.UPDATED, target=cancelled, summary="cancelled")
+    notify(
+        NoticeKind.ACTIVITY_CANCELLED,
+        activity_id=cancelled.pk,
+        subject_ids=registered,
+        event=f"cancelled:{cancelled.pk}",
+    )
     return cancelled
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor: User,
+    session: Session,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: Venue | None = None,
+) -> Session:
+    """Move a session or change its venue. Everyone holding or waiting for a place is told,
+    and the reminder follows the new time."""
+    current = Session.objects.select_for_update(of=("self",)).select_related("activity__institution").get(pk=session.pk)
+    activity = current.activity
+    _require_manager(actor, activity)
+    if activity.status in (ActivityStatus.CANCELLED, ActivityStatus.COMPLETED):
+        raise Conflict(_("A cancelled or completed activity cannot change."), code="invalid_transition")
+    _check_venue(actor, venue)
+    before = (current.starts_at, current.ends_at, current.venue_id)
+    current.starts_at, current.ends_at, current.venue = starts_at, ends_at, venue
+    full_clean_or_raise(current)
+    if before == (current.starts_at, current.ends_at, current.venue_id):
+        return current
+    current.save(update_fields=["starts_at", "ends_at", "venue"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=activity,
+        summary="session changed",
+        changes={"session": current.pk, "starts_at": current.starts_at.isoformat(), "venue": current.venue_id},
+    )
+    if activity.status == ActivityStatus.PUBLISHED:
+        affected = Registration.objects.filter(activity=activity, status__in=ACTIVE_STATUSES)
+        notify(
+            NoticeKind.SESSION_CHANGED,
+            activity_id=activity.pk,
+            subject_ids=list(affected.values_list("learner_id", flat=True)),
+            event=f"changed:{current.pk}:{current.starts_at.isoformat()}:{current.ends_at.isoformat()}:{current.venue_id}",
+            session_id=current.pk,
+        )
+        _schedule_reminder(current)
+    return current
+
+
+# --- Reminders and alerts, run by the task worker at their time -------------------------------
+
+
+def _schedule_reminder(session: Session) -> None:
+    from .tasks import session_reminders
+
+    session_id, starts_at = session.pk, session.starts_at
+    transaction.on_commit(
+        lambda: session_reminders.using(run_after=starts_at - REMINDER_LEAD).enqueue(session_id, starts_at.isoformat())
+    )
+
+
+def session_remind(*, session_id: int, starts_at: str, now: datetime | None = None) -> int:
+    """Remind the confirmed learners of a session that starts within REMINDER_LEAD. Does
+    nothing when the session has moved since (its new time has its own reminder), when the
+    activity is no longer published, or when called early or late. Returns how many were told."""
+    now = now or timezone.now()
+    session = Session.objects.select_related("activity").filter(pk=session_id).first()
+    if session is None or session.starts_at.isoformat() != starts_at:
+        return 0
+    if session.activity.status != ActivityStatus.PUBLISHED or not (
+        session.starts_at - REMINDER_LEAD <= now < session.starts_at
+    ):
+        return 0
+    learners = list(
+        Registration.objects.filter(activity_id=session.activity_id, status=RegistrationStatus.CONFIRMED).values_list(
+            "learner_id", flat=True
+        )
+    )
+    notify(
+        NoticeKind.REMINDER,
+        activity_id=session.activity_id,
+        subject_ids=learners,
+        event=f"reminder:{session.pk}:{starts_at}",
+        session_id=session.pk,
+    )
+    return len(learners)
+
+
+def _schedule_low_enrolment_check(activity: Activity) -> None:
+    from .tasks import low_enrolment_check
+
+    run_after = activity.registration_closes - LOW_ENROLMENT_LEAD
+    if run_after <= timezone.now():
+        return  # published too close to the deadline for an alert to help
+    activity_id = activity.pk
+    transaction.on_commit(lambda: low_enrolment_check.using(run_after=run_after).enqueue(activity_id))
+
+
+def low_enrolment_alert(*, activity_id: int, now: datetime | None = None) -> bool:
+    """Tell the organizers when, LOW_ENROLMENT_LEAD before registration closes, fewer than
+    LOW_ENROLMENT_SHARE of the seats are taken. True when an alert went out."""
+    now = now or timezone.now()
+    activity = Activity.objects.filter(pk=activity_id, status=ActivityStatus.PUBLISHED).first()
+    if activity is None or not (
+        activity.registration_closes - LOW_ENROLMENT_LEAD <= now < activity.registration_closes
+    ):
+        return False
+    if activity.seats_taken >= activity.capacity * LOW_ENROLMENT_SHARE:
+        return False
+    organizers = set(
+        RoleGrant.objects.filter(institution_id=activity.institution_id, role=Role.ORGANIZER).values_list(
+            "user_id", flat=True
+        )
+    )
+    notify(
+        NoticeKind.LOW_ENROLMENT,
+        activity_id=activity.pk,
+        subject_ids=sorted(organizers | {activity.created_by_id}),
+        event=f"low:{activity.pk}",
+    )
+    return True
 
 
 # --- Registration --------------------------------------------------------------------------------
@@ -293,7 +444,23 @@ def registration_create(
             registration.save()
     except IntegrityError as error:  # a parallel request for the same learner won the race
         raise Conflict(_("The learner is already registered for this activity."), code="already_registered") from error
+    _tell_placement(registration)
     return registration
+
+
+def _tell_placement(registration: Registration) -> None:
+    kind = {
+        RegistrationStatus.CONFIRMED: NoticeKind.REGISTRATION_CONFIRMED,
+        RegistrationStatus.PENDING: NoticeKind.REGISTRATION_PENDING,
+        RegistrationStatus.WAITLISTED: NoticeKind.WAITLISTED,
+    }[registration.status]
+    notify(
+        kind,
+        activity_id=registration.activity_id,
+        subject_ids=[registration.learner_id],
+        event=f"{kind}:{registration.pk}",
+        position=registration.waitlist_position or "",
+    )
 
 
 def _place(registration: Registration, activity: Activity) -> None:
@@ -325,11 +492,24 @@ def _promote_from_waitlist(activity: Activity, *, now: datetime) -> Registration
         if activity.offer_hours == 0:
             candidate.status = RegistrationStatus.CONFIRMED
             candidate.save(update_fields=["status", "waitlist_position", "updated_at"])
+            notify(
+                NoticeKind.PROMOTED,
+                activity_id=activity.pk,
+                subject_ids=[candidate.learner_id],
+                event=f"promoted:{candidate.pk}",
+            )
         else:
             candidate.status = RegistrationStatus.OFFERED
             candidate.offer_expires_at = now + timedelta(hours=activity.offer_hours)
             candidate.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
             _schedule_offer_expiry(candidate)
+            notify(
+                NoticeKind.SEAT_OFFERED,
+                activity_id=activity.pk,
+                subject_ids=[candidate.learner_id],
+                event=f"offered:{candidate.pk}",
+                deadline=format_date(timezone.localtime(candidate.offer_expires_at), "Y-m-d H:i"),
+            )
         return candidate
     return None
 
@@ -375,6 +555,13 @@ def registration_cancel(*, actor: User, registration: Registration, now: datetim
     if held_seat:
         _release_seat(current.activity_id, online=online)
         _promote_from_waitlist(current.activity, now=now)
+    if who == "staff":
+        notify(
+            NoticeKind.REGISTRATION_CANCELLED,
+            activity_id=current.activity_id,
+            subject_ids=[current.learner_id],
+            event=f"reg_cancelled:{current.pk}",
+        )
     return current
 
 
@@ -415,6 +602,12 @@ def waitlist_offer_lapse(*, registration_id: int, now: datetime | None = None) -
     current.offer_expires_at = None
     current.save(update_fields=["status", "offer_expires_at", "updated_at"])
     _release_seat(current.activity_id, online=current.counts_online)
+    notify(
+        NoticeKind.OFFER_LAPSED,
+        activity_id=current.activity_id,
+        subject_ids=[current.learner_id],
+        event=f"offer_lapsed:{current.pk}",
+    )
     return _promote_from_waitlist(current.activity, now=now)
 
 
@@ -432,6 +625,7 @@ def registration_approve(*, actor: User, registration: Registration) -> Registra
         raise Conflict(_("Only pending registrations can be approved."), code="not_pending")
     _place(current, current.activity)
     current.save(update_fields=["status", "waitlist_position", "updated_at"])
+    _tell_placement(current)
     return current
 
 
@@ -448,4 +642,10 @@ def registration_reject(*, actor: User, registration: Registration) -> Registrat
         raise Conflict(_("Only pending registrations can be rejected."), code="not_pending")
     current.status = RegistrationStatus.REJECTED
     current.save(update_fields=["status", "updated_at"])
+    notify(
+        NoticeKind.REGISTRATION_REJECTED,
+        activity_id=current.activity_id,
+        subject_ids=[current.learner_id],
+        event=f"rejected:{current.pk}",
+    )
     return current

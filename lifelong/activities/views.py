@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from lifelong.common.errors import DomainError
 from lifelong.common.paging import page_of
 
-from . import selectors, services
+from . import calendar, checkin, selectors, services
 from .forms import CatalogueFilterForm
 
 
@@ -92,3 +92,50 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The seat is yours."))
     return redirect("me")
+
+
+def activity_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user if request.user.is_authenticated else None
+    activity = selectors.activity_visible(actor=actor, activity_id=pk)
+    if activity is None:
+        raise Http404
+    response = HttpResponse(calendar.activity_ics(activity), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="activity-{activity.pk}.ics"'
+    return response
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed a phone calendar subscribes to; the token is the only credential."""
+    owner = calendar.feed_owner(token)
+    if owner is None:
+        raise Http404
+    response = HttpResponse(calendar.feed_ics(owner), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
+    calendar.feed_reset(user=request.user)
+    messages.success(request, _("Your calendar address has been replaced; the old one no longer works."))
+    return redirect("me")
+
+
+@login_required
+def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the venue's QR code leads: the learner confirms, and is checked in."""
+    session = selectors.session_public(session_id=pk)
+    if session is None:
+        raise Http404
+    token = (request.POST.get("t") if request.method == "POST" else request.GET.get("t")) or ""
+    done = False
+    if request.method == "POST":
+        try:
+            checkin.checkin_record(actor=request.user, session=session, token=token)
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            done = True
+            messages.success(request, _("You are checked in. Enjoy the session!"))
+    return render(request, "activities/checkin.html", {"session": session, "token": token, "done": done})

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from lifelong.accounts import views as account_views
+from lifelong.activities import console_views as activity_views
 from lifelong.institutions import views as institution_views
 
 from . import views
@@ -19,4 +20,14 @@ urlpatterns = [
     path("roles/", account_views.role_list, name="roles"),
     path("roles/<int:pk>/revoke/", account_views.role_revoke, name="role_revoke"),
     path("learners/", account_views.learner_list, name="learners"),
+    path("activities/", activity_views.activity_list, name="activities"),
+    path("activities/new/", activity_views.activity_new, name="activity_new"),
+    path("activities/<int:pk>/", activity_views.activity_manage, name="activity"),
+    path("activities/<int:pk>/<str:action>/", activity_views.activity_transition, name="activity_transition"),
+    path("activities/<int:pk>/registrations/new/", activity_views.roster_register, name="roster_register"),
+    path("registrations/<int:pk>/<str:action>/", activity_views.registration_action, name="registration_action"),
+    path("sessions/<int:pk>/checkin/", activity_views.session_checkin, name="session_checkin"),
+    path("sessions/<int:pk>/checkin/qr/", activity_views.session_checkin_qr, name="session_checkin_qr"),
+    path("sessions/<int:pk>/checkins/", activity_views.session_checkin_record, name="session_checkin_record"),
+    path("sessions/<int:pk>/sheet/", activity_views.session_sheet, name="session_sheet"),
 ]

@@ -14,8 +14,16 @@ def elder_mode_on(request: HttpRequest) -> bool:
     return request.COOKIES.get(ELDER_COOKIE) == "1"
 
 
+def unread_notices(request: HttpRequest) -> int:
+    from lifelong.notifications.selectors import unread_count
+
+    user = getattr(request, "user", None)
+    return unread_count(actor=user) if user is not None and user.is_authenticated else 0
+
+
 def site(request: HttpRequest) -> dict:
     return {
+        "unread_notices": unread_notices(request),
         "demo_mode": settings.DEMO_MODE,
         "staff_two_factor_required": settings.STAFF_TWO_FACTOR_REQUIRED,
         "elder_mode": elder_mode_on(request),

@@ -7,13 +7,6 @@ from lifelong.common.sms import MemorySmsBackend
 from lifelong.regions.models import Region
 
 
-@pytest.fixture(autouse=True)
-def empty_sms_outbox():
-    MemorySmsBackend.outbox.clear()
-    yield
-    MemorySmsBackend.outbox.clear()
-
-
 def test_a_village_admin_registers_a_villager_in_the_console_and_the_worker_texts_them(
     demo, verified_client, django_capture_on_commit_callbacks
 ):

@@ -111,7 +111,14 @@ def test_staff_lists_hold_exactly_what_the_oracle_allows(world, persona):
     assert set(role_grant_list(actor=actor).values_list("pk", flat=True)) == expected_grants
 
 
-LIST_URLS = ["/console/", "/console/institutions/", "/console/venues/", "/console/roles/", "/console/learners/"]
+LIST_URLS = [
+    "/console/",
+    "/console/institutions/",
+    "/console/venues/",
+    "/console/roles/",
+    "/console/learners/",
+    "/console/activities/",
+]
 CREATE_URLS = ["/console/institutions/new/", "/console/venues/new/"]
 
 
@@ -263,6 +270,17 @@ def test_every_console_url_is_in_the_matrix():
         "roles/",
         "roles/<int:pk>/revoke/",
         "learners/",
+        # Activities, sessions and registrations: lifelong/activities/tests/test_access_matrix.py
+        "activities/",
+        "activities/new/",
+        "activities/<int:pk>/",
+        "activities/<int:pk>/<str:action>/",
+        "activities/<int:pk>/registrations/new/",
+        "registrations/<int:pk>/<str:action>/",
+        "sessions/<int:pk>/checkin/",
+        "sessions/<int:pk>/checkin/qr/",
+        "sessions/<int:pk>/checkins/",
+        "sessions/<int:pk>/sheet/",
     }
     assert patterns == covered, "a console URL was added: add it to the access-control matrix"
 
@@ -316,15 +334,22 @@ SITE_PAGES = {
     "activities/": ("/activities/", 200),
     "activities/<int:pk>/": ("/activities/999999/", 404),
     "activities/<int:pk>/register/": ("/activities/1/register/", 302),  # sign in first
+    "checkin/<int:pk>/": ("/checkin/1/", 302),  # sign in first
     "registrations/<int:pk>/cancel/": ("/registrations/1/cancel/", 302),
     "registrations/<int:pk>/accept/": ("/registrations/1/accept/", 302),
+    "activities/<int:pk>/calendar.ics": ("/activities/999999/calendar.ics", 404),
+    "calendar/<str:token>.ics": ("/calendar/not-a-token.ics", 404),
     "me/": ("/me/", 302),
+    "me/calendar/reset/": ("/me/calendar/reset/", 302),
+    "me/notices/": ("/me/notices/", 302),
+    "me/notices/read/": ("/me/notices/read/", 302),
     "preferences/elder-mode/": ("/preferences/elder-mode/", 405),  # POST only
     "preferences/language/": ("/preferences/language/", 405),
     "accounts/login/": ("/accounts/login/", 200),
     "accounts/logout/": ("/accounts/logout/", 405),
     "accounts/two-factor/": ("/accounts/two-factor/", 302),
     "accounts/password/": ("/accounts/password/", 302),
+    "accounts/email/": ("/accounts/email/", 302),
 }
 
 

@@ -1,0 +1,257 @@
+"""`/console/activities/`: organizers create and run activities, admins approve them, staff
+take attendance at the venue. Every object is looked up through a scoped selector (404
+outside scope); every change goes through `services` or `checkin`."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.common.decorators import staff_required
+from lifelong.common.errors import DomainError
+from lifelong.common.forms import add_domain_error
+from lifelong.common.paging import page_of
+from lifelong.institutions.models import Institution, Venue
+
+from . import checkin, selectors, services
+from .choices import ActivityStatus, Channel, CheckinMethod, RegistrationStatus
+from .forms import ActivityForm, LearnerLookupForm, RejectForm, SessionFormSet
+
+
+def _managed_or_404(request: HttpRequest, pk: int):
+    """The activity, if the actor runs its institution or is an admin whose subtree covers it."""
+    activity = selectors.activity_managed(actor=request.user, activity_id=pk)
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@staff_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") if request.GET.get("status") in ActivityStatus.values else None
+    return render(
+        request,
+        "activities/console/list.html",
+        {
+            "page": page_of(request, selectors.activities_managed(actor=request.user, status=status), 30),
+            "awaiting": selectors.awaiting_approval(actor=request.user)[:50],
+            "statuses": ActivityStatus.choices,
+            "status": status,
+        },
+    )
+
+
+def _form_choices(actor: User):
+    institutions = Institution.objects.filter(pk__in=selectors.manageable_institution_ids(actor)).select_related(
+        "region"
+    )
+    venues = policy.restrict(actor, policy.Action.VIEW, Venue.objects.filter(is_active=True)).select_related(
+        "institution"
+    )
+    return institutions.order_by("region__path", "name"), venues.order_by("institution__name", "name")
+
+
+@staff_required
+def activity_new(request: HttpRequest) -> HttpResponse:
+    institutions, venues = _form_choices(request.user)
+    if not institutions.exists():
+        raise Http404
+    data = request.POST or None
+    form = ActivityForm(data, institutions=institutions, venues=venues)
+    sessions = SessionFormSet(data, prefix="sessions", form_kwargs={"venues": venues})
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        fields = dict(form.cleaned_data)
+        institution = fields.pop("institution")
+        specs = [s for s in sessions.cleaned_data if s.get("starts_at") and s.get("ends_at")]
+        try:
+            activity = services.activity_create(actor=request.user, institution=institution, sessions=specs, **fields)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The draft is saved. Submit it for approval when it is ready."))
+            return redirect("console:activity", pk=activity.pk)
+    return render(request, "activities/console/form.html", {"form": form, "sessions": sessions})
+
+
+@staff_required
+def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _managed_or_404(request, pk)
+    lookup = LearnerLookupForm(request.GET or None)
+    found = selectors.learner_lookup(actor=request.user, query=lookup.cleaned_data["q"]) if lookup.is_valid() else []
+    return render(
+        request,
+        "activities/console/manage.html",
+        {
+            "activity": activity,
+            "sessions": activity.sessions.select_related("venue").order_by("starts_at"),
+            "may_approve": policy.covers(request.user, activity.institution.region),
+            "roster": page_of(request, selectors.roster(actor=request.user, activity=activity), 100),
+            "lookup": lookup,
+            "found": found,
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+_TRANSITIONS = {
+    "submit": services.activity_submit,
+    "publish": services.activity_publish,
+    "cancel": services.activity_cancel,
+}
+
+
+@staff_required
+@require_POST
+def activity_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    activity = _managed_or_404(request, pk)
+    try:
+        if action == "reject":
+            form = RejectForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.activity_reject(actor=request.user, activity=activity, reason=reason)
+        elif action in _TRANSITIONS:
+            _TRANSITIONS[action](actor=request.user, activity=activity)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("Done: the activity is now “%(status)s”.") % {"status": _status_label(activity)})
+    return redirect("console:activity", pk=pk)
+
+
+def _status_label(activity) -> str:
+    activity.refresh_from_db(fields=["status"])
+    return activity.get_status_display()
+
+
+@staff_required
+@require_POST
+def roster_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a learner at the desk (a walk-in, channel onsite) or on their behalf (proxy)."""
+    activity = _managed_or_404(request, pk)
+    learner = User.objects.filter(pk=request.POST.get("learner") or 0, is_active=True).first()
+    if learner is None:
+        raise Http404
+    channel = Channel.ONSITE if request.POST.get("channel") == Channel.ONSITE else Channel.PROXY
+    try:
+        registration = services.registration_create(
+            actor=request.user, activity=activity, learner=learner, channel=channel
+        )
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.") % {"name": learner.name, "status": registration.get_status_display()},
+        )
+    return redirect("console:activity", pk=pk)
+
+
+_REGISTRATION_ACTIONS = {
+    "approve": services.registration_approve,
+    "reject": services.registration_reject,
+    "cancel": services.registration_cancel,
+}
+
+
+@staff_required
+@require_POST
+def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    registration = selectors.registration_for_actor(actor=request.user, registration_id=pk)
+    if registration is None or action not in _REGISTRATION_ACTIONS:
+        raise Http404
+    try:
+        _REGISTRATION_ACTIONS[action](actor=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("console:activity", pk=registration.activity_id)
+
+
+def _session_or_404(request: HttpRequest, pk: int):
+    session = selectors.session_managed(actor=request.user, session_id=pk)
+    if session is None:
+        raise Http404
+    return session
+
+
+@staff_required
+def session_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The venue screen: a full-screen QR code that rotates, plus check-in by name or phone."""
+    session = _session_or_404(request, pk)
+    sheet = selectors.sign_in_sheet(session=session)
+    return render(
+        request,
+        "activities/console/checkin.html",
+        {
+            "session": session,
+            "activity": session.activity,
+            "sheet": sheet,
+            "checked_in": selectors.checked_in_learner_ids(session=session),
+            "rotation_seconds": checkin.QR_ROTATION_SECONDS,
+            **_qr_context(session),
+        },
+    )
+
+
+def _qr_context(session) -> dict:
+    token = checkin.checkin_token(session=session)
+    link = settings.SITE_URL.rstrip("/") + reverse("activities:checkin", args=[session.pk]) + f"?t={token}"
+    return {"qr_svg": segno.make(link, error="m").svg_inline(scale=8, border=2), "qr_link": link}
+
+
+@staff_required
+def session_checkin_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The QR fragment the venue screen reloads every rotation (htmx)."""
+    session = _session_or_404(request, pk)
+    return render(
+        request,
+        "activities/console/checkin_qr.html",
+        {"session": session, "count": session.attendances.count(), **_qr_context(session)},
+    )
+
+
+@staff_required
+@require_POST
+def session_checkin_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff check a learner in from the list, or enter a paper sheet afterwards."""
+    session = _session_or_404(request, pk)
+    registration = selectors.sign_in_sheet(session=session).filter(learner_id=request.POST.get("learner") or 0).first()
+    method = CheckinMethod.PAPER if request.POST.get("method") == CheckinMethod.PAPER else CheckinMethod.STAFF
+    if registration is None:
+        messages.error(request, _("This learner is not registered for the activity."))
+    else:
+        try:
+            checkin.checkin_record(actor=request.user, session=session, learner=registration.learner, method=method)
+        except DomainError as error:
+            messages.error(request, f"{registration.learner.name}: {error.detail}")
+        else:
+            messages.success(request, _("%(name)s is checked in.") % {"name": registration.learner.name})
+    target = "console:session_sheet" if method == CheckinMethod.PAPER else "console:session_checkin"
+    return redirect(target, pk=pk)
+
+
+@staff_required
+def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable sign-in sheet; the same page takes the ticks back in after the session."""
+    session = _session_or_404(request, pk)
+    return render(
+        request,
+        "activities/console/sheet.html",
+        {
+            "session": session,
+            "activity": session.activity,
+            "sheet": selectors.sign_in_sheet(session=session),
+            "checked_in": selectors.checked_in_learner_ids(session=session),
+            "print": request.GET.get("print") == "1",
+            "statuses": RegistrationStatus,
+        },
+    )

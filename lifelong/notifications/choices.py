@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    REGISTRATION_CONFIRMED = "confirmed", _("Registration confirmed")
+    REGISTRATION_PENDING = "pending", _("Registration waiting for approval")
+    WAITLISTED = "waitlisted", _("Placed on the waitlist")
+    SEAT_OFFERED = "offered", _("A seat is offered")
+    PROMOTED = "promoted", _("Moved up from the waitlist")
+    OFFER_LAPSED = "offer_lapsed", _("Seat offer expired")
+    REGISTRATION_REJECTED = "rejected", _("Registration not approved")
+    REGISTRATION_CANCELLED = "reg_cancelled", _("Registration cancelled")
+    REMINDER = "reminder", _("Reminder the day before")
+    SESSION_CHANGED = "changed", _("Session changed")
+    ACTIVITY_CANCELLED = "act_cancelled", _("Activity cancelled")
+    ACTIVITY_PUBLISHED = "published", _("Activity published")
+    ACTIVITY_REJECTED = "act_rejected", _("Activity rejected")
+    LOW_ENROLMENT = "low_enrolment", _("Low enrolment")

@@ -1,0 +1,89 @@
+"""The words of every notice, rendered in the recipient's language when the notice is made."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .choices import NoticeKind
+
+TEMPLATES = {
+    NoticeKind.REGISTRATION_CONFIRMED: gettext_lazy(
+        "You are registered for “%(title)s”. First session: %(start)s, %(place)s."
+    ),
+    NoticeKind.REGISTRATION_PENDING: gettext_lazy(
+        "Your registration for “%(title)s” waits for the organizer's approval. We will tell you the answer."
+    ),
+    NoticeKind.WAITLISTED: gettext_lazy(
+        "“%(title)s” is full: you are number %(position)s on the waitlist. We will tell you when a seat is free."
+    ),
+    NoticeKind.SEAT_OFFERED: gettext_lazy(
+        "A seat on “%(title)s” is free for you. Accept it in My learning by %(deadline)s, "
+        "or it passes to the next person."
+    ),
+    NoticeKind.PROMOTED: gettext_lazy("A seat on “%(title)s” came free and is now yours. First session: %(start)s."),
+    NoticeKind.OFFER_LAPSED: gettext_lazy(
+        "The seat offered to you on “%(title)s” was not accepted in time and has passed to the next person."
+    ),
+    NoticeKind.REGISTRATION_REJECTED: gettext_lazy("Your registration for “%(title)s” was not approved."),
+    NoticeKind.REGISTRATION_CANCELLED: gettext_lazy(
+        "Your registration for “%(title)s” has been cancelled by staff. Please call the organizer with any questions."
+    ),
+    NoticeKind.REMINDER: gettext_lazy("Reminder: “%(title)s” starts tomorrow, %(start)s, %(place)s."),
+    NoticeKind.SESSION_CHANGED: gettext_lazy(
+        "“%(title)s” has changed: the session now runs %(start)s to %(end)s, %(place)s."
+    ),
+    NoticeKind.ACTIVITY_CANCELLED: gettext_lazy(
+        "“%(title)s” has been cancelled by the organizer. We are sorry; your registration is withdrawn."
+    ),
+    NoticeKind.ACTIVITY_PUBLISHED: gettext_lazy("“%(title)s” has been published and is open for registration."),
+    NoticeKind.ACTIVITY_REJECTED: gettext_lazy("“%(title)s” was not published. Reason: %(reason)s"),
+    NoticeKind.LOW_ENROLMENT: gettext_lazy(
+        "Low enrolment: “%(title)s” has %(taken)s of %(capacity)s seats taken, and registration closes %(closes)s."
+    ),
+}
+
+# Notices for the people who run the activity link to the console, the rest to the learner's pages.
+ORGANIZER_KINDS = {NoticeKind.ACTIVITY_PUBLISHED, NoticeKind.ACTIVITY_REJECTED, NoticeKind.LOW_ENROLMENT}
+
+
+def when(value) -> str:
+    return format_date(timezone.localtime(value), "Y-m-d H:i") if value else "—"
+
+
+def place(venue) -> str:
+    return venue.display_name if venue is not None else _("venue to be announced")
+
+
+def render(kind: str, *, activity, params: dict[str, Any], for_name: str = "") -> tuple[str, str]:
+    """The notice text and its link. `for_name` names the relative a family member is told about."""
+    session = None
+    if params.get("session_id"):
+        session = next((s for s in activity.sessions.all() if s.pk == params["session_id"]), None)
+    if session is None:
+        session = next(iter(activity.sessions.all()), None)
+    values = {
+        "title": activity.display_title,
+        "start": when(session.starts_at if session else None),
+        "end": when(session.ends_at if session else None),
+        "place": place(session.venue if session else activity.venue),
+        "position": params.get("position", ""),
+        "deadline": params.get("deadline", ""),
+        "reason": params.get("reason", ""),
+        "taken": activity.seats_taken,
+        "capacity": activity.capacity,
+        "closes": when(activity.registration_closes),
+    }
+    text = str(TEMPLATES[kind]) % values
+    if for_name:
+        text = _("For %(name)s: %(text)s") % {"name": for_name, "text": text}
+    if kind in ORGANIZER_KINDS:
+        link = reverse("console:activity", args=[activity.pk])
+    elif kind in (NoticeKind.SEAT_OFFERED,):
+        link = reverse("me")
+    else:
+        link = reverse("activities:detail", args=[activity.pk])
+    return text, link

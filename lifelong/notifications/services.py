@@ -1,0 +1,110 @@
+"""Making and delivering notices.
+
+Services that change a registration or an activity call `notify` inside their transaction;
+the notice is made and sent by the task worker after the commit, so a rolled-back change
+tells nobody and the registration rush pays for one queued task, not for an SMS gateway.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lifelong.accounts.models import User
+from lifelong.common.errors import NotFound
+from lifelong.common.sms import send_sms
+
+from .messages import render
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(kind: str, *, activity_id: int, subject_ids: list[int], event: str, **params) -> None:
+    """After the current transaction commits, tell each subject (a learner, or staff) about
+    `event`, a key naming what happened (the same event never notifies anyone twice)."""
+    if not subject_ids:
+        return
+    from .tasks import deliver_notices  # tasks import this module
+
+    subjects = list(subject_ids)
+    transaction.on_commit(
+        lambda: deliver_notices.enqueue(
+            kind=kind, activity_id=activity_id, subject_ids=subjects, event=event, params=params
+        )
+    )
+
+
+def deliver(*, kind: str, activity_id: int, subject_ids: list[int], event: str, params: dict) -> list[Notification]:
+    """Make the notices of one event and send each new one by SMS and email. A managed profile
+    (no phone, cannot sign in) is told through the family member who manages it."""
+    from lifelong.activities.models import Activity, Session
+
+    sessions = Prefetch("sessions", queryset=Session.objects.select_related("venue").order_by("starts_at"))
+    activity = Activity.objects.select_related("venue").prefetch_related(sessions).filter(pk=activity_id).first()
+    if activity is None:
+        return []
+    made = []
+    for subject in User.objects.filter(pk__in=subject_ids, is_active=True).select_related("managed_by"):
+        recipient = subject.managed_by if subject.is_managed_profile and subject.managed_by else subject
+        with translation.override(recipient.message_language):
+            text, link = render(
+                kind, activity=activity, params=params, for_name=subject.name if recipient != subject else ""
+            )
+            notice = _make(recipient, kind, activity, text, link, f"{event}:{subject.pk}")
+            if notice is not None:
+                _send(notice)
+                made.append(notice)
+    return made
+
+
+def _make(recipient: User, kind: str, activity, text: str, link: str, key: str) -> Notification | None:
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                recipient=recipient, kind=kind, activity=activity, text=text, link=link, dedupe_key=key[:120]
+            )
+    except IntegrityError:  # this event already made its notice: a retried or repeated task
+        return None
+
+
+def _send(notice: Notification) -> None:
+    """SMS when the recipient has a phone, email when they gave an address. A gateway failure is
+    logged and leaves the in-app notice in place; it never undoes the change that caused it."""
+    recipient = notice.recipient
+    brand = _("[Lifelong]")
+    sent = {}
+    if recipient.phone:
+        try:
+            send_sms(recipient.phone, brand + notice.text)
+            sent["sms_sent_at"] = timezone.now()
+        except Exception:
+            logger.exception("SMS for notice %s failed", notice.pk)
+    if recipient.email:
+        try:
+            send_mail(
+                subject=brand + notice.get_kind_display(),
+                message=f"{notice.text}\n\n{settings.SITE_URL.rstrip('/')}{notice.link}",
+                from_email=None,
+                recipient_list=[recipient.email],
+            )
+            sent["email_sent_at"] = timezone.now()
+        except Exception:
+            logger.exception("Email for notice %s failed", notice.pk)
+    if sent:
+        Notification.objects.filter(pk=notice.pk).update(**sent)
+
+
+def notices_mark_read(*, actor: User, notice_id: int | None = None, now: datetime | None = None) -> int:
+    """Mark one of the actor's notices read (404 for anyone else's), or all of them."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notice_id is not None:
+        if not Notification.objects.filter(recipient=actor, pk=notice_id).exists():
+            raise NotFound()
+        unread = unread.filter(pk=notice_id)
+    return unread.update(read_at=now or timezone.now())

@@ -5,6 +5,7 @@ from lifelong.accounts.api import router as accounts_router
 from lifelong.activities.api import router as activities_router
 from lifelong.common.api import install_error_handlers
 from lifelong.institutions.api import router as institutions_router
+from lifelong.notifications.api import router as notifications_router
 from lifelong.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -20,6 +21,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", institutions_router)
 api.add_router("/", activities_router)
+api.add_router("/", notifications_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

@@ -397,3 +397,19 @@ def checkin_token(request, session_id: int):
     if not services.may_manage_activities_of(request.user, session.activity.institution):
         raise NotFound()
     return {"token": checkin.checkin_token(session=session), "rotates_every_seconds": checkin.QR_ROTATION_SECONDS}
+
+
+@router.patch(
+    "/sessions/{session_id}",
+    auth=bearer,
+    response={200: SessionOut, **ERRORS},
+    summary="Staff: move a session or change its venue (registered learners are told)",
+)
+def session_update(request, session_id: int, body: SessionIn):
+    session = selectors.session_managed(actor=request.user, session_id=session_id)
+    if session is None:
+        raise NotFound()
+    updated = services.session_update(
+        actor=request.user, session=session, starts_at=body.starts_at, ends_at=body.ends_at, venue=_venue(body.venue)
+    )
+    return Session.objects.select_related("venue").get(pk=updated.pk)

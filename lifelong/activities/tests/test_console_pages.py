@@ -1,0 +1,206 @@
+"""The console side of activities: create and submit, approve, roster, walk-ins and check-in."""
+
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from lifelong.activities.models import Activity, Attendance, Registration
+from lifelong.institutions.models import Institution
+
+from .helpers import new_learner, published_activity
+
+
+def local(value):
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def draft_form(school, **overrides):
+    now = timezone.now()
+    start = now + timedelta(days=10)
+    data = {
+        "institution": school.pk,
+        "title": "葡萄种植技术",
+        "title_en": "Growing grapes",
+        "summary": "农技站专家讲解。",
+        "category": "agriculture",
+        "audiences": ["farmers"],
+        "capacity": "30",
+        "reserved_offline": "10",
+        "registration_opens": local(now),
+        "registration_closes": local(now + timedelta(days=8)),
+        "waitlist": "on",
+        "offer_hours": "24",
+        "hours": "2",
+        "sessions-TOTAL_FORMS": "3",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "1",
+        "sessions-MAX_NUM_FORMS": "30",
+        "sessions-0-starts_at": local(start),
+        "sessions-0-ends_at": local(start + timedelta(hours=2)),
+        "sessions-1-starts_at": local(start + timedelta(days=7)),
+        "sessions-1-ends_at": local(start + timedelta(days=7, hours=2)),
+    }
+    return {**data, **overrides}
+
+
+def test_an_organizer_creates_and_submits_and_an_admin_publishes(demo, verified_client):
+    school = Institution.objects.get(kind="community_school", region__code="330424105")
+    organizer = verified_client(demo.organizer)
+    response = organizer.post("/console/activities/new/", draft_form(school))
+    activity = Activity.objects.get(title="葡萄种植技术")
+    assert response.status_code == 302 and response["Location"] == f"/console/activities/{activity.pk}/"
+    assert activity.status == "draft" and activity.sessions.count() == 2 and activity.reserved_offline == 10
+    assert activity.audience_list == ["farmers"] and activity.created_by == demo.organizer
+    organizer.post(f"/console/activities/{activity.pk}/submit/")
+    activity.refresh_from_db()
+    assert activity.status == "submitted"
+    # The organizer may not publish their own activity; the button is not even there.
+    assert "/publish/" not in organizer.get(f"/console/activities/{activity.pk}/").content.decode()
+    organizer.post(f"/console/activities/{activity.pk}/publish/")
+    activity.refresh_from_db()
+    assert activity.status == "submitted"
+
+    admin = verified_client(demo.county_admin)
+    assert "葡萄种植技术" in admin.get("/console/activities/").content.decode()
+    admin.post(f"/console/activities/{activity.pk}/publish/")
+    activity.refresh_from_db()
+    assert activity.status == "published"
+    assert "葡萄种植技术" in Client().get("/activities/").content.decode()
+
+
+def test_a_bad_draft_shows_errors_and_saves_nothing(demo, verified_client):
+    school = Institution.objects.get(kind="community_school", region__code="330424105")
+    organizer = verified_client(demo.organizer)
+    now = timezone.now()
+    bad = draft_form(school, registration_closes=local(now - timedelta(days=1)))
+    response = organizer.post("/console/activities/new/", bad)
+    assert response.status_code == 200 and "报名" in response.content.decode()
+    no_sessions = draft_form(school, **{"sessions-0-starts_at": "", "sessions-0-ends_at": ""})
+    no_sessions.pop("sessions-1-starts_at")
+    no_sessions.pop("sessions-1-ends_at")
+    assert organizer.post("/console/activities/new/", no_sessions).status_code == 200
+    other_town = Institution.objects.exclude(region__path__startswith=school.region.path).first()
+    assert organizer.post("/console/activities/new/", draft_form(other_town)).status_code == 200
+    assert not Activity.objects.exists()
+
+
+def test_rejecting_needs_a_reason_and_the_organizer_sees_it(demo, verified_client):
+    activity = published_activity(demo)
+    Activity.objects.filter(pk=activity.pk).update(status="submitted")
+    admin = verified_client(demo.county_admin)
+    admin.post(f"/console/activities/{activity.pk}/reject/", {"reason": ""})
+    activity.refresh_from_db()
+    assert activity.status == "submitted"
+    admin.post(f"/console/activities/{activity.pk}/reject/", {"reason": "请补充场地信息"})
+    activity.refresh_from_db()
+    assert activity.status == "rejected"
+    assert (
+        "请补充场地信息" in verified_client(demo.organizer).get(f"/console/activities/{activity.pk}/").content.decode()
+    )
+
+
+def test_staff_register_a_walk_in_found_by_phone_and_check_them_in(demo, verified_client):
+    activity = published_activity(demo, capacity=2, reserved_offline=1)
+    Activity.objects.filter(pk=activity.pk).update(registration_opens=timezone.now() - timedelta(days=2))
+    session = activity.sessions.get()
+    session.starts_at = timezone.now() - timedelta(minutes=10)
+    session.ends_at = timezone.now() + timedelta(hours=1)
+    session.save()
+    walk_in = new_learner(demo, name="陆阿姨")
+    staff = verified_client(demo.organizer)
+    found = staff.get(f"/console/activities/{activity.pk}/", {"q": walk_in.phone}).content.decode()
+    assert "陆阿姨" in found
+    staff.post(f"/console/activities/{activity.pk}/registrations/new/", {"learner": walk_in.pk, "channel": "onsite"})
+    registration = Registration.objects.get(learner=walk_in)
+    assert registration.status == "confirmed" and registration.channel == "onsite"
+    screen = staff.get(f"/console/sessions/{session.pk}/checkin/").content.decode()
+    assert "<svg" in screen and "陆阿姨" in screen and walk_in.phone not in screen
+    staff.post(f"/console/sessions/{session.pk}/checkins/", {"learner": walk_in.pk})
+    assert Attendance.objects.get(learner=walk_in).method == "staff"
+    staff.post(f"/console/sessions/{session.pk}/checkins/", {"learner": walk_in.pk})  # a second tap
+    assert Attendance.objects.filter(learner=walk_in).count() == 1
+    stranger = new_learner(demo)
+    staff.post(f"/console/sessions/{session.pk}/checkins/", {"learner": stranger.pk})
+    assert not Attendance.objects.filter(learner=stranger).exists()
+
+
+def test_a_learner_scans_the_rotating_code_and_is_checked_in(demo, verified_client):
+    activity = published_activity(demo)
+    session = activity.sessions.get()
+    session.starts_at = timezone.now() - timedelta(minutes=5)
+    session.ends_at = timezone.now() + timedelta(hours=1)
+    session.save()
+    learner = new_learner(demo)
+    from lifelong.activities import services
+
+    services.registration_create(actor=learner, activity=activity, learner=learner)
+    fragment = verified_client(demo.organizer).get(f"/console/sessions/{session.pk}/checkin/qr/").content.decode()
+    assert "<svg" in fragment
+    screen = verified_client(demo.organizer).get(f"/console/sessions/{session.pk}/checkin/")
+    link = re.search(r'data-qr-link="([^"]+)"', screen.content.decode()).group(1)
+    token = parse_qs(urlparse(link.replace("&amp;", "&")).query)["t"][0]
+    phone = Client()
+    phone.force_login(learner)
+    page = phone.get(urlparse(link).path, {"t": token})
+    assert page.status_code == 200 and activity.title in page.content.decode()
+    assert not Attendance.objects.exists()  # opening the link alone records nothing
+    done = phone.post(urlparse(link).path, {"t": token}).content.decode()
+    assert 'data-testid="checkin-done"' in done
+    assert Attendance.objects.get(learner=learner).method == "qr"
+    again = phone.post(urlparse(link).path, {"t": token}).content.decode()
+    assert "本场次已签到" in again
+    forged = Client()
+    forged.force_login(new_learner(demo))
+    forged.post(urlparse(link).path, {"t": token + "x"})
+    assert Attendance.objects.count() == 1
+
+
+def test_the_paper_sheet_prints_the_confirmed_and_takes_ticks_back_in_afterwards(demo, verified_client):
+    activity = published_activity(demo, capacity=1)
+    session = activity.sessions.get()
+    holder, waiting = new_learner(demo, name="沈大伯"), new_learner(demo, name="候补者")
+    from lifelong.activities import services
+
+    services.registration_create(actor=holder, activity=activity, learner=holder)
+    services.registration_create(actor=waiting, activity=activity, learner=waiting)
+    staff = verified_client(demo.organizer)
+    sheet = staff.get(f"/console/sessions/{session.pk}/sheet/").content.decode()
+    assert "沈大伯" in sheet and "候补者" not in sheet and holder.phone not in sheet
+    session.starts_at = timezone.now() - timedelta(days=2, hours=2)
+    session.ends_at = timezone.now() - timedelta(days=2)
+    session.save()
+    staff.post(f"/console/sessions/{session.pk}/checkins/", {"learner": holder.pk, "method": "paper"})
+    assert Attendance.objects.get(learner=holder).method == "paper"
+
+
+def test_roster_check_in_and_sheet_pages_run_a_fixed_number_of_queries_whatever_their_size(demo, verified_client):
+    activity = published_activity(demo, capacity=50)
+    session = activity.sessions.get()
+    staff = verified_client(demo.organizer)
+    from lifelong.activities import services
+
+    def count() -> list[int]:
+        counts = []
+        for url in (
+            f"/console/activities/{activity.pk}/",
+            f"/console/sessions/{session.pk}/checkin/",
+            f"/console/sessions/{session.pk}/sheet/",
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert staff.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    learner = new_learner(demo)
+    services.registration_create(actor=learner, activity=activity, learner=learner)
+    count()  # the first request also touches the session and two-factor device
+    before = count()
+    for _ in range(10):
+        learner = new_learner(demo)
+        services.registration_create(actor=learner, activity=activity, learner=learner)
+    assert count() == before

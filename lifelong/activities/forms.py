@@ -57,6 +57,8 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, institutions, venues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
+        if len(institutions) == 1:  # most organizers work for one institution
+            self.fields["institution"].initial = institutions[0].pk
         self.fields["venue"].queryset = venues
 
 

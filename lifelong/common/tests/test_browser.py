@@ -159,3 +159,97 @@ def test_a_learner_finds_an_activity_registers_is_waitlisted_on_a_full_one_and_c
     row.get_by_role("button", name="取消").click()
     expect(page.get_by_test_id("my-registrations")).not_to_contain_text("太极拳晨练")
     expect(page.get_by_test_id("my-registrations")).to_contain_text("书法提高班")
+
+
+@pytest.fixture
+def second_page(browser, live_server):
+    """Another person's browser, beside `page`."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def test_an_organizer_creates_and_submits_an_activity_and_a_town_admin_publishes_it(
+    county, page, second_page, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lifelong.accounts.models import RoleGrant, User
+    from lifelong.regions.models import Region
+
+    settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test
+    tongyuan_admin = User.objects.create_user("13600000021", "tongyuan-admin-1", name="通元镇管理员")
+    RoleGrant.objects.create(user=tongyuan_admin, role="town_admin", region=Region.objects.get(code="330424105"))
+
+    sign_in(page, "13900000004")
+    page.goto("/console/activities/")
+    page.get_by_test_id("new-activity").click()
+    start = timezone.localtime() + timedelta(days=9)
+    page.locator("#id_title").fill("葡萄种植技术讲座")
+    page.locator("#id_category").select_option("agriculture")
+    page.get_by_label("农民").check()
+    page.locator("#id_capacity").fill("40")
+    page.locator("#id_reserved_offline").fill("10")
+    page.locator("#id_registration_opens").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#id_registration_closes").fill((start - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#id_hours").fill("2")
+    page.locator("#id_sessions-0-starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#id_sessions-0-ends_at").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_test_id("activity-status")).to_have_text("草稿")
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_test_id("activity-status")).to_have_text("待审核")
+
+    sign_in(second_page, "13600000021", "tongyuan-admin-1")
+    second_page.goto("/console/activities/")
+    second_page.get_by_test_id("awaiting-approval").get_by_role("link", name="葡萄种植技术讲座").click()
+    second_page.get_by_role("button", name="发布").click()
+    expect(second_page.get_by_test_id("activity-status")).to_have_text("已发布")
+
+    page.goto("/activities/")
+    expect(page.get_by_role("link", name="葡萄种植技术讲座")).to_be_visible()
+
+
+def test_staff_open_the_check_in_screen_and_a_learner_scans_it(county, page, second_page, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conftest import Personas
+    from lifelong.activities import services
+    from lifelong.activities.tests.helpers import new_learner, published_activity
+
+    settings.STAFF_TWO_FACTOR_REQUIRED = False
+    demo = Personas()
+    activity = published_activity(demo, title="智能手机课")
+    session = activity.sessions.get()
+    session.starts_at = timezone.now() - timedelta(minutes=5)
+    session.ends_at = timezone.now() + timedelta(hours=1)
+    session.save()
+    services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
+    neighbour = new_learner(demo, name="邻居老沈")
+    services.registration_create(actor=neighbour, activity=activity, learner=neighbour)
+
+    sign_in(page, "13900000004")
+    page.goto(f"/console/activities/{activity.pk}/")
+    page.get_by_test_id("open-checkin").click()
+    expect(page.get_by_test_id("checkin-qr").locator("svg")).to_be_visible()
+    expect(page.locator(".site-header")).to_be_hidden()  # full screen: nothing but the code and the list
+    link = page.get_by_test_id("checkin-qr").locator("[data-qr-link]").get_attribute("data-qr-link")
+
+    sign_in(second_page, "13900000005")
+    second_page.goto(link.replace("http://127.0.0.1:8000", ""))
+    second_page.get_by_test_id("checkin-confirm").click()
+    expect(second_page.get_by_test_id("checkin-done")).to_be_visible()
+
+    page.get_by_placeholder("输入姓名或手机尾号").fill("老沈")
+    expect(page.get_by_test_id("checkin-list").get_by_role("listitem").filter(has_text="钱桂英")).to_be_hidden()
+    page.get_by_test_id("checkin-list").get_by_role("listitem").filter(has_text="邻居老沈").get_by_role(
+        "button", name="签到"
+    ).click()
+    expect(page.get_by_text("邻居老沈 已签到。")).to_be_visible()
+    expect(page.get_by_test_id("checkin-qr")).to_contain_text("已签到 2 人")

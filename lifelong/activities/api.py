@@ -1,6 +1,6 @@
 """The activities API (DESIGN §5): catalogue, workflow, registrations and rosters."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -147,6 +147,8 @@ class CatalogueQuery(PageQuery):
     audience: Audience | None = None
     campaign: str | None = Field(None, max_length=80)
     available: bool | None = None
+    date_from: date | None = Field(None, description="Activities with a session on or after this day")
+    date_to: date | None = Field(None, description="Activities with a session on or before this day")
 
 
 def _institution_for(actor: User, institution_id: int) -> Institution:
@@ -231,6 +233,8 @@ def activity_list(request, query: Query[CatalogueQuery]):
         category=query.category,
         audience=query.audience,
         available=bool(query.available),
+        date_from=query.date_from,
+        date_to=query.date_to,
     )
     return paginate(activities, query)
 

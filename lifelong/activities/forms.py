@@ -12,7 +12,18 @@ class CatalogueFilterForm(forms.Form):
         label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
     )
     audience = forms.ChoiceField(label=_("For"), choices=[("", _("Everyone")), *Audience.choices], required=False)
+    region = forms.ModelChoiceField(
+        label=_("Town"), queryset=None, required=False, to_field_name="code", empty_label=_("The whole county")
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     available = forms.BooleanField(label=_("Only with seats left"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lifelong.regions.models import Region
+
+        self.fields["region"].queryset = Region.objects.filter(level="town").order_by("code")
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -1,6 +1,10 @@
 """Reads for activities: the public catalogue, one activity, rosters and a learner's own list."""
 
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
@@ -24,22 +28,52 @@ def activity_catalogue(
     category: str | None = None,
     audience: str | None = None,
     available: bool = False,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    near: Region | None = None,
 ) -> QuerySet[Activity]:
     """Published activities, soonest first. `q` matches titles and summaries as a substring,
-    so short Chinese words such as 太极 or 读书 work; `region` includes the subtree of the
-    organizer's region; `available` keeps only activities with seats left."""
-    activities = Activity.objects.filter(status=ActivityStatus.PUBLISHED)
+    so short Chinese words such as 太极 or 读书 work. An activity is *at* its venue's place
+    (the organizer's when no venue is set): `region` keeps that place's subtree, and `near`
+    (a learner's home village) puts activities in that village first, then its town.
+    `date_from`/`date_to` keep activities with a session on those days (county time);
+    `available` keeps only activities with seats left."""
+    activities = Activity.objects.filter(status=ActivityStatus.PUBLISHED).annotate(
+        place_path=Coalesce("venue__institution__region__path", "institution__region__path")
+    )
     if q:
         activities = activities.filter(Q(title__icontains=q) | Q(title_en__icontains=q) | Q(summary__icontains=q))
     if region is not None:
-        activities = activities.filter(institution__region__path__startswith=region.path)
+        activities = activities.filter(place_path__startswith=region.path)
     if category:
         activities = activities.filter(category=category)
     if audience:
         activities = activities.filter(audiences__contains=f",{audience},")
     if available:
         activities = activities.filter(seats_taken__lt=F("capacity"))
-    return _with_listing_data(activities).order_by("starts_at", "id")
+    if date_from or date_to:
+        sessions = Session.objects.filter(activity=OuterRef("pk"))
+        if date_from:
+            sessions = sessions.filter(ends_at__gte=_day_start(date_from))
+        if date_to:
+            sessions = sessions.filter(starts_at__lt=_day_start(date_to + timedelta(days=1)))
+        activities = activities.filter(Exists(sessions))
+    order = ["starts_at", "id"]
+    if near is not None:
+        town_path = near.path if near.parent_id is None else near.path.rsplit("/", 2)[0] + "/"
+        activities = activities.annotate(
+            distance=Case(
+                When(place_path__startswith=near.path, then=Value(0)),
+                When(place_path__startswith=town_path, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        order = ["distance", *order]
+    return _with_listing_data(activities).order_by(*order)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def manageable_institution_ids(actor: User) -> QuerySet[Institution]:

@@ -17,13 +17,19 @@ from .forms import CatalogueFilterForm
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    near = request.user.home_region if request.user.is_authenticated else None
     activities = selectors.activity_catalogue(
         q=(filters.get("q") or "").strip(),
+        region=filters.get("region"),
         category=filters.get("category") or None,
         audience=filters.get("audience") or None,
         available=bool(filters.get("available")),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        near=near,
     )
-    return render(request, "activities/catalogue.html", {"form": form, "page": page_of(request, activities, 20)})
+    context = {"form": form, "page": page_of(request, activities, 20), "near": near}
+    return render(request, "activities/catalogue.html", context)
 
 
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,7 +2,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from lifelong.activities.models import Registration
+from lifelong.activities.models import Activity, Registration
 
 from .helpers import new_learner, published_activity
 
@@ -67,3 +67,42 @@ def test_other_peoples_registrations_answer_404(demo):
     client.post("/accounts/login/", {"phone": "13900000006", "password": demo.password})
     assert client.post(f"/registrations/{theirs.pk}/cancel/").status_code == 404
     assert Registration.objects.get(pk=theirs.pk).status == "confirmed"
+
+
+def test_the_catalogue_filters_by_town_and_days_and_puts_activities_near_home_first(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lifelong.activities.selectors import activity_catalogue
+    from lifelong.institutions.models import Venue
+
+    home = demo.elder_learner.home_region  # a Tongyuan village
+    village_hall = Venue.objects.filter(institution__region=home).first()
+    wuyuan_hall = Venue.objects.filter(institution__region__code__startswith="330424001").first()
+    far = published_activity(demo, title="远处的课")
+    in_town = published_activity(demo, title="镇上的课")
+    in_village = published_activity(demo, title="村里的课")
+    Activity.objects.filter(pk=far.pk).update(venue=wuyuan_hall)  # held at halls of other institutions
+    Activity.objects.filter(pk=in_village.pk).update(venue=village_hall)
+    ordered = [a.title for a in activity_catalogue(near=home)]
+    assert ordered == ["村里的课", "镇上的课", "远处的课"]
+    from lifelong.regions.models import Region
+
+    assert [a.title for a in activity_catalogue(region=Region.objects.get(code="330424001"))] == ["远处的课"]
+
+    page = Client().get("/activities/", {"region": "330424105"}).content.decode()
+    assert "镇上的课" in page and "村里的课" in page and "远处的课" not in page
+    client = Client()
+    client.force_login(demo.elder_learner)
+    page = client.get("/activities/").content.decode()
+    assert 'data-testid="near-me"' in page and page.index("村里的课") < page.index("远处的课")
+
+    next_week = timezone.localdate() + timedelta(days=7)
+    assert {a.pk for a in activity_catalogue(date_from=next_week, date_to=next_week)} == {
+        far.pk,
+        in_town.pk,
+        in_village.pk,
+    }
+    assert not activity_catalogue(date_to=timezone.localdate() + timedelta(days=2)).exists()
+    assert Client().get("/activities/", {"date_from": "not-a-date"}).status_code == 200

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
+from lifelong.accounts.selectors import learner_get
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
@@ -20,8 +21,9 @@ from lifelong.common.paging import page_of
 from lifelong.institutions.models import Institution, Venue
 
 from . import checkin, selectors, services
-from .choices import ActivityStatus, Channel, CheckinMethod, RegistrationStatus
-from .forms import ActivityForm, LearnerLookupForm, RejectForm, SessionFormSet
+from .choices import ACTIVE_STATUSES, ActivityStatus, Channel, CheckinMethod, RegistrationStatus
+from .forms import ActivityForm, CatalogueFilterForm, LearnerLookupForm, RejectForm, SessionFormSet
+from .models import Registration
 
 
 def _managed_or_404(request: HttpRequest, pk: int):
@@ -255,3 +257,46 @@ def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": RegistrationStatus,
         },
     )
+
+
+@staff_required
+def learner_activities(request: HttpRequest, pk: int) -> HttpResponse:
+    """Village and town staff register a learner of their area (often one without a phone)
+    for any open activity, and see what the learner already holds."""
+    learner = learner_get(actor=request.user, learner_id=pk)
+    if learner is None:
+        raise Http404
+    if request.method == "POST":
+        activity = selectors.activity_visible(actor=request.user, activity_id=_int(request.POST.get("activity")))
+        if activity is None:
+            raise Http404
+        try:
+            registration = services.registration_create(
+                actor=request.user, activity=activity, learner=learner, channel=Channel.PROXY
+            )
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.") % {"name": learner.name, "status": registration.get_status_display()},
+            )
+        return redirect("console:learner_activities", pk=pk)
+    form = CatalogueFilterForm(request.GET or None)
+    query = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
+    held = Registration.objects.filter(learner=learner, status__in=ACTIVE_STATUSES).select_related("activity")
+    return render(
+        request,
+        "activities/console/learner_activities.html",
+        {
+            "learner": learner,
+            "held": held,
+            "held_ids": {r.activity_id for r in held},
+            "form": form,
+            "page": page_of(request, selectors.activity_catalogue(q=query, near=learner.home_region), 20),
+        },
+    )
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lifelong.accounts.selectors import managed_profiles
 from lifelong.common.errors import DomainError
 from lifelong.common.paging import page_of
 
@@ -37,10 +38,11 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_visible(actor=actor, activity_id=pk)
     if activity is None:
         raise Http404
-    mine = None
+    mine, family = None, []
     if actor is not None:
         mine = selectors.my_registrations(actor=actor).filter(activity=activity, learner=actor).first()
-    return render(request, "activities/detail.html", {"activity": activity, "mine": mine})
+        family = list(managed_profiles(actor=actor))
+    return render(request, "activities/detail.html", {"activity": activity, "mine": mine, "family": family})
 
 
 @login_required
@@ -49,8 +51,14 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_visible(actor=request.user, activity_id=pk)
     if activity is None:
         raise Http404
+    learner = request.user
+    if "learner" in request.POST:  # a relative's managed profile, registered by their family
+        wanted = request.POST["learner"]
+        learner = managed_profiles(actor=request.user).filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        if learner is None:
+            raise Http404
     try:
-        registration = services.registration_create(actor=request.user, activity=activity, learner=request.user)
+        registration = services.registration_create(actor=request.user, activity=activity, learner=learner)
     except DomainError as error:
         messages.error(request, error.detail)
     else:
@@ -63,7 +71,12 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         elif registration.status == "pending":
             messages.info(request, _("Your registration waits for the organizer's approval."))
         else:
-            messages.success(request, _("You are registered."))
+            messages.success(
+                request,
+                _("You are registered.")
+                if learner == request.user
+                else _("%(name)s is registered.") % {"name": learner.name},
+            )
     return redirect("activities:detail", pk=pk)
 
 

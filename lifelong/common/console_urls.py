@@ -20,6 +20,7 @@ urlpatterns = [
     path("roles/", account_views.role_list, name="roles"),
     path("roles/<int:pk>/revoke/", account_views.role_revoke, name="role_revoke"),
     path("learners/", account_views.learner_list, name="learners"),
+    path("learners/<int:pk>/activities/", activity_views.learner_activities, name="learner_activities"),
     path("activities/", activity_views.activity_list, name="activities"),
     path("activities/new/", activity_views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", activity_views.activity_manage, name="activity"),

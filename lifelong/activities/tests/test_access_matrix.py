@@ -102,6 +102,8 @@ def test_console_activity_session_and_roster_pages_follow_scope(demo, actors, we
         f"/console/sessions/{session.pk}/sheet/",
     ):
         expect_page(client.get(url), allowed, persona)
+    villager = new_learner(demo)
+    expect_page(client.get(f"/console/learners/{villager.pk}/activities/"), persona in VILLAGER_STAFF, persona)
     new_page = client.get("/console/activities/new/")
     expect_page(new_page, persona in MANAGERS | {"village_admin", "town_admin", "ganpu_admin"}, persona)
 

@@ -204,3 +204,44 @@ def test_roster_check_in_and_sheet_pages_run_a_fixed_number_of_queries_whatever_
         learner = new_learner(demo)
         services.registration_create(actor=learner, activity=activity, learner=learner)
     assert count() == before
+
+
+def test_a_village_admin_registers_a_villager_without_a_phone_for_an_activity(demo, verified_client):
+    from lifelong.accounts.models import User
+
+    activity = published_activity(demo, title="健康讲座")
+    villager = User.objects.create(name="无手机阿婆", home_region=demo.elder_learner.home_region, birth_year=1941)
+    staff = verified_client(demo.village_admin)
+    page = staff.get(f"/console/learners/{villager.pk}/activities/").content.decode()
+    assert "健康讲座" in page and "无手机阿婆" in page
+    staff.post(f"/console/learners/{villager.pk}/activities/", {"activity": activity.pk})
+    registration = Registration.objects.get(learner=villager)
+    assert registration.status == "confirmed" and registration.channel == "proxy"
+    assert registration.registered_by == demo.village_admin
+    staff.post(f"/console/learners/{villager.pk}/activities/", {"activity": "nonsense"})
+    assert Registration.objects.filter(learner=villager).count() == 1
+    # A learner outside the village admin's village is out of reach.
+    assert staff.get(f"/console/learners/{demo.young_learner.pk}/activities/").status_code == 404
+    response = staff.post(f"/console/learners/{demo.young_learner.pk}/activities/", {"activity": activity.pk})
+    assert response.status_code == 404 and not Registration.objects.filter(learner=demo.young_learner).exists()
+
+
+def test_a_family_member_registers_a_relative_from_the_activity_page(demo):
+    from lifelong.accounts.services import managed_profile_create
+
+    relative = managed_profile_create(
+        actor=demo.young_learner, name="钱阿婆", birth_year=1940, home_region=demo.elder_learner.home_region
+    )
+    activity = published_activity(demo)
+    family = Client()
+    family.force_login(demo.young_learner)
+    assert 'data-testid="family-register"' in family.get(f"/activities/{activity.pk}/").content.decode()
+    family.post(f"/activities/{activity.pk}/register/", {"learner": relative.pk})
+    registration = Registration.objects.get(learner=relative)
+    assert registration.channel == "proxy" and registration.registered_by == demo.young_learner
+    assert not Registration.objects.filter(learner=demo.young_learner).exists()
+    stranger = Client()
+    stranger.force_login(demo.elder_learner)
+    assert stranger.post(f"/activities/{activity.pk}/register/", {"learner": relative.pk}).status_code == 404
+    assert stranger.post(f"/activities/{activity.pk}/register/", {"learner": "x"}).status_code == 404
+    assert Registration.objects.count() == 1

@@ -270,6 +270,7 @@ def test_every_console_url_is_in_the_matrix():
         "roles/",
         "roles/<int:pk>/revoke/",
         "learners/",
+        "learners/<int:pk>/activities/",
         # Activities, sessions and registrations: lifelong/activities/tests/test_access_matrix.py
         "activities/",
         "activities/new/",

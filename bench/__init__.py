@@ -1,0 +1,1 @@
+"""`make bench`: the Lifelong Learning Week registration rush, measured on PostgreSQL."""

@@ -1,0 +1,30 @@
+"""Production settings for the bench: plain HTTP on 127.0.0.1 against the bench database.
+
+`config.settings.production` refuses insecure values when it is imported, so the values the
+bench needs are put into the environment first; everything else (middleware, persistent
+connections, the task backend) stays exactly as in production.
+"""
+
+import os
+import secrets
+
+# rush.py passes one key to every process it starts; a process started by hand gets its own
+# (the bench uses bearer tokens, which do not depend on the key).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lifelong_bench")
+os.environ.setdefault("SMS_BACKEND", "lifelong.common.sms.FileSmsBackend")
+os.environ.setdefault("SMS_FILE_PATH", str(os.path.join(os.path.dirname(__file__), "results", "tmp", "sms")))
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_ROOT_OVERRIDE", str(os.path.join(os.path.dirname(__file__), "results", "tmp", "static")))
+os.environ["DEBUG"] = "0"
+os.environ.pop("LIFELONG_DEMO", None)
+
+from config.settings.production import *  # noqa: E402, F403
+from config.settings.production import LOGGING  # noqa: E402
+
+ROOT_URLCONF = "bench.urls"
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+# Quiet: one line per request or per warning would cost more than the thing measured.
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "ERROR"}}

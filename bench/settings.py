@@ -27,4 +27,9 @@ ROOT_URLCONF = "bench.urls"
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 # Quiet: one line per request or per warning would cost more than the thing measured.
-LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "ERROR"}}
+LOGGING = {
+    **LOGGING,
+    "root": {"handlers": ["console"], "level": "ERROR"},
+    # django.request logs a WARNING line for every 4xx; the rush answers thousands of 409s.
+    "loggers": {**LOGGING["loggers"], "django": {"level": "ERROR"}},
+}

@@ -17,9 +17,7 @@ def ping(request: HttpRequest) -> HttpResponse:
 @require_POST
 def take_seat(request: HttpRequest, activity_id: int) -> JsonResponse:
     taken = (
-        Activity.objects.filter(pk=activity_id, seats_taken__lt=F("capacity")).update(
-            seats_taken=F("seats_taken") + 1
-        )
+        Activity.objects.filter(pk=activity_id, seats_taken__lt=F("capacity")).update(seats_taken=F("seats_taken") + 1)
         == 1
     )
     return JsonResponse({"taken": taken}, status=200 if taken else 409)

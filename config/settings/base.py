@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lifelong.regions",
     "lifelong.institutions",
     "lifelong.accounts",
+    "lifelong.campaigns",
     "lifelong.activities",
     "lifelong.notifications",
 ]

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
+from lifelong.campaigns.models import Campaign
 from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.institutions.models import Institution, Venue
@@ -61,6 +62,7 @@ class ActivityIn(InputSchema):
     min_age: int | None = Field(None, ge=0, le=150)
     max_age: int | None = Field(None, ge=0, le=150)
     residents_of: str | None = Field(None, description="Region code; its whole subtree may register")
+    campaign: str | None = Field(None, max_length=80, description="Slug of the campaign the activity joins")
     sessions: list[SessionIn] = Field(min_length=1, max_length=200)
 
     @field_validator("registration_opens", "registration_closes")
@@ -105,6 +107,11 @@ class ActivityOut(Schema):
     capacity: int
     seats_left: int
     status: str
+    campaign: str | None = None
+
+    @staticmethod
+    def resolve_campaign(activity: Activity) -> str | None:
+        return activity.campaign.slug if activity.campaign_id else None
 
     @staticmethod
     def resolve_region(activity: Activity):
@@ -158,6 +165,13 @@ def _institution_for(actor: User, institution_id: int) -> Institution:
     return institution
 
 
+def _campaign(slug: str) -> Campaign:
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise NotFound(field="campaign")
+    return campaign
+
+
 def _venue(venue_id: int | None) -> Venue | None:
     if venue_id is None:
         return None
@@ -169,7 +183,7 @@ def _venue(venue_id: int | None) -> Venue | None:
 
 @router.post("/activities", auth=bearer, response={201: StatusOut, **ERRORS}, summary="Create a draft activity")
 def activity_create(request, body: ActivityIn):
-    data = body.model_dump(exclude={"institution", "venue", "residents_of", "sessions"})
+    data = body.model_dump(exclude={"institution", "venue", "residents_of", "campaign", "sessions"})
     residents_of = None
     if body.residents_of:
         residents_of = region_get_by_code(body.residents_of)
@@ -180,6 +194,7 @@ def activity_create(request, body: ActivityIn):
         institution=_institution_for(request.user, body.institution),
         venue=_venue(body.venue),
         residents_of=residents_of,
+        campaign=_campaign(body.campaign) if body.campaign else None,
         sessions=[{"starts_at": s.starts_at, "ends_at": s.ends_at, "venue": _venue(s.venue)} for s in body.sessions],
         **data,
     )
@@ -224,10 +239,8 @@ def activity_list(request, query: Query[CatalogueQuery]):
         region = region_get_by_code(query.region)
         if region is None:
             raise NotFound(field="region")
-    if query.campaign:
-        # Campaigns arrive with the Learning Week work; until then no slug names one.
-        raise NotFound(field="campaign")
     activities = selectors.activity_catalogue(
+        campaign=_campaign(query.campaign) if query.campaign else None,
         q=query.q.strip(),
         region=region,
         category=query.category,

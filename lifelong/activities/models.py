@@ -54,6 +54,14 @@ class Activity(models.Model):
         related_name="+",
         verbose_name=_("only for residents of"),
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("campaign"),
+    )
     status = models.CharField(_("status"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
+from lifelong.campaigns.models import Campaign
 from lifelong.common.errors import InvalidInput
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
@@ -18,7 +19,7 @@ from .models import Activity, Registration, Session
 
 
 def _with_listing_data(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    return activities.select_related("institution__region").annotate(starts_at=Min("sessions__starts_at"))
+    return activities.select_related("institution__region", "campaign").annotate(starts_at=Min("sessions__starts_at"))
 
 
 def activity_catalogue(
@@ -31,6 +32,7 @@ def activity_catalogue(
     date_from: date | None = None,
     date_to: date | None = None,
     near: Region | None = None,
+    campaign: Campaign | None = None,
 ) -> QuerySet[Activity]:
     """Published activities, soonest first. `q` matches titles and summaries as a substring,
     so short Chinese words such as 太极 or 读书 work. An activity is *at* its venue's place
@@ -47,6 +49,8 @@ def activity_catalogue(
         activities = activities.filter(place_path__startswith=region.path)
     if category:
         activities = activities.filter(category=category)
+    if campaign is not None:
+        activities = activities.filter(campaign=campaign)
     if audience:
         activities = activities.filter(audiences__contains=f",{audience},")
     if available:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from lifelong.accounts import policy
 from lifelong.accounts.choices import Role
 from lifelong.accounts.models import RoleGrant, User
+from lifelong.campaigns.models import Campaign
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
@@ -51,6 +52,7 @@ ACTIVITY_FIELDS = (
     "min_age",
     "max_age",
     "residents_of",
+    "campaign",
 )
 # How far down the waitlist a freed seat looks for someone whose channel may take it.
 PROMOTION_SCAN = 200
@@ -427,6 +429,7 @@ def registration_create(
         raise problem
     if Registration.objects.filter(activity=current, learner=learner, status__in=ACTIVE_STATUSES).exists():
         raise Conflict(_("The learner is already registered for this activity."), code="already_registered")
+    _check_campaign_cap(current, learner)
 
     registration = Registration(activity=current, learner=learner, channel=channel, registered_by=actor)
     if current.requires_approval:
@@ -461,6 +464,26 @@ def _tell_placement(registration: Registration) -> None:
         event=f"{kind}:{registration.pk}",
         position=registration.waitlist_position or "",
     )
+
+
+def _check_campaign_cap(activity: Activity, learner: User) -> None:
+    """At most `registration_cap` active registrations per learner in a campaign. The learner's
+    row is locked first, so two parallel requests by one learner are counted one after the
+    other (other learners are not held up)."""
+    if activity.campaign_id is None:
+        return
+    cap = Campaign.objects.values_list("registration_cap", flat=True).get(pk=activity.campaign_id)
+    if cap is None:
+        return
+    User.objects.select_for_update().filter(pk=learner.pk).values_list("pk", flat=True).get()
+    held = Registration.objects.filter(
+        learner=learner, activity__campaign_id=activity.campaign_id, status__in=ACTIVE_STATUSES
+    ).count()
+    if held >= cap:
+        raise Conflict(
+            _("The learner already holds %(n)d registrations in this campaign, the most allowed.") % {"n": cap},
+            code="campaign_cap",
+        )
 
 
 def _place(registration: Registration, activity: Activity) -> None:

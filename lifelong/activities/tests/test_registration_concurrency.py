@@ -110,3 +110,33 @@ def test_control_without_the_guard_the_race_overbooks(county, monkeypatch):
     race(registrations_for(county, activity, learners))
     confirmed = Registration.objects.filter(activity=activity, status=S.CONFIRMED).count()
     assert confirmed > activity.capacity, "the harness saw no race: the guarded test would prove nothing"
+
+
+def test_one_learner_racing_for_many_campaign_activities_stays_within_the_cap(county):
+    from datetime import date
+
+    from lifelong.campaigns.models import Campaign
+    from lifelong.regions.models import Region
+
+    week = Campaign.objects.create(
+        slug="race-week",
+        name="活动周",
+        starts_on=date(2026, 12, 7),
+        ends_on=date(2026, 12, 13),
+        host_region=Region.objects.get(level="county"),
+        registration_cap=3,
+    )
+    activities = [published_activity(county, campaign=week, capacity=5) for _ in range(8)]
+    learner = new_learner(county)
+    calls = [
+        lambda activity=activity: services.registration_create(actor=learner, activity=activity, learner=learner)
+        for activity in activities
+    ]
+    outcomes = race(calls)
+    accepted = [o for o in outcomes if isinstance(o, Registration)]
+    refused = [o for o in outcomes if not isinstance(o, Registration)]
+    assert len(accepted) == 3, outcomes
+    assert all(getattr(o, "code", None) == "campaign_cap" for o in refused), refused
+    assert Registration.objects.filter(learner=learner).count() == 3
+    for activity in activities:
+        assert_counters_match(activity)

@@ -1,0 +1,43 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from lifelong.common.i18n import english_wanted
+
+
+class Campaign(models.Model):
+    """A county-wide push such as the yearly Lifelong Learning Week. Activities join it; while
+    it runs, a learner may hold at most `registration_cap` active registrations on its
+    activities, so that nobody hoards the headline seats."""
+
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    host_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("host region")
+    )
+    registration_cap = models.PositiveSmallIntegerField(
+        _("active registrations allowed per learner"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="campaign_days_ordered",
+                violation_error_message=_("A campaign ends on or after its first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if english_wanted() and self.name_en else self.name

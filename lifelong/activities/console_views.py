@@ -22,7 +22,7 @@ from lifelong.institutions.models import Institution, Venue
 
 from . import checkin, selectors, services
 from .choices import ACTIVE_STATUSES, ActivityStatus, Channel, CheckinMethod, RegistrationStatus
-from .forms import ActivityForm, CatalogueFilterForm, LearnerLookupForm, RejectForm, SessionFormSet
+from .forms import ActivityForm, CatalogueFilterForm, LearnerLookupForm, RejectForm, SessionForm, SessionFormSet
 from .models import Registration
 
 
@@ -84,6 +84,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed_or_404(request, pk)
+    _institutions, venues = _form_choices(request.user)
     lookup = LearnerLookupForm(request.GET or None)
     found = selectors.learner_lookup(actor=request.user, query=lookup.cleaned_data["q"]) if lookup.is_valid() else []
     return render(
@@ -92,6 +93,8 @@ def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "activity": activity,
             "sessions": activity.sessions.select_related("venue").order_by("starts_at"),
+            # One form for every session (the session is chosen in it): a fixed number of queries.
+            "session_form": SessionForm(venues=venues),
             "may_approve": policy.covers(request.user, activity.institution.region),
             "roster": page_of(request, selectors.roster(actor=request.user, activity=activity), 100),
             "lookup": lookup,
@@ -300,3 +303,22 @@ def learner_activities(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _int(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
+
+
+@staff_required
+@require_POST
+def session_change(request: HttpRequest) -> HttpResponse:
+    """Move a session or change its venue; everyone registered is told."""
+    session = _session_or_404(request, _int(request.POST.get("session")))
+    _institutions, venues = _form_choices(request.user)
+    form = SessionForm(request.POST, venues=venues)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.session_update(actor=request.user, session=session, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, _("The session has been changed; registered learners are told."))
+    return redirect("console:activity", pk=session.activity_id)

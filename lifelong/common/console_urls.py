@@ -30,5 +30,6 @@ urlpatterns = [
     path("sessions/<int:pk>/checkin/", activity_views.session_checkin, name="session_checkin"),
     path("sessions/<int:pk>/checkin/qr/", activity_views.session_checkin_qr, name="session_checkin_qr"),
     path("sessions/<int:pk>/checkins/", activity_views.session_checkin_record, name="session_checkin_record"),
+    path("sessions/change/", activity_views.session_change, name="session_change"),
     path("sessions/<int:pk>/sheet/", activity_views.session_sheet, name="session_sheet"),
 ]

@@ -131,6 +131,9 @@ def test_console_writes_outside_scope_answer_404_and_change_nothing(demo, actors
     assert not Registration.objects.filter(learner=walk_in).exists()
     expect_page(client.post(f"/console/sessions/{session.pk}/checkins/", {"learner": learner.pk}), False, persona)
     assert not Attendance.objects.exists()
+    moved = {"session": session.pk, "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T11:00"}
+    expect_page(client.post("/console/sessions/change/", moved), False, persona)
+    assert activity.sessions.get().starts_at.year != 2030
     # Admins whose area holds the learner's home may cancel for them, as in the API.
     may_cancel = persona in VILLAGER_STAFF
     expect_page(client.post(f"/console/registrations/{theirs.pk}/cancel/"), may_cancel, persona, ok=302)

@@ -245,3 +245,19 @@ def test_a_family_member_registers_a_relative_from_the_activity_page(demo):
     assert stranger.post(f"/activities/{activity.pk}/register/", {"learner": relative.pk}).status_code == 404
     assert stranger.post(f"/activities/{activity.pk}/register/", {"learner": "x"}).status_code == 404
     assert Registration.objects.count() == 1
+
+
+def test_staff_move_a_session_from_the_console_and_outsiders_cannot(demo, verified_client):
+    activity = published_activity(demo)
+    session = activity.sessions.get()
+    later = session.starts_at + timedelta(days=2)
+    change = {"session": session.pk, "starts_at": local(later), "ends_at": local(later + timedelta(hours=2))}
+    assert verified_client(demo.town_admin).post("/console/sessions/change/", change).status_code == 404
+    staff = verified_client(demo.organizer)
+    staff.post("/console/sessions/change/", {**change, "ends_at": local(later - timedelta(hours=1))})
+    session.refresh_from_db()
+    assert session.starts_at != later.replace(second=0, microsecond=0)
+    staff.post("/console/sessions/change/", change)
+    session.refresh_from_db()
+    assert session.starts_at == later.replace(second=0, microsecond=0)
+    assert staff.post("/console/sessions/change/", {**change, "session": "x"}).status_code == 404

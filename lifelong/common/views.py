@@ -48,7 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
         (town, town.village_count, counts.get(town.path, {}))
         for town in town_overview().annotate(village_count=Count("children"))
     ]
-    upcoming = activity_catalogue()[:HOME_UPCOMING]
+    near = request.user.home_region if request.user.is_authenticated else None
+    upcoming = activity_catalogue(near=near)[:HOME_UPCOMING]
     return render(request, "common/home.html", {"county": county, "towns": towns, "upcoming": upcoming})
 
 

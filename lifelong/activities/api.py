@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
+from lifelong.accounts.phone import normalize_phone
 from lifelong.campaigns.models import Campaign
 from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import InvalidInput, NotFound
@@ -154,8 +155,12 @@ class CatalogueQuery(PageQuery):
     audience: Audience | None = None
     campaign: str | None = Field(None, max_length=80)
     available: bool | None = None
-    date_from: date | None = Field(None, description="Activities with a session on or after this day")
-    date_to: date | None = Field(None, description="Activities with a session on or before this day")
+    date_from: date | None = Field(
+        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Activities with a session on or after this day"
+    )
+    date_to: date | None = Field(
+        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Activities with a session on or before this day"
+    )
 
 
 def _institution_for(actor: User, institution_id: int) -> Institution:
@@ -287,6 +292,12 @@ def activity_roster(request, activity_id: int, query: Query[PageQuery]):
 
 class RegistrationIn(InputSchema):
     learner: int | None = Field(None, description="Staff or family: the learner to register")
+    phone: str | None = Field(
+        None,
+        max_length=20,
+        description="The activity's staff, for a walk-in outside their admin scope: the full mobile number "
+        "the person gives at the desk (instead of `learner`)",
+    )
     channel: Channel | None = Field(None, description="Staff only: proxy (default) or onsite")
 
 
@@ -306,13 +317,22 @@ def registration_create(request, activity_id: int, body: RegistrationIn):
     activity = selectors.activity_visible(actor=request.user, activity_id=activity_id)
     if activity is None:
         raise NotFound()
-    learner = request.user
-    if body.learner is not None and body.learner != request.user.pk:
+    learner, desk_phone = request.user, None
+    if body.phone is not None:
+        desk_phone = normalize_phone(body.phone)
+        learner = User.objects.select_related("home_region").filter(phone=desk_phone, is_active=True).first()
+        if learner is None:
+            raise NotFound(field="phone")
+    elif body.learner is not None and body.learner != request.user.pk:
         learner = User.objects.select_related("home_region").filter(pk=body.learner, is_active=True).first()
         if learner is None:
             raise NotFound(field="learner")
     registration = services.registration_create(
-        actor=request.user, activity=activity, learner=learner, channel=body.channel
+        actor=request.user,
+        activity=activity,
+        learner=learner,
+        channel=Channel.ONSITE if desk_phone else body.channel,
+        desk_phone=desk_phone,
     )
     return Status(201, registration)
 
@@ -426,7 +446,8 @@ def session_update(request, session_id: int, body: SessionIn):
     session = selectors.session_managed(actor=request.user, session_id=session_id)
     if session is None:
         raise NotFound()
+    venue = _venue(body.venue) if "venue" in body.model_fields_set else services.KEEP_VENUE
     updated = services.session_update(
-        actor=request.user, session=session, starts_at=body.starts_at, ends_at=body.ends_at, venue=_venue(body.venue)
+        actor=request.user, session=session, starts_at=body.starts_at, ends_at=body.ends_at, venue=venue
     )
     return Session.objects.select_related("venue").get(pk=updated.pk)

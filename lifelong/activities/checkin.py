@@ -21,7 +21,11 @@ OPENS_BEFORE_START = timedelta(minutes=30)
 PAPER_SHEET_GRACE = timedelta(days=7)
 QR_ROTATION_SECONDS = 30
 QR_VALID_SECONDS = 90  # the code on screen plus a slow phone's scan and upload
+# A learner who scans while signed out needs longer: the fresh code is exchanged for one that
+# lasts while they sign in on their phone. It can only be had from a fresh code.
+SIGN_IN_GRACE_SECONDS = 600
 _signer = signing.TimestampSigner(salt="lifelong.checkin-qr")
+_grace_signer = signing.TimestampSigner(salt="lifelong.checkin-sign-in-grace")
 
 
 def checkin_token(*, session: Session, now: datetime | None = None) -> str:
@@ -31,15 +35,23 @@ def checkin_token(*, session: Session, now: datetime | None = None) -> str:
 
 
 def _token_session_id(token: str) -> int:
-    try:
-        value = _signer.unsign(token, max_age=QR_VALID_SECONDS)
-        return int(value.split(":")[0])
-    except (signing.BadSignature, ValueError) as error:
-        raise InvalidInput(
-            _("This check-in code is not valid any more. Scan the code on the screen again."),
-            code="invalid_token",
-            field="token",
-        ) from error
+    for signer, max_age in ((_signer, QR_VALID_SECONDS), (_grace_signer, SIGN_IN_GRACE_SECONDS)):
+        try:
+            return int(signer.unsign(token, max_age=max_age).split(":")[0])
+        except (signing.BadSignature, ValueError):
+            continue
+    raise InvalidInput(
+        _("This check-in code is not valid any more. Scan the code on the screen again."),
+        code="invalid_token",
+        field="token",
+    )
+
+
+def sign_in_grace_token(*, session: Session, token: str) -> str:
+    """Exchange a fresh venue code for one that outlasts signing in (SIGN_IN_GRACE_SECONDS)."""
+    if _token_session_id(token) != session.pk:
+        raise InvalidInput(_("This code belongs to another session."), code="invalid_token", field="token")
+    return _grace_signer.sign(str(session.pk))
 
 
 @transaction.atomic

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
+from lifelong.accounts.phone import normalize_phone
 from lifelong.accounts.selectors import learner_get
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
-from lifelong.common.forms import add_domain_error
+from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of
 from lifelong.institutions.models import Institution, Venue
 
@@ -85,8 +86,13 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed_or_404(request, pk)
     _institutions, venues = _form_choices(request.user)
-    lookup = LearnerLookupForm(request.GET or None)
-    found = selectors.learner_lookup(actor=request.user, query=lookup.cleaned_data["q"]) if lookup.is_valid() else []
+    # The lookup is POSTed: names and phone numbers stay out of URLs and logs.
+    lookup = LearnerLookupForm(request.POST if request.method == "POST" else None)
+    found, desk_phone = (
+        selectors.learner_lookup(actor=request.user, query=lookup.cleaned_data["q"])
+        if lookup.is_valid()
+        else ([], None)
+    )
     return render(
         request,
         "activities/console/manage.html",
@@ -99,7 +105,9 @@ def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "roster": page_of(request, selectors.roster(actor=request.user, activity=activity), 100),
             "lookup": lookup,
             "found": found,
+            "desk_phone": desk_phone,
             "reject_form": RejectForm(),
+            "active_statuses": ACTIVE_STATUSES,
         },
     )
 
@@ -139,23 +147,29 @@ def _status_label(activity) -> str:
 @staff_required
 @require_POST
 def roster_register(request: HttpRequest, pk: int) -> HttpResponse:
-    """Register a learner at the desk (a walk-in, channel onsite) or on their behalf (proxy)."""
+    """Register a learner at the desk (a walk-in, channel onsite) or on their behalf (proxy):
+    someone from the actor's admin scope by id, anyone else by the full mobile number they give."""
     activity = _managed_or_404(request, pk)
-    learner = User.objects.filter(pk=request.POST.get("learner") or 0, is_active=True).first()
+    desk_phone = None
+    if request.POST.get("phone"):
+        try:
+            desk_phone = normalize_phone(request.POST["phone"])
+        except DomainError:
+            raise Http404 from None
+        learner = User.objects.filter(phone=desk_phone, is_active=True).first()
+    else:
+        learner = learner_get(actor=request.user, learner_id=posted_id(request.POST.get("learner")))
     if learner is None:
         raise Http404
-    channel = Channel.ONSITE if request.POST.get("channel") == Channel.ONSITE else Channel.PROXY
+    channel = Channel.ONSITE if desk_phone or request.POST.get("channel") == Channel.ONSITE else Channel.PROXY
     try:
         registration = services.registration_create(
-            actor=request.user, activity=activity, learner=learner, channel=channel
+            actor=request.user, activity=activity, learner=learner, channel=channel, desk_phone=desk_phone
         )
     except DomainError as error:
         messages.error(request, error.detail)
     else:
-        messages.success(
-            request,
-            _("%(name)s: %(status)s.") % {"name": learner.name, "status": registration.get_status_display()},
-        )
+        messages.success(request, _("Registered: %(status)s.") % {"status": registration.get_status_display()})
     return redirect("console:activity", pk=pk)
 
 
@@ -229,7 +243,9 @@ def session_checkin_qr(request: HttpRequest, pk: int) -> HttpResponse:
 def session_checkin_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff check a learner in from the list, or enter a paper sheet afterwards."""
     session = _session_or_404(request, pk)
-    registration = selectors.sign_in_sheet(session=session).filter(learner_id=request.POST.get("learner") or 0).first()
+    registration = (
+        selectors.sign_in_sheet(session=session).filter(learner_id=posted_id(request.POST.get("learner"))).first()
+    )
     method = CheckinMethod.PAPER if request.POST.get("method") == CheckinMethod.PAPER else CheckinMethod.STAFF
     if registration is None:
         messages.error(request, _("This learner is not registered for the activity."))
@@ -270,7 +286,7 @@ def learner_activities(request: HttpRequest, pk: int) -> HttpResponse:
     if learner is None:
         raise Http404
     if request.method == "POST":
-        activity = selectors.activity_visible(actor=request.user, activity_id=_int(request.POST.get("activity")))
+        activity = selectors.activity_visible(actor=request.user, activity_id=posted_id(request.POST.get("activity")))
         if activity is None:
             raise Http404
         try:
@@ -301,22 +317,21 @@ def learner_activities(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _int(value) -> int:
-    return int(value) if str(value or "").isdigit() else 0
-
-
 @staff_required
 @require_POST
 def session_change(request: HttpRequest) -> HttpResponse:
     """Move a session or change its venue; everyone registered is told."""
-    session = _session_or_404(request, _int(request.POST.get("session")))
+    session = _session_or_404(request, posted_id(request.POST.get("session")))
     _institutions, venues = _form_choices(request.user)
     form = SessionForm(request.POST, venues=venues)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
+        fields = dict(form.cleaned_data)
+        if fields["venue"] is None:  # left empty: the venue stays as it is
+            fields.pop("venue")
         try:
-            services.session_update(actor=request.user, session=session, **form.cleaned_data)
+            services.session_update(actor=request.user, session=session, **fields)
         except DomainError as error:
             messages.error(request, error.detail)
         else:

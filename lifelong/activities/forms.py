@@ -1,7 +1,13 @@
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Audience, Category
+
+# Days far outside the county's calendar are refused (and then ignored) rather than overflowing.
+CATALOGUE_DAYS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
 
 
 class CatalogueFilterForm(forms.Form):
@@ -15,8 +21,18 @@ class CatalogueFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Town"), queryset=None, required=False, to_field_name="code", empty_label=_("The whole county")
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=CATALOGUE_DAYS,
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=CATALOGUE_DAYS,
+    )
     available = forms.BooleanField(label=_("Only with seats left"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -83,7 +99,9 @@ class SessionForm(forms.Form):
         self.fields["venue"].queryset = venues
 
 
-SessionFormSet = forms.formset_factory(SessionForm, extra=3, min_num=1, validate_min=True, max_num=30)
+SessionFormSet = forms.formset_factory(
+    SessionForm, extra=3, min_num=1, validate_min=True, max_num=30, validate_max=True, absolute_max=30
+)
 
 
 class RejectForm(forms.Form):

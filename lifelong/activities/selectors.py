@@ -184,9 +184,10 @@ def sign_in_sheet(*, session: Session) -> QuerySet[Registration]:
     )
 
 
-def learner_lookup(*, actor: User, query: str) -> QuerySet[User]:
-    """Learners staff may register at the desk: a full mobile number finds anyone (the person
-    is standing there and said it); a name searches only the actor's admin scope."""
+def learner_lookup(*, actor: User, query: str) -> tuple[list[User], str | None]:
+    """Learners staff may register at the desk, and the full mobile number when that is what
+    was typed. A name searches only the actor's admin scope; a full number finds anyone (the
+    person is standing there and said it), and the page then shows only a masked name."""
     try:
         phone = normalize_phone(query)
     except InvalidInput:
@@ -195,4 +196,4 @@ def learner_lookup(*, actor: User, query: str) -> QuerySet[User]:
         found = User.objects.filter(phone=phone, is_active=True)
     else:
         found = policy.restrict(actor, policy.Action.VIEW, User.objects.all()).filter(name__icontains=query.strip())
-    return found.select_related("home_region__parent").order_by("name", "id")[:20]
+    return list(found.select_related("home_region__parent").order_by("name", "id")[:20]), phone

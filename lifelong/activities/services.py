@@ -62,6 +62,8 @@ REMINDER_LEAD = timedelta(hours=24)
 # of its seats is taken, while there is still time to spread the word.
 LOW_ENROLMENT_LEAD = timedelta(hours=48)
 LOW_ENROLMENT_SHARE = 0.3
+# session_update's default: leave the venue as it is.
+KEEP_VENUE = object()
 
 
 class RaceWindowForTests:
@@ -223,18 +225,20 @@ def session_update(
     session: Session,
     starts_at: datetime,
     ends_at: datetime,
-    venue: Venue | None = None,
+    venue: Venue | None | object = KEEP_VENUE,
 ) -> Session:
-    """Move a session or change its venue. Everyone holding or waiting for a place is told,
-    and the reminder follows the new time."""
+    """Move a session or change its venue (`None`: to be announced; left out: unchanged).
+    Everyone holding or waiting for a place is told, and the reminder follows the new time."""
     current = Session.objects.select_for_update(of=("self",)).select_related("activity__institution").get(pk=session.pk)
     activity = current.activity
     _require_manager(actor, activity)
     if activity.status in (ActivityStatus.CANCELLED, ActivityStatus.COMPLETED):
         raise Conflict(_("A cancelled or completed activity cannot change."), code="invalid_transition")
-    _check_venue(actor, venue)
-    before = (current.starts_at, current.ends_at, current.venue_id)
-    current.starts_at, current.ends_at, current.venue = starts_at, ends_at, venue
+    if venue is not KEEP_VENUE:
+        _check_venue(actor, venue)
+        current.venue = venue
+    before = (current.starts_at, current.ends_at, Session.objects.values_list("venue_id", flat=True).get(pk=current.pk))
+    current.starts_at, current.ends_at = starts_at, ends_at
     full_clean_or_raise(current)
     if before == (current.starts_at, current.ends_at, current.venue_id):
         return current
@@ -244,7 +248,11 @@ def session_update(
         action=AuditAction.UPDATED,
         target=activity,
         summary="session changed",
-        changes={"session": current.pk, "starts_at": current.starts_at.isoformat(), "venue": current.venue_id},
+        changes={
+            "session": current.pk,
+            "from": [before[0].isoformat(), before[1].isoformat(), before[2]],
+            "to": [current.starts_at.isoformat(), current.ends_at.isoformat(), current.venue_id],
+        },
     )
     if activity.status == ActivityStatus.PUBLISHED:
         affected = Registration.objects.filter(activity=activity, status__in=ACTIVE_STATUSES)
@@ -252,7 +260,7 @@ def session_update(
             NoticeKind.SESSION_CHANGED,
             activity_id=activity.pk,
             subject_ids=list(affected.values_list("learner_id", flat=True)),
-            event=f"changed:{current.pk}:{current.starts_at.isoformat()}:{current.ends_at.isoformat()}:{current.venue_id}",
+            event=f"changed:{current.pk}:{timezone.now().isoformat()}",  # every change is news, even back again
             session_id=current.pk,
         )
         _schedule_reminder(current)
@@ -392,10 +400,14 @@ def eligibility_problem(activity: Activity, learner: User) -> InvalidInput | Non
     return None
 
 
-def _channel_for(actor: User, learner: User, activity: Activity, requested: str | None) -> str:
+def _channel_for(
+    actor: User, learner: User, activity: Activity, requested: str | None, desk_phone: str | None = None
+) -> str:
     """The channel a registration counts under, after checking the actor may register the
     learner: oneself online; a managed relative by proxy; staff by proxy or onsite for
-    learners whose home is in their scope; the activity's own staff onsite (walk-ins)."""
+    learners whose home is in their scope. The activity's own staff take walk-ins from
+    elsewhere onsite only when the person gave their full mobile number at the desk
+    (`desk_phone`), so that no organizer can register, or learn about, people by id."""
     if actor.pk == learner.pk:
         return Channel.ONLINE
     if learner.managed_by_id == actor.pk:
@@ -403,14 +415,25 @@ def _channel_for(actor: User, learner: User, activity: Activity, requested: str 
     channel = requested if requested in (Channel.PROXY, Channel.ONSITE) else Channel.PROXY
     if policy.covers(actor, learner.home_region):
         return channel
-    if channel == Channel.ONSITE and may_manage_activities_of(actor, activity.institution):
+    if (
+        channel == Channel.ONSITE
+        and desk_phone
+        and learner.phone == desk_phone
+        and may_manage_activities_of(actor, activity.institution)
+    ):
         return channel
     raise NotFound(field="learner")
 
 
 @transaction.atomic
 def registration_create(
-    *, actor: User, activity: Activity, learner: User, channel: str | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    activity: Activity,
+    learner: User,
+    channel: str | None = None,
+    desk_phone: str | None = None,
+    now: datetime | None = None,
 ) -> Registration:
     """Register `learner` for `activity`: confirmed when a seat open to the channel is free,
     else waitlisted FIFO (when the waitlist is on), or pending when the activity needs
@@ -418,7 +441,7 @@ def registration_create(
     `not_open`, `registration_closed`, `ineligible_*`, `full` (409), `already_registered` (409).
     """
     now = now or timezone.now()
-    channel = _channel_for(actor, learner, activity, channel)
+    channel = _channel_for(actor, learner, activity, channel, desk_phone)
     current = Activity.objects.select_related("residents_of").get(pk=activity.pk)
     if current.status != ActivityStatus.PUBLISHED:
         raise Conflict(_("This activity is not open for registration."), code="not_open")

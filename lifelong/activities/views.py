@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts.selectors import managed_profiles
 from lifelong.common.errors import DomainError
+from lifelong.common.forms import posted_id
 from lifelong.common.paging import page_of
 
 from . import calendar, checkin, selectors, services
@@ -53,30 +56,28 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     learner = request.user
     if "learner" in request.POST:  # a relative's managed profile, registered by their family
-        wanted = request.POST["learner"]
-        learner = managed_profiles(actor=request.user).filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        learner = managed_profiles(actor=request.user).filter(pk=posted_id(request.POST["learner"])).first()
         if learner is None:
             raise Http404
     try:
         registration = services.registration_create(actor=request.user, activity=activity, learner=learner)
     except DomainError as error:
         messages.error(request, error.detail)
+        return redirect("activities:detail", pk=pk)
+    if learner != request.user:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.") % {"name": learner.name, "status": registration.get_status_display()},
+        )
+    elif registration.status == "waitlisted":
+        messages.info(
+            request,
+            _("The activity is full: you are number %(n)d on the waitlist.") % {"n": registration.waitlist_position},
+        )
+    elif registration.status == "pending":
+        messages.info(request, _("Your registration waits for the organizer's approval."))
     else:
-        if registration.status == "waitlisted":
-            messages.info(
-                request,
-                _("The activity is full: you are number %(n)d on the waitlist.")
-                % {"n": registration.waitlist_position},
-            )
-        elif registration.status == "pending":
-            messages.info(request, _("Your registration waits for the organizer's approval."))
-        else:
-            messages.success(
-                request,
-                _("You are registered.")
-                if learner == request.user
-                else _("%(name)s is registered.") % {"name": learner.name},
-            )
+        messages.success(request, _("You are registered."))
     return redirect("activities:detail", pk=pk)
 
 
@@ -141,13 +142,21 @@ def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
     return redirect("me")
 
 
-@login_required
 def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
-    """Where the venue's QR code leads: the learner confirms, and is checked in."""
+    """Where the venue's QR code leads: the learner confirms, and is checked in. Someone
+    signed out is sent to sign in with a code that lasts long enough for that."""
     session = selectors.session_public(session_id=pk)
     if session is None:
         raise Http404
     token = (request.POST.get("t") if request.method == "POST" else request.GET.get("t")) or ""
+    if not request.user.is_authenticated:
+        try:
+            token = checkin.sign_in_grace_token(session=session, token=token)
+        except DomainError as error:
+            messages.error(request, error.detail)
+            token = ""
+        next_url = f"{reverse('activities:checkin', args=[pk])}?{urlencode({'t': token})}"
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
     done = False
     if request.method == "POST":
         try:

@@ -82,8 +82,8 @@ def render(kind: str, *, activity, params: dict[str, Any], for_name: str = "") -
         text = _("For %(name)s: %(text)s") % {"name": for_name, "text": text}
     if kind in ORGANIZER_KINDS:
         link = reverse("console:activity", args=[activity.pk])
-    elif kind in (NoticeKind.SEAT_OFFERED,):
-        link = reverse("me")
+    elif kind in (NoticeKind.SEAT_OFFERED, NoticeKind.ACTIVITY_CANCELLED):
+        link = reverse("me")  # a cancelled activity has no public page any more
     else:
         link = reverse("activities:detail", args=[activity.pk])
     return text, link

@@ -83,8 +83,8 @@ def _send(notice: Notification) -> None:
         try:
             send_sms(recipient.phone, brand + notice.text)
             sent["sms_sent_at"] = timezone.now()
-        except Exception:
-            logger.exception("SMS for notice %s failed", notice.pk)
+        except Exception as error:  # the error text may hold the number: log its kind only
+            logger.error("SMS for notice %s failed: %s", notice.pk, type(error).__name__)
     if recipient.email:
         try:
             send_mail(
@@ -94,8 +94,8 @@ def _send(notice: Notification) -> None:
                 recipient_list=[recipient.email],
             )
             sent["email_sent_at"] = timezone.now()
-        except Exception:
-            logger.exception("Email for notice %s failed", notice.pk)
+        except Exception as error:  # the error text may hold the address: log its kind only
+            logger.error("Email for notice %s failed: %s", notice.pk, type(error).__name__)
     if sent:
         Notification.objects.filter(pk=notice.pk).update(**sent)
 

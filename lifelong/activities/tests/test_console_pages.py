@@ -4,12 +4,14 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lifelong.activities.models import Activity, Attendance, Registration
+from lifelong.common.errors import InvalidInput
 from lifelong.institutions.models import Institution
 
 from .helpers import new_learner, published_activity
@@ -113,9 +115,14 @@ def test_staff_register_a_walk_in_found_by_phone_and_check_them_in(demo, verifie
     session.save()
     walk_in = new_learner(demo, name="陆阿姨")
     staff = verified_client(demo.organizer)
-    found = staff.get(f"/console/activities/{activity.pk}/", {"q": walk_in.phone}).content.decode()
-    assert "陆阿姨" in found
-    staff.post(f"/console/activities/{activity.pk}/registrations/new/", {"learner": walk_in.pk, "channel": "onsite"})
+    found = staff.post(f"/console/activities/{activity.pk}/", {"q": walk_in.phone}).content.decode()
+    assert "陆**" in found and "陆阿姨" not in found  # outside the organizer's scope: a masked name
+    # By id, someone outside the organizer's admin scope cannot be registered; by the number given, they can.
+    by_id = {"learner": walk_in.pk, "channel": "onsite"}
+    assert staff.post(f"/console/activities/{activity.pk}/registrations/new/", by_id).status_code == 404
+    bad_phone = {"phone": "12345", "channel": "onsite"}
+    assert staff.post(f"/console/activities/{activity.pk}/registrations/new/", bad_phone).status_code == 404
+    staff.post(f"/console/activities/{activity.pk}/registrations/new/", {"phone": walk_in.phone})
     registration = Registration.objects.get(learner=walk_in)
     assert registration.status == "confirmed" and registration.channel == "onsite"
     screen = staff.get(f"/console/sessions/{session.pk}/checkin/").content.decode()
@@ -261,3 +268,56 @@ def test_staff_move_a_session_from_the_console_and_outsiders_cannot(demo, verifi
     session.refresh_from_db()
     assert session.starts_at == later.replace(second=0, microsecond=0)
     assert staff.post("/console/sessions/change/", {**change, "session": "x"}).status_code == 404
+
+
+def test_odd_ids_and_far_dates_get_a_clear_answer_never_a_500(demo, verified_client):
+    activity = published_activity(demo)
+    session = activity.sessions.get()
+    staff = verified_client(demo.organizer)
+    for value in ("x", "²", "-3", "99999999999999999999999"):
+        assert (
+            staff.post(f"/console/activities/{activity.pk}/registrations/new/", {"learner": value}).status_code == 404
+        )
+        assert staff.post(f"/console/sessions/{session.pk}/checkins/", {"learner": value}).status_code == 302
+        assert staff.post("/console/sessions/change/", {"session": value}).status_code == 404
+    family = Client()
+    family.force_login(demo.young_learner)
+    assert family.post(f"/activities/{activity.pk}/register/", {"learner": "²"}).status_code == 404
+    for far in ({"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}):
+        assert Client().get("/activities/", far).status_code == 200
+        answer = Client().get("/api/v1/activities", far)
+        assert answer.status_code == 422 and answer.json()["code"] == "invalid"
+    assert not Registration.objects.exists()
+
+
+def test_a_learner_who_scans_while_signed_out_signs_in_and_is_still_checked_in(demo, verified_client):
+    from lifelong.activities import checkin, services
+
+    activity = published_activity(demo)
+    session = activity.sessions.get()
+    session.starts_at = timezone.now() - timedelta(minutes=5)
+    session.ends_at = timezone.now() + timedelta(hours=1)
+    session.save()
+    services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
+    phone = Client()
+    to_login = phone.get(f"/checkin/{session.pk}/", {"t": checkin.checkin_token(session=session)})
+    assert to_login.status_code == 302 and to_login["Location"].startswith("/accounts/login/")
+    next_url = parse_qs(urlparse(to_login["Location"]).query)["next"][0]
+    grace = parse_qs(urlparse(next_url).query)["t"][0]
+    later = timezone.now() + timedelta(minutes=5)  # signing in took longer than the code lives
+    phone.force_login(demo.elder_learner)
+    checkin.checkin_record(actor=demo.elder_learner, session=session, token=grace, now=later)
+    assert Attendance.objects.get(learner=demo.elder_learner).method == "qr"
+    with pytest.raises(InvalidInput):  # a bad code is not exchanged for a lasting one
+        checkin.sign_in_grace_token(session=session, token="forged")
+
+
+def test_too_many_session_rows_are_refused(demo, verified_client):
+    school = Institution.objects.get(kind="community_school", region__code="330424105")
+    rows = draft_form(school, **{"sessions-TOTAL_FORMS": "40"})
+    start = timezone.now() + timedelta(days=10)
+    for n in range(40):
+        rows[f"sessions-{n}-starts_at"] = local(start + timedelta(days=n))
+        rows[f"sessions-{n}-ends_at"] = local(start + timedelta(days=n, hours=1))
+    assert verified_client(demo.organizer).post("/console/activities/new/", rows).status_code == 200
+    assert not Activity.objects.exists()

@@ -183,9 +183,14 @@ def test_staff_register_only_learners_in_their_scope_and_family_register_their_o
     )
     by_family = register(activity, grandmother, actor=demo.young_learner)
     assert by_family.channel == "proxy" and by_family.registered_by == demo.young_learner
-    walk_in = register(
-        activity, new_learner(demo, home_region=demo.young_learner.home_region), actor=demo.organizer, channel="onsite"
-    )
+    stranger = new_learner(demo, home_region=demo.young_learner.home_region)
+    # The organizer cannot register someone from elsewhere by id, nor a family's managed profile...
+    with pytest.raises(NotFound):
+        register(activity, stranger, actor=demo.organizer, channel="onsite")
+    with pytest.raises(NotFound):
+        register(activity, grandmother, actor=demo.organizer, channel="onsite", desk_phone="13900000006")
+    # ...only a walk-in who gives their full mobile number at the desk.
+    walk_in = register(activity, stranger, actor=demo.organizer, channel="onsite", desk_phone=stranger.phone)
     assert walk_in.channel == "onsite"
 
 

@@ -340,7 +340,7 @@ SITE_PAGES = {
     "activities/": ("/activities/", 200),
     "activities/<int:pk>/": ("/activities/999999/", 404),
     "activities/<int:pk>/register/": ("/activities/1/register/", 302),  # sign in first
-    "checkin/<int:pk>/": ("/checkin/1/", 302),  # sign in first
+    "checkin/<int:pk>/": ("/checkin/999999/", 404),
     "registrations/<int:pk>/cancel/": ("/registrations/1/cancel/", 302),
     "registrations/<int:pk>/accept/": ("/registrations/1/accept/", 302),
     "activities/<int:pk>/calendar.ics": ("/activities/999999/calendar.ics", 404),

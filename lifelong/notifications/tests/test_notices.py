@@ -164,6 +164,27 @@ def test_moving_a_session_tells_learners_and_the_old_reminder_falls_silent(demo,
     )
 
 
+def test_every_move_is_told_even_back_and_forth_and_the_venue_stays_unless_changed(demo, on_commit):
+    from lifelong.institutions.models import Venue
+
+    activity = published_activity(demo)
+    session = activity.sessions.get()
+    hall = Venue.objects.filter(institution=activity.institution).first()
+    session.venue = hall
+    session.save()
+    learner = new_learner(demo)
+    services.registration_create(actor=learner, activity=activity, learner=learner)
+    first, second = session.starts_at, session.starts_at + timedelta(days=1)
+    for start in (second, first, second):
+        with on_commit():
+            services.session_update(
+                actor=demo.organizer, session=session, starts_at=start, ends_at=start + timedelta(hours=2)
+            )
+    assert Notification.objects.filter(recipient=learner, kind="changed").count() == 3
+    session.refresh_from_db()
+    assert session.venue == hall and session.starts_at == second
+
+
 def test_a_session_change_outside_scope_or_invalid_changes_nothing(demo, on_commit):
     activity = published_activity(demo)
     session = activity.sessions.get()

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifelong.accounts.models import User
+from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.services import audit_record
 
 from .choices import CheckinMethod, RegistrationStatus
 from .models import Attendance, Registration, Session
@@ -85,8 +87,17 @@ def checkin_record(
         raise InvalidInput(_("This learner is not registered for the activity."), code="not_registered")
     try:
         with transaction.atomic():
-            return Attendance.objects.create(
+            attendance = Attendance.objects.create(
                 session=session, learner=learner, method=method, checked_in_at=now, recorded_by=actor
             )
     except IntegrityError as error:
         raise Conflict(_("Already checked in for this session."), code="already_checked_in") from error
+    if method != CheckinMethod.QR:  # staff vouching for someone's presence is on the record
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATED,
+            target=attendance,
+            summary=f"checked in by staff ({method})",
+            changes={"learner": learner.pk, "session": session.pk},
+        )
+    return attendance

@@ -151,9 +151,11 @@ def _transition(activity: Activity, to: ActivityStatus, allowed_from: set[str], 
 @transaction.atomic
 def activity_submit(*, actor: User, activity: Activity) -> Activity:
     _require_manager(actor, activity)
-    return _transition(
+    submitted = _transition(
         activity, ActivityStatus.SUBMITTED, {ActivityStatus.DRAFT, ActivityStatus.REJECTED}, rejection_reason=""
     )
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=submitted, summary="submitted")
+    return submitted
 
 
 @transaction.atomic
@@ -470,6 +472,14 @@ def registration_create(
             registration.save()
     except IntegrityError as error:  # a parallel request for the same learner won the race
         raise Conflict(_("The learner is already registered for this activity."), code="already_registered") from error
+    if actor.pk != learner.pk:  # staff and family acting for someone else are on the record
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATED,
+            target=registration,
+            summary=f"registered for someone else ({channel})",
+            changes={"learner": learner.pk, "status": registration.status},
+        )
     _tell_placement(registration)
     return registration
 
@@ -602,6 +612,13 @@ def registration_cancel(*, actor: User, registration: Registration, now: datetim
         _release_seat(current.activity_id, online=online)
         _promote_from_waitlist(current.activity, now=now)
     if who == "staff":
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            target=current,
+            summary="registration cancelled by staff",
+            changes={"learner": current.learner_id},
+        )
         notify(
             NoticeKind.REGISTRATION_CANCELLED,
             activity_id=current.activity_id,
@@ -671,6 +688,9 @@ def registration_approve(*, actor: User, registration: Registration) -> Registra
         raise Conflict(_("Only pending registrations can be approved."), code="not_pending")
     _place(current, current.activity)
     current.save(update_fields=["status", "waitlist_position", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATED, target=current, summary=f"registration approved: {current.status}"
+    )
     _tell_placement(current)
     return current
 
@@ -688,6 +708,7 @@ def registration_reject(*, actor: User, registration: Registration) -> Registrat
         raise Conflict(_("Only pending registrations can be rejected."), code="not_pending")
     current.status = RegistrationStatus.REJECTED
     current.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="registration rejected")
     notify(
         NoticeKind.REGISTRATION_REJECTED,
         activity_id=current.activity_id,

@@ -129,6 +129,10 @@ def test_staff_register_a_walk_in_found_by_phone_and_check_them_in(demo, verifie
     assert "<svg" in screen and "陆阿姨" in screen and walk_in.phone not in screen
     staff.post(f"/console/sessions/{session.pk}/checkins/", {"learner": walk_in.pk})
     assert Attendance.objects.get(learner=walk_in).method == "staff"
+    from lifelong.common.models import AuditEvent
+
+    recorded = set(AuditEvent.objects.filter(actor=demo.organizer).values_list("summary", flat=True))
+    assert {"registered for someone else (onsite)", "checked in by staff (staff)"} <= recorded
     staff.post(f"/console/sessions/{session.pk}/checkins/", {"learner": walk_in.pk})  # a second tap
     assert Attendance.objects.filter(learner=walk_in).count() == 1
     stranger = new_learner(demo)

@@ -1,6 +1,7 @@
 """Sign-in plumbing: per-account lockout hooks for django-axes and the API's bearer tokens."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,7 +9,8 @@ from ninja.security import HttpBearer
 
 from lifelong.common.errors import InvalidInput, Locked
 
-from .models import APIToken, User, hash_token
+from . import policy
+from .models import APIToken, RoleGrant, User, hash_token
 from .phone import normalize_phone
 from .services import needs_two_factor
 
@@ -41,11 +43,16 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = (
             APIToken.objects.select_related("user")
+            # Whether the owner holds any role, in the same query: most callers are learners,
+            # and then the grants need no query of their own.
+            .annotate(holds_role=Exists(RoleGrant.objects.filter(user=OuterRef("user"))))
             .filter(key_hash=hash_token(token), expires_at__gt=timezone.now(), user__is_active=True)
             .first()
         )
         if found is None:
             return None
+        if not found.holds_role:
+            policy.remember_no_grants(found.user)
         if needs_two_factor(found.user) and not found.two_factor_verified:
             return None
         request.user = found.user

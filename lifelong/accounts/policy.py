@@ -41,6 +41,11 @@ def grants(actor: User | None) -> list[RoleGrant]:
     return cached
 
 
+def remember_no_grants(actor: User) -> None:
+    """The caller already knows the actor holds no role (see the bearer-token lookup)."""
+    actor._lifelong_grants = []
+
+
 def is_superuser(actor: User | None) -> bool:
     return bool(actor and actor.is_authenticated and actor.is_active and actor.is_superuser)
 

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from lifelong.accounts import policy
 from lifelong.accounts.choices import Role
 from lifelong.accounts.models import RoleGrant, User
-from lifelong.campaigns.models import Campaign
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
@@ -443,17 +442,29 @@ def registration_create(
     `not_open`, `registration_closed`, `ineligible_*`, `full` (409), `already_registered` (409).
     """
     now = now or timezone.now()
-    channel = _channel_for(actor, learner, activity, channel, desk_phone)
-    current = Activity.objects.select_related("residents_of").get(pk=activity.pk)
+    current = (
+        Activity.objects.select_related("institution__region", "residents_of", "campaign")
+        .filter(pk=activity.pk)
+        .first()
+    )
+    if current is None:
+        raise NotFound()
     if current.status != ActivityStatus.PUBLISHED:
+        if not may_manage_activities_of(actor, current.institution):
+            raise NotFound()  # an unpublished activity is invisible to everyone else
         raise Conflict(_("This activity is not open for registration."), code="not_open")
+    channel = _channel_for(actor, learner, current, channel, desk_phone)
     if not current.registration_opens <= now < current.registration_closes:
         raise Conflict(_("Registration for this activity is closed."), code="registration_closed")
+    if Registration.objects.filter(activity=current, learner=learner, status__in=ACTIVE_STATUSES).exists():
+        raise Conflict(_("The learner is already registered for this activity."), code="already_registered")
+    if not current.waitlist and not current.requires_approval and _looks_full(current, channel):
+        # The rush's most common answer, given before any costlier check. It only reads the
+        # counters; the conditional UPDATE in _place stays the guard.
+        raise Conflict(_("This activity is full."), code="full")
     problem = eligibility_problem(current, learner)
     if problem is not None:
         raise problem
-    if Registration.objects.filter(activity=current, learner=learner, status__in=ACTIVE_STATUSES).exists():
-        raise Conflict(_("The learner is already registered for this activity."), code="already_registered")
     _check_campaign_cap(current, learner)
 
     registration = Registration(activity=current, learner=learner, channel=channel, registered_by=actor)
@@ -499,13 +510,15 @@ def _tell_placement(registration: Registration) -> None:
     )
 
 
+def _looks_full(activity: Activity, channel: str) -> bool:
+    return (activity.online_seats_left if channel == Channel.ONLINE else activity.seats_left) <= 0
+
+
 def _check_campaign_cap(activity: Activity, learner: User) -> None:
     """At most `registration_cap` active registrations per learner in a campaign. The learner's
     row is locked first, so two parallel requests by one learner are counted one after the
     other (other learners are not held up)."""
-    if activity.campaign_id is None:
-        return
-    cap = Campaign.objects.values_list("registration_cap", flat=True).get(pk=activity.campaign_id)
+    cap = activity.campaign.registration_cap if activity.campaign_id else None
     if cap is None:
         return
     User.objects.select_for_update().filter(pk=learner.pk).values_list("pk", flat=True).get()

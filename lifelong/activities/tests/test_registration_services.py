@@ -141,9 +141,12 @@ def test_residence_rules_follow_the_region_subtree(demo):
 def test_drafts_and_cancelled_activities_take_no_registrations(demo):
     activity = published_activity(demo)
     services.activity_cancel(actor=demo.organizer, activity=activity)
-    with pytest.raises(Conflict) as error:
+    with pytest.raises(NotFound):  # to a learner an unpublished activity does not exist
         register(activity, demo.elder_learner)
+    with pytest.raises(Conflict) as error:  # its own staff are told why
+        register(activity, demo.organizer)
     assert error.value.code == "not_open"
+    assert not Registration.objects.filter(activity=activity).exists()
 
 
 def test_learners_cancel_until_registration_closes_staff_any_time(demo):

@@ -41,14 +41,15 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>`; the request's user becomes the token's owner."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = (
+        matches = (
             APIToken.objects.select_related("user")
             # Whether the owner holds any role, in the same query: most callers are learners,
             # and then the grants need no query of their own.
             .annotate(holds_role=Exists(RoleGrant.objects.filter(user=OuterRef("user"))))
             .filter(key_hash=hash_token(token), expires_at__gt=timezone.now(), user__is_active=True)
-            .first()
+            .order_by()[:1]  # unique key: no ORDER BY to build or run
         )
+        found = next(iter(matches), None)
         if found is None:
             return None
         if not found.holds_role:

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, DEMO_MODE, SECRET_KEY, SMS_BACKEND, env
+from .base import ALLOWED_HOSTS, DEBUG, DEMO_MODE, SECRET_KEY, SITE_URL, SMS_BACKEND, env
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -17,6 +17,11 @@ if SMS_BACKEND in ("lifelong.common.sms.ConsoleSmsBackend", "lifelong.common.sms
     raise ImproperlyConfigured(
         "SMS_BACKEND must name a gateway (or lifelong.common.sms.FileSmsBackend as a spool): the console "
         "backend writes sign-in codes to the log."
+    )
+
+if not SITE_URL.startswith("https://") or "127.0.0.1" in SITE_URL or "localhost" in SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's public https address: venue QR codes, emails and calendar links use it."
     )
 
 STAFF_TWO_FACTOR_REQUIRED = True

@@ -14,6 +14,7 @@ GOOD = {
     "ALLOWED_HOSTS": "lifelong.haiyan.example",
     "DATABASE_URL": "sqlite:////tmp/lifelong-deploy-check.sqlite3",
     "SMS_BACKEND": "lifelong.common.sms.FileSmsBackend",
+    "SITE_URL": "https://lifelong.haiyan.example",
 }
 
 
@@ -39,6 +40,7 @@ def test_check_deploy_is_clean_with_production_values():
         ({"DEBUG": "1"}, "DEBUG"),
         ({"LIFELONG_DEMO": "1"}, "Demo mode"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"SITE_URL": "http://127.0.0.1:8000"}, "SITE_URL"),
         ({"SMS_BACKEND": "lifelong.common.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
     ],
 )

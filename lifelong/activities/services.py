@@ -478,8 +478,9 @@ def registration_create(
     else:
         _place(registration, current)
     try:
-        with transaction.atomic():
-            registration.save()
+        # No savepoint of its own: the Conflict leaves this function's atomic block, which
+        # undoes the seat taken above along with the failed insert.
+        registration.save()
     except IntegrityError as error:  # a parallel request for the same learner won the race
         raise Conflict(_("The learner is already registered for this activity."), code="already_registered") from error
     if actor.pk != learner.pk:  # staff and family acting for someone else are on the record

@@ -35,3 +35,8 @@ format: setup
 
 clean:
 	rm -rf $(VENV) staticfiles var
+
+# `make bench`: the Learning Week registration rush on PostgreSQL; writes bench/results/rush.{json,md}.
+.PHONY: bench
+bench: setup
+	bench/run.sh

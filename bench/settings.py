@@ -12,6 +12,7 @@ import secrets
 # (the bench uses bearer tokens, which do not depend on the key).
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("SITE_URL", "https://lifelong.bench.invalid")  # production refuses a local address
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lifelong_bench")
 os.environ.setdefault("SMS_BACKEND", "lifelong.common.sms.FileSmsBackend")
 os.environ.setdefault("SMS_FILE_PATH", str(os.path.join(os.path.dirname(__file__), "results", "tmp", "sms")))

@@ -6,9 +6,10 @@
 -- Thread i of T takes the i-th contiguous block of the list, so requests that stand next to
 -- each other in the list (an impatient double tap) are in flight at the same moment on
 -- different connections. A thread that runs off the end of its block starts again at its
--- beginning and counts a wrap. OUT (the file named by $WRK_OUT) receives a JSON summary: wrk's own figures, latency
--- percentiles, and answers counted as "HTTP-status:kind", where kind is the JSON "status"
--- of a registration (confirmed, waitlisted) or the "code" of an error (full, ...).
+-- beginning and counts a wrap. OUT (the file named by $WRK_OUT) receives a JSON summary:
+-- wrk's own figures, latency percentiles, and answers counted as "HTTP-status:kind", where
+-- kind is the JSON "status" of a registration (confirmed, waitlisted) or the "code" of an
+-- error (full, already_registered, ...).
 
 local threads = {}
 local counter = 1

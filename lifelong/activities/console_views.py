@@ -22,7 +22,7 @@ from lifelong.common.paging import page_of
 from lifelong.institutions.models import Institution, Venue
 
 from . import checkin, selectors, services
-from .choices import ACTIVE_STATUSES, ActivityStatus, Channel, CheckinMethod, RegistrationStatus
+from .choices import ACTIVE_STATUSES, ActivityStatus, Channel, CheckinMethod
 from .forms import ActivityForm, CatalogueFilterForm, LearnerLookupForm, RejectForm, SessionForm, SessionFormSet
 from .models import Registration
 
@@ -127,21 +127,18 @@ def activity_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
         if action == "reject":
             form = RejectForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.activity_reject(actor=request.user, activity=activity, reason=reason)
+            changed = services.activity_reject(actor=request.user, activity=activity, reason=reason)
         elif action in _TRANSITIONS:
-            _TRANSITIONS[action](actor=request.user, activity=activity)
+            changed = _TRANSITIONS[action](actor=request.user, activity=activity)
         else:
             raise Http404
     except DomainError as error:
         messages.error(request, error.detail)
     else:
-        messages.success(request, _("Done: the activity is now “%(status)s”.") % {"status": _status_label(activity)})
+        messages.success(
+            request, _("Done: the activity is now “%(status)s”.") % {"status": changed.get_status_display()}
+        )
     return redirect("console:activity", pk=pk)
-
-
-def _status_label(activity) -> str:
-    activity.refresh_from_db(fields=["status"])
-    return activity.get_status_display()
 
 
 @staff_required
@@ -272,8 +269,6 @@ def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": session.activity,
             "sheet": selectors.sign_in_sheet(session=session),
             "checked_in": selectors.checked_in_learner_ids(session=session),
-            "print": request.GET.get("print") == "1",
-            "statuses": RegistrationStatus,
         },
     )
 

@@ -6,6 +6,7 @@ from lifelong.activities.api import router as activities_router
 from lifelong.common.api import install_error_handlers
 from lifelong.institutions.api import router as institutions_router
 from lifelong.notifications.api import router as notifications_router
+from lifelong.passport.api import router as passport_router
 from lifelong.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api.add_router("/", regions_router)
 api.add_router("/", institutions_router)
 api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
+api.add_router("/", passport_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("network/<str:code>/", common_views.network_town, name="network_town"),
     path("", include("lifelong.activities.urls")),
     path("me/", account_views.me_view, name="me"),
+    path("", include("lifelong.passport.urls")),
     path("me/notices/", include("lifelong.notifications.urls")),
     path("preferences/elder-mode/", common_views.elder_mode_toggle, name="elder_mode"),
     path("preferences/language/", common_views.language_switch, name="language"),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lifelong.campaigns",
     "lifelong.activities",
     "lifelong.notifications",
+    "lifelong.passport",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,9 @@ TIME_ZONE = "Asia/Shanghai"
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
+# Uploaded files (record imports now). They are never served by URL: views that may show
+# one check scope and stream it, so MEDIA_URL stays unset.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STATIC_ROOT = env.path("STATIC_ROOT_OVERRIDE", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -212,6 +216,13 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="lifelong.common.sms.ConsoleSmsBack
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
 
 API_PAGE_SIZE_MAX = 100
+
+# --- Learning passport ------------------------------------------------------------------------
+# Points a learner earns per learning hour (attendance, studied resources, imported records).
+PASSPORT_POINTS_PER_HOUR = env.int("PASSPORT_POINTS_PER_HOUR", default=10)
+# Largest record file staff may upload for import (the 100,000-row files the credit bank sends
+# are about 10 MB as CSV).
+PASSPORT_IMPORT_MAX_BYTES = env.int("PASSPORT_IMPORT_MAX_MB", default=50) * 1024 * 1024
 
 SITE_NAME = _("Lifelong")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifelong.common.errors import DomainError, Forbidden, InvalidInput, NotFound
 from lifelong.institutions.models import Institution, Venue
+from lifelong.passport.models import Certificate, LearningRecord, RecordImport
 from lifelong.regions.models import Region
 
 from .choices import ADMIN_ROLE_LEVEL, INSTITUTION_ROLES, ROLE_RANK, Role
@@ -111,6 +112,13 @@ def restrict(actor: User | None, action: Action, queryset: QuerySet) -> QuerySet
         q = _paths_q(actor, "region__path") | _paths_q(actor, "institution__region__path")
     elif model is User:
         q = _paths_q(actor, "home_region__path")
+    elif model is LearningRecord:
+        q = _paths_q(actor, "learner__home_region__path")
+    elif model is Certificate:
+        # Admins over the institution that ran the activity, or over the holder's home.
+        q = _paths_q(actor, "activity__institution__region__path") | _paths_q(actor, "learner__home_region__path")
+    elif model is RecordImport:
+        q = _paths_q(actor, "region__path")
     else:
         raise TypeError(f"No scope rule for {model.__name__}")
     return queryset.filter(q)

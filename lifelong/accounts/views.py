@@ -22,6 +22,7 @@ from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
 from lifelong.common.views import safe_next, set_language_cookie
 from lifelong.institutions.selectors import institution_staff_list
+from lifelong.passport.selectors import passport_summary
 
 from . import policy, selectors, services
 from .forms import (
@@ -151,6 +152,7 @@ def me_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "email_form": ContactEmailForm(initial={"email": request.user.email}),
             "calendar_feed": calendar.feed_for(request.user),
+            "passport": passport_summary(learner=request.user),
         },
     )
 

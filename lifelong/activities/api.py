@@ -60,6 +60,7 @@ class ActivityIn(InputSchema):
     offer_hours: int = Field(24, ge=0, le=720)
     hours: Decimal = Field(Decimal("0"), ge=0, le=999, decimal_places=1)
     certificate: bool = False
+    completion_share: int = Field(80, ge=1, le=100)
     min_age: int | None = Field(None, ge=0, le=150)
     max_age: int | None = Field(None, ge=0, le=150)
     residents_of: str | None = Field(None, description="Region code; its whole subtree may register")
@@ -134,6 +135,7 @@ class ActivityDetailOut(ActivityOut):
     offer_hours: int
     hours: Decimal
     certificate: bool
+    completion_share: int
     min_age: int | None
     max_age: int | None
     sessions: list[SessionOut]

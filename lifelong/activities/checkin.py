@@ -14,6 +14,7 @@ from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.services import audit_record
+from lifelong.passport.services import attendance_credit
 
 from .choices import CheckinMethod, RegistrationStatus
 from .models import Attendance, Registration, Session
@@ -67,7 +68,8 @@ def checkin_record(
     now: datetime | None = None,
 ) -> Attendance:
     """A learner scanning the venue's code (`token`), or staff of the activity checking a
-    `learner` in (`method` staff, or paper for a sheet entered afterwards)."""
+    `learner` in (`method` staff, or paper for a sheet entered afterwards). The check-in
+    writes its learning hours at once and may complete the activity (see the passport)."""
     now = now or timezone.now()
     activity = session.activity
     if token is not None:
@@ -81,9 +83,11 @@ def checkin_record(
         latest = session.ends_at + (PAPER_SHEET_GRACE if method == CheckinMethod.PAPER else timedelta(0))
     if not session.starts_at - OPENS_BEFORE_START <= now <= latest:
         raise Conflict(_("Check-in for this session is not open now."), code="checkin_closed")
-    if not Registration.objects.filter(
+    # The registration row is the learner's lock for this activity: check-ins of one learner
+    # at one activity queue here, so the completion count and the ledger see each other.
+    if not Registration.objects.select_for_update().filter(
         activity=activity, learner=learner, status=RegistrationStatus.CONFIRMED
-    ).exists():
+    ):
         raise InvalidInput(_("This learner is not registered for the activity."), code="not_registered")
     try:
         with transaction.atomic():
@@ -100,4 +104,5 @@ def checkin_record(
             summary=f"checked in by staff ({method})",
             changes={"learner": learner.pk, "session": session.pk},
         )
+    attendance_credit(attendance=attendance, now=now)
     return attendance

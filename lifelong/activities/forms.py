@@ -76,8 +76,17 @@ class ActivityForm(forms.Form):
     offer_hours = forms.IntegerField(
         label=_("Hours to accept a freed seat (0: give it at once)"), min_value=0, max_value=168, initial=24
     )
-    hours = forms.DecimalField(label=_("Learning hours"), min_value=0, max_value=999, decimal_places=1, initial=0)
+    hours = forms.DecimalField(
+        label=_("Learning hours per session (0: the session's length)"),
+        min_value=0,
+        max_value=999,
+        decimal_places=1,
+        initial=0,
+    )
     certificate = forms.BooleanField(label=_("Certificate on completion"), required=False)
+    completion_share = forms.IntegerField(
+        label=_("Share of sessions to attend for completion (%)"), min_value=1, max_value=100, initial=80
+    )
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=120, required=False)
     max_age = forms.IntegerField(label=_("Maximum age"), min_value=0, max_value=120, required=False)
 

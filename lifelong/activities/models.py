@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +43,14 @@ class Activity(models.Model):
     requires_approval = models.BooleanField(_("registrations need approval"), default=False)
     waitlist = models.BooleanField(_("waitlist"), default=True)
     offer_hours = models.PositiveSmallIntegerField(_("hours to accept a waitlist offer"), default=24)
-    hours = models.DecimalField(_("learning hours"), max_digits=5, decimal_places=1, default=0)
+    # Hours each attended session earns; 0 means the session's own length.
+    hours = models.DecimalField(_("learning hours per session"), max_digits=5, decimal_places=1, default=0)
     certificate = models.BooleanField(_("certificate on completion"), default=False)
+    completion_share = models.PositiveSmallIntegerField(
+        _("share of sessions to attend for completion (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     residents_of = models.ForeignKey(
@@ -102,6 +109,11 @@ class Activity(models.Model):
                 & Q(seats_taken_online__lte=F("seats_taken")),
                 name="activity_online_within_share",
                 violation_error_message=_("No online seats are left."),
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_share__gte=1, completion_share__lte=100),
+                name="activity_completion_share_percent",
+                violation_error_message=_("The completion share is a percentage from 1 to 100."),
             ),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(min_age__lte=F("max_age")),

@@ -48,6 +48,7 @@ ACTIVITY_FIELDS = (
     "offer_hours",
     "hours",
     "certificate",
+    "completion_share",
     "min_age",
     "max_age",
     "residents_of",

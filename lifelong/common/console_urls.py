@@ -1,10 +1,11 @@
 """`/console/`: staff work, every page scoped to the actor's subtree."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from lifelong.accounts import views as account_views
 from lifelong.activities import console_views as activity_views
 from lifelong.institutions import views as institution_views
+from lifelong.passport import console_views as passport_views
 
 from . import views
 
@@ -32,4 +33,16 @@ urlpatterns = [
     path("sessions/<int:pk>/checkins/", activity_views.session_checkin_record, name="session_checkin_record"),
     path("sessions/change/", activity_views.session_change, name="session_change"),
     path("sessions/<int:pk>/sheet/", activity_views.session_sheet, name="session_sheet"),
+    path("learners/<int:pk>/passport/", passport_views.learner_passport, name="learner_passport"),
+    path("learners/<int:pk>/passport/archive.pdf", passport_views.learner_archive_pdf, name="learner_archive_pdf"),
+    path("records/<int:pk>/reverse/", passport_views.record_reverse, name="record_reverse"),
+    path("certificates/", passport_views.certificate_list, name="certificates"),
+    re_path(
+        r"^certificates/(?P<serial>[A-Za-z0-9-]{4,32})/revoke/$",
+        passport_views.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    path("imports/", passport_views.import_list, name="record_imports"),
+    path("imports/<int:pk>/", passport_views.import_detail, name="record_import"),
+    path("learning-stars/", passport_views.learning_stars, name="learning_stars"),
 ]

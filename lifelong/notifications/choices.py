@@ -17,3 +17,4 @@ class NoticeKind(models.TextChoices):
     ACTIVITY_PUBLISHED = "published", _("Activity published")
     ACTIVITY_REJECTED = "act_rejected", _("Activity rejected")
     LOW_ENROLMENT = "low_enrolment", _("Low enrolment")
+    CERTIFICATE_ISSUED = "certificate", _("Certificate issued")

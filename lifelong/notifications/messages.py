@@ -44,6 +44,9 @@ TEMPLATES = {
     NoticeKind.LOW_ENROLMENT: gettext_lazy(
         "Low enrolment: “%(title)s” has %(taken)s of %(capacity)s seats taken, and registration closes %(closes)s."
     ),
+    NoticeKind.CERTIFICATE_ISSUED: gettext_lazy(
+        "Well done: you completed “%(title)s”. Your certificate %(serial)s is in your learning passport."
+    ),
 }
 
 # Notices for the people who run the activity link to the console, the rest to the learner's pages.
@@ -73,6 +76,7 @@ def render(kind: str, *, activity, params: dict[str, Any], for_name: str = "") -
         "position": params.get("position", ""),
         "deadline": params.get("deadline", ""),
         "reason": params.get("reason", ""),
+        "serial": params.get("serial", ""),
         "taken": activity.seats_taken,
         "capacity": activity.capacity,
         "closes": when(activity.registration_closes),
@@ -82,6 +86,8 @@ def render(kind: str, *, activity, params: dict[str, Any], for_name: str = "") -
         text = _("For %(name)s: %(text)s") % {"name": for_name, "text": text}
     if kind in ORGANIZER_KINDS:
         link = reverse("console:activity", args=[activity.pk])
+    elif kind == NoticeKind.CERTIFICATE_ISSUED:
+        link = reverse("passport:mine")
     elif kind in (NoticeKind.SEAT_OFFERED, NoticeKind.ACTIVITY_CANCELLED):
         link = reverse("me")  # a cancelled activity has no public page any more
     else:

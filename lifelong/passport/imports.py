@@ -1,0 +1,468 @@
+"""Importing learning records from other institutions or the credit bank (CSV or XLSX).
+
+A file is read as a stream and imported in batches, each batch one transaction: its good rows,
+the learners' balances and the import's progress counters commit together. A record is known by
+(issuer, the issuer's record id), a unique constraint, so re-running a file, or re-running it
+after the process was killed midway, skips what is already there and ends in the state one
+clean run gives. Bad rows never stop the import: each is reported with its line and reason.
+"""
+
+import codecs
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.accounts.phone import normalize_phone
+from lifelong.activities.choices import Category
+from lifelong.common.errors import DomainError, InvalidInput
+
+from .choices import RecordSource
+from .models import LearningRecord, RecordImport
+from .services import ONE_DECIMAL, balance_add, points_for
+
+BATCH_ROWS = 2000
+PROBLEMS_KEPT = 5000  # problems kept on a RecordImport; the command's report file has them all
+EARLIEST_DATE = date(1950, 1, 1)
+
+# Column names as the credit bank's and other institutions' exports spell them.
+COLUMNS = {
+    "record_id": ("record_id", "id", "记录编号", "编号", "记录号"),
+    "phone": ("phone", "mobile", "手机号", "手机号码", "手机"),
+    "learner_id": ("learner_id", "学员编号"),
+    "name": ("name", "姓名"),
+    "date": ("date", "learned_on", "日期", "学习日期"),
+    "title": ("title", "学习内容", "内容", "课程", "课程名称"),
+    "hours": ("hours", "学时"),
+    "points": ("points", "积分"),
+    "category": ("category", "类别", "分类"),
+}
+_CATEGORY_WORDS = {value: value for value in Category.values}
+
+
+class RowProblem(Exception):
+    """One row cannot be imported; the message says why, in the importer's language."""
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    imported: int = 0
+    already_there: int = 0
+    bad_rows: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def _header_map(header: list[Any]) -> dict[str, int]:
+    aliases = {alias.lower(): name for name, names in COLUMNS.items() for alias in names}
+    found = {}
+    for index, cell in enumerate(header):
+        name = aliases.get(str(cell or "").strip().lstrip("\ufeff").lower())
+        if name and name not in found:
+            found[name] = index
+    missing = [name for name in ("record_id", "date", "title", "hours") if name not in found]
+    if "phone" not in found and "learner_id" not in found:
+        missing.append("phone")
+    if missing:
+        raise InvalidInput(
+            _("The file has no column for: %(columns)s. The first row must name the columns.")
+            % {"columns": ", ".join(missing)},
+            code="bad_header",
+            field="file",
+        )
+    return found
+
+
+def _text_stream(binary: IO[bytes]) -> io.TextIOBase:
+    """UTF-8 (with or without the BOM Excel writes), else GB18030, which is what Chinese Excel
+    saves as "CSV"; decided on the first 64 KB."""
+    head = binary.read(65536)
+    binary.seek(0)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "gb18030"
+    return io.TextIOWrapper(binary, encoding=encoding, newline="")
+
+
+def _count_csv_rows(binary: IO[bytes]) -> int:
+    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
+    binary.seek(0)
+    return max(lines - 1, 0)  # minus the header; a last line without newline is off by one at most
+
+
+def read_rows(binary: IO[bytes], name: str) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
+    """(about how many data rows, an iterator of (line number, {column: value}))."""
+    if name.lower().endswith(".xlsx"):
+        return _read_xlsx(binary)
+    if not name.lower().endswith(".csv"):
+        raise InvalidInput(_("Upload a CSV or XLSX file."), code="bad_file_type", field="file")
+    total = _count_csv_rows(binary)
+    reader = csv.reader(_text_stream(binary))
+    try:
+        columns = _header_map(next(reader))
+    except StopIteration:
+        raise InvalidInput(_("The file is empty."), code="bad_header", field="file") from None
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InvalidInput(_("The file is not readable CSV."), code="bad_file_type", field="file") from error
+
+    def rows():
+        for line, cells in enumerate(reader, start=2):
+            if any(cell.strip() for cell in cells):
+                yield line, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+
+    return total, rows()
+
+
+def _read_xlsx(binary: IO[bytes]) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
+    from openpyxl import load_workbook  # only imports need it
+
+    try:
+        sheet = load_workbook(binary, read_only=True, data_only=True).worksheets[0]
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InvalidInput(
+            _("The file is not a readable XLSX workbook."), code="bad_file_type", field="file"
+        ) from error
+    values = sheet.iter_rows(values_only=True)
+    try:
+        columns = _header_map(list(next(values)))
+    except StopIteration:
+        raise InvalidInput(_("The file is empty."), code="bad_header", field="file") from None
+    total = max((sheet.max_row or 1) - 1, 0)
+
+    def rows():
+        for line, cells in enumerate(values, start=2):
+            if any(cell not in (None, "") for cell in cells):
+                yield line, {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
+
+    return total, rows()
+
+
+# --- Checking one row ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def _phone(raw: str) -> str | None:
+    try:
+        return normalize_phone(raw)
+    except DomainError:
+        return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet turns ids and phones into numbers
+    return str(value).strip()
+
+
+def _date(value: Any, today: date) -> date:
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        text = _text(value).replace("/", "-").replace(".", "-")
+        try:
+            value = date.fromisoformat(text[:10]) if len(text) >= 8 else None
+        except ValueError:
+            value = None
+        if value is None:
+            raise RowProblem(_("The date is not a date (write it as 2026-11-05)."))
+    if value > today:
+        raise RowProblem(_("The date lies in the future."))
+    if value < EARLIEST_DATE:
+        raise RowProblem(_("The date is before 1950."))
+    return value
+
+
+def _hours(value: Any) -> Decimal:
+    try:
+        hours = Decimal(_text(value))
+    except InvalidOperation:
+        raise RowProblem(_("The hours are not a number.")) from None
+    if not hours.is_finite() or hours <= 0 or hours > 999:
+        raise RowProblem(_("The hours must be more than 0 and at most 999."))
+    return hours.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def _points(value: Any, hours: Decimal) -> int:
+    text = _text(value)
+    if not text:
+        return points_for(hours)
+    try:
+        points = int(Decimal(text))
+    except (InvalidOperation, ValueError):
+        raise RowProblem(_("The points are not a whole number.")) from None
+    if points < 0 or points > 100_000:
+        raise RowProblem(_("The points must be between 0 and 100000."))
+    return points
+
+
+def _category(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    labels = {str(label): key for key, label in Category.choices}
+    found = _CATEGORY_WORDS.get(text.lower()) or labels.get(text)
+    if found is None:
+        raise RowProblem(_("Unknown category “%(category)s”.") % {"category": text[:30]})
+    return found
+
+
+# --- Importing ----------------------------------------------------------------------------------
+
+
+class _Learners:
+    """Looks learners up by phone or id, only among those the importer may import for."""
+
+    def __init__(self, actor: User | None):
+        self.people = policy.restrict(actor, policy.Action.VIEW, User.objects.all()) if actor else User.objects.all()
+
+    def load(self, rows: list[dict[str, Any]]) -> tuple[dict[str, User], dict[int, User]]:
+        phones = {p for p in (_phone(_text(r.get("phone"))) for r in rows if _text(r.get("phone"))) if p}
+        ids = {int(t) for t in (_text(r.get("learner_id")) for r in rows) if t.isdigit()}
+        fields = ("id", "name", "phone", "home_region_id")
+        by_phone = {u.phone: u for u in self.people.filter(phone__in=phones).only(*fields)} if phones else {}
+        by_id = self.people.filter(pk__in=ids).only(*fields).in_bulk() if ids else {}
+        return by_phone, by_id
+
+
+def _learner_for(row: dict[str, Any], by_phone: dict[str, User], by_id: dict[int, User]) -> User:
+    raw_phone, raw_id = _text(row.get("phone")), _text(row.get("learner_id"))
+    if raw_phone:
+        phone = _phone(raw_phone)
+        if phone is None:
+            raise RowProblem(_("The mobile number is not a valid mainland number."))
+        learner = by_phone.get(phone)
+    elif raw_id.isdigit():
+        learner = by_id.get(int(raw_id))
+    else:
+        raise RowProblem(_("The row names no learner (mobile number or learner id)."))
+    if learner is None:
+        raise RowProblem(_("No learner with this mobile number or id lives in your area."))
+    name = _text(row.get("name"))
+    if name and name != learner.name:
+        raise RowProblem(_("The name does not match the learner with this mobile number or id."))
+    return learner
+
+
+def import_records(
+    *,
+    binary: IO[bytes],
+    name: str,
+    issuer: str,
+    actor: User | None = None,
+    record_import: RecordImport | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportResult:
+    """Import the records in a CSV or XLSX file issued by `issuer`, for learners the `actor`
+    may import for (everyone when run by an operator without an actor). `progress(done, total)`
+    is called after each batch commits. A bad header or unreadable file raises InvalidInput
+    before anything is written."""
+    issuer = issuer.strip()[:120]
+    if not issuer:
+        raise InvalidInput(_("Say who issued these records."), code="invalid", field="issuer")
+    total, rows = read_rows(binary, name)
+    if record_import is not None:
+        RecordImport.objects.filter(pk=record_import.pk).update(
+            rows_total=total, rows_done=0, imported=0, already_there=0, bad_rows=0, problems=[]
+        )
+    result = ImportResult()
+    learners = _Learners(actor)
+    seen: set[str] = set()
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= batch_rows:
+            _import_batch(
+                batch, issuer=issuer, learners=learners, seen=seen, result=result, record_import=record_import
+            )
+            batch = []
+            if progress:
+                progress(result.rows, total)
+    if batch:
+        _import_batch(batch, issuer=issuer, learners=learners, seen=seen, result=result, record_import=record_import)
+        if progress:
+            progress(result.rows, total)
+    return result
+
+
+def _import_batch(
+    batch: list[tuple[int, dict[str, Any]]],
+    *,
+    issuer: str,
+    learners: _Learners,
+    seen: set[str],
+    result: ImportResult,
+    record_import: RecordImport | None,
+) -> None:
+    today = timezone.localdate()
+    problems: list[tuple[int, str]] = []
+    with transaction.atomic():
+        by_phone, by_id = learners.load([row for _, row in batch])
+        good: dict[str, LearningRecord] = {}
+        for line, row in batch:
+            try:
+                record_id = _text(row.get("record_id"))
+                if not record_id or len(record_id) > 100:
+                    raise RowProblem(_("The record id is missing or longer than 100 characters."))
+                if record_id in seen:
+                    raise RowProblem(_("The record id appears twice in this file."))
+                seen.add(record_id)
+                learner = _learner_for(row, by_phone, by_id)
+                title = _text(row.get("title"))
+                if not title:
+                    raise RowProblem(_("The row says nothing about what was learned."))
+                hours = _hours(row.get("hours"))
+                good[record_id] = LearningRecord(
+                    learner=learner,
+                    source=RecordSource.EXTERNAL,
+                    hours=hours,
+                    points=_points(row.get("points"), hours),
+                    learned_on=_date(row.get("date"), today),
+                    category=_category(row.get("category")),
+                    title=title[:200],
+                    issuer=issuer,
+                    external_id=record_id,
+                    region_id=learner.home_region_id,
+                )
+            except RowProblem as problem:
+                problems.append((line, str(problem)))
+        there = set(
+            LearningRecord.objects.filter(
+                source=RecordSource.EXTERNAL, issuer=issuer, external_id__in=list(good)
+            ).values_list("external_id", flat=True)
+        )
+        new = [record for record_id, record in good.items() if record_id not in there]
+        LearningRecord.objects.bulk_create(new, batch_size=500)
+        deltas: dict[int, list] = defaultdict(lambda: [Decimal("0"), 0, 0])
+        for record in new:
+            delta = deltas[record.learner_id]
+            delta[0] += record.hours
+            delta[1] += record.points
+            delta[2] += 1
+        for learner_id, (hours, points, entries) in deltas.items():
+            balance_add(learner_id=learner_id, hours=hours, points=points, entries=entries)
+        if record_import is not None:
+            kept = max(PROBLEMS_KEPT - len(result.problems), 0)
+            RecordImport.objects.filter(pk=record_import.pk).update(
+                rows_done=F("rows_done") + len(batch),
+                imported=F("imported") + len(new),
+                already_there=F("already_there") + len(there),
+                bad_rows=F("bad_rows") + len(problems),
+            )
+            if problems and kept:
+                current = RecordImport.objects.get(pk=record_import.pk)
+                current.problems = current.problems + [list(p) for p in problems[:kept]]
+                current.save(update_fields=["problems"])
+    result.rows += len(batch)
+    result.imported += len(new)
+    result.already_there += len(there)
+    result.bad_rows += len(problems)
+    result.problems += problems
+
+
+# --- Imports uploaded by staff ------------------------------------------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _check_upload(upload: Any) -> str:
+    """The upload's kind ("csv" or "xlsx"), judged by its content, not its name alone."""
+    from django.conf import settings
+
+    name = (upload.name or "").lower()
+    if upload.size > settings.PASSPORT_IMPORT_MAX_BYTES:
+        raise InvalidInput(
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.PASSPORT_IMPORT_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+            field="file",
+        )
+    head = upload.read(4096)
+    upload.seek(0)
+    if name.endswith(".xlsx"):
+        if not head.startswith(ZIP_MAGIC):
+            raise InvalidInput(_("The file is not a readable XLSX workbook."), code="bad_file_type", field="file")
+        return "xlsx"
+    if name.endswith(".csv"):
+        if b"\x00" in head or head.lstrip().startswith((b"<", ZIP_MAGIC, b"%PDF")):
+            raise InvalidInput(_("The file is not readable CSV."), code="bad_file_type", field="file")
+        return "csv"
+    raise InvalidInput(_("Upload a CSV or XLSX file."), code="bad_file_type", field="file")
+
+
+def _importer_region(actor: User):
+    """The widest region the actor administers: the import is theirs and their superiors'."""
+    regions = policy.admin_regions(actor)
+    if not regions:
+        return None
+    return min(regions, key=lambda region: len(region.path))
+
+
+@transaction.atomic
+def record_import_start(*, actor: User, upload: Any, issuer: str) -> RecordImport:
+    """Check an uploaded file (kind by content, size, columns) and queue its import for the task
+    worker. Admins only; records are imported for learners in their area only."""
+    from lifelong.common.errors import NotFound
+
+    from .tasks import record_import_run
+
+    region = _importer_region(actor)
+    if region is None:
+        raise NotFound()
+    issuer = (issuer or "").strip()
+    if not issuer:
+        raise InvalidInput(_("Say who issued these records."), code="invalid", field="issuer")
+    kind = _check_upload(upload)
+    read_rows(upload, f"upload.{kind}")  # reads the header only: a bad one is refused now
+    upload.seek(0)
+    record_import = RecordImport(
+        original_name=(upload.name or "")[:200], issuer=issuer[:120], region=region, created_by=actor
+    )
+    record_import.file.save(f"records.{kind}", upload, save=False)
+    record_import.save()
+    pk = record_import.pk
+    transaction.on_commit(lambda: record_import_run.enqueue(record_import_id=pk))
+    return record_import
+
+
+def record_import_execute(*, record_import_id: int) -> RecordImport:
+    """Run (or, after a crash, run again) one uploaded import to the end."""
+    from .choices import ImportStatus
+
+    record_import = RecordImport.objects.select_related("created_by").get(pk=record_import_id)
+    RecordImport.objects.filter(pk=record_import.pk).update(status=ImportStatus.RUNNING, error="")
+    try:
+        with record_import.file.open("rb") as binary:
+            import_records(
+                binary=binary,
+                name=record_import.file.name,
+                issuer=record_import.issuer,
+                actor=record_import.created_by,
+                record_import=record_import,
+            )
+    except DomainError as error:
+        RecordImport.objects.filter(pk=record_import.pk).update(
+            status=ImportStatus.FAILED, error=error.detail[:300], finished_at=timezone.now()
+        )
+    else:
+        RecordImport.objects.filter(pk=record_import.pk).update(status=ImportStatus.DONE, finished_at=timezone.now())
+    record_import.refresh_from_db()
+    return record_import

@@ -1,0 +1,240 @@
+"""The learning passport: an append-only ledger of learning, the running balance kept beside it,
+completions, and signed certificates."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lifelong.activities.choices import Category
+from lifelong.common.i18n import english_wanted
+
+from .choices import CertificateStatus, ImportStatus, RecordSource
+
+
+class LearningRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Learning records are append-only; correct them with a reversing entry.")
+
+    def delete(self):
+        raise TypeError("Learning records are append-only; correct them with a reversing entry.")
+
+
+class LearningRecord(models.Model):
+    """One entry of a learner's ledger: hours and points earned (or, for a reversing entry,
+    taken back) on a date, and where they came from.
+
+    Entries are never edited or deleted (the model refuses, and PostgreSQL triggers refuse at
+    the database): a correction is a new entry that `reverses` the wrong one, so the history of
+    what was counted, and when it was corrected, stays readable. One attendance writes at most
+    one entry, and an entry is reversed at most once (unique constraints).
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_records", verbose_name=_("learner")
+    )
+    source = models.CharField(_("source"), max_length=12, choices=RecordSource.choices)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    points = models.IntegerField(_("points"))
+    learned_on = models.DateField(_("date"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    title = models.CharField(_("what was learned"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    activity = models.ForeignKey(
+        "activities.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_records"
+    )
+    attendance = models.OneToOneField(
+        "activities.Attendance", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_record"
+    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    # For imported records: who issued the record and its id there. Together they are unique,
+    # which is what makes re-running an import change nothing.
+    issuer = models.CharField(_("issued by"), max_length=120, blank=True)
+    external_id = models.CharField(_("id at the issuer"), max_length=100, blank=True)
+    # The learner's home region when the entry was written, so statistics by place do not move
+    # when someone moves house, and need no join through the learner.
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LearningRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-learned_on", "-id"]
+        verbose_name = _("learning record")
+        verbose_name_plural = _("learning records")
+        indexes = [
+            models.Index(fields=["learner", "learned_on"], name="record_learner_date_idx"),
+            models.Index(fields=["learned_on", "region"], name="record_date_region_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "external_id"],
+                condition=Q(source=RecordSource.EXTERNAL),
+                name="record_external_once",
+                violation_error_message=_("This record has already been imported."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=RecordSource.EXTERNAL) | ~Q(external_id=""),
+                name="record_external_has_id",
+                violation_error_message=_("An imported record needs the issuer's id."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.learned_on} · {self.hours} h"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Learning records are append-only; correct them with a reversing entry.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Learning records are append-only; correct them with a reversing entry.")
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en if english_wanted() and self.title_en else self.title
+
+
+class PassportBalance(models.Model):
+    """A learner's running totals, changed only by relative UPDATEs in the same transaction as
+    the ledger entry they count, so they always equal the sum of the entries."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="passport_balance"
+    )
+    hours = models.DecimalField(max_digits=9, decimal_places=1, default=0)
+    points = models.BigIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("passport balance")
+        verbose_name_plural = _("passport balances")
+
+    def __str__(self) -> str:
+        return f"{self.learner}: {self.hours} h, {self.points} points"
+
+
+class Completion(models.Model):
+    """A learner completed an activity: they attended its required share of sessions."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions")
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="completions")
+    sessions_attended = models.PositiveIntegerField()
+    sessions_total = models.PositiveIntegerField()
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-completed_at", "-id"]
+        verbose_name = _("completion")
+        verbose_name_plural = _("completions")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "activity"], name="completion_once_per_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} ✓ {self.activity}"
+
+
+class SigningKey(models.Model):
+    """An Ed25519 key that signs certificates. The newest key that is not retired signs; every
+    key, retired or not, stays published so that certificates it signed keep verifying. The
+    private half is stored encrypted with a key derived from SECRET_KEY (see `signing`)."""
+
+    key_id = models.CharField(max_length=32, unique=True)
+    public_key = models.CharField(max_length=64)  # base64 of the 32 raw bytes
+    private_key_encrypted = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+
+    def __str__(self) -> str:
+        return self.key_id
+
+
+class Certificate(models.Model):
+    """A signed statement that a learner completed something. `payload` is the canonical JSON
+    that was signed (holder, what, hours, date, serial, key); the verify page and the offline
+    command check `signature` over it, so a changed row or a forged file does not verify."""
+
+    serial = models.CharField(_("serial number"), max_length=32, unique=True)
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    completion = models.OneToOneField(
+        Completion, null=True, blank=True, on_delete=models.PROTECT, related_name="certificate"
+    )
+    activity = models.ForeignKey(
+        "activities.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    title = models.CharField(_("what was completed"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    institution_name = models.CharField(_("issued by"), max_length=120)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    issued_on = models.DateField(_("issued on"))
+    payload = models.TextField()
+    signature = models.CharField(max_length=128)
+    key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="certificates")
+    status = models.CharField(
+        _("status"), max_length=8, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en if english_wanted() and self.title_en else self.title
+
+
+class RecordImport(models.Model):
+    """One upload of learning records from another institution or the credit bank. The task
+    worker imports it in batches, each batch one transaction, and counts its progress here;
+    bad rows are listed in `problems` with their line number and the reason."""
+
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    issuer = models.CharField(_("issued by"), max_length=120)
+    # The importer's admin region: records are imported only for learners living inside it,
+    # and admins over it see the import.
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    already_there = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0)
+    # The first PROBLEMS_KEPT bad rows as [line, reason]; `bad_rows` counts them all.
+    problems = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("record import")
+        verbose_name_plural = _("record imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0

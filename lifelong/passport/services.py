@@ -1,0 +1,295 @@
+"""Every write to the passport: ledger entries and their reversal, completions, certificates.
+
+The ledger is append-only. Each service writes its entries and moves the learner's
+`PassportBalance` by the same amounts in one transaction, so the totals always equal the sum
+of the entries, also when check-ins race (the caller holds the learner's registration lock,
+and the balance moves by relative UPDATEs that never lose a concurrent change).
+"""
+
+import secrets
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.activities.models import Activity, Attendance
+from lifelong.activities.services import may_manage_activities_of
+from lifelong.common.choices import AuditAction
+from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.services import audit_record
+from lifelong.notifications.choices import NoticeKind
+from lifelong.notifications.services import notify
+
+from . import signing
+from .choices import CertificateStatus, RecordSource
+from .models import Certificate, Completion, LearningRecord, PassportBalance
+
+ONE_DECIMAL = Decimal("0.1")
+# Serials avoid letters that read like digits (I, L, O, U), as in Crockford's base 32.
+SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def points_for(hours: Decimal) -> int:
+    return int((hours * settings.PASSPORT_POINTS_PER_HOUR).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def session_hours(activity: Activity, starts_at: datetime, ends_at: datetime) -> Decimal:
+    """Hours one attended session earns: the activity's `hours` when it sets them, else the
+    session's length, to a tenth of an hour."""
+    if activity.hours:
+        return Decimal(activity.hours)
+    seconds = Decimal((ends_at - starts_at).total_seconds())
+    return (seconds / 3600).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def balance_add(*, learner_id: int, hours: Decimal, points: int, entries: int = 1) -> None:
+    """Move a learner's totals by relative amounts (no read, so no lost update)."""
+    changed = PassportBalance.objects.filter(pk=learner_id).update(
+        hours=F("hours") + hours, points=F("points") + points, entries=F("entries") + entries
+    )
+    if not changed:
+        # First entry: make the row (a concurrent first entry may make it too), then move it.
+        PassportBalance.objects.bulk_create([PassportBalance(learner_id=learner_id)], ignore_conflicts=True)
+        PassportBalance.objects.filter(pk=learner_id).update(
+            hours=F("hours") + hours, points=F("points") + points, entries=F("entries") + entries
+        )
+
+
+def attendance_credit(*, attendance: Attendance, now: datetime | None = None) -> LearningRecord:
+    """Write the ledger entry of a new check-in and, when it brings the learner to the
+    activity's completion share, complete the activity (and issue its certificate). Called by
+    `checkin_record` inside its transaction, which holds the learner's registration lock."""
+    now = now or timezone.now()
+    session = attendance.session
+    activity = session.activity
+    learner = attendance.learner
+    hours = session_hours(activity, session.starts_at, session.ends_at)
+    record = LearningRecord.objects.create(
+        learner=learner,
+        source=RecordSource.ATTENDANCE,
+        hours=hours,
+        points=points_for(hours),
+        learned_on=timezone.localdate(session.starts_at),
+        category=activity.category,
+        title=activity.title,
+        title_en=activity.title_en,
+        activity=activity,
+        attendance=attendance,
+        region_id=learner.home_region_id,
+        recorded_by=attendance.recorded_by,
+    )
+    balance_add(learner_id=learner.pk, hours=record.hours, points=record.points)
+    completion_check(learner=learner, activity=activity, now=now)
+    return record
+
+
+def _counted_attendances(learner: User, activity: Activity):
+    """Attendances of the learner at the activity whose ledger entry still stands."""
+    return Attendance.objects.filter(session__activity=activity, learner=learner).exclude(
+        learning_record__reversed_by__isnull=False
+    )
+
+
+def completion_check(*, learner: User, activity: Activity, now: datetime) -> Completion | None:
+    """Complete the activity for the learner once they attended its completion share of the
+    sessions; issue the certificate when the activity offers one. Idempotent."""
+    total = activity.sessions.count()
+    attended = _counted_attendances(learner, activity).count()
+    if not total or attended * 100 < activity.completion_share * total:
+        return None
+    if Completion.objects.filter(learner=learner, activity=activity).exists():
+        return None
+    try:
+        with transaction.atomic():
+            completion = Completion.objects.create(
+                learner=learner, activity=activity, sessions_attended=attended, sessions_total=total, completed_at=now
+            )
+    except IntegrityError:  # completed by a concurrent check-in a moment ago
+        return None
+    if activity.certificate:
+        certificate_issue(completion=completion, now=now)
+    return completion
+
+
+def _new_serial(year: int) -> str:
+    body = "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(8))
+    return f"LL-{year}-{body}"
+
+
+def certificate_issue(*, completion: Completion, now: datetime | None = None) -> Certificate:
+    """Sign and store the certificate of a completion, and tell the learner."""
+    now = now or timezone.now()
+    activity = completion.activity
+    learner = completion.learner
+    hours = LearningRecord.objects.filter(learner=learner, activity=activity).aggregate(total=Sum("hours"))[
+        "total"
+    ] or Decimal("0")
+    issued_on = timezone.localdate(now)
+    key = signing.signing_key()
+    serial = _new_serial(issued_on.year)
+    payload = {
+        "v": signing.PAYLOAD_VERSION,
+        "serial": serial,
+        "holder": learner.name,
+        "title": activity.title,
+        "title_en": activity.title_en,
+        "institution": activity.institution.name,
+        "hours": str(hours),
+        "issued_on": issued_on.isoformat(),
+        "key": key.key_id,
+    }
+    certificate = Certificate.objects.create(
+        serial=serial,
+        learner=learner,
+        completion=completion,
+        activity=activity,
+        title=activity.title,
+        title_en=activity.title_en,
+        institution_name=activity.institution.name,
+        hours=hours,
+        issued_on=issued_on,
+        payload=signing.canonical(payload).decode("utf-8"),
+        signature=signing.sign(payload, key),
+        key=key,
+    )
+    notify(
+        NoticeKind.CERTIFICATE_ISSUED,
+        activity_id=activity.pk,
+        subject_ids=[learner.pk],
+        event=f"certificate:{serial}",
+        serial=serial,
+    )
+    return certificate
+
+
+def _may_administer_certificate(actor: User, certificate: Certificate) -> bool:
+    return policy.restrict(actor, policy.Action.CHANGE, Certificate.objects.filter(pk=certificate.pk)).exists()
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, actor: User, certificate: Certificate, reason: str, now: datetime | None = None
+) -> Certificate:
+    """Revoke a certificate (admins whose scope covers its activity or its holder). The reason
+    is shown on the public verify page, so it must not name anyone."""
+    if not _may_administer_certificate(actor, certificate):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise InvalidInput(_("Give the reason for revoking the certificate."), code="reason_required", field="reason")
+    if len(reason) > 300:
+        raise InvalidInput(_("Keep the reason under 300 characters."), code="invalid", field="reason")
+    current = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if current.status == CertificateStatus.REVOKED:
+        raise Conflict(_("This certificate is already revoked."), code="already_revoked")
+    current.status = CertificateStatus.REVOKED
+    current.revoked_reason = reason
+    current.revoked_at = now or timezone.now()
+    current.revoked_by = actor
+    current.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        summary="certificate revoked",
+        changes={"reason": reason},
+    )
+    return current
+
+
+def may_correct(actor: User, record: LearningRecord) -> bool:
+    if record.activity_id and may_manage_activities_of(actor, record.activity.institution):
+        return True
+    return policy.covers(actor, record.learner.home_region)
+
+
+@transaction.atomic
+def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> LearningRecord:
+    """Correct a wrong entry by writing its exact opposite (same date, category and source).
+    The activity's staff, or an admin over the learner's home, may do this, once per entry; a
+    reversed attendance no longer counts towards completing the activity."""
+    record = LearningRecord.objects.select_related("activity__institution", "learner__home_region").get(pk=record.pk)
+    if not may_correct(actor, record):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise InvalidInput(_("Give the reason for the correction."), code="reason_required", field="reason")
+    if record.reverses_id is not None:
+        raise InvalidInput(
+            _("A correction cannot itself be reversed; add an adjustment instead."), code="not_reversible"
+        )
+    # Lock the learner's balance row (every entry made one): two staff reversing the same entry
+    # at once queue here, and the second finds the first's reversal.
+    list(PassportBalance.objects.select_for_update().filter(pk=record.learner_id))
+    if LearningRecord.objects.filter(reverses=record).exists():
+        raise Conflict(_("This entry has already been corrected."), code="already_reversed")
+    reversal = LearningRecord.objects.create(
+        learner_id=record.learner_id,
+        source=record.source,
+        hours=-record.hours,
+        points=-record.points,
+        learned_on=record.learned_on,
+        category=record.category,
+        title=record.title,
+        title_en=record.title_en,
+        activity_id=record.activity_id,
+        reverses=record,
+        region_id=record.region_id,
+        note=reason[:300],
+        recorded_by=actor,
+    )
+    balance_add(learner_id=record.learner_id, hours=reversal.hours, points=reversal.points)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=reversal,
+        summary="learning record reversed",
+        changes={"reverses": record.pk, "hours": str(reversal.hours), "reason": reason[:200]},
+    )
+    return reversal
+
+
+@transaction.atomic
+def record_adjust(
+    *, actor: User, learner: User, hours: Decimal, learned_on: date, title: str, reason: str
+) -> LearningRecord:
+    """Credit (or, with negative hours, debit) a learner by hand: an admin over the learner's
+    home only, always with a reason, and audited."""
+    if not policy.covers(actor, learner.home_region):
+        raise NotFound(field="learner")
+    reason, title = (reason or "").strip(), (title or "").strip()
+    if not title:
+        raise InvalidInput(_("Say what the hours are for."), code="invalid", field="title")
+    if len(reason) < 2:
+        raise InvalidInput(_("Give the reason for the adjustment."), code="reason_required", field="reason")
+    hours = Decimal(hours).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    if not hours or abs(hours) > 999:
+        raise InvalidInput(_("Hours must be between -999 and 999, and not zero."), code="invalid", field="hours")
+    if learned_on > timezone.localdate():
+        raise InvalidInput(_("The date cannot be in the future."), code="invalid", field="learned_on")
+    record = LearningRecord.objects.create(
+        learner=learner,
+        source=RecordSource.ADJUSTMENT,
+        hours=hours,
+        points=points_for(hours),
+        learned_on=learned_on,
+        title=title[:200],
+        region_id=learner.home_region_id,
+        note=reason[:300],
+        recorded_by=actor,
+    )
+    balance_add(learner_id=learner.pk, hours=record.hours, points=record.points)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=record,
+        summary="learning hours adjusted",
+        changes={"learner": learner.pk, "hours": str(hours), "reason": reason[:200]},
+    )
+    return record

@@ -1,0 +1,11 @@
+"""Background work for the passport, run by the task worker."""
+
+from django_tasks import task
+
+
+@task()
+def record_import_run(record_import_id: int) -> None:
+    """Import an uploaded file of learning records (queued when staff upload it)."""
+    from .imports import record_import_execute
+
+    record_import_execute(record_import_id=record_import_id)

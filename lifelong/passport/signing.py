@@ -35,7 +35,11 @@ def canonical(payload: dict[str, Any]) -> bytes:
 def _fernet() -> MultiFernet:
     secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     keys = [
-        Fernet(base64.urlsafe_b64encode(salted_hmac("lifelong.passport.signing-key", "key", secret=s).digest()))
+        Fernet(
+            base64.urlsafe_b64encode(
+                salted_hmac("lifelong.passport.signing-key", "key", secret=s, algorithm="sha256").digest()
+            )
+        )
         for s in secrets_in_use
     ]
     return MultiFernet(keys)

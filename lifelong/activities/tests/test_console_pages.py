@@ -38,6 +38,7 @@ def draft_form(school, **overrides):
         "waitlist": "on",
         "offer_hours": "24",
         "hours": "2",
+        "completion_share": "80",
         "sessions-TOTAL_FORMS": "3",
         "sessions-INITIAL_FORMS": "0",
         "sessions-MIN_NUM_FORMS": "1",

@@ -1,0 +1,124 @@
+"""The learner's passport: /me/ and /me/passport/, the PDF archive and the exports."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.passport import services
+from lifelong.passport.models import Certificate, LearningRecord
+
+from .helpers import attend, course, enrol
+
+
+@pytest.fixture
+def learner_with_history(demo):
+    learner = demo.elder_learner
+    activity = course(demo, sessions=2, share=50)
+    enrol(activity, learner)
+    first, second = activity.sessions.all()
+    attend(demo, first, learner)
+    wrong = attend(demo, second, learner).learning_record
+    services.record_reverse(actor=demo.organizer, record=wrong, reason="签到有误")
+    return learner
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_me_and_the_passport_page_show_totals_entries_and_certificates(learner_with_history):
+    client = signed_in(learner_with_history)
+    me = client.get("/me/").content.decode()
+    assert 'data-testid="total-hours">1.5<' in me
+    page = client.get("/me/passport/").content.decode()
+    assert "数字生活课堂" in page and "签到有误" in page
+    serial = Certificate.objects.get().serial
+    assert serial in page and f"/me/certificates/{serial}.pdf" in page
+
+
+def test_the_archive_pdf_has_extractable_chinese_text_with_name_and_hours(learner_with_history):
+    response = signed_in(learner_with_history).get("/me/passport/archive.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert learner_with_history.name in text
+    assert "学习档案" in text and "数字生活课堂" in text
+    assert "1.5" in text  # the hours in all, after the correction
+    assert Certificate.objects.get().serial in text
+
+
+def test_the_certificate_pdf_names_the_holder_the_hours_and_the_serial(learner_with_history):
+    certificate = Certificate.objects.get()
+    response = signed_in(learner_with_history).get(f"/me/certificates/{certificate.serial}.pdf")
+    text = pdf_text(response.content)
+    assert learner_with_history.name in text and certificate.serial in text
+    assert "结业证书" in text and str(certificate.hours) in text
+
+
+def test_exports_in_json_csv_and_xapi(learner_with_history):
+    client = signed_in(learner_with_history)
+    archive = json.loads(client.get("/me/passport/export.json").content)
+    assert archive["total_hours"] == "1.5" and len(archive["entries"]) == 3
+    document = archive["certificates"][0]
+    assert document["payload"]["holder"] == learner_with_history.name and document["signature"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/me/passport/export.csv").content.decode("utf-8-sig"))))
+    assert sorted(row["hours"] for row in rows) == ["-1.5", "1.5", "1.5"]
+    statements = json.loads(client.get("/me/passport/export.xapi").content)
+    verbs = [s["verb"]["display"]["en-US"] for s in statements]
+    assert verbs.count("attended") == 2 and verbs.count("voided") == 1
+    voided = next(s for s in statements if s["verb"]["display"]["en-US"] == "voided")
+    wrong = LearningRecord.objects.filter(reversed_by__isnull=False).get()
+    assert voided["object"]["objectType"] == "StatementRef"
+    assert voided["object"]["id"] in {s["id"] for s in statements if s["verb"]["display"]["en-US"] == "attended"}
+    assert wrong.pk  # the voided statement points at the corrected entry's statement
+    assert all(s["actor"]["account"]["name"] == str(learner_with_history.pk) for s in statements)
+    assert learner_with_history.phone not in json.dumps(statements)
+    again = json.loads(client.get("/me/passport/export.xapi").content)
+    assert [s["id"] for s in again] == [s["id"] for s in statements]  # stable ids: re-export is idempotent
+    assert client.get("/me/passport/export.pdfx").status_code == 404
+
+
+def test_a_learner_never_sees_another_learners_passport_or_certificate(demo, learner_with_history):
+    serial = Certificate.objects.get().serial
+    other = signed_in(demo.young_learner)
+    assert "数字生活课堂" not in other.get("/me/passport/").content.decode()
+    assert other.get(f"/me/certificates/{serial}.pdf").status_code == 404
+    assert other.get(f"/me/certificates/{serial}.json").status_code == 404
+    assert json.loads(other.get("/me/passport/export.json").content)["entries"] == []
+    assert ApiClient(demo.young_learner).get(f"/learners/{learner_with_history.pk}/passport").status_code == 404
+    anonymous = Client()
+    for url in ("/me/passport/", "/me/passport/archive.pdf", f"/me/certificates/{serial}.pdf"):
+        assert anonymous.get(url).status_code == 302
+
+
+def test_the_passport_api(demo, learner_with_history):
+    data = ApiClient(learner_with_history).get("/me/passport", page_size=2).json()
+    assert data["total_hours"] == "1.5" and data["total_points"] == 15
+    assert data["entries_count"] == 3 and len(data["entries"]) == 2
+    entry = data["entries"][0]
+    assert {"id", "date", "source", "hours", "points", "title", "reverses"} <= set(entry)
+    assert data["certificates"][0]["serial"] == Certificate.objects.get().serial
+    assert data["certificates"][0]["document"]["signature"]
+    assert ApiClient().get("/me/passport").status_code == 401
+
+
+def test_the_passport_page_runs_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
+    learner = demo.elder_learner
+    for _ in range(3):
+        activity = course(demo, sessions=3, certificate=True, share=30)
+        enrol(activity, learner)
+        for session in activity.sessions.all():
+            attend(demo, session, learner)
+    client = signed_in(learner)
+    with django_assert_max_num_queries(16):
+        assert client.get("/me/passport/").status_code == 200

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lifelong.accounts import policy
@@ -48,7 +48,6 @@ COLUMNS = {
     "points": ("points", "积分"),
     "category": ("category", "类别", "分类"),
 }
-_CATEGORY_WORDS = {value: value for value in Category.values}
 
 
 class RowProblem(Exception):
@@ -213,12 +212,22 @@ def _points(value: Any, hours: Decimal) -> int:
     return points
 
 
+@lru_cache(maxsize=1)
+def _category_words() -> dict[str, str]:
+    """Category keys and their names in both languages (a file says 艺术 or Arts or arts,
+    whatever the language of whoever runs the import)."""
+    words = {value: value for value in Category.values}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            words |= {str(label).lower(): value for value, label in Category.choices}
+    return words
+
+
 def _category(value: Any) -> str:
     text = _text(value)
     if not text:
         return ""
-    labels = {str(label): key for key, label in Category.choices}
-    found = _CATEGORY_WORDS.get(text.lower()) or labels.get(text)
+    found = _category_words().get(text.lower())
     if found is None:
         raise RowProblem(_("Unknown category “%(category)s”.") % {"category": text[:30]})
     return found

@@ -262,3 +262,8 @@ DEMO_RESIDENT_NAMES = [
     "潘永福",
     "姚菊英",
 ]
+
+
+# A finished course in the elder persona's town, so the demo passport holds hours and a
+# certificate: (title, English title, category, sessions, weeks ago the first session was).
+PAST_COURSE = ("老年书法研习班", "Calligraphy for older learners", "arts", 4, 6)

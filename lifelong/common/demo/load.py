@@ -154,6 +154,8 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
                 institution=place if isinstance(place, Institution) else None,
             )
     activities = _demo_activities(towns, places["tongyuan_village"]) if with_activities else 0
+    if with_activities:
+        _demo_learning_history(places["tongyuan_school"])
     return {
         "regions": Region.objects.count(),
         "institutions": len(institutions),
@@ -203,3 +205,44 @@ def _demo_activities(towns: dict[str, Region], village: Region) -> int:
         for resident in residents[:taken]:
             activity_services.registration_create(actor=village_admin, activity=activity, learner=resident)
     return len(haiyan.ACTIVITIES)
+
+
+def _demo_learning_history(school: Institution) -> None:
+    """The elder persona took a four-week course six weeks ago and came every week but one
+    (75 %, the course asks for 75 %): their passport shows the hours and the certificate. Made
+    through the services staff use, with the clock set back to when things happened."""
+    from lifelong.activities import checkin
+    from lifelong.activities import services as activity_services
+
+    organizer = User.objects.get(phone=haiyan.PERSONAS[3][0])
+    county_admin = User.objects.get(phone=haiyan.PERSONAS[0][0])
+    learner = User.objects.get(phone=haiyan.PERSONAS[4][0])
+    title, title_en, category, sessions, weeks_ago = haiyan.PAST_COURSE
+    first = (timezone.now() - timedelta(weeks=weeks_ago)).replace(hour=6, minute=0, second=0, microsecond=0)
+    starts = [first + timedelta(weeks=n) for n in range(sessions)]
+    activity = activity_services.activity_create(
+        actor=organizer,
+        institution=school,
+        venue=school.venues.order_by("-capacity").first(),
+        sessions=[{"starts_at": s, "ends_at": s + timedelta(hours=2)} for s in starts],
+        title=title,
+        title_en=title_en,
+        category=category,
+        audiences=["elderly"],
+        capacity=20,
+        reserved_offline=5,
+        registration_opens=first - timedelta(days=14),
+        registration_closes=first - timedelta(days=1),
+        hours=Decimal("0"),
+        certificate=True,
+        completion_share=75,
+        offer_hours=24,
+    )
+    activity_services.activity_publish(actor=county_admin, activity=activity)
+    activity_services.registration_create(
+        actor=learner, activity=activity, learner=learner, now=first - timedelta(days=7)
+    )
+    for session in list(activity.sessions.all())[:-1]:
+        checkin.checkin_record(
+            actor=organizer, session=session, learner=learner, now=session.starts_at + timedelta(minutes=5)
+        )

@@ -283,6 +283,15 @@ def test_every_console_url_is_in_the_matrix():
         "sessions/<int:pk>/checkins/",
         "sessions/<int:pk>/sheet/",
         "sessions/change/",
+        # The passport: lifelong/passport/tests/test_access_matrix.py
+        "learners/<int:pk>/passport/",
+        "learners/<int:pk>/passport/archive.pdf",
+        "records/<int:pk>/reverse/",
+        "certificates/",
+        r"^certificates/(?P<serial>[A-Za-z0-9-]{4,32})/revoke/$",
+        "imports/",
+        "imports/<int:pk>/",
+        "learning-stars/",
     }
     assert patterns == covered, "a console URL was added: add it to the access-control matrix"
 
@@ -329,6 +338,16 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         # Notices are always the caller's own: lifelong/notifications/tests/test_api.py.
         "api/v1/me/notifications",
         "api/v1/me/notifications/read",
+        # The passport: lifelong/passport/tests/test_access_matrix.py (own passport, staff
+        # passports, revocation, corrections, learning stars); the certificate check and the
+        # keys are public (test_certificates.py).
+        "api/v1/me/passport",
+        "api/v1/learners/<learner_id>/passport",
+        "api/v1/certificates/<serial>",
+        "api/v1/certificates/<serial>/revoke",
+        "api/v1/certificate-keys",
+        "api/v1/learning-records/<record_id>/reverse",
+        "api/v1/learning-stars",
     }
     assert api_routes == known, "an API route was added: add it to the access-control matrix"
 
@@ -356,6 +375,14 @@ SITE_PAGES = {
     "accounts/two-factor/": ("/accounts/two-factor/", 302),
     "accounts/password/": ("/accounts/password/", 302),
     "accounts/email/": ("/accounts/email/", 302),
+    "me/passport/": ("/me/passport/", 302),
+    "me/passport/archive.pdf": ("/me/passport/archive.pdf", 302),
+    "me/passport/export.<str:kind>": ("/me/passport/export.json", 302),
+    r"^me/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.pdf$": ("/me/certificates/LL-2026-ABCD1234.pdf", 302),
+    r"^me/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.json$": ("/me/certificates/LL-2026-ABCD1234.json", 302),
+    "verify/": ("/verify/", 200),
+    "verify/keys.json": ("/verify/keys.json", 200),
+    r"^verify/(?P<serial>[A-Za-z0-9-]{4,32})/$": ("/verify/LL-2026-NOSUCH00/", 404),  # unknown serial
 }
 
 

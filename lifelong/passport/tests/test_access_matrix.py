@@ -1,0 +1,170 @@
+"""The passport in the access-control matrix: persona × (a learner's passport, a ledger
+correction, certificates and their revocation, imports, the learning-star list).
+
+The oracle: the elder learner lives in the village admin's Tongyuan village, the young learner
+in Wuyuan (the town admin's subdistrict). A learner's passport is open to admins whose region
+code prefixes the learner's home village. An attendance entry of a Tongyuan school activity may
+be corrected by that school's organizer too. A certificate is administered by admins over the
+activity's institution (the Tongyuan school: the county) or over the holder's home.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from lifelong.accounts.models import RoleGrant, User
+from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.passport import imports
+from lifelong.passport.models import Certificate, LearningRecord
+from lifelong.regions.models import Region
+
+from .helpers import attend, course, enrol
+from .test_imports import csv_bytes, upload
+
+PERSONAS = [
+    "anonymous",
+    "young_learner",
+    "elder_learner",
+    "organizer",
+    "village_admin",
+    "town_admin",
+    "ganpu_admin",
+    "county_admin",
+]
+ADMIN_CODES = {"village_admin": None, "town_admin": "330424001", "ganpu_admin": "330424104", "county_admin": "330424"}
+
+
+@pytest.fixture
+def world(demo, verified_client, django_capture_on_commit_callbacks):
+    ganpu_admin = User.objects.create_user("13600000029", "ganpu-admin-pass", name="澉浦管理员")
+    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
+    actors = {name: getattr(demo, name, None) for name in PERSONAS}
+    actors["ganpu_admin"] = ganpu_admin
+    codes = {**ADMIN_CODES, "village_admin": demo.village_admin.role_grants.get().region.code}
+    web = {}
+    for name, user in actors.items():
+        if user is None:
+            web[name] = Client()
+        elif name in codes or name == "organizer":
+            web[name] = verified_client(user)
+        else:
+            web[name] = Client()
+            web[name].force_login(user)
+    activity = course(demo, sessions=1)
+    enrol(activity, demo.elder_learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        attend(demo, activity.sessions.get(), demo.elder_learner)
+    content = csv_bytes([["M-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        village_import = imports.record_import_start(
+            actor=demo.village_admin, upload=upload("m.csv", content), issuer="某机构"
+        )
+    return {
+        "demo": demo,
+        "actors": actors,
+        "web": web,
+        "codes": codes,
+        "record": LearningRecord.objects.get(source="attendance"),
+        "certificate": Certificate.objects.get(),
+        "import": village_import,
+    }
+
+
+def covers(world, persona: str, code: str) -> bool:
+    admin = world["codes"].get(persona)
+    return admin is not None and code.startswith(admin)
+
+
+def expect_page(response, allowed: bool, persona: str, ok: int = 200):
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], persona
+    else:
+        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
+
+
+def expect_api(response, allowed: bool, persona: str, ok: int = 200):
+    if persona == "anonymous":
+        assert response.status_code == 401
+    else:
+        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_learners_passport_opens_for_admins_over_their_home_only(world, persona):
+    demo, client, api = world["demo"], world["web"][persona], ApiClient(world["actors"][persona])
+    for learner in (demo.elder_learner, demo.young_learner):
+        allowed = covers(world, persona, learner.home_region.code)
+        expect_page(client.get(f"/console/learners/{learner.pk}/passport/"), allowed, persona)
+        expect_page(client.get(f"/console/learners/{learner.pk}/passport/archive.pdf"), allowed, persona)
+        expect_api(api.get(f"/learners/{learner.pk}/passport"), allowed, persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_corrections_follow_scope_and_a_refusal_changes_nothing(world, persona):
+    demo, record = world["demo"], world["record"]
+    allowed = persona == "organizer" or covers(world, persona, demo.elder_learner.home_region.code)
+    response = world["web"][persona].post(f"/console/records/{record.pk}/reverse/", {"reason": "核对有误"})
+    expect_page(response, allowed, persona, ok=302)
+    assert LearningRecord.objects.filter(reverses=record).exists() == allowed
+    if not allowed:
+        api = ApiClient(world["actors"][persona])
+        expect_api(api.post(f"/learning-records/{record.pk}/reverse", {"reason": "核对有误"}), False, persona)
+        assert not LearningRecord.objects.filter(reverses=record).exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_certificates_are_listed_and_revoked_by_admins_in_scope_only(world, persona):
+    demo, certificate = world["demo"], world["certificate"]
+    allowed = covers(world, persona, demo.elder_learner.home_region.code)  # the county covers the school too
+    client = world["web"][persona]
+    listing = client.get("/console/certificates/")
+    is_staff = persona in world["codes"] or persona == "organizer"
+    expect_page(listing, is_staff, persona)
+    if is_staff:
+        assert (certificate.serial in listing.content.decode()) == allowed
+    expect_api(
+        ApiClient(world["actors"][persona]).post(f"/certificates/{certificate.serial}/revoke", {"reason": "  "}),
+        allowed,
+        persona,
+        ok=422,  # in scope, the blank reason is what is refused
+    )
+    response = client.post(f"/console/certificates/{certificate.serial}/revoke/", {"reason": "出勤有误"})
+    expect_page(response, allowed, persona, ok=302)
+    certificate.refresh_from_db()
+    assert (certificate.status == "revoked") == allowed
+    # Anyone may check it, signed in or not.
+    assert client.get(f"/verify/{certificate.serial}/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_imports_are_for_admins_and_visible_above_the_importer_only(world, persona):
+    client = world["web"][persona]
+    expect_page(client.get("/console/imports/"), persona in world["codes"], persona)
+    village_code = world["codes"]["village_admin"]
+    expect_page(client.get(f"/console/imports/{world['import'].pk}/"), covers(world, persona, village_code), persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_learning_star_list_covers_regions_in_scope_only(world, persona):
+    client, api = world["web"][persona], ApiClient(world["actors"][persona])
+    today = timezone.localdate()
+    period = {
+        "date_from": (today - timedelta(days=365)).isoformat(),
+        "date_to": (today + timedelta(days=60)).isoformat(),
+    }
+    expect_page(client.get("/console/learning-stars/"), persona in world["codes"] or persona == "organizer", persona)
+    for code in ("330424105", "330424001"):  # Tongyuan town, Wuyuan subdistrict
+        allowed = covers(world, persona, code)
+        page = client.get("/console/learning-stars/", {"region": code, **period})
+        if allowed:
+            assert world["demo"].elder_learner.name in page.content.decode() or code == "330424001"
+        elif persona != "anonymous" and page.status_code == 200:
+            assert 'data-testid="learning-stars"' not in page.content.decode()  # not a choice: form error
+        expect_api(api.get("/learning-stars", region=code, **period), allowed, persona)
+    village = world["codes"]["village_admin"]
+    response = api.get("/learning-stars", region=village, **period)
+    expect_api(response, covers(world, persona, village), persona)
+    if response.status_code == 200:
+        assert response.json()["items"][0]["learner"]["id"] == world["demo"].elder_learner.pk

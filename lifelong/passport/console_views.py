@@ -165,7 +165,17 @@ def _stars_csv(stars, criteria) -> HttpResponse:
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("Rank"), _("Name"), _("Mobile number"), _("Home"), _("Hours"), _("Points"), _("Entries")])
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Name"),
+            _("Mobile number"),
+            _("Home village or community"),
+            _("Hours"),
+            _("Points"),
+            _("Entries"),
+        ]
+    )
     for rank, star in enumerate(stars, start=1):
         home = star.learner.home_region
         writer.writerow(

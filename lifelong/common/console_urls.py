@@ -35,6 +35,11 @@ urlpatterns = [
     path("sessions/<int:pk>/sheet/", activity_views.session_sheet, name="session_sheet"),
     path("learners/<int:pk>/passport/", passport_views.learner_passport, name="learner_passport"),
     path("learners/<int:pk>/passport/archive.pdf", passport_views.learner_archive_pdf, name="learner_archive_pdf"),
+    re_path(
+        r"^learners/(?P<pk>[0-9]+)/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.pdf$",
+        passport_views.learner_certificate_pdf,
+        name="learner_certificate_pdf",
+    ),
     path("records/<int:pk>/reverse/", passport_views.record_reverse, name="record_reverse"),
     path("certificates/", passport_views.certificate_list, name="certificates"),
     re_path(
@@ -44,5 +49,6 @@ urlpatterns = [
     ),
     path("imports/", passport_views.import_list, name="record_imports"),
     path("imports/<int:pk>/", passport_views.import_detail, name="record_import"),
+    path("imports/<int:pk>/retry/", passport_views.import_retry, name="record_import_retry"),
     path("learning-stars/", passport_views.learning_stars, name="learning_stars"),
 ]

@@ -18,3 +18,4 @@ class NoticeKind(models.TextChoices):
     ACTIVITY_REJECTED = "act_rejected", _("Activity rejected")
     LOW_ENROLMENT = "low_enrolment", _("Low enrolment")
     CERTIFICATE_ISSUED = "certificate", _("Certificate issued")
+    CERTIFICATE_REVOKED = "cert_revoked", _("Certificate revoked")

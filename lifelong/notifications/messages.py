@@ -47,6 +47,9 @@ TEMPLATES = {
     NoticeKind.CERTIFICATE_ISSUED: gettext_lazy(
         "Well done: you completed “%(title)s”. Your certificate %(serial)s is in your learning passport."
     ),
+    NoticeKind.CERTIFICATE_REVOKED: gettext_lazy(
+        "Your certificate %(serial)s for “%(title)s” has been revoked. Reason: %(reason)s"
+    ),
 }
 
 # Notices for the people who run the activity link to the console, the rest to the learner's pages.
@@ -86,7 +89,7 @@ def render(kind: str, *, activity, params: dict[str, Any], for_name: str = "") -
         text = _("For %(name)s: %(text)s") % {"name": for_name, "text": text}
     if kind in ORGANIZER_KINDS:
         link = reverse("console:activity", args=[activity.pk])
-    elif kind == NoticeKind.CERTIFICATE_ISSUED:
+    elif kind in (NoticeKind.CERTIFICATE_ISSUED, NoticeKind.CERTIFICATE_REVOKED):
         link = reverse("passport:mine")
     elif kind in (NoticeKind.SEAT_OFFERED, NoticeKind.ACTIVITY_CANCELLED):
         link = reverse("me")  # a cancelled activity has no public page any more

@@ -50,11 +50,30 @@ def learner_passport(request: HttpRequest, pk: int) -> HttpResponse:
             "learner": learner,
             "summary": selectors.passport_summary(learner=learner),
             "page": page_of(request, selectors.passport_entries(learner=learner), 50),
-            "certificates": selectors.learner_certificates(learner=learner),
+            "certificates": _with_pdf_links(learner),
             "form": form,
             "reason_form": ReasonForm(),
         },
     )
+
+
+def _with_pdf_links(learner):
+    certificates = list(selectors.learner_certificates(learner=learner))
+    for certificate in certificates:
+        certificate.pdf_url = reverse("console:learner_certificate_pdf", args=[learner.pk, certificate.serial])
+    return certificates
+
+
+@staff_required
+def learner_certificate_pdf(request: HttpRequest, pk: int, serial: str) -> HttpResponse:
+    """Village staff print the certificate of a villager who has no phone."""
+    learner = _or_404(lambda: selectors.learner_in_scope(actor=request.user, learner_id=pk))
+    certificate = selectors.learner_certificates(learner=learner).filter(serial=serial.upper()).first()
+    if certificate is None:
+        raise Http404
+    response = HttpResponse(pdf.certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
+    return response
 
 
 @staff_required
@@ -141,7 +160,24 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = (
         "passport/console/import_progress.html" if request.headers.get("HX-Request") else "passport/console/import.html"
     )
-    return render(request, template, {"record_import": record_import})
+    return render(
+        request,
+        template,
+        {"record_import": record_import, "may_run_again": record_import.may_run_again(timezone.now())},
+    )
+
+
+@staff_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    record_import = _or_404(lambda: selectors.record_import(actor=request.user, pk=pk))
+    try:
+        imports.record_import_retry(actor=request.user, record_import=record_import)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("The import runs again; rows already imported are skipped."))
+    return redirect("console:record_import", pk=record_import.pk)
 
 
 @staff_required

@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import IO, Any
@@ -33,6 +33,8 @@ from .models import LearningRecord, RecordImport
 from .services import ONE_DECIMAL, balances_add, points_for
 
 BATCH_ROWS = 2000
+# A running import whose last batch committed longer ago than this has lost its worker.
+STALLED_AFTER = timedelta(minutes=10)
 PROBLEMS_KEPT = 5000  # problems kept on a RecordImport; the command's report file has them all
 EARLIEST_DATE = date(1950, 1, 1)
 
@@ -416,6 +418,7 @@ def _import_batch(
         if record_import is not None:
             kept = max(PROBLEMS_KEPT - len(result.problems), 0)
             RecordImport.objects.filter(pk=record_import.pk).update(
+                heartbeat_at=timezone.now(),
                 rows_done=F("rows_done") + len(batch),
                 imported=F("imported") + len(new),
                 already_there=F("already_there") + len(there),
@@ -499,12 +502,30 @@ def record_import_start(*, actor: User, upload: Any, issuer: str) -> RecordImpor
     return record_import
 
 
+def _claim(record_import: RecordImport, now: datetime) -> bool:
+    """Mark the import running, unless another run holds it (one conditional UPDATE, so two
+    workers, or a worker and a "run again", never import the same file at once)."""
+    from django.db.models import Q
+
+    from .choices import ImportStatus
+
+    free = Q(status__in=[ImportStatus.QUEUED, ImportStatus.FAILED]) | Q(
+        status=ImportStatus.RUNNING, heartbeat_at__lt=now - STALLED_AFTER
+    )
+    claimed = RecordImport.objects.filter(free, pk=record_import.pk).update(
+        status=ImportStatus.RUNNING, error="", heartbeat_at=now, finished_at=None
+    )
+    return bool(claimed)
+
+
 def record_import_execute(*, record_import_id: int) -> RecordImport:
-    """Run (or, after a crash, run again) one uploaded import to the end."""
+    """Run one uploaded import to the end (the task worker calls this). Running it again after a
+    crash is safe: what was committed is found and skipped."""
     from .choices import ImportStatus
 
     record_import = RecordImport.objects.select_related("created_by").get(pk=record_import_id)
-    RecordImport.objects.filter(pk=record_import.pk).update(status=ImportStatus.RUNNING, error="")
+    if not _claim(record_import, timezone.now()):
+        return record_import
     try:
         with record_import.file.open("rb") as binary:
             import_records(
@@ -518,7 +539,28 @@ def record_import_execute(*, record_import_id: int) -> RecordImport:
         RecordImport.objects.filter(pk=record_import.pk).update(
             status=ImportStatus.FAILED, error=error.detail[:300], finished_at=timezone.now()
         )
+    except Exception:
+        RecordImport.objects.filter(pk=record_import.pk).update(
+            status=ImportStatus.FAILED,
+            error=_("The import stopped unexpectedly. Run it again: nothing is counted twice."),
+            finished_at=timezone.now(),
+        )
+        raise
     else:
         RecordImport.objects.filter(pk=record_import.pk).update(status=ImportStatus.DONE, finished_at=timezone.now())
     record_import.refresh_from_db()
+    return record_import
+
+
+@transaction.atomic
+def record_import_retry(*, actor: User, record_import: RecordImport) -> RecordImport:
+    """Queue a failed or stalled import again (admins who see it)."""
+    from lifelong.common.errors import Conflict
+
+    from .tasks import record_import_run
+
+    if not record_import.may_run_again(timezone.now()):
+        raise Conflict(_("This import is running or finished; there is nothing to run again."), code="not_retryable")
+    pk = record_import.pk
+    transaction.on_commit(lambda: record_import_run.enqueue(record_import_id=pk))
     return record_import

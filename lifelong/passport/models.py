@@ -225,6 +225,9 @@ class RecordImport(models.Model):
     # The first PROBLEMS_KEPT bad rows as [line, reason]; `bad_rows` counts them all.
     problems = models.JSONField(default=list, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Moved by every committed batch: a run whose heartbeat stopped (its worker died) may be
+    # started again, and a live one may not.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -237,4 +240,15 @@ class RecordImport(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+        return min(int(self.rows_done * 100 / self.rows_total), 100) if self.rows_total else 0
+
+    def may_run_again(self, now) -> bool:
+        """A failed import, or one whose worker stopped moving it (see STALLED_AFTER)."""
+        from .imports import STALLED_AFTER
+
+        if self.status == ImportStatus.FAILED:
+            return True
+        if self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            last_sign = self.heartbeat_at or self.created_at
+            return now - last_sign > STALLED_AFTER
+        return False

@@ -52,7 +52,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _table(rows: list[list], widths: list[float], styles) -> Table:
     cells = [[Paragraph(str(value), styles["cell"]) for value in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1)
+    table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [

@@ -184,8 +184,8 @@ def _may_administer_certificate(actor: User, certificate: Certificate) -> bool:
 def certificate_revoke(
     *, actor: User, certificate: Certificate, reason: str, now: datetime | None = None
 ) -> Certificate:
-    """Revoke a certificate (admins whose scope covers its activity or its holder). The reason
-    is shown on the public verify page, so it must not name anyone."""
+    """Revoke a certificate (admins whose scope covers its activity or its holder); the holder is
+    told. The reason is shown on the public verify page, so it must not name anyone."""
     if not _may_administer_certificate(actor, certificate):
         raise NotFound()
     reason = (reason or "").strip()
@@ -208,6 +208,15 @@ def certificate_revoke(
         summary="certificate revoked",
         changes={"reason": reason},
     )
+    if current.activity_id:
+        notify(
+            NoticeKind.CERTIFICATE_REVOKED,
+            activity_id=current.activity_id,
+            subject_ids=[current.learner_id],
+            event=f"certificate-revoked:{current.serial}",
+            serial=current.serial,
+            reason=reason,
+        )
     return current
 
 

@@ -286,11 +286,13 @@ def test_every_console_url_is_in_the_matrix():
         # The passport: lifelong/passport/tests/test_access_matrix.py
         "learners/<int:pk>/passport/",
         "learners/<int:pk>/passport/archive.pdf",
+        r"^learners/(?P<pk>[0-9]+)/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.pdf$",
         "records/<int:pk>/reverse/",
         "certificates/",
         r"^certificates/(?P<serial>[A-Za-z0-9-]{4,32})/revoke/$",
         "imports/",
         "imports/<int:pk>/",
+        "imports/<int:pk>/retry/",
         "learning-stars/",
     }
     assert patterns == covered, "a console URL was added: add it to the access-control matrix"
@@ -383,6 +385,17 @@ SITE_PAGES = {
     "verify/": ("/verify/", 200),
     "verify/keys.json": ("/verify/keys.json", 200),
     r"^verify/(?P<serial>[A-Za-z0-9-]{4,32})/$": ("/verify/LL-2026-NOSUCH00/", 404),  # unknown serial
+    "me/family/<int:family_pk>/passport/": ("/me/family/1/passport/", 302),
+    "me/family/<int:family_pk>/passport/archive.pdf": ("/me/family/1/passport/archive.pdf", 302),
+    "me/family/<int:family_pk>/passport/export.<str:kind>": ("/me/family/1/passport/export.csv", 302),
+    r"^me/family/(?P<family_pk>[0-9]+)/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.pdf$": (
+        "/me/family/1/certificates/LL-2026-ABCD1234.pdf",
+        302,
+    ),
+    r"^me/family/(?P<family_pk>[0-9]+)/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.json$": (
+        "/me/family/1/certificates/LL-2026-ABCD1234.json",
+        302,
+    ),
 }
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.passport import imports
-from lifelong.passport.models import Certificate, LearningRecord
+from lifelong.passport.models import Certificate, LearningRecord, RecordImport
 from lifelong.regions.models import Region
 
 from .helpers import attend, course, enrol
@@ -98,6 +98,9 @@ def test_a_learners_passport_opens_for_admins_over_their_home_only(world, person
         allowed = covers(world, persona, learner.home_region.code)
         expect_page(client.get(f"/console/learners/{learner.pk}/passport/"), allowed, persona)
         expect_page(client.get(f"/console/learners/{learner.pk}/passport/archive.pdf"), allowed, persona)
+        for certificate in Certificate.objects.filter(learner=learner):
+            url = f"/console/learners/{learner.pk}/certificates/{certificate.serial}.pdf"
+            expect_page(client.get(url), allowed, persona)
         expect_api(api.get(f"/learners/{learner.pk}/passport"), allowed, persona)
 
 
@@ -143,7 +146,10 @@ def test_imports_are_for_admins_and_visible_above_the_importer_only(world, perso
     client = world["web"][persona]
     expect_page(client.get("/console/imports/"), persona in world["codes"], persona)
     village_code = world["codes"]["village_admin"]
-    expect_page(client.get(f"/console/imports/{world['import'].pk}/"), covers(world, persona, village_code), persona)
+    allowed = covers(world, persona, village_code)
+    expect_page(client.get(f"/console/imports/{world['import'].pk}/"), allowed, persona)
+    RecordImport.objects.filter(pk=world["import"].pk).update(status="failed")
+    expect_page(client.post(f"/console/imports/{world['import'].pk}/retry/"), allowed, persona, ok=302)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

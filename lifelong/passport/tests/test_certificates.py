@@ -118,7 +118,7 @@ def test_the_api_answers_the_same_with_no_personal_data(demo, certificate):
     assert keys["algorithm"] == "Ed25519" and keys["keys"][0]["id"] == certificate.key.key_id
 
 
-def test_revoking_needs_scope_and_a_reason_and_happens_once(demo, certificate):
+def test_revoking_needs_scope_and_a_reason_and_happens_once(demo, certificate, django_capture_on_commit_callbacks):
     for outsider in (demo.town_admin, demo.organizer, demo.elder_learner):  # Wuyuan; not an admin; the holder
         with pytest.raises(NotFound):
             services.certificate_revoke(actor=outsider, certificate=certificate, reason="无效")
@@ -126,7 +126,10 @@ def test_revoking_needs_scope_and_a_reason_and_happens_once(demo, certificate):
         services.certificate_revoke(actor=demo.village_admin, certificate=certificate, reason="")
     certificate.refresh_from_db()
     assert certificate.status == "valid"
-    services.certificate_revoke(actor=demo.village_admin, certificate=certificate, reason="冒名签到")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_revoke(actor=demo.village_admin, certificate=certificate, reason="冒名签到")
+    notice = Notification.objects.get(recipient=demo.elder_learner, kind="cert_revoked")
+    assert certificate.serial in notice.text and "冒名签到" in notice.text
     with pytest.raises(Conflict) as error:
         services.certificate_revoke(actor=demo.county_admin, certificate=certificate, reason="再次")
     assert error.value.code == "already_revoked"

@@ -282,3 +282,44 @@ def test_only_admins_import_and_see_imports_in_their_area(demo, verified_client,
     assert verified_client(demo.town_admin).get(f"/console/imports/{mine.pk}/").status_code == 404
     assert verified_client(demo.county_admin).get(f"/console/imports/{mine.pk}/").status_code == 200
     assert Client().get(f"/console/imports/{mine.pk}/").status_code == 302
+
+
+def test_a_failed_or_stalled_import_runs_again_and_a_live_one_does_not(demo, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from lifelong.common.errors import Conflict
+
+    content = csv_bytes([["F-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        record_import = imports.record_import_start(
+            actor=demo.village_admin, upload=upload("f.csv", content), issuer="某机构"
+        )
+    with pytest.raises(Conflict):  # finished
+        imports.record_import_retry(actor=demo.village_admin, record_import=record_import)
+    RecordImport.objects.filter(pk=record_import.pk).update(status="running", heartbeat_at=timezone.now())
+    record_import.refresh_from_db()
+    with pytest.raises(Conflict):  # a live run holds it
+        imports.record_import_retry(actor=demo.village_admin, record_import=record_import)
+    assert imports.record_import_execute(record_import_id=record_import.pk).status == "running"  # not claimed
+    stalled = timezone.now() - imports.STALLED_AFTER - timedelta(minutes=1)
+    RecordImport.objects.filter(pk=record_import.pk).update(heartbeat_at=stalled)
+    record_import.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.record_import_retry(actor=demo.village_admin, record_import=record_import)
+    record_import.refresh_from_db()
+    assert (record_import.status, record_import.imported, record_import.already_there) == ("done", 0, 1)
+    assert LearningRecord.objects.count() == 1
+
+
+def test_an_unexpected_error_marks_the_import_failed(demo, monkeypatch, django_capture_on_commit_callbacks):
+    content = csv_bytes([["E-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(imports, "import_records", broken)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker logs the error and goes on
+        imports.record_import_start(actor=demo.village_admin, upload=upload("e.csv", content), issuer="某机构")
+    record_import = RecordImport.objects.get()
+    assert record_import.status == "failed" and record_import.error
+    assert record_import.may_run_again(record_import.created_at)

@@ -122,3 +122,32 @@ def test_the_passport_page_runs_a_fixed_number_of_queries(demo, django_assert_ma
     client = signed_in(learner)
     with django_assert_max_num_queries(16):
         assert client.get("/me/passport/").status_code == 200
+
+
+def test_a_family_member_opens_the_passport_of_a_relative_they_manage(demo):
+    from lifelong.accounts.services import managed_profile_create
+    from lifelong.activities import services as activity_services
+
+    relative = managed_profile_create(
+        actor=demo.young_learner, name="李奶奶", birth_year=1944, home_region=demo.elder_learner.home_region
+    )
+    activity = course(demo, sessions=1)
+    activity_services.registration_create(actor=demo.young_learner, activity=activity, learner=relative)
+    attend(demo, activity.sessions.get(), relative)
+    serial = Certificate.objects.get(learner=relative).serial
+    family = signed_in(demo.young_learner)
+    assert f"/me/family/{relative.pk}/passport/" in family.get("/me/").content.decode()
+    page = family.get(f"/me/family/{relative.pk}/passport/").content.decode()
+    assert "李奶奶" in page and serial in page and f"/me/family/{relative.pk}/certificates/{serial}.pdf" in page
+    assert "李奶奶" in pdf_text(family.get(f"/me/family/{relative.pk}/passport/archive.pdf").content)
+    assert serial in pdf_text(family.get(f"/me/family/{relative.pk}/certificates/{serial}.pdf").content)
+    assert family.get(f"/me/family/{relative.pk}/passport/export.csv").status_code == 200
+    assert family.get(f"/me/certificates/{serial}.pdf").status_code == 404  # not the family member's own
+    stranger = signed_in(demo.elder_learner)
+    for url in (
+        f"/me/family/{relative.pk}/passport/",
+        f"/me/family/{relative.pk}/passport/archive.pdf",
+        f"/me/family/{relative.pk}/certificates/{serial}.pdf",
+        f"/me/family/{demo.young_learner.pk}/passport/",  # a person with a phone is nobody's relative here
+    ):
+        assert stranger.get(url).status_code == 404, url

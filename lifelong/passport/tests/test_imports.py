@@ -3,12 +3,19 @@ scope, and upload safety."""
 
 import csv
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as project_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone, translation
@@ -323,3 +330,48 @@ def test_an_unexpected_error_marks_the_import_failed(demo, monkeypatch, django_c
     record_import = RecordImport.objects.get()
     assert record_import.status == "failed" and record_import.error
     assert record_import.may_run_again(record_import.created_at)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process needs a shared database")
+def test_killing_the_import_process_midway_and_rerunning_it_ends_as_one_clean_run(tmp_path):
+    """The real thing: `manage.py import_learning_records` in its own process, killed with
+    SIGKILL once some batches are in, then run again to the end."""
+    User.objects.bulk_create(
+        User(phone=f"1372{n:07d}", name=f"学员{n}", password="!", is_active=True) for n in range(300)
+    )
+    learners = list(User.objects.filter(phone__startswith="1372"))
+    content = big_file(learners, 100_000)
+    source = tmp_path / "records.csv"
+    source.write_bytes(content)
+    db = connection.settings_dict
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "LIFELONG_TEST_DB": "postgres",
+        "TEST_POSTGRES_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    command = [
+        sys.executable,
+        "manage.py",
+        "import_learning_records",
+        str(source),
+        "--issuer",
+        "学分银行",
+        "--no-progress",
+    ]
+    process = subprocess.Popen(command, cwd=project_settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while LearningRecord.objects.count() < 3 * imports.BATCH_ROWS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the import finished before it could be killed"
+    survived = LearningRecord.objects.count()
+    assert 0 < survived < 100_000
+    assert_balances_are_the_sums()  # what committed, committed whole
+
+    result = run(content, issuer="学分银行")
+    assert (result.imported, result.already_there, result.bad_rows) == (100_000 - survived, survived, 101)
+    assert LearningRecord.objects.count() == LearningRecord.objects.values("external_id").distinct().count() == 100_000
+    assert_balances_are_the_sums()
+    assert sum(PassportBalance.objects.values_list("entries", flat=True)) == 100_000

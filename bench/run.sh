@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the Lifelong Learning Week registration rush on PostgreSQL (bench/README.md).
 # Installs wrk from Debian's packages when missing (as root), checks that PostgreSQL answers
-# on 127.0.0.1:5432, then runs bench/rush.py, which writes bench/results/rush.{json,md}.
+# on 127.0.0.1:5432, then runs bench/rush.py (bench/results/rush.{json,md}) and bench/imports.py
+# (bench/results/imports.{json,md}). BENCH_ONLY=rush or BENCH_ONLY=imports runs one part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -21,4 +22,9 @@ if ! $BIN/python -c "import psycopg; psycopg.connect(host='127.0.0.1', port=5432
   exit 1
 fi
 
-exec $BIN/python bench/rush.py "$@"
+if [ "${BENCH_ONLY:-}" != "imports" ]; then
+  $BIN/python bench/rush.py "$@"
+fi
+if [ "${BENCH_ONLY:-}" != "rush" ]; then
+  $BIN/python bench/imports.py
+fi

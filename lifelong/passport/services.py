@@ -65,7 +65,9 @@ def balances_add(deltas: dict[int, tuple[Decimal, int, int]]) -> None:
         cursor.executemany(
             f"UPDATE {table} SET hours = hours + %s, points = points + %s, entries = entries + %s"  # noqa: S608 - the table name is ours
             " WHERE learner_id = %s",
-            [(hours, points, entries, pk) for pk, (hours, points, entries) in deltas.items()],
+            # In learner order, so two writers that both touch many balances lock them in the
+            # same order and never deadlock.
+            [(hours, points, entries, pk) for pk, (hours, points, entries) in sorted(deltas.items())],
         )
 
 

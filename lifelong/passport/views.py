@@ -117,7 +117,7 @@ def my_certificate_document(request: HttpRequest, serial: str, family_pk: int | 
 
 def verify_search(request: HttpRequest) -> HttpResponse:
     """The form on /verify/: a typed serial goes to its page (spaces and case forgiven)."""
-    serial = "".join((request.GET.get("serial") or "").split()).upper()
+    serial = "".join((request.GET.get("serial") or "").split()).upper()[:40]
     if serial and SERIAL_PATTERN.fullmatch(serial):
         return redirect("passport:verify", serial=serial)
     check = certificate_check(serial) if serial else None  # a malformed serial is simply unknown

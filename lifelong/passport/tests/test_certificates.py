@@ -173,3 +173,13 @@ def test_private_keys_are_stored_encrypted(certificate):
     key = certificate.key
     assert key.private_key_encrypted.startswith("gAAAA")  # a Fernet token, not raw key bytes
     assert key.public_key not in key.private_key_encrypted
+
+
+def test_the_verify_form_forgives_case_and_spaces_and_answers_junk_as_unknown(client, certificate):
+    typed = " " + certificate.serial.lower().replace("-", " - ", 1) + " "
+    response = client.get("/verify/", {"serial": typed})
+    assert response.status_code == 302 and response["Location"] == f"/verify/{certificate.serial}/"
+    junk = client.get("/verify/", {"serial": "<script>x</script>" * 20})
+    assert junk.status_code == 404 and 'data-status="unknown"' in junk.content.decode()
+    assert "<script>x" not in junk.content.decode()
+    assert client.get("/verify/").status_code == 200

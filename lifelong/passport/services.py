@@ -20,6 +20,7 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.models import Activity, Attendance
 from lifelong.activities.services import may_manage_activities_of
+from lifelong.common.bulk import insert_rows
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.services import audit_record
@@ -54,21 +55,24 @@ def balance_add(*, learner_id: int, hours: Decimal, points: int, entries: int = 
 
 
 def balances_add(deltas: dict[int, tuple[Decimal, int, int]]) -> None:
-    """Move many learners' totals at once: {learner id: (hours, points, entries)}. Rows are
-    made when missing (a concurrent first entry may make one too), then moved by relative
-    UPDATEs in one round of statements: an import touches hundreds of learners per batch."""
-    if not deltas:
-        return
-    PassportBalance.objects.bulk_create([PassportBalance(learner_id=pk) for pk in deltas], ignore_conflicts=True)
-    table = connection.ops.quote_name(PassportBalance._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET hours = hours + %s, points = points + %s, entries = entries + %s"  # noqa: S608 - the table name is ours
-            " WHERE learner_id = %s",
-            # In learner order, so two writers that both touch many balances lock them in the
-            # same order and never deadlock.
-            [(hours, points, entries, pk) for pk, (hours, points, entries) in sorted(deltas.items())],
-        )
+    """Move many learners' totals at once: {learner id: (hours, points, entries)}. One upsert
+    makes missing rows and moves existing ones by relative amounts, so concurrent writers lose
+    nothing (an import touches thousands of learners per batch)."""
+    ops = connection.ops
+    table = ops.quote_name(PassportBalance._meta.db_table)
+    # In learner order, so two writers that both touch many balances lock them in the same
+    # order and never deadlock.
+    rows = [
+        (pk, ops.adapt_decimalfield_value(hours, 9, 1), points, entries)
+        for pk, (hours, points, entries) in sorted(deltas.items())
+    ]
+    insert_rows(
+        PassportBalance._meta.db_table,
+        (("learner_id", "bigint"), ("hours", "numeric"), ("points", "bigint"), ("entries", "integer")),
+        rows,
+        on_conflict=f"ON CONFLICT (learner_id) DO UPDATE SET hours = {table}.hours + excluded.hours,"
+        f" points = {table}.points + excluded.points, entries = {table}.entries + excluded.entries",
+    )
 
 
 def attendance_credit(*, attendance: Attendance, now: datetime | None = None) -> LearningRecord:

@@ -144,6 +144,7 @@ def certificate_issue(*, completion: Completion, now: datetime | None = None) ->
     hours = LearningRecord.objects.filter(learner=learner, activity=activity).aggregate(total=Sum("hours"))[
         "total"
     ] or Decimal("0")
+    hours = Decimal(hours).quantize(ONE_DECIMAL)  # "6.0" on every database: the payload is signed
     issued_on = timezone.localdate(now)
     key = signing.signing_key()
     serial = _new_serial(issued_on.year)

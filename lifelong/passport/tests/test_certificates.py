@@ -39,6 +39,7 @@ def test_the_check_in_that_reaches_the_share_completes_and_certifies(demo, djang
     assert (completion.sessions_attended, completion.sessions_total) == (4, 5)
     certificate = Certificate.objects.get(learner=learner)
     assert certificate.hours == 6 and certificate.completion == completion  # 4 × 1.5 h
+    assert json.loads(certificate.payload)["hours"] == "6.0"  # one spelling on every database
     assert certificate.serial.startswith("LL-")
     notice = Notification.objects.get(recipient=learner, kind="certificate")
     assert certificate.serial in notice.text and notice.link == "/me/passport/"

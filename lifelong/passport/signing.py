@@ -10,11 +10,12 @@ from SECRET_KEY_FALLBACKS still decrypt, so rotating SECRET_KEY the Django way k
 
 import base64
 import json
+import logging
 import secrets
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
@@ -26,6 +27,7 @@ from .models import SigningKey
 
 ALGORITHM = "Ed25519"
 PAYLOAD_VERSION = 1
+logger = logging.getLogger(__name__)
 
 
 def canonical(payload: dict[str, Any]) -> bytes:
@@ -69,15 +71,28 @@ def key_rotate() -> SigningKey:
     return key_create()
 
 
+def _private(key: SigningKey) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(_fernet().decrypt(key.private_key_encrypted.encode("ascii")))
+
+
 def signing_key() -> SigningKey:
-    """The key that signs now: the newest one not retired (made on first use)."""
+    """The key that signs now: the newest one not retired (made on first use). If SECRET_KEY
+    changed without the old one in SECRET_KEY_FALLBACKS, the key cannot be unlocked any more:
+    it is retired (its public half keeps verifying what it signed) and a new one begins, so a
+    check-in never fails for want of a key."""
     key = SigningKey.objects.filter(retired_at__isnull=True).first()
-    return key if key is not None else key_create()
+    if key is None:
+        return key_create()
+    try:
+        _private(key)
+    except InvalidToken:
+        logger.warning("Signing key %s cannot be decrypted with SECRET_KEY; starting a new key.", key.key_id)
+        return key_rotate()
+    return key
 
 
 def sign(payload: dict[str, Any], key: SigningKey) -> str:
-    private = Ed25519PrivateKey.from_private_bytes(_fernet().decrypt(key.private_key_encrypted.encode("ascii")))
-    return _b64(private.sign(canonical(payload)))
+    return _b64(_private(key).sign(canonical(payload)))
 
 
 def verify(payload: dict[str, Any], signature: str, public_key: str) -> bool:

@@ -184,3 +184,22 @@ def test_the_verify_form_forgives_case_and_spaces_and_answers_junk_as_unknown(cl
     assert junk.status_code == 404 and 'data-status="unknown"' in junk.content.decode()
     assert "<script>x" not in junk.content.decode()
     assert client.get("/verify/").status_code == 200
+
+
+def test_a_changed_secret_key_starts_a_new_signing_key_and_old_certificates_still_verify(demo, certificate, settings):
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = []
+    activity = course(demo, sessions=1)
+    enrol(activity, demo.young_learner)
+    attend(demo, activity.sessions.get(), demo.young_learner)  # completes: needs a usable key
+    newer = Certificate.objects.get(learner=demo.young_learner)
+    assert newer.key != certificate.key
+    keys = signing.published_keys()
+    assert all(signing.verify_document(certificate_document(c), keys)[0] for c in (certificate, newer))
+
+
+def test_a_secret_key_rotated_the_django_way_keeps_the_signing_key(certificate, settings):
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "rotated-secret-key-" + "y" * 40
+    assert signing.signing_key() == certificate.key
+    assert signing.sign({"a": "b"}, certificate.key)

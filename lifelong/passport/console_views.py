@@ -182,9 +182,8 @@ def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def learning_stars(request: HttpRequest) -> HttpResponse:
-    regions = policy.restrict(request.user, policy.Action.VIEW, Region.objects.exclude(level="village")).order_by(
-        "path"
-    )
+    # Every region the actor administers, villages too: a village admin picks their own stars.
+    regions = policy.restrict(request.user, policy.Action.VIEW, Region.objects.all()).order_by("path")
     form = StarsForm(request.GET or None, regions=regions)
     stars = None
     if form.is_bound and form.is_valid():

@@ -170,6 +170,9 @@ def test_the_learning_star_list_covers_regions_in_scope_only(world, persona):
             assert 'data-testid="learning-stars"' not in page.content.decode()  # not a choice: form error
         expect_api(api.get("/learning-stars", region=code, **period), allowed, persona)
     village = world["codes"]["village_admin"]
+    page = client.get("/console/learning-stars/", {"region": village, **period})
+    if covers(world, persona, village):
+        assert world["demo"].elder_learner.name in page.content.decode()
     response = api.get("/learning-stars", region=village, **period)
     expect_api(response, covers(world, persona, village), persona)
     if response.status_code == 200:

@@ -134,7 +134,13 @@ def _check_venue(actor: User, venue: Venue | None) -> None:
 
 
 def _transition(activity: Activity, to: ActivityStatus, allowed_from: set[str], **extra: Any) -> Activity:
-    current = Activity.objects.select_for_update(of=("self",)).select_related("institution__region").get(pk=activity.pk)
+    # NO KEY UPDATE: rows that merely point at the activity (a check-in's ledger entry, a
+    # completion) may still be written meanwhile, so a cancel and a check-in never deadlock.
+    current = (
+        Activity.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("institution__region")
+        .get(pk=activity.pk)
+    )
     if current.status not in allowed_from:
         raise Conflict(
             _("The activity cannot go from “%(from)s” to “%(to)s”.")
@@ -231,7 +237,11 @@ def session_update(
 ) -> Session:
     """Move a session or change its venue (`None`: to be announced; left out: unchanged).
     Everyone holding or waiting for a place is told, and the reminder follows the new time."""
-    current = Session.objects.select_for_update(of=("self",)).select_related("activity__institution").get(pk=session.pk)
+    current = (
+        Session.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("activity__institution")
+        .get(pk=session.pk)
+    )
     activity = current.activity
     _require_manager(actor, activity)
     if activity.status in (ActivityStatus.CANCELLED, ActivityStatus.COMPLETED):

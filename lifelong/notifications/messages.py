@@ -64,8 +64,11 @@ def place(venue) -> str:
     return venue.display_name if venue is not None else _("venue to be announced")
 
 
-def render(kind: str, *, activity, params: dict[str, Any], for_name: str = "") -> tuple[str, str]:
-    """The notice text and its link. `for_name` names the relative a family member is told about."""
+def render(
+    kind: str, *, activity, params: dict[str, Any], for_name: str = "", relative_id: int | None = None
+) -> tuple[str, str]:
+    """The notice text and its link. `for_name` names the relative a family member is told
+    about, `relative_id` is theirs (their passport has its own page)."""
     session = None
     if params.get("session_id"):
         session = next((s for s in activity.sessions.all() if s.pk == params["session_id"]), None)
@@ -90,7 +93,7 @@ def render(kind: str, *, activity, params: dict[str, Any], for_name: str = "") -
     if kind in ORGANIZER_KINDS:
         link = reverse("console:activity", args=[activity.pk])
     elif kind in (NoticeKind.CERTIFICATE_ISSUED, NoticeKind.CERTIFICATE_REVOKED):
-        link = reverse("passport:mine")
+        link = reverse("passport:family_mine", args=[relative_id]) if relative_id else reverse("passport:mine")
     elif kind in (NoticeKind.SEAT_OFFERED, NoticeKind.ACTIVITY_CANCELLED):
         link = reverse("me")  # a cancelled activity has no public page any more
     else:

@@ -54,7 +54,11 @@ def deliver(*, kind: str, activity_id: int, subject_ids: list[int], event: str, 
         recipient = subject.managed_by if subject.is_managed_profile and subject.managed_by else subject
         with translation.override(recipient.message_language):
             text, link = render(
-                kind, activity=activity, params=params, for_name=subject.name if recipient != subject else ""
+                kind,
+                activity=activity,
+                params=params,
+                for_name=subject.name if recipient != subject else "",
+                relative_id=subject.pk if recipient != subject else None,
             )
             notice = _make(recipient, kind, activity, text, link, f"{event}:{subject.pk}")
             if notice is not None:

@@ -17,6 +17,7 @@ from lifelong.common.errors import DomainError, NotFound
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
 from lifelong.common.sms import mask_phone
+from lifelong.common.spreadsheets import safe_cell
 from lifelong.regions.models import Region
 
 from . import imports, pdf, selectors, services
@@ -99,7 +100,9 @@ def record_reverse(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.detail)
         else:
             messages.success(request, _("The entry has been reversed."))
-    return redirect("console:learner_passport", pk=record.learner_id)
+    if policy.covers(request.user, record.learner.home_region):
+        return redirect("console:learner_passport", pk=record.learner_id)
+    return redirect("console:activity", pk=record.activity_id)  # the activity's staff
 
 
 @staff_required
@@ -216,9 +219,9 @@ def _stars_csv(stars, criteria) -> HttpResponse:
         writer.writerow(
             [
                 rank,
-                star.learner.name,
+                safe_cell(star.learner.name),
                 mask_phone(star.learner.phone),
-                home.display_name if home else "",
+                safe_cell(home.display_name) if home else "",
                 star.hours,
                 star.points,
                 star.entries,

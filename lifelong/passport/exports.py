@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lifelong.accounts.models import User
+from lifelong.common.spreadsheets import safe_cell
 
 from .models import Certificate, LearningRecord
 from .selectors import learner_certificates, passport_entries, passport_summary
@@ -71,6 +72,7 @@ def archive_json(learner: User) -> dict[str, Any]:
     }
 
 
+TEXT_COLUMNS = {"title", "issuer", "note"}  # typed by people: made safe for spreadsheets
 CSV_COLUMNS = ["date", "source", "title", "category", "hours", "points", "issuer", "id", "reverses", "note"]
 
 
@@ -80,7 +82,8 @@ def archive_csv(learner: User) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for record in passport_entries(learner=learner):
-        writer.writerow(entry_row(record))
+        row = entry_row(record)
+        writer.writerow({key: safe_cell(value) if key in TEXT_COLUMNS else value for key, value in row.items()})
     return out.getvalue()
 
 

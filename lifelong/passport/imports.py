@@ -10,6 +10,7 @@ clean run gives. Bad rows never stop the import: each is reported with its line 
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,12 +30,15 @@ from lifelong.accounts.phone import normalize_phone
 from lifelong.activities.choices import Category
 from lifelong.common.bulk import insert_rows
 from lifelong.common.errors import DomainError, InvalidInput
+from lifelong.regions.models import Region
 
 from .choices import RecordSource
 from .models import LearningRecord, RecordImport
 from .services import ONE_DECIMAL, balances_add, points_for
 
 BATCH_ROWS = 2000
+# 100,000 rows unpack to about 45 MB: this allows some 900,000 rows per workbook.
+XLSX_UNPACKED_MAX = 400 * 1024 * 1024
 # A running import whose last batch committed longer ago than this has lost its worker.
 STALLED_AFTER = timedelta(minutes=10)
 PROBLEMS_KEPT = 5000  # problems kept on a RecordImport; the command's report file has them all
@@ -125,16 +129,43 @@ def read_rows(binary: IO[bytes], name: str) -> tuple[int, Iterator[tuple[int, di
         raise InvalidInput(_("The file is not readable CSV."), code="bad_file_type", field="file") from error
 
     def rows():
-        for line, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
-                yield line, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+        line = 1
+        try:
+            for line, cells in enumerate(reader, start=2):
+                if any(cell.strip() for cell in cells):
+                    yield line, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise InvalidInput(
+                _("The file cannot be read after line %(line)s; save it again as CSV and upload it.") % {"line": line},
+                code="bad_file_type",
+                field="file",
+            ) from error
 
     return total, rows()
+
+
+def _check_workbook(binary: IO[bytes]) -> None:
+    """A workbook is a zip archive: refuse one that is not, or that would unpack to more than
+    XLSX_UNPACKED_MAX (a "zip bomb"), before anything unpacks it."""
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InvalidInput(
+            _("The file is not a readable XLSX workbook."), code="bad_file_type", field="file"
+        ) from error
+    finally:
+        binary.seek(0)
+    if not any(member.filename == "xl/workbook.xml" for member in members):
+        raise InvalidInput(_("The file is not a readable XLSX workbook."), code="bad_file_type", field="file")
+    if sum(member.file_size for member in members) > XLSX_UNPACKED_MAX:
+        raise InvalidInput(_("The workbook is too large; split it into smaller files."), code="too_large", field="file")
 
 
 def _read_xlsx(binary: IO[bytes]) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
     """The first sheet of a workbook, read by calamine (Rust): a 100,000-row sheet in about a
     second, where a pure-Python reader takes fifteen."""
+    _check_workbook(binary)
     try:
         sheet = CalamineWorkbook.from_filelike(binary).get_sheet_by_index(0)
         values = iter(sheet.iter_rows())
@@ -208,12 +239,13 @@ def _points(value: Any, hours: Decimal) -> int:
     if not text:
         return points_for(hours)
     try:
-        points = int(Decimal(text))
-    except (InvalidOperation, ValueError):
+        points = Decimal(text)
+    except InvalidOperation:
         raise RowProblem(_("The points are not a whole number.")) from None
-    if points < 0 or points > 100_000:
+    # Compared as a Decimal first: int() of "1e99999999" would build a huge number, of "inf" fail.
+    if not points.is_finite() or points < 0 or points > 100_000:
         raise RowProblem(_("The points must be between 0 and 100000."))
-    return points
+    return int(points)
 
 
 @lru_cache(maxsize=1)
@@ -248,11 +280,16 @@ class _Learners:
 
     def load(self, rows: list[dict[str, Any]]) -> tuple[dict[str, User], dict[int, User]]:
         phones = {p for p in (_phone(_text(r.get("phone"))) for r in rows if _text(r.get("phone"))) if p}
-        ids = {int(t) for t in (_text(r.get("learner_id")) for r in rows) if t.isdigit()}
+        ids = {int(t) for t in (_text(r.get("learner_id")) for r in rows) if _is_id(t)}
         fields = ("id", "name", "phone", "home_region_id")
         by_phone = {u.phone: u for u in self.people.filter(phone__in=phones).only(*fields)} if phones else {}
         by_id = self.people.filter(pk__in=ids).only(*fields).in_bulk() if ids else {}
         return by_phone, by_id
+
+
+def _is_id(text: str) -> bool:
+    """Plain digits that fit a database id ("²" is a digit to Python, not to us)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _learner_for(row: dict[str, Any], by_phone: dict[str, User], by_id: dict[int, User]) -> User:
@@ -262,7 +299,7 @@ def _learner_for(row: dict[str, Any], by_phone: dict[str, User], by_id: dict[int
         if phone is None:
             raise RowProblem(_("The mobile number is not a valid mainland number."))
         learner = by_phone.get(phone)
-    elif raw_id.isdigit():
+    elif _is_id(raw_id):
         learner = by_id.get(int(raw_id))
     else:
         raise RowProblem(_("The row names no learner (mobile number or learner id)."))
@@ -391,13 +428,12 @@ def _import_batch(
                     raise RowProblem(_("The record id is missing or longer than 100 characters."))
                 if record_id in seen:
                     raise RowProblem(_("The record id appears twice in this file."))
-                seen.add(record_id)
                 learner = _learner_for(row, by_phone, by_id)
                 title = _text(row.get("title"))
                 if not title:
                     raise RowProblem(_("The row says nothing about what was learned."))
                 hours = _hours(row.get("hours"))
-                good[record_id] = ImportedRow(
+                imported = ImportedRow(
                     learner_id=learner.pk,
                     region_id=learner.home_region_id,
                     hours=hours,
@@ -406,6 +442,9 @@ def _import_batch(
                     category=_category(row.get("category")),
                     title=title[:200],
                 )
+                # Only a good row claims its id: a corrected copy further down still counts.
+                seen.add(record_id)
+                good[record_id] = imported
             except RowProblem as problem:
                 problems.append((line, str(problem)))
         there = set(
@@ -459,8 +498,7 @@ def _check_upload(upload: Any) -> str:
     head = upload.read(4096)
     upload.seek(0)
     if name.endswith(".xlsx"):
-        if not head.startswith(ZIP_MAGIC):
-            raise InvalidInput(_("The file is not a readable XLSX workbook."), code="bad_file_type", field="file")
+        _check_workbook(upload)
         return "xlsx"
     if name.endswith(".csv"):
         if b"\x00" in head or head.lstrip().startswith((b"<", ZIP_MAGIC, b"%PDF")):
@@ -471,6 +509,8 @@ def _check_upload(upload: Any) -> str:
 
 def _importer_region(actor: User):
     """The widest region the actor administers: the import is theirs and their superiors'."""
+    if policy.is_superuser(actor):
+        return Region.objects.filter(parent__isnull=True).order_by("path").first()
     regions = policy.admin_regions(actor)
     if not regions:
         return None
@@ -492,11 +532,12 @@ def record_import_start(*, actor: User, upload: Any, issuer: str) -> RecordImpor
     if not issuer:
         raise InvalidInput(_("Say who issued these records."), code="invalid", field="issuer")
     kind = _check_upload(upload)
-    # Read the header now, from a copy, so a bad one is refused at once (a CSV's first 64 KB
-    # hold it; a workbook must be read whole). The import itself runs in the worker.
-    sample = io.BytesIO(upload.read(65536) if kind == "csv" else upload.read())
-    upload.seek(0)
-    read_rows(sample, f"upload.{kind}")
+    if kind == "csv":
+        # The header is in the first 64 KB: a bad one is refused at once. (A workbook must be
+        # unpacked whole to read its first row, which is the worker's job, not the request's.)
+        sample = io.BytesIO(upload.read(65536))
+        upload.seek(0)
+        read_rows(sample, "upload.csv")
     record_import = RecordImport(
         original_name=(upload.name or "")[:200], issuer=issuer[:120], region=region, created_by=actor
     )

@@ -47,8 +47,9 @@ class LearningRecord(models.Model):
         "activities.Attendance", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_record"
     )
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
-    # For imported records: who issued the record and its id there. Together they are unique,
-    # which is what makes re-running an import change nothing.
+    # For imported records: who issued the record and its id there. Together they are unique
+    # (among the records themselves; a reversal of one carries neither), which is what makes
+    # re-running an import change nothing.
     issuer = models.CharField(_("issued by"), max_length=120, blank=True)
     external_id = models.CharField(_("id at the issuer"), max_length=100, blank=True)
     # The learner's home region when the entry was written, so statistics by place do not move
@@ -73,12 +74,12 @@ class LearningRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["issuer", "external_id"],
-                condition=Q(source=RecordSource.EXTERNAL),
+                condition=Q(source=RecordSource.EXTERNAL, reverses__isnull=True),
                 name="record_external_once",
                 violation_error_message=_("This record has already been imported."),
             ),
             models.CheckConstraint(
-                condition=~Q(source=RecordSource.EXTERNAL) | ~Q(external_id=""),
+                condition=~Q(source=RecordSource.EXTERNAL) | ~Q(external_id="") | Q(reverses__isnull=False),
                 name="record_external_has_id",
                 violation_error_message=_("An imported record needs the issuer's id."),
             ),
@@ -120,20 +121,27 @@ class PassportBalance(models.Model):
 
 
 class Completion(models.Model):
-    """A learner completed an activity: they attended its required share of sessions."""
+    """A learner completed an activity: they attended its required share of sessions. When a
+    correction takes them back below the share, the completion is withdrawn (and its
+    certificate revoked); attending enough again completes the activity anew."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions")
     activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="completions")
     sessions_attended = models.PositiveIntegerField()
     sessions_total = models.PositiveIntegerField()
     completed_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-completed_at", "-id"]
         verbose_name = _("completion")
         verbose_name_plural = _("completions")
         constraints = [
-            models.UniqueConstraint(fields=["learner", "activity"], name="completion_once_per_activity"),
+            models.UniqueConstraint(
+                fields=["learner", "activity"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="completion_once_per_activity",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ readers)."""
 import io
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -28,6 +30,10 @@ from lifelong.accounts.models import User
 from .models import Certificate
 from .selectors import learner_certificates, passport_entries, passport_summary
 
+# No PDF built here fetches anything: the only outside file is the font, opened by path.
+rl_config.trustedSchemes = []
+rl_config.trustedHosts = []
+
 FONT = "LifelongHei"
 FONT_FILE = Path(__file__).parent / "fonts" / "WenQuanYiMicroHei.ttf"
 INK = colors.HexColor("#1d3557")
@@ -38,6 +44,12 @@ def _font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
     return FONT
+
+
+def _text(value, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text. ReportLab reads paragraph text as markup (and would load an
+    <img> it names), while names and titles come from users: everything is escaped."""
+    return Paragraph(escape(str(value)), style)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -51,7 +63,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _table(rows: list[list], widths: list[float], styles) -> Table:
-    cells = [[Paragraph(str(value), styles["cell"]) for value in row] for row in rows]
+    cells = [[_text(value, styles["cell"]) for value in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -86,31 +98,31 @@ def archive_pdf(learner: User) -> bytes:
     )
     home = learner.home_region
     story = [
-        Paragraph(_("Learning archive"), styles["title"]),
-        Paragraph(_("Learner: %(name)s") % {"name": learner.name}, styles["body"]),
+        _text(_("Learning archive"), styles["title"]),
+        _text(_("Learner: %(name)s") % {"name": learner.name}, styles["body"]),
     ]
     if home is not None:
         place = f"{home.parent.display_name} · {home.display_name}" if home.parent_id else home.display_name
-        story.append(Paragraph(_("Home: %(place)s") % {"place": place}, styles["body"]))
+        story.append(_text(_("Home: %(place)s") % {"place": place}, styles["body"]))
     story += [
-        Paragraph(_("Made on %(date)s") % {"date": format_date(timezone.localtime(), "Y-m-d H:i")}, styles["body"]),
-        Paragraph(
+        _text(_("Made on %(date)s") % {"date": format_date(timezone.localtime(), "Y-m-d H:i")}, styles["body"]),
+        _text(
             _("Learning hours in all: %(hours)s · points: %(points)s")
             % {"hours": _hours(summary.total_hours), "points": summary.total_points},
             styles["body"],
         ),
-        Paragraph(
+        _text(
             _("In %(year)s: %(hours)s hours · %(points)s points")
             % {"year": summary.year, "hours": _hours(summary.year_hours), "points": summary.year_points},
             styles["body"],
         ),
     ]
     if summary.by_category_lifetime:
-        story.append(Paragraph(_("Hours by category"), styles["h2"]))
+        story.append(_text(_("Hours by category"), styles["h2"]))
         rows = [[_("Category"), _("Hours"), _("Points")]]
         rows += [[label, _hours(hours), points] for _value, label, hours, points in summary.by_category_lifetime]
         story.append(_table(rows, [80 * mm, 40 * mm, 40 * mm], styles))
-    story.append(Paragraph(_("What I learned"), styles["h2"]))
+    story.append(_text(_("What I learned"), styles["h2"]))
     entries = list(passport_entries(learner=learner)[:ARCHIVE_ENTRIES_MAX])
     if entries:
         rows = [[_("Date"), _("What"), _("Source"), _("Hours"), _("Points")]]
@@ -123,10 +135,10 @@ def archive_pdf(learner: User) -> bytes:
             )
         story.append(_table(rows, [24 * mm, 80 * mm, 30 * mm, 20 * mm, 20 * mm], styles))
     else:
-        story.append(Paragraph(_("No learning recorded yet."), styles["body"]))
+        story.append(_text(_("No learning recorded yet."), styles["body"]))
     certificates = list(learner_certificates(learner=learner))
     if certificates:
-        story.append(Paragraph(_("Certificates"), styles["h2"]))
+        story.append(_text(_("Certificates"), styles["h2"]))
         rows = [[_("Serial number"), _("What was completed"), _("Hours"), _("Issued on"), _("Status")]]
         rows += [
             [c.serial, c.display_title, _hours(c.hours), c.issued_on.isoformat(), c.get_status_display()]
@@ -135,7 +147,7 @@ def archive_pdf(learner: User) -> bytes:
         story.append(_table(rows, [38 * mm, 62 * mm, 18 * mm, 26 * mm, 20 * mm], styles))
     story += [
         Spacer(1, 8 * mm),
-        Paragraph(
+        _text(
             _("Each certificate can be checked by anyone at %(url)s.") % {"url": settings.SITE_URL + "/verify/"},
             styles["body"],
         ),

@@ -39,14 +39,17 @@ class PassportSummary:
         return max((hours for _, hours, _ in self.by_month), default=ZERO)
 
 
+def tenths(value) -> Decimal:
+    """A sum of hours to a tenth. SQLite adds decimals as floating point (0.1 + 0.2 - 0.3 is
+    5.6e-17 there, 0 on PostgreSQL), so every sum is rounded before it is shown or compared."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
+
+
 def _by_category(records: QuerySet[LearningRecord]) -> list[tuple[str, str, Decimal, int]]:
     labels = dict(Category.choices)
     rows = records.values("category").annotate(hours=Sum("hours"), points=Sum("points")).order_by("-hours")
-    return [
-        (row["category"], str(labels.get(row["category"], "—")), row["hours"], row["points"])
-        for row in rows
-        if row["hours"]
-    ]
+    found = [(row["category"], tenths(row["hours"]), row["points"]) for row in rows]
+    return [(value, str(labels.get(value, "—")), hours, points) for value, hours, points in found if hours]
 
 
 def passport_summary(*, learner: User, year: int | None = None) -> PassportSummary:
@@ -62,7 +65,7 @@ def passport_summary(*, learner: User, year: int | None = None) -> PassportSumma
     mine = LearningRecord.objects.filter(learner=learner)
     in_year = mine.filter(learned_on__gte=date(year, 1, 1), learned_on__lte=date(year, 12, 31))
     months = {
-        row["month"]: (row["hours"], row["points"])
+        row["month"]: (tenths(row["hours"]), row["points"])
         for row in in_year.annotate(month=ExtractMonth("learned_on"))
         .values("month")
         .annotate(hours=Sum("hours"), points=Sum("points"))
@@ -142,15 +145,16 @@ def learning_stars(
     learned. The region must lie in the actor's admin scope (404 otherwise)."""
     if not policy.covers(actor, region):
         raise NotFound(field="region")
-    rows = list(
-        LearningRecord.objects.filter(
+    rows = [
+        row | {"hours": tenths(row["hours"])}
+        for row in LearningRecord.objects.filter(
             region__path__startswith=region.path, learned_on__gte=date_from, learned_on__lte=date_to
         )
         .values("learner")
         .annotate(hours=Sum("hours"), points=Sum("points"), entries=Count("id"))
-        .filter(hours__gt=0)
+        .filter(hours__gt=Decimal("0.05"))  # above rounding noise: a net zero never ranks
         .order_by("-hours", "learner")[:limit]
-    )
+    ]
     learners = User.objects.select_related("home_region__parent").in_bulk([row["learner"] for row in rows])
     return [
         LearningStar(learner=learners[row["learner"]], hours=row["hours"], points=row["points"], entries=row["entries"])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
-from lifelong.activities.models import Activity, Attendance
+from lifelong.activities.models import Activity, Attendance, Registration
 from lifelong.activities.services import may_manage_activities_of
 from lifelong.common.bulk import insert_rows
 from lifelong.common.choices import AuditAction
@@ -112,12 +112,13 @@ def _counted_attendances(learner: User, activity: Activity):
 
 def completion_check(*, learner: User, activity: Activity, now: datetime) -> Completion | None:
     """Complete the activity for the learner once they attended its completion share of the
-    sessions; issue the certificate when the activity offers one. Idempotent."""
+    sessions; issue the certificate when the activity offers one. Idempotent. The caller holds
+    the learner's registration lock for the activity."""
     total = activity.sessions.count()
     attended = _counted_attendances(learner, activity).count()
     if not total or attended * 100 < activity.completion_share * total:
         return None
-    if Completion.objects.filter(learner=learner, activity=activity).exists():
+    if Completion.objects.filter(learner=learner, activity=activity, withdrawn_at__isnull=True).exists():
         return None
     try:
         with transaction.atomic():
@@ -129,6 +130,27 @@ def completion_check(*, learner: User, activity: Activity, now: datetime) -> Com
     if activity.certificate:
         certificate_issue(completion=completion, now=now)
     return completion
+
+
+def _completion_recheck(*, actor: User, learner: User, activity: Activity, now: datetime) -> None:
+    """After a correction: withdraw the completion (and revoke its certificate) when the
+    learner no longer reaches the share. The caller holds the registration lock."""
+    completion = Completion.objects.filter(learner=learner, activity=activity, withdrawn_at__isnull=True).first()
+    if completion is None:
+        return
+    total = activity.sessions.count()
+    if total and _counted_attendances(learner, activity).count() * 100 >= activity.completion_share * total:
+        return
+    completion.withdrawn_at = now
+    completion.save(update_fields=["withdrawn_at"])
+    certificate = Certificate.objects.filter(completion=completion, status=CertificateStatus.VALID).first()
+    if certificate is not None:
+        _revoke(
+            certificate,
+            actor=actor,
+            reason=_("The attendance record was corrected; the activity is no longer completed."),
+            now=now,
+        )
 
 
 def _new_serial(year: int) -> str:
@@ -203,28 +225,32 @@ def certificate_revoke(
     current = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if current.status == CertificateStatus.REVOKED:
         raise Conflict(_("This certificate is already revoked."), code="already_revoked")
-    current.status = CertificateStatus.REVOKED
-    current.revoked_reason = reason
-    current.revoked_at = now or timezone.now()
-    current.revoked_by = actor
-    current.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by"])
+    return _revoke(current, actor=actor, reason=reason, now=now or timezone.now())
+
+
+def _revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime) -> Certificate:
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_reason = reason
+    certificate.revoked_at = now
+    certificate.revoked_by = actor
+    certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,
-        target=current,
+        target=certificate,
         summary="certificate revoked",
         changes={"reason": reason},
     )
-    if current.activity_id:
+    if certificate.activity_id:
         notify(
             NoticeKind.CERTIFICATE_REVOKED,
-            activity_id=current.activity_id,
-            subject_ids=[current.learner_id],
-            event=f"certificate-revoked:{current.serial}",
-            serial=current.serial,
+            activity_id=certificate.activity_id,
+            subject_ids=[certificate.learner_id],
+            event=f"certificate-revoked:{certificate.serial}",
+            serial=certificate.serial,
             reason=reason,
         )
-    return current
+    return certificate
 
 
 def may_correct(actor: User, record: LearningRecord) -> bool:
@@ -236,8 +262,9 @@ def may_correct(actor: User, record: LearningRecord) -> bool:
 @transaction.atomic
 def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> LearningRecord:
     """Correct a wrong entry by writing its exact opposite (same date, category and source).
-    The activity's staff, or an admin over the learner's home, may do this, once per entry; a
-    reversed attendance no longer counts towards completing the activity."""
+    The activity's staff, or an admin over the learner's home, may do this, once per entry. A
+    reversed attendance no longer counts towards completing the activity: a completion it
+    carried is withdrawn and its certificate revoked."""
     record = LearningRecord.objects.select_related("activity__institution", "learner__home_region").get(pk=record.pk)
     if not may_correct(actor, record):
         raise NotFound()
@@ -248,8 +275,10 @@ def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> Learn
         raise InvalidInput(
             _("A correction cannot itself be reversed; add an adjustment instead."), code="not_reversible"
         )
-    # Lock the learner's balance row (every entry made one): two staff reversing the same entry
-    # at once queue here, and the second finds the first's reversal.
+    # Lock what a check-in locks (the learner's registration for the activity), then the
+    # balance row: two staff reversing one entry, or a reversal and a check-in, queue here.
+    if record.activity_id:
+        list(Registration.objects.select_for_update().filter(activity_id=record.activity_id, learner=record.learner))
     list(PassportBalance.objects.select_for_update().filter(pk=record.learner_id))
     if LearningRecord.objects.filter(reverses=record).exists():
         raise Conflict(_("This entry has already been corrected."), code="already_reversed")
@@ -276,6 +305,8 @@ def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> Learn
         summary="learning record reversed",
         changes={"reverses": record.pk, "hours": str(reversal.hours), "reason": reason[:200]},
     )
+    if record.attendance_id:
+        _completion_recheck(actor=actor, learner=record.learner, activity=record.activity, now=timezone.now())
     return reversal
 
 

@@ -86,7 +86,12 @@ def signing_key() -> SigningKey:
     try:
         _private(key)
     except InvalidToken:
-        logger.warning("Signing key %s cannot be decrypted with SECRET_KEY; starting a new key.", key.key_id)
+        # Loud: on a copy of the site pointed at the wrong database this replaces that site's key.
+        logger.error(
+            "Signing key %s cannot be decrypted with SECRET_KEY (changed without SECRET_KEY_FALLBACKS?); "
+            "it is retired and a new key signs from now on.",
+            key.key_id,
+        )
         return key_rotate()
     return key
 

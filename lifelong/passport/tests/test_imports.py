@@ -375,3 +375,60 @@ def test_killing_the_import_process_midway_and_rerunning_it_ends_as_one_clean_ru
     assert LearningRecord.objects.count() == LearningRecord.objects.values("external_id").distinct().count() == 100_000
     assert_balances_are_the_sums()
     assert sum(PassportBalance.objects.values_list("entries", flat=True)) == 100_000
+
+
+def test_hostile_cells_are_bad_rows_not_a_failed_import(demo):
+    phone = demo.elder_learner.phone
+    rows = [
+        ["H-1", phone, "", "2025-05-01", "讲座", "2", "", "inf"],
+        ["H-2", phone, "", "2025-05-01", "讲座", "2", "", "1e99999999"],
+        ["H-3", "", "", "2025-05-01", "讲座", "2", "", ""],
+        ["H-4", phone, "", "2025-05-01", "讲座", "2", "", "12"],
+    ]
+    header = [*HEADER, "points"]
+    result = run(csv_bytes(rows, header=header))
+    assert (result.imported, result.bad_rows) == (1, 3)
+    assert "between 0 and 100000" in dict(result.problems)[2]
+    by_id = csv_bytes(
+        [["I-1", "²", "2025-05-01", "讲座", "2"], ["I-2", "9" * 40, "2025-05-01", "讲座", "2"]],
+        header=["record_id", "learner_id", "date", "title", "hours"],
+    )
+    assert run(by_id).bad_rows == 2
+
+
+def test_a_corrected_copy_of_a_bad_row_further_down_is_imported(demo):
+    phone = demo.elder_learner.phone
+    rows = [["D-1", phone, "", "2025-05-01", "讲座", "lots", ""], ["D-1", phone, "", "2025-05-01", "讲座", "2", ""]]
+    result = run(csv_bytes(rows))
+    assert (result.imported, result.bad_rows) == (1, 1)
+
+
+def test_a_file_unreadable_midway_stops_with_the_line(demo):
+    good = csv_bytes([["M-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]] * 1)
+    broken = good + b"M-2," + b"x" * 200_000 + b"\n"  # a field past the CSV reader's limit
+    with pytest.raises(InvalidInput) as error:
+        run(broken)
+    assert "line 2" in error.value.detail
+
+
+def test_a_workbook_that_would_unpack_too_far_is_refused(demo, monkeypatch):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    monkeypatch.setattr(imports, "XLSX_UNPACKED_MAX", 1000)
+    with pytest.raises(InvalidInput) as error:
+        imports.record_import_start(
+            actor=demo.village_admin, upload=upload("bomb.xlsx", buffer.getvalue()), issuer="某机构"
+        )
+    assert error.value.code == "too_large" and not RecordImport.objects.exists()
+    with pytest.raises(InvalidInput) as error:
+        run(buffer.getvalue(), name="bomb.xlsx")
+    assert error.value.code == "too_large"
+
+
+def test_a_superuser_imports_for_the_whole_county(demo):
+    superuser = User.objects.create_superuser("13600000099", "superuser-pass-1", name="管理员")
+    content = csv_bytes([["SU-1", demo.young_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
+    record_import = imports.record_import_start(actor=superuser, upload=upload("s.csv", content), issuer="某机构")
+    assert record_import.region.level == "county"

@@ -160,3 +160,55 @@ def test_ledger_entries_cannot_be_edited_or_deleted(demo):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE passport_learningrecord SET hours = 99 WHERE id = %s", [record.pk])
     assert LearningRecord.objects.get(pk=record.pk).hours == Decimal("2")
+
+
+def test_a_correction_below_the_share_withdraws_the_completion_and_revokes_its_certificate(demo):
+    from lifelong.passport.models import Certificate
+
+    activity = course(demo, sessions=3, share=60)  # two of three sessions
+    learner = demo.elder_learner
+    enrol(activity, learner)
+    first, second, third = activity.sessions.all()
+    attend(demo, first, learner)
+    wrong = attend(demo, second, learner).learning_record
+    certificate = Certificate.objects.get(learner=learner)
+    services.record_reverse(actor=demo.organizer, record=wrong, reason="代签")
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked" and certificate.revoked_reason
+    assert Completion.objects.get(learner=learner).withdrawn_at is not None
+    attend(demo, third, learner)  # attending enough again completes anew
+    assert Completion.objects.filter(learner=learner, withdrawn_at__isnull=True).count() == 1
+    assert Certificate.objects.filter(learner=learner, status="valid").count() == 1
+    assert_balance_is_the_sum(learner)
+
+
+def test_an_imported_record_can_be_reversed(demo):
+    import io
+
+    from lifelong.passport import imports
+
+    content = f"record_id,phone,date,title,hours\nX-1,{demo.elder_learner.phone},2025-05-01,讲座,2\n".encode()
+    imports.import_records(binary=io.BytesIO(content), name="x.csv", issuer="学分银行")
+    record = LearningRecord.objects.get()
+    reversal = services.record_reverse(actor=demo.village_admin, record=record, reason="重复导入")
+    assert reversal.source == "external" and reversal.hours == -2
+    assert_balance_is_the_sum(demo.elder_learner)
+    # The file again: the record is known, its reversal stands, nothing is added.
+    assert imports.import_records(binary=io.BytesIO(content), name="x.csv", issuer="学分银行").imported == 0
+
+
+def test_sums_are_shown_to_a_tenth_on_every_database(demo):
+    from lifelong.passport import selectors
+
+    learner, today = demo.elder_learner, timezone.localdate()
+    for hours in ("0.1", "0.2", "-0.3"):
+        services.record_adjust(
+            actor=demo.village_admin, learner=learner, hours=Decimal(hours), learned_on=today, title="课", reason="补录"
+        )
+    summary = selectors.passport_summary(learner=learner)
+    assert summary.year_hours == 0 and summary.by_category_lifetime == []
+    assert all(hours == 0 for _, hours, _ in summary.by_month)
+    stars = selectors.learning_stars(
+        actor=demo.village_admin, region=learner.home_region, date_from=today, date_to=today
+    )
+    assert stars == []  # a net zero never ranks, whatever the database's arithmetic

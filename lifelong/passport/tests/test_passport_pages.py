@@ -3,12 +3,16 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
+from lifelong.activities.tests.helpers import new_learner
 from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.notifications.models import Notification
 from lifelong.passport import services
 from lifelong.passport.models import Certificate, LearningRecord
 
@@ -124,7 +128,7 @@ def test_the_passport_page_runs_a_fixed_number_of_queries(demo, django_assert_ma
         assert client.get("/me/passport/").status_code == 200
 
 
-def test_a_family_member_opens_the_passport_of_a_relative_they_manage(demo):
+def test_a_family_member_opens_the_passport_of_a_relative_they_manage(demo, django_capture_on_commit_callbacks):
     from lifelong.accounts.services import managed_profile_create
     from lifelong.activities import services as activity_services
 
@@ -133,8 +137,11 @@ def test_a_family_member_opens_the_passport_of_a_relative_they_manage(demo):
     )
     activity = course(demo, sessions=1)
     activity_services.registration_create(actor=demo.young_learner, activity=activity, learner=relative)
-    attend(demo, activity.sessions.get(), relative)
+    with django_capture_on_commit_callbacks(execute=True):
+        attend(demo, activity.sessions.get(), relative)
     serial = Certificate.objects.get(learner=relative).serial
+    notice = Notification.objects.get(recipient=demo.young_learner, kind="certificate")
+    assert notice.link == f"/me/family/{relative.pk}/passport/" and "李奶奶" in notice.text
     family = signed_in(demo.young_learner)
     assert f"/me/family/{relative.pk}/passport/" in family.get("/me/").content.decode()
     page = family.get(f"/me/family/{relative.pk}/passport/").content.decode()
@@ -151,3 +158,50 @@ def test_a_family_member_opens_the_passport_of_a_relative_they_manage(demo):
         f"/me/family/{demo.young_learner.pk}/passport/",  # a person with a phone is nobody's relative here
     ):
         assert stranger.get(url).status_code == 404, url
+
+
+def test_names_and_titles_are_text_in_the_pdf_and_harmless_in_the_csv(demo):
+    learner = demo.elder_learner
+    activity = course(demo, sessions=1, title='<b>书法 & <img src="/etc/hostname"/>', title_en="")
+    enrol(activity, learner)
+    attend(demo, activity.sessions.get(), learner)
+    from lifelong.passport import services as passport_services
+
+    passport_services.record_adjust(
+        actor=demo.village_admin,
+        learner=learner,
+        hours=Decimal("1"),
+        learned_on=timezone.localdate(),
+        title='=HYPERLINK("http://evil")',
+        reason="补录",
+    )
+    client = signed_in(learner)
+    response = client.get("/me/passport/archive.pdf")
+    assert response.status_code == 200
+    assert '<b>书法 & <img src="/etc/hostname"/>' in pdf_text(response.content)
+    rows = list(csv.DictReader(io.StringIO(client.get("/me/passport/export.csv").content.decode("utf-8-sig"))))
+    assert {row["title"] for row in rows} >= {'\'=HYPERLINK("http://evil")'}
+    assert any(row["hours"] == "-1.0" or row["hours"] == "1.0" for row in rows)  # numbers stay numbers
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_console_passport_pages_run_a_fixed_number_of_queries(demo, verified_client, django_assert_num_queries, size):
+    """The same number of queries with one course or four (the count is pinned for both)."""
+    for _ in range(size):
+        for learner in (demo.elder_learner, new_learner(demo)):
+            activity = course(demo, sessions=2, share=50)
+            enrol(activity, learner)
+            for session in activity.sessions.all():
+                attend(demo, session, learner)
+    client = verified_client(demo.county_admin)
+    today = timezone.localdate()
+    period = f"date_from={today.year - 1}-01-01&date_to={today.year + 1}-12-31"
+    pages = {
+        f"/console/learners/{demo.elder_learner.pk}/passport/": 16,
+        "/console/certificates/": 7,
+        f"/console/learning-stars/?region=330424105&{period}": 9,
+        "/console/imports/": 6,
+    }
+    for url, queries in pages.items():
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("lifelong.activities.urls")),
     path("me/", account_views.me_view, name="me"),
     path("", include("lifelong.passport.urls")),
+    path("", include("lifelong.campaigns.urls")),
     path("me/notices/", include("lifelong.notifications.urls")),
     path("preferences/elder-mode/", common_views.elder_mode_toggle, name="elder_mode"),
     path("preferences/language/", common_views.language_switch, name="language"),

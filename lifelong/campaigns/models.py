@@ -19,6 +19,12 @@ class Campaign(models.Model):
     host_region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("host region")
     )
+    opening_event = models.CharField(_("opening event"), max_length=300, blank=True)
+    # Targets shown against the live counters; empty: no target.
+    target_activities = models.PositiveIntegerField(_("target: activities"), null=True, blank=True)
+    target_registrations = models.PositiveIntegerField(_("target: registrations"), null=True, blank=True)
+    target_attendance = models.PositiveIntegerField(_("target: attendances"), null=True, blank=True)
+    target_hours = models.PositiveIntegerField(_("target: learning hours"), null=True, blank=True)
     registration_cap = models.PositiveSmallIntegerField(
         _("active registrations allowed per learner"), null=True, blank=True, help_text=_("Empty: no limit.")
     )

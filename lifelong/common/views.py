@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from lifelong.accounts import policy
 from lifelong.accounts.services import user_preferences_update
 from lifelong.activities.selectors import activity_catalogue
+from lifelong.campaigns.selectors import campaign_current
 from lifelong.institutions.selectors import network_counts_by_town, town_institutions
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import town_overview
@@ -50,7 +51,11 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     near = request.user.home_region if request.user.is_authenticated else None
     upcoming = activity_catalogue(near=near)[:HOME_UPCOMING]
-    return render(request, "common/home.html", {"county": county, "towns": towns, "upcoming": upcoming})
+    return render(
+        request,
+        "common/home.html",
+        {"county": county, "towns": towns, "upcoming": upcoming, "campaign": campaign_current()},
+    )
 
 
 def network_town(request: HttpRequest, code: str) -> HttpResponse:

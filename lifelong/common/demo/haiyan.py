@@ -267,3 +267,18 @@ DEMO_RESIDENT_NAMES = [
 # A finished course in the elder persona's town, so the demo passport holds hours and a
 # certificate: (title, English title, category, sessions, weeks ago the first session was).
 PAST_COURSE = ("老年书法研习班", "Calligraphy for older learners", "arts", 4, 6)
+
+
+# This year's Lifelong Learning Week, in days from today (the demo always has one coming).
+# The theme and the opening line are the demo's own words.
+LEARNING_WEEK = {
+    "slug": "learning-week",
+    "name": "海盐县全民终身学习活动周",
+    "name_en": "Haiyan Lifelong Learning Week",
+    "theme": "学习在身边，乐享新生活",
+    "opening_event": "开幕式在县社区教育学校举行，各镇（街道）同步开展学习体验活动。",
+    "first_day": 4,
+    "last_day": 10,
+    "targets": {"activities": 12, "registrations": 400, "attendance": 300, "hours": 800},
+    "registration_cap": 6,
+}

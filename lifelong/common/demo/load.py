@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifelong.accounts.models import RoleGrant, User
+from lifelong.campaigns.models import Campaign
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.models import Region
 
@@ -179,6 +180,7 @@ def _demo_activities(towns: dict[str, Region], village: Region) -> int:
         for n, name in enumerate(haiyan.DEMO_RESIDENT_NAMES)
     ]
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    week = _demo_learning_week(towns)
     for title, title_en, category, audiences, (kind, town), capacity, reserve, days, hours, taken in haiyan.ACTIVITIES:
         institutions = Institution.objects.filter(kind=kind)
         place = institutions.filter(region=towns[town]) if town else institutions.filter(region__level="county")
@@ -200,11 +202,33 @@ def _demo_activities(towns: dict[str, Region], village: Region) -> int:
             registration_closes=starts - timedelta(hours=12),
             hours=Decimal(str(hours)),
             offer_hours=24,
+            campaign=week if week.starts_on <= timezone.localdate(starts) <= week.ends_on else None,
         )
         activity_services.activity_publish(actor=county_admin, activity=activity)
         for resident in residents[:taken]:
             activity_services.registration_create(actor=village_admin, activity=activity, learner=resident)
     return len(haiyan.ACTIVITIES)
+
+
+def _demo_learning_week(towns: dict[str, Region]) -> Campaign:
+    spec = haiyan.LEARNING_WEEK
+    today = timezone.localdate()
+    targets = spec["targets"]
+    return Campaign.objects.create(
+        slug=spec["slug"],
+        name=spec["name"],
+        name_en=spec["name_en"],
+        theme=spec["theme"],
+        opening_event=spec["opening_event"],
+        starts_on=today + timedelta(days=spec["first_day"]),
+        ends_on=today + timedelta(days=spec["last_day"]),
+        host_region=next(iter(towns.values())).parent,
+        target_activities=targets["activities"],
+        target_registrations=targets["registrations"],
+        target_attendance=targets["attendance"],
+        target_hours=targets["hours"],
+        registration_cap=spec["registration_cap"],
+    )
 
 
 def _demo_learning_history(school: Institution) -> None:

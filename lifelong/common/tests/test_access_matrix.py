@@ -343,6 +343,8 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         # The passport: lifelong/passport/tests/test_access_matrix.py (own passport, staff
         # passports, revocation, corrections, learning stars); the certificate check and the
         # keys are public (test_certificates.py).
+        # Campaigns are public: lifelong/campaigns/tests/test_campaign_page.py.
+        "api/v1/campaigns/<slug>",
         "api/v1/me/passport",
         "api/v1/learners/<learner_id>/passport",
         "api/v1/certificates/<serial>",
@@ -382,6 +384,7 @@ SITE_PAGES = {
     "me/passport/export.<str:kind>": ("/me/passport/export.json", 302),
     r"^me/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.pdf$": ("/me/certificates/LL-2026-ABCD1234.pdf", 302),
     r"^me/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.json$": ("/me/certificates/LL-2026-ABCD1234.json", 302),
+    "campaigns/<slug:slug>/": ("/campaigns/no-such-week/", 404),  # public; a known one: test_campaign_page.py
     "verify/": ("/verify/", 200),
     "verify/keys.json": ("/verify/keys.json", 200),
     r"^verify/(?P<serial>[A-Za-z0-9-]{4,32})/$": ("/verify/LL-2026-NOSUCH00/", 404),  # unknown serial

@@ -1,0 +1,115 @@
+"""The campaign page and API: counters equal the raw records, targets beside them."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from lifelong.activities import services as activity_services
+from lifelong.activities.models import Attendance, Registration
+from lifelong.activities.tests.helpers import new_learner
+from lifelong.campaigns.models import Campaign
+from lifelong.campaigns.selectors import campaign_counters
+from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.passport.models import LearningRecord
+from lifelong.passport.services import record_reverse
+from lifelong.passport.tests.helpers import attend, course
+from lifelong.regions.models import Region
+
+
+@pytest.fixture
+def week(demo):
+    today = timezone.localdate()
+    return Campaign.objects.create(
+        slug="week-2026",
+        name="终身学习活动周",
+        name_en="Lifelong Learning Week",
+        theme="学习在身边",
+        opening_event="县社区教育学校开幕",
+        starts_on=today,
+        ends_on=today + timedelta(days=60),
+        host_region=Region.objects.get(code="330424"),
+        target_activities=10,
+        target_registrations=100,
+        target_attendance=50,
+        target_hours=200,
+    )
+
+
+def test_counters_equal_the_raw_records_through_registrations_check_ins_and_corrections(demo, week):
+    first = course(demo, sessions=2, campaign=week)
+    second = course(demo, sessions=1, campaign=week, title="茶艺")
+    outside = course(demo, sessions=1)  # not in the campaign
+    draft = activity_services.activity_create(
+        actor=demo.organizer,
+        institution=first.institution,
+        sessions=[
+            {"starts_at": timezone.now() + timedelta(days=9), "ends_at": timezone.now() + timedelta(days=9, hours=1)}
+        ],
+        title="草稿",
+        category="arts",
+        audiences=["all"],
+        capacity=5,
+        registration_opens=timezone.now(),
+        registration_closes=timezone.now() + timedelta(days=5),
+        campaign=week,
+    )
+    learners = [new_learner(demo) for _ in range(4)]
+    for learner in learners:
+        for activity in (first, second, outside):
+            activity_services.registration_create(actor=learner, activity=activity, learner=learner)
+    activity_services.registration_cancel(
+        actor=learners[0], registration=Registration.objects.get(learner=learners[0], activity=second)
+    )
+    for learner in learners[1:]:
+        for session in first.sessions.all():
+            attend(demo, session, learner)
+    attend(demo, outside.sessions.get(), learners[1])
+    record_reverse(actor=demo.organizer, record=LearningRecord.objects.filter(activity=first).first(), reason="代签")
+    counters = campaign_counters(campaign=week)
+    in_week = [first, second]
+    assert counters["activities"] == {"value": 2, "target": 10} and draft.status == "draft"
+    assert (
+        counters["registrations"]["value"]
+        == Registration.objects.filter(
+            activity__in=in_week, status__in=["pending", "confirmed", "waitlisted", "offered"]
+        ).count()
+        == 7
+    )
+    assert counters["attendance"]["value"] == Attendance.objects.filter(session__activity__in=in_week).count() == 6
+    assert counters["hours"]["value"] == sum(r.hours for r in LearningRecord.objects.filter(activity__in=in_week))
+    assert counters["hours"]["value"] == 5 * 1.5  # six sessions attended, one corrected
+
+
+def test_the_api_and_the_page_show_the_campaign(demo, week):
+    course(demo, sessions=2, campaign=week)
+    data = ApiClient().get("/campaigns/week-2026").json()
+    assert data["name"] == "终身学习活动周" and data["host_region"]["code"] == "330424"
+    assert data["counters"]["activities"] == {"value": 1, "target": 10}
+    assert data["counters"]["hours"] == {"value": "0.0", "target": 200}
+    missing = ApiClient().get("/campaigns/no-such-week")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    page = Client().get("/campaigns/week-2026/").content.decode()
+    assert "学习在身边" in page and "数字生活课堂" in page and 'data-counter="registrations"' in page
+    assert Client().get("/campaigns/no-such-week/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_campaign_page_runs_a_fixed_number_of_queries(demo, week, django_assert_num_queries, size):
+    for _ in range(size):
+        course(demo, sessions=3, campaign=week)
+    with django_assert_num_queries(6):
+        assert Client().get("/campaigns/week-2026/").status_code == 200
+
+
+def test_the_home_page_features_the_running_or_next_campaign(demo, week):
+    Campaign.objects.create(
+        slug="week-2019",
+        name="2019 活动周",
+        starts_on=timezone.localdate().replace(year=2019),
+        ends_on=timezone.localdate().replace(year=2019) + timedelta(days=6),
+        host_region=week.host_region,
+    )
+    home = Client().get("/").content.decode()
+    assert 'href="/campaigns/week-2026/"' in home and "week-2019" not in home

@@ -11,21 +11,12 @@ import pytest
 
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.activities import services
+from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
 from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.regions.models import Region
 
 from .helpers import new_learner, published_activity
 
-PERSONAS = [
-    "anonymous",
-    "young_learner",
-    "elder_learner",
-    "organizer",
-    "village_admin",
-    "town_admin",
-    "ganpu_admin",
-    "county_admin",
-]
 MANAGERS = {"organizer", "county_admin"}
 PUBLISHERS = {"county_admin"}
 VILLAGER_STAFF = {"village_admin", "county_admin"}

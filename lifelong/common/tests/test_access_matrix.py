@@ -14,21 +14,11 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.accounts.selectors import learner_list, role_grant_list
 from lifelong.accounts.services import role_grant_create
+from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
 from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution, Venue
 from lifelong.institutions.selectors import institution_staff_list, venue_staff_list
 from lifelong.regions.models import Region
-
-PERSONAS = [
-    "anonymous",
-    "young_learner",
-    "elder_learner",
-    "organizer",
-    "village_admin",
-    "town_admin",
-    "ganpu_admin",
-    "county_admin",
-]
 
 
 @pytest.fixture

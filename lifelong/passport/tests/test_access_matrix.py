@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lifelong.accounts.models import RoleGrant, User
+from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
 from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.passport import imports
 from lifelong.passport.models import Certificate, LearningRecord, RecordImport
@@ -23,16 +24,6 @@ from lifelong.regions.models import Region
 from .helpers import attend, course, enrol
 from .test_imports import csv_bytes, upload
 
-PERSONAS = [
-    "anonymous",
-    "young_learner",
-    "elder_learner",
-    "organizer",
-    "village_admin",
-    "town_admin",
-    "ganpu_admin",
-    "county_admin",
-]
 ADMIN_CODES = {"village_admin": None, "town_admin": "330424001", "ganpu_admin": "330424104", "county_admin": "330424"}
 
 

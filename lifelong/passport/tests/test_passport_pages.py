@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from lifelong.activities.tests.helpers import new_learner
 from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
 from lifelong.passport import services
+from lifelong.passport.exports import XAPI_NAMESPACE
 from lifelong.passport.models import Certificate, LearningRecord
 
 from .helpers import attend, course, enrol
@@ -83,8 +85,9 @@ def test_exports_in_json_csv_and_xapi(learner_with_history):
     voided = next(s for s in statements if s["verb"]["display"]["en-US"] == "voided")
     wrong = LearningRecord.objects.filter(reversed_by__isnull=False).get()
     assert voided["object"]["objectType"] == "StatementRef"
+    # The voided statement points at the statement of the entry that was corrected.
+    assert voided["object"]["id"] == str(uuid.uuid5(XAPI_NAMESPACE, f"record:{wrong.pk}"))
     assert voided["object"]["id"] in {s["id"] for s in statements if s["verb"]["display"]["en-US"] == "attended"}
-    assert wrong.pk  # the voided statement points at the corrected entry's statement
     assert all(s["actor"]["account"]["name"] == str(learner_with_history.pk) for s in statements)
     assert learner_with_history.phone not in json.dumps(statements)
     again = json.loads(client.get("/me/passport/export.xapi").content)

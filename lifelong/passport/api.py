@@ -4,6 +4,7 @@ corrections and the learning-star list."""
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -80,8 +81,6 @@ class PassportOut(Schema):
 
 
 def _passport(learner: User, query: PageQuery) -> dict:
-    from django.conf import settings
-
     summary = selectors.passport_summary(learner=learner)
     entries = selectors.passport_entries(learner=learner)
     size = min(query.page_size, settings.API_PAGE_SIZE_MAX)

@@ -13,13 +13,14 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
@@ -29,18 +30,17 @@ from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
 from lifelong.activities.choices import Category
 from lifelong.common.bulk import insert_rows
-from lifelong.common.errors import DomainError, InvalidInput
+from lifelong.common.errors import Conflict, DomainError, InvalidInput, NotFound
 from lifelong.regions.models import Region
 
-from .choices import RecordSource
-from .models import LearningRecord, RecordImport
+from .choices import ImportStatus, RecordSource
+from .models import STALLED_AFTER, LearningRecord, RecordImport
 from .services import ONE_DECIMAL, balances_add, points_for
+from .tasks import record_import_run
 
 BATCH_ROWS = 2000
 # 100,000 rows unpack to about 45 MB: this allows some 900,000 rows per workbook.
 XLSX_UNPACKED_MAX = 400 * 1024 * 1024
-# A running import whose last batch committed longer ago than this has lost its worker.
-STALLED_AFTER = timedelta(minutes=10)
 PROBLEMS_KEPT = 5000  # problems kept on a RecordImport; the command's report file has them all
 EARLIEST_DATE = date(1950, 1, 1)
 
@@ -486,8 +486,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 def _check_upload(upload: Any) -> str:
     """The upload's kind ("csv" or "xlsx"), judged by its content, not its name alone."""
-    from django.conf import settings
-
     name = (upload.name or "").lower()
     if upload.size > settings.PASSPORT_IMPORT_MAX_BYTES:
         raise InvalidInput(
@@ -521,9 +519,6 @@ def _importer_region(actor: User):
 def record_import_start(*, actor: User, upload: Any, issuer: str) -> RecordImport:
     """Check an uploaded file (kind by content, size, columns) and queue its import for the task
     worker. Admins only; records are imported for learners in their area only."""
-    from lifelong.common.errors import NotFound
-
-    from .tasks import record_import_run
 
     region = _importer_region(actor)
     if region is None:
@@ -551,10 +546,6 @@ def record_import_start(*, actor: User, upload: Any, issuer: str) -> RecordImpor
 def _claim(record_import: RecordImport, now: datetime) -> bool:
     """Mark the import running, unless another run holds it (one conditional UPDATE, so two
     workers, or a worker and a "run again", never import the same file at once)."""
-    from django.db.models import Q
-
-    from .choices import ImportStatus
-
     free = Q(status__in=[ImportStatus.QUEUED, ImportStatus.FAILED]) | Q(
         status=ImportStatus.RUNNING, heartbeat_at__lt=now - STALLED_AFTER
     )
@@ -567,8 +558,6 @@ def _claim(record_import: RecordImport, now: datetime) -> bool:
 def record_import_execute(*, record_import_id: int) -> RecordImport:
     """Run one uploaded import to the end (the task worker calls this). Running it again after a
     crash is safe: what was committed is found and skipped."""
-    from .choices import ImportStatus
-
     record_import = RecordImport.objects.select_related("created_by").get(pk=record_import_id)
     if not _claim(record_import, timezone.now()):
         return record_import
@@ -601,9 +590,6 @@ def record_import_execute(*, record_import_id: int) -> RecordImport:
 @transaction.atomic
 def record_import_retry(*, actor: User, record_import: RecordImport) -> RecordImport:
     """Queue a failed or stalled import again (admins who see it)."""
-    from lifelong.common.errors import Conflict
-
-    from .tasks import record_import_run
 
     if not record_import.may_run_again(timezone.now()):
         raise Conflict(_("This import is running or finished; there is nothing to run again."), code="not_retryable")

@@ -1,6 +1,8 @@
 """The learning passport: an append-only ledger of learning, the running balance kept beside it,
 completions, and signed certificates."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -211,6 +213,10 @@ class Certificate(models.Model):
         return self.title_en if english_wanted() and self.title_en else self.title
 
 
+# A running import whose last batch committed longer ago than this has lost its worker.
+STALLED_AFTER = timedelta(minutes=10)
+
+
 class RecordImport(models.Model):
     """One upload of learning records from another institution or the credit bank. The task
     worker imports it in batches, each batch one transaction, and counts its progress here;
@@ -252,8 +258,6 @@ class RecordImport(models.Model):
 
     def may_run_again(self, now) -> bool:
         """A failed import, or one whose worker stopped moving it (see STALLED_AFTER)."""
-        from .imports import STALLED_AFTER
-
         if self.status == ImportStatus.FAILED:
             return True
         if self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):

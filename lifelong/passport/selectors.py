@@ -15,6 +15,7 @@ from lifelong.common.errors import NotFound
 from lifelong.regions.models import Region
 
 from .models import Certificate, LearningRecord, PassportBalance, RecordImport
+from .services import may_correct
 
 ZERO = Decimal("0")
 
@@ -165,8 +166,6 @@ def learning_stars(
 def record_correctable(*, actor: User, pk: int) -> LearningRecord:
     """A ledger entry the actor may correct: the activity's staff, or an admin over the
     learner's home (404 for anyone else)."""
-    from .services import may_correct
-
     record = (
         LearningRecord.objects.select_related("activity__institution", "learner__home_region").filter(pk=pk).first()
     )

@@ -113,3 +113,10 @@ def console_index(request: HttpRequest) -> HttpResponse:
             "is_admin": policy.is_admin(request.user),
         },
     )
+
+
+def download(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
+    """A file the browser saves (PDFs, exports) rather than shows."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

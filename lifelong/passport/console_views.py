@@ -18,6 +18,7 @@ from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
 from lifelong.common.sms import mask_phone
 from lifelong.common.spreadsheets import safe_cell
+from lifelong.common.views import download
 from lifelong.regions.models import Region
 
 from . import imports, pdf, selectors, services
@@ -72,18 +73,14 @@ def learner_certificate_pdf(request: HttpRequest, pk: int, serial: str) -> HttpR
     certificate = selectors.learner_certificates(learner=learner).filter(serial=serial.upper()).first()
     if certificate is None:
         raise Http404
-    response = HttpResponse(pdf.certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
-    return response
+    return download(pdf.certificate_pdf(certificate), f"certificate-{certificate.serial}.pdf", "application/pdf")
 
 
 @staff_required
 def learner_archive_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Village staff print the archive for a villager who has no phone."""
     learner = _or_404(lambda: selectors.learner_in_scope(actor=request.user, learner_id=pk))
-    response = HttpResponse(pdf.archive_pdf(learner), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="learning-archive-{learner.pk}.pdf"'
-    return response
+    return download(pdf.archive_pdf(learner), f"learning-archive-{learner.pk}.pdf", "application/pdf")
 
 
 @staff_required

@@ -75,6 +75,14 @@ def balances_add(deltas: dict[int, tuple[Decimal, int, int]]) -> None:
     )
 
 
+def entry_write(**fields) -> LearningRecord:
+    """Append one ledger entry and move the learner's balance by it: the one place both happen,
+    so the balance always equals the sum of the entries. Callers hold their transaction."""
+    record = LearningRecord.objects.create(**fields)
+    balance_add(learner_id=record.learner_id, hours=record.hours, points=record.points)
+    return record
+
+
 def attendance_credit(*, attendance: Attendance, now: datetime | None = None) -> LearningRecord:
     """Write the ledger entry of a new check-in and, when it brings the learner to the
     activity's completion share, complete the activity (and issue its certificate). Called by
@@ -84,7 +92,7 @@ def attendance_credit(*, attendance: Attendance, now: datetime | None = None) ->
     activity = session.activity
     learner = attendance.learner
     hours = session_hours(activity, session.starts_at, session.ends_at)
-    record = LearningRecord.objects.create(
+    record = entry_write(
         learner=learner,
         source=RecordSource.ATTENDANCE,
         hours=hours,
@@ -98,7 +106,6 @@ def attendance_credit(*, attendance: Attendance, now: datetime | None = None) ->
         region_id=learner.home_region_id,
         recorded_by=attendance.recorded_by,
     )
-    balance_add(learner_id=learner.pk, hours=record.hours, points=record.points)
     completion_check(learner=learner, activity=activity, now=now)
     return record
 
@@ -282,7 +289,7 @@ def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> Learn
     list(PassportBalance.objects.select_for_update().filter(pk=record.learner_id))
     if LearningRecord.objects.filter(reverses=record).exists():
         raise Conflict(_("This entry has already been corrected."), code="already_reversed")
-    reversal = LearningRecord.objects.create(
+    reversal = entry_write(
         learner_id=record.learner_id,
         source=record.source,
         hours=-record.hours,
@@ -297,7 +304,6 @@ def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> Learn
         note=reason[:300],
         recorded_by=actor,
     )
-    balance_add(learner_id=record.learner_id, hours=reversal.hours, points=reversal.points)
     audit_record(
         actor=actor,
         action=AuditAction.CREATED,
@@ -328,7 +334,7 @@ def record_adjust(
         raise InvalidInput(_("Hours must be between -999 and 999, and not zero."), code="invalid", field="hours")
     if learned_on > timezone.localdate():
         raise InvalidInput(_("The date cannot be in the future."), code="invalid", field="learned_on")
-    record = LearningRecord.objects.create(
+    record = entry_write(
         learner=learner,
         source=RecordSource.ADJUSTMENT,
         hours=hours,
@@ -339,7 +345,6 @@ def record_adjust(
         note=reason[:300],
         recorded_by=actor,
     )
-    balance_add(learner_id=learner.pk, hours=record.hours, points=record.points)
     audit_record(
         actor=actor,
         action=AuditAction.CREATED,

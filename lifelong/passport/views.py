@@ -12,17 +12,12 @@ from django.views.decorators.cache import never_cache
 
 from lifelong.accounts.selectors import managed_profiles
 from lifelong.common.paging import page_of
+from lifelong.common.views import download
 
 from . import exports, pdf, selectors, signing
 from .verification import certificate_check
 
 SERIAL_PATTERN = re.compile(r"[A-Z0-9-]{4,32}")
-
-
-def _download(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _stamp() -> str:
@@ -74,7 +69,7 @@ def my_passport(request: HttpRequest, family_pk: int | None = None) -> HttpRespo
 @login_required
 def my_archive_pdf(request: HttpRequest, family_pk: int | None = None) -> HttpResponse:
     learner = _owner(request, family_pk)
-    return _download(pdf.archive_pdf(learner), f"learning-archive-{_stamp()}.pdf", "application/pdf")
+    return download(pdf.archive_pdf(learner), f"learning-archive-{_stamp()}.pdf", "application/pdf")
 
 
 @never_cache
@@ -83,12 +78,12 @@ def my_export(request: HttpRequest, kind: str, family_pk: int | None = None) -> 
     learner = _owner(request, family_pk)
     if kind == "json":
         body = json.dumps(exports.archive_json(learner), ensure_ascii=False, indent=2)
-        return _download(body, f"learning-archive-{_stamp()}.json", "application/json; charset=utf-8")
+        return download(body, f"learning-archive-{_stamp()}.json", "application/json; charset=utf-8")
     if kind == "csv":
-        return _download(exports.archive_csv(learner), f"learning-records-{_stamp()}.csv", "text/csv; charset=utf-8")
+        return download(exports.archive_csv(learner), f"learning-records-{_stamp()}.csv", "text/csv; charset=utf-8")
     if kind == "xapi":
         body = json.dumps(exports.xapi_statements(learner), ensure_ascii=False, indent=2)
-        return _download(body, f"xapi-statements-{_stamp()}.json", "application/json; charset=utf-8")
+        return download(body, f"xapi-statements-{_stamp()}.json", "application/json; charset=utf-8")
     raise Http404
 
 
@@ -104,7 +99,7 @@ def _own_certificate(request: HttpRequest, serial: str, family_pk: int | None):
 @login_required
 def my_certificate_pdf(request: HttpRequest, serial: str, family_pk: int | None = None) -> HttpResponse:
     certificate = _own_certificate(request, serial, family_pk)
-    return _download(pdf.certificate_pdf(certificate), f"certificate-{certificate.serial}.pdf", "application/pdf")
+    return download(pdf.certificate_pdf(certificate), f"certificate-{certificate.serial}.pdf", "application/pdf")
 
 
 @never_cache
@@ -112,7 +107,7 @@ def my_certificate_pdf(request: HttpRequest, serial: str, family_pk: int | None 
 def my_certificate_document(request: HttpRequest, serial: str, family_pk: int | None = None) -> HttpResponse:
     certificate = _own_certificate(request, serial, family_pk)
     body = json.dumps(exports.certificate_document(certificate), ensure_ascii=False, indent=2)
-    return _download(body, f"certificate-{certificate.serial}.json", "application/json; charset=utf-8")
+    return download(body, f"certificate-{certificate.serial}.json", "application/json; charset=utf-8")
 
 
 def verify_search(request: HttpRequest) -> HttpResponse:

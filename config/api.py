@@ -5,10 +5,13 @@ from lifelong.accounts.api import router as accounts_router
 from lifelong.activities.api import router as activities_router
 from lifelong.campaigns.api import router as campaigns_router
 from lifelong.common.api import install_error_handlers
+from lifelong.community.api import router as community_router
+from lifelong.honours.api import router as honours_router
 from lifelong.institutions.api import router as institutions_router
 from lifelong.notifications.api import router as notifications_router
 from lifelong.passport.api import router as passport_router
 from lifelong.regions.api import router as regions_router
+from lifelong.resources.api import router as resources_router
 
 api = NinjaAPI(
     title="Lifelong API",
@@ -26,6 +29,9 @@ api.add_router("/", activities_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", notifications_router)
 api.add_router("/", passport_router)
+api.add_router("/", community_router)
+api.add_router("/", honours_router)
+api.add_router("/", resources_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

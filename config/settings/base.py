@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "lifelong.activities",
     "lifelong.notifications",
     "lifelong.passport",
+    "lifelong.community",
+    "lifelong.honours",
+    "lifelong.resources",
 ]
 
 MIDDLEWARE = [

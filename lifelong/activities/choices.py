@@ -34,6 +34,14 @@ class ActivityStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class CampaignStatus(models.TextChoices):
+    """An activity's place in the campaign it was proposed for (blank: no campaign)."""
+
+    PROPOSED = "proposed", _("Proposed for the campaign")
+    ACCEPTED = "accepted", _("In the campaign programme")
+    DECLINED = "declined", _("Not taken into the campaign")
+
+
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     CONFIRMED = "confirmed", _("Confirmed")

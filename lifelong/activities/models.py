@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lifelong.common.i18n import english_wanted
 
-from .choices import ACTIVE_STATUSES, ActivityStatus, Category, Channel, CheckinMethod, RegistrationStatus
+from .choices import (
+    ACTIVE_STATUSES,
+    ActivityStatus,
+    CampaignStatus,
+    Category,
+    Channel,
+    CheckinMethod,
+    RegistrationStatus,
+)
 
 
 class Activity(models.Model):
@@ -69,6 +77,27 @@ class Activity(models.Model):
         related_name="activities",
         verbose_name=_("campaign"),
     )
+    # Joining a campaign is a proposal until an admin whose scope covers the campaign's host
+    # region accepts it into the programme (an admin's own proposal is accepted at once).
+    campaign_status = models.CharField(
+        _("place in the campaign"), max_length=10, choices=CampaignStatus.choices, blank=True
+    )
+    programme = models.ForeignKey(
+        "community.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("brand programme"),
+    )
+    team = models.ForeignKey(
+        "community.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("learning team"),
+    )
     status = models.CharField(_("status"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -84,6 +113,12 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         indexes = [models.Index(fields=["status", "registration_closes"], name="activity_open_idx")]
         constraints = [
+            models.CheckConstraint(
+                condition=(Q(campaign__isnull=True) & Q(campaign_status=""))
+                | (Q(campaign__isnull=False) & ~Q(campaign_status="")),
+                name="activity_campaign_status_with_campaign",
+                violation_error_message=_("An activity has a place in a campaign exactly when it is proposed for one."),
+            ),
             models.CheckConstraint(
                 condition=Q(capacity__gte=1),
                 name="activity_capacity_positive",

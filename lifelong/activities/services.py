@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from lifelong.accounts import policy
 from lifelong.accounts.choices import Role
 from lifelong.accounts.models import RoleGrant, User
+from lifelong.campaigns.models import Campaign
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
@@ -29,7 +30,15 @@ from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
 
-from .choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category, Channel, RegistrationStatus
+from .choices import (
+    ACTIVE_STATUSES,
+    ActivityStatus,
+    Audience,
+    CampaignStatus,
+    Category,
+    Channel,
+    RegistrationStatus,
+)
 from .models import Activity, Registration, Session
 
 ACTIVITY_FIELDS = (
@@ -113,6 +122,8 @@ def activity_create(
     activity = Activity(
         institution=institution, created_by=actor, **{**values, "audiences": Activity.audiences_value(audiences)}
     )
+    if activity.campaign_id:
+        activity.campaign_status = campaign_placement(actor, activity.campaign)
     full_clean_or_raise(activity)
     activity.save()
     for spec in sessions:
@@ -126,6 +137,11 @@ def activity_create(
         session.save()
     audit_record(actor=actor, action=AuditAction.CREATED, target=activity, changes={"title": activity.title})
     return activity
+
+
+def campaign_placement(actor: User, campaign: Campaign) -> CampaignStatus:
+    """A proposal waits for an admin of the campaign's host region; theirs join at once."""
+    return CampaignStatus.ACCEPTED if policy.covers(actor, campaign.host_region) else CampaignStatus.PROPOSED
 
 
 def _check_venue(actor: User, venue: Venue | None) -> None:
@@ -526,15 +542,20 @@ def _looks_full(activity: Activity, channel: str) -> bool:
 
 
 def _check_campaign_cap(activity: Activity, learner: User) -> None:
-    """At most `registration_cap` active registrations per learner in a campaign. The learner's
+    """At most `registration_cap` active registrations per learner in a campaign's programme
+    (proposals not yet accepted are outside it). The learner's
     row is locked first, so two parallel requests by one learner are counted one after the
     other (other learners are not held up)."""
-    cap = activity.campaign.registration_cap if activity.campaign_id else None
+    in_programme = activity.campaign_id and activity.campaign_status == CampaignStatus.ACCEPTED
+    cap = activity.campaign.registration_cap if in_programme else None
     if cap is None:
         return
     User.objects.select_for_update().filter(pk=learner.pk).values_list("pk", flat=True).get()
     held = Registration.objects.filter(
-        learner=learner, activity__campaign_id=activity.campaign_id, status__in=ACTIVE_STATUSES
+        learner=learner,
+        activity__campaign_id=activity.campaign_id,
+        activity__campaign_status=CampaignStatus.ACCEPTED,
+        status__in=ACTIVE_STATUSES,
     ).count()
     if held >= cap:
         raise Conflict(

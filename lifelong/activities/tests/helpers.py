@@ -6,6 +6,7 @@ from lifelong.accounts.models import User
 from lifelong.activities import services
 from lifelong.activities.choices import RegistrationStatus
 from lifelong.activities.models import Activity, Registration
+from lifelong.campaigns.services import campaign_proposal_decide
 from lifelong.institutions.models import Institution
 
 _phone_counter = iter(range(10_000, 99_999))
@@ -31,6 +32,8 @@ def published_activity(demo, **overrides) -> Activity:
     }
     sessions = [{"starts_at": now + timedelta(days=7), "ends_at": now + timedelta(days=7, hours=2)}]
     activity = services.activity_create(actor=demo.organizer, institution=school, sessions=sessions, **fields)
+    if activity.campaign_id:
+        campaign_proposal_decide(actor=demo.county_admin, activity=activity, accept=True)
     return services.activity_publish(actor=demo.county_admin, activity=activity)
 
 

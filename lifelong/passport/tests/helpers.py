@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from lifelong.activities import checkin, services
 from lifelong.activities.models import Activity, Attendance, Session
+from lifelong.campaigns.services import campaign_proposal_decide
 from lifelong.institutions.models import Institution
 
 
@@ -37,6 +38,8 @@ def course(
         **extra,
     }
     activity = services.activity_create(actor=demo.organizer, institution=school, sessions=specs, **fields)
+    if activity.campaign_id:
+        campaign_proposal_decide(actor=demo.county_admin, activity=activity, accept=True)
     return services.activity_publish(actor=demo.county_admin, activity=activity)
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HonoursConfig(AppConfig):
+    name = "lifelong.honours"
+    label = "honours"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", common_views.home, name="home"),
     path("network/<str:code>/", common_views.network_town, name="network_town"),
     path("", include("lifelong.activities.urls")),
+    path("", include("lifelong.institutions.urls")),
     path("me/", account_views.me_view, name="me"),
     path("", include("lifelong.passport.urls")),
     path("", include("lifelong.campaigns.urls")),

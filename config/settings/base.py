@@ -227,6 +227,10 @@ PASSPORT_POINTS_PER_HOUR = env.int("PASSPORT_POINTS_PER_HOUR", default=10)
 # are about 10 MB as CSV).
 PASSPORT_IMPORT_MAX_BYTES = env.int("PASSPORT_IMPORT_MAX_MB", default=50) * 1024 * 1024
 
+# --- Learning resources -----------------------------------------------------------------------
+# Largest file (PDF, video, audio, image) staff may upload to the resource library.
+RESOURCES_UPLOAD_MAX_BYTES = env.int("RESOURCES_UPLOAD_MAX_MB", default=200) * 1024 * 1024
+
 SITE_NAME = _("Lifelong")
 
 LOGGING = {

@@ -14,10 +14,13 @@ from operator import or_
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lifelong.campaigns.models import Campaign
 from lifelong.common.errors import DomainError, Forbidden, InvalidInput, NotFound
-from lifelong.institutions.models import Institution, Venue
+from lifelong.community.models import Programme, Team
+from lifelong.institutions.models import Institution, Venue, VenueBooking
 from lifelong.passport.models import Certificate, LearningRecord, RecordImport
 from lifelong.regions.models import Region
+from lifelong.resources.models import Resource
 
 from .choices import ADMIN_ROLE_LEVEL, INSTITUTION_ROLES, ROLE_RANK, Role
 from .models import RoleGrant, User
@@ -26,6 +29,7 @@ from .models import RoleGrant, User
 class Action(StrEnum):
     VIEW = "view"
     CHANGE = "change"
+    BOOK = "book"  # venues: book rooms (admins over the venue, organizers of its institution)
 
 
 SUPERUSER_RANK = 99
@@ -95,6 +99,31 @@ def _own_institution_ids(actor: User | None) -> list[int]:
     return [g.institution_id for g in grants(actor) if g.role in INSTITUTION_ROLES]
 
 
+def _editor_paths_q(actor: User | None, path_lookup: str) -> Q:
+    """Q for rows in the subtree of a region where the actor is an editor (editors publish
+    content for a region; they administer nothing)."""
+    paths = [g.region.path for g in grants(actor) if g.role == Role.EDITOR]
+    return reduce(or_, (Q(**{f"{path_lookup}__startswith": p}) for p in paths), Q(pk__in=[]))
+
+
+def may_share_resources_of(actor: User | None, institution: Institution) -> bool:
+    """May the actor publish learning resources for the institution? Its organizers and
+    instructors, editors of a region covering it, and admins whose subtree covers it."""
+    if institution.pk in _own_institution_ids(actor) or covers(actor, institution.region):
+        return True
+    return any(g.role == Role.EDITOR and g.region.contains(institution.region) for g in grants(actor))
+
+
+def resource_publishing_institutions(actor: User | None) -> QuerySet[Institution]:
+    """The institutions `may_share_resources_of` allows, as a query (form choices, scope)."""
+    q = _paths_q(actor, "region__path") | Q(pk__in=_own_institution_ids(actor)) | _editor_paths_q(actor, "region__path")
+    return Institution.objects.filter(q)
+
+
+def _organized_institution_ids(actor: User | None) -> list[int]:
+    return [g.institution_id for g in grants(actor) if g.role == Role.ORGANIZER]
+
+
 def restrict(actor: User | None, action: Action, queryset: QuerySet) -> QuerySet:
     """Filter `queryset` to the objects `actor` may `action`."""
     model = queryset.model
@@ -108,6 +137,13 @@ def restrict(actor: User | None, action: Action, queryset: QuerySet) -> QuerySet
         q = _paths_q(actor, "institution__region__path")
         if action is Action.VIEW:
             q |= Q(institution_id__in=_own_institution_ids(actor))
+        elif action is Action.BOOK:
+            q |= Q(institution_id__in=_organized_institution_ids(actor))
+    elif model is VenueBooking:
+        # Seen and cancelled by whoever may book the venue: admins over it, its organizers.
+        q = _paths_q(actor, "venue__institution__region__path") | Q(
+            venue__institution_id__in=_organized_institution_ids(actor)
+        )
     elif model is RoleGrant:
         q = _paths_q(actor, "region__path") | _paths_q(actor, "institution__region__path")
     elif model is User:
@@ -119,6 +155,20 @@ def restrict(actor: User | None, action: Action, queryset: QuerySet) -> QuerySet
         q = _paths_q(actor, "activity__institution__region__path") | _paths_q(actor, "learner__home_region__path")
     elif model is RecordImport:
         q = _paths_q(actor, "region__path")
+    elif model is Resource:
+        # The same people as `may_share_resources_of`, for both seeing and changing (the
+        # public library is a selector of its own).
+        q = (
+            _paths_q(actor, "institution__region__path")
+            | Q(institution_id__in=_own_institution_ids(actor))
+            | _editor_paths_q(actor, "institution__region__path")
+        )
+    elif model is Programme:
+        q = _paths_q(actor, "town__path")
+    elif model is Team:
+        q = _paths_q(actor, "region__path")
+    elif model is Campaign:
+        q = _paths_q(actor, "host_region__path")
     else:
         raise TypeError(f"No scope rule for {model.__name__}")
     return queryset.filter(q)

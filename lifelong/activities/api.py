@@ -13,12 +13,13 @@ from lifelong.accounts.phone import normalize_phone
 from lifelong.campaigns.models import Campaign
 from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import InvalidInput, NotFound
+from lifelong.community.models import Programme, Team
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import checkin, selectors, services
-from .choices import Audience, Category, Channel, CheckinMethod
+from .choices import Audience, CampaignStatus, Category, Channel, CheckinMethod
 from .models import Activity, Session
 
 router = Router(tags=["activities"])
@@ -65,6 +66,14 @@ class ActivityIn(InputSchema):
     max_age: int | None = Field(None, ge=0, le=150)
     residents_of: str | None = Field(None, description="Region code; its whole subtree may register")
     campaign: str | None = Field(None, max_length=80, description="Slug of the campaign the activity joins")
+    programme: str | None = Field(
+        None,
+        max_length=80,
+        description="Slug of the brand programme it belongs to: one of the organizer's town, or run by the organizer",
+    )
+    team: int | None = Field(
+        None, description="Id of the learning team running it: in the organizer's area or led by you"
+    )
     sessions: list[SessionIn] = Field(min_length=1, max_length=200)
 
     @field_validator("registration_opens", "registration_closes")
@@ -113,7 +122,8 @@ class ActivityOut(Schema):
 
     @staticmethod
     def resolve_campaign(activity: Activity) -> str | None:
-        return activity.campaign.slug if activity.campaign_id else None
+        """The campaign whose programme holds the activity (a mere proposal is not shown)."""
+        return activity.campaign.slug if activity.campaign_status == CampaignStatus.ACCEPTED else None
 
     @staticmethod
     def resolve_region(activity: Activity):
@@ -124,9 +134,23 @@ class ActivityOut(Schema):
         return activity.audience_list
 
 
+class ProgrammeRef(Schema):
+    slug: str
+    name: str
+    name_en: str
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+    name_en: str
+
+
 class ActivityDetailOut(ActivityOut):
     summary: str
     institution: InstitutionRef
+    programme: ProgrammeRef | None
+    team: TeamRef | None
     reserved_offline: int
     registration_opens: datetime
     registration_closes: datetime
@@ -179,6 +203,20 @@ def _campaign(slug: str) -> Campaign:
     return campaign
 
 
+def _programme(slug: str) -> Programme:
+    programme = Programme.objects.select_related("town").filter(slug=slug).first()
+    if programme is None:
+        raise NotFound(field="programme")
+    return programme
+
+
+def _team(team_id: int) -> Team:
+    team = Team.objects.select_related("region").filter(pk=team_id).first()
+    if team is None:
+        raise NotFound(field="team")
+    return team
+
+
 def _venue(venue_id: int | None) -> Venue | None:
     if venue_id is None:
         return None
@@ -190,7 +228,9 @@ def _venue(venue_id: int | None) -> Venue | None:
 
 @router.post("/activities", auth=bearer, response={201: StatusOut, **ERRORS}, summary="Create a draft activity")
 def activity_create(request, body: ActivityIn):
-    data = body.model_dump(exclude={"institution", "venue", "residents_of", "campaign", "sessions"})
+    data = body.model_dump(
+        exclude={"institution", "venue", "residents_of", "campaign", "programme", "team", "sessions"}
+    )
     residents_of = None
     if body.residents_of:
         residents_of = region_get_by_code(body.residents_of)
@@ -202,6 +242,8 @@ def activity_create(request, body: ActivityIn):
         venue=_venue(body.venue),
         residents_of=residents_of,
         campaign=_campaign(body.campaign) if body.campaign else None,
+        programme=_programme(body.programme) if body.programme else None,
+        team=_team(body.team) if body.team is not None else None,
         sessions=[{"starts_at": s.starts_at, "ends_at": s.ends_at, "venue": _venue(s.venue)} for s in body.sessions],
         **data,
     )

@@ -57,6 +57,11 @@ def _render(calendar: Calendar, sessions: QuerySet[Session]) -> bytes:
     return calendar.to_ical()
 
 
+def sessions_ics(*, name: str, sessions: QuerySet[Session]) -> bytes:
+    """A public calendar of the given sessions, such as a campaign's programme."""
+    return _render(_calendar(name), sessions)
+
+
 def activity_ics(activity: Activity) -> bytes:
     return _render(_calendar(activity.display_title), activity.sessions.order_by("starts_at"))
 

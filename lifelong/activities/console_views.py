@@ -15,10 +15,13 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
 from lifelong.accounts.selectors import learner_get
+from lifelong.campaigns.forms import ProposalForm
+from lifelong.campaigns.services import PROPOSABLE_STATUSES
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of
+from lifelong.community.selectors import programmes_for_activity_form, teams_for_activity_form
 from lifelong.institutions.models import Institution, Venue
 
 from . import checkin, selectors, services
@@ -66,7 +69,13 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     if not institutions.exists():
         raise Http404
     data = request.POST or None
-    form = ActivityForm(data, institutions=institutions, venues=venues)
+    form = ActivityForm(
+        data,
+        institutions=institutions,
+        venues=venues,
+        programmes=programmes_for_activity_form(actor=request.user),
+        teams=teams_for_activity_form(actor=request.user),
+    )
     sessions = SessionFormSet(data, prefix="sessions", form_kwargs={"venues": venues})
     if request.method == "POST" and form.is_valid() and sessions.is_valid():
         fields = dict(form.cleaned_data)
@@ -108,6 +117,7 @@ def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "desk_phone": desk_phone,
             "reject_form": RejectForm(),
             "active_statuses": ACTIVE_STATUSES,
+            "proposal_form": ProposalForm() if activity.status in PROPOSABLE_STATUSES else None,
         },
     )
 

@@ -4,6 +4,9 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from lifelong.campaigns.selectors import campaigns_open_for_proposals
+from lifelong.community.models import Programme, Team
+
 from .choices import Audience, Category
 
 # Days far outside the county's calendar are refused (and then ignored) rather than overflowing.
@@ -89,13 +92,34 @@ class ActivityForm(forms.Form):
     )
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=120, required=False)
     max_age = forms.IntegerField(label=_("Maximum age"), min_value=0, max_value=120, required=False)
+    campaign = forms.ModelChoiceField(
+        label=_("Propose for a campaign"),
+        queryset=None,
+        required=False,
+        help_text=_("The campaign's admins decide whether it joins the campaign programme."),
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Brand programme"),
+        queryset=None,
+        required=False,
+        help_text=_("One of the organizer's town, or one the organizer runs."),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Learning team"),
+        queryset=None,
+        required=False,
+        help_text=_("A team in the organizer's area, or one you lead."),
+    )
 
-    def __init__(self, *args, institutions, venues, **kwargs):
+    def __init__(self, *args, institutions, venues, programmes=None, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
         if len(institutions) == 1:  # most organizers work for one institution
             self.fields["institution"].initial = institutions[0].pk
         self.fields["venue"].queryset = venues
+        self.fields["campaign"].queryset = campaigns_open_for_proposals()
+        self.fields["programme"].queryset = programmes if programmes is not None else Programme.objects.none()
+        self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
 
 
 class SessionForm(forms.Form):

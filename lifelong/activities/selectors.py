@@ -14,7 +14,7 @@ from lifelong.common.errors import InvalidInput
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
-from .choices import ActivityStatus
+from .choices import ActivityStatus, CampaignStatus
 from .models import Activity, Registration, Session
 
 
@@ -50,7 +50,7 @@ def activity_catalogue(
     if category:
         activities = activities.filter(category=category)
     if campaign is not None:
-        activities = activities.filter(campaign=campaign)
+        activities = activities.filter(campaign=campaign, campaign_status=CampaignStatus.ACCEPTED)
     if audience:
         activities = activities.filter(audiences__contains=f",{audience},")
     if available:
@@ -93,13 +93,18 @@ def activity_visible(*, actor: User | None, activity_id: int) -> Activity | None
     if actor is not None and actor.is_authenticated:
         visible |= Q(institution_id__in=manageable_institution_ids(actor))
     sessions = Prefetch("sessions", queryset=Session.objects.select_related("venue").order_by("starts_at"))
-    return _with_listing_data(Activity.objects.filter(visible, pk=activity_id)).prefetch_related(sessions).first()
+    return (
+        _with_listing_data(Activity.objects.filter(visible, pk=activity_id))
+        .select_related("programme", "team")
+        .prefetch_related(sessions)
+        .first()
+    )
 
 
 def activity_managed(*, actor: User, activity_id: int) -> Activity | None:
     return (
         Activity.objects.filter(pk=activity_id, institution_id__in=manageable_institution_ids(actor))
-        .select_related("institution__region")
+        .select_related("institution__region", "campaign")
         .first()
     )
 

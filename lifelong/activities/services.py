@@ -25,7 +25,10 @@ from lifelong.campaigns.models import Campaign
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.community.models import Programme, Team
+from lifelong.community.services import programme_refusal, team_refusal
 from lifelong.institutions.models import Institution, Venue
+from lifelong.institutions.services import session_bookings_release, session_bookings_sync
 from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
@@ -62,6 +65,8 @@ ACTIVITY_FIELDS = (
     "max_age",
     "residents_of",
     "campaign",
+    "programme",
+    "team",
 )
 # How far down the waitlist a freed seat looks for someone whose channel may take it.
 PROMOTION_SCAN = 200
@@ -118,6 +123,7 @@ def activity_create(
         raise InvalidInput(_("Unknown category."), code="invalid", field="category")
     for venue in [fields.get("venue"), *(s.get("venue") for s in sessions)]:
         _check_venue(actor, venue)
+    _check_programme_and_team(actor, institution, fields.get("programme"), fields.get("team"))
     values = {name: fields[name] for name in ACTIVITY_FIELDS if name in fields}
     activity = Activity(
         institution=institution, created_by=actor, **{**values, "audiences": Activity.audiences_value(audiences)}
@@ -135,13 +141,32 @@ def activity_create(
         )
         full_clean_or_raise(session)
         session.save()
+    # Sessions held at a venue book it; a clash refuses the whole activity (`venue_booked`).
+    session_bookings_sync(actor=actor, sessions=list(activity.sessions.all()))
     audit_record(actor=actor, action=AuditAction.CREATED, target=activity, changes={"title": activity.title})
     return activity
 
 
 def campaign_placement(actor: User, campaign: Campaign) -> CampaignStatus:
-    """A proposal waits for an admin of the campaign's host region; theirs join at once."""
-    return CampaignStatus.ACCEPTED if policy.covers(actor, campaign.host_region) else CampaignStatus.PROPOSED
+    """A proposal waits for an admin of the campaign's host region; theirs join at once. Once
+    a campaign is over only its admins add activities (recording a past year's programme)."""
+    if policy.covers(actor, campaign.host_region):
+        return CampaignStatus.ACCEPTED
+    if campaign.ends_on < timezone.localdate():
+        raise Conflict(_("This campaign is over; it takes no more proposals."), code="campaign_over", field="campaign")
+    return CampaignStatus.PROPOSED
+
+
+def _check_programme_and_team(
+    actor: User, institution: Institution, programme: Programme | None, team: Team | None
+) -> None:
+    """A programme's activities are run in its town (or by its own institution); a team's by
+    an institution whose region covers it, or by its leader (lifelong.community.services)."""
+    problem = (programme and programme_refusal(programme=programme, institution=institution)) or (
+        team and team_refusal(actor=actor, team=team, institution=institution)
+    )
+    if problem:
+        raise problem
 
 
 def _check_venue(actor: User, venue: Venue | None) -> None:
@@ -232,6 +257,7 @@ def activity_cancel(*, actor: User, activity: Activity) -> Activity:
         status=RegistrationStatus.CANCELLED, waitlist_position=None, offer_expires_at=None, updated_at=timezone.now()
     )
     Activity.objects.filter(pk=cancelled.pk).update(seats_taken=0, seats_taken_online=0)
+    session_bookings_release(actor=actor, activity=cancelled)  # its venues are free again
     audit_record(actor=actor, action=AuditAction.UPDATED, target=cancelled, summary="cancelled")
     notify(
         NoticeKind.ACTIVITY_CANCELLED,
@@ -271,6 +297,7 @@ def session_update(
     if before == (current.starts_at, current.ends_at, current.venue_id):
         return current
     current.save(update_fields=["starts_at", "ends_at", "venue"])
+    session_bookings_sync(actor=actor, sessions=[current])  # the booking moves too, or the change is refused
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,

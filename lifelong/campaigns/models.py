@@ -20,6 +20,8 @@ class Campaign(models.Model):
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("host region")
     )
     opening_event = models.CharField(_("opening event"), max_length=300, blank=True)
+    # The campaign's aims in words ("promoting lifelong learning…"), beside the numeric targets.
+    goals = models.CharField(_("goals"), max_length=300, blank=True)
     # Targets shown against the live counters; empty: no target.
     target_activities = models.PositiveIntegerField(_("target: activities"), null=True, blank=True)
     target_registrations = models.PositiveIntegerField(_("target: registrations"), null=True, blank=True)
@@ -47,3 +49,25 @@ class Campaign(models.Model):
     @property
     def display_name(self) -> str:
         return self.name_en if english_wanted() and self.name_en else self.name
+
+
+class CampaignReport(models.Model):
+    """The post-week report: the campaign's figures as they stood when it was generated (by
+    the task worker the day after the campaign ends, or again by an admin). Kept as generated,
+    so the printed report and the page agree; the live counters stay on the campaign page."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="report", verbose_name=_("campaign")
+    )
+    figures = models.JSONField(_("figures"))
+    generated_at = models.DateTimeField(_("generated"))
+    generated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("campaign report")
+        verbose_name_plural = _("campaign reports")
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.generated_at:%Y-%m-%d}"

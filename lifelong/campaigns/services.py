@@ -1,27 +1,129 @@
-"""Changes to campaigns: admins of the host region take proposed activities into the programme."""
+"""Changes to campaigns: admins create and edit them, take proposed activities into the
+programme, and the post-week report is generated."""
+
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
-from lifelong.activities.choices import CampaignStatus
+from lifelong.activities.choices import ActivityStatus, CampaignStatus
 from lifelong.activities.models import Activity
+from lifelong.activities.services import campaign_placement, may_manage_activities_of
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
-from lifelong.common.services import audit_record
+from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.regions.models import Region
+
+from .models import Campaign, CampaignReport
+from .selectors import campaign_figures
+
+CAMPAIGN_FIELDS = (
+    "slug",
+    "name",
+    "name_en",
+    "theme",
+    "starts_on",
+    "ends_on",
+    "host_region",
+    "opening_event",
+    "goals",
+    "target_activities",
+    "target_registrations",
+    "target_attendance",
+    "target_hours",
+    "registration_cap",
+)
+# Activities that may still be proposed for a campaign.
+PROPOSABLE_STATUSES = [ActivityStatus.DRAFT, ActivityStatus.SUBMITTED, ActivityStatus.PUBLISHED]
+# The report is generated this long after the campaign's last day begins (local time): the
+# last evening's sign-in sheets have been entered by then.
+REPORT_AFTER = timedelta(days=1, hours=2)
 
 
-def may_run_campaign(actor: User, campaign) -> bool:
-    """Admins whose subtree covers the campaign's host region decide on its programme."""
+def may_run_campaign(actor: User, campaign: Campaign) -> bool:
+    """Admins whose subtree covers the campaign's host region run it and decide its programme."""
     return policy.covers(actor, campaign.host_region)
+
+
+@transaction.atomic
+def campaign_create(*, actor: User, host_region: Region, **fields: Any) -> Campaign:
+    """A campaign hosted by a region in the actor's admin scope (the county admin hosts the
+    county-wide Learning Week; a town admin may run a town's own)."""
+    if not policy.covers(actor, host_region):
+        raise NotFound(field="host_region")
+    campaign = Campaign(host_region=host_region, **{k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS})
+    full_clean_or_raise(campaign)
+    campaign.save()
+    _schedule_report(campaign)
+    audit_record(actor=actor, action=AuditAction.CREATED, target=campaign, changes={"slug": campaign.slug})
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor: User, campaign: Campaign, **fields: Any) -> Campaign:
+    """Change a campaign; the host region may only move within the actor's scope."""
+    current = Campaign.objects.select_for_update().select_related("host_region").filter(pk=campaign.pk).first()
+    if current is None or not may_run_campaign(actor, current):
+        raise NotFound()
+    if "host_region" in fields and not policy.covers(actor, fields["host_region"]):
+        raise NotFound(field="host_region")
+    changed = {}
+    for name in CAMPAIGN_FIELDS:
+        if name in fields and getattr(current, name) != fields[name]:
+            changed[name] = str(fields[name])
+            setattr(current, name, fields[name])
+    if not changed:
+        return current
+    full_clean_or_raise(current)
+    current.save(update_fields=list(changed))
+    if "ends_on" in changed:
+        _schedule_report(current)
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changed)
+    return current
+
+
+@transaction.atomic
+def campaign_propose(*, actor: User, activity: Activity, campaign: Campaign) -> Activity:
+    """Propose an existing activity for a campaign (see `campaign_placement` for who may, and
+    when). An activity is in one campaign at a time: a
+    declined proposal may go to another campaign, or to the same one again."""
+    current = (
+        Activity.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("institution__region", "campaign")
+        .filter(pk=activity.pk)
+        .first()
+    )
+    if current is None or not may_manage_activities_of(actor, current.institution):
+        raise NotFound()
+    if current.status not in PROPOSABLE_STATUSES:
+        raise Conflict(_("A cancelled, rejected or finished activity cannot join a campaign."), code="invalid_status")
+    if current.campaign_id and current.campaign_status != CampaignStatus.DECLINED:
+        raise Conflict(
+            _("The activity is already proposed for “%(campaign)s”.") % {"campaign": current.campaign.display_name},
+            code="already_proposed",
+            field="campaign",
+        )
+    current.campaign = campaign
+    current.campaign_status = campaign_placement(actor, campaign)
+    current.save(update_fields=["campaign", "campaign_status"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        changes={"campaign": campaign.slug, "campaign_status": current.campaign_status},
+    )
+    return current
 
 
 @transaction.atomic
 def campaign_proposal_decide(*, actor: User, activity: Activity, accept: bool) -> Activity:
     """Accept a proposed activity into its campaign's programme, or decline it (the activity
-    itself stays as it is, outside the programme). A decided proposal may be decided again:
-    an admin may take back an acceptance or accept after all."""
+    itself stays as it is, outside the programme). A decision may be changed: an admin may take
+    back an acceptance or accept after all."""
     current = (
         Activity.objects.select_for_update(of=("self",), no_key=True)
         .select_related("campaign__host_region")
@@ -42,3 +144,46 @@ def campaign_proposal_decide(*, actor: User, activity: Activity, accept: bool) -
         changes={"campaign": current.campaign.slug, "campaign_status": wanted.value},
     )
     return current
+
+
+@transaction.atomic
+def campaign_report_generate(
+    *, campaign: Campaign, actor: User | None = None, now: datetime | None = None
+) -> CampaignReport:
+    """Count the campaign's figures now and keep them as its report (replacing an earlier one).
+    `actor` is None when the task worker generates it after the campaign."""
+    if actor is not None and not may_run_campaign(actor, campaign):
+        raise NotFound()
+    report, _created = CampaignReport.objects.update_or_create(
+        campaign=campaign,
+        defaults={
+            "figures": campaign_figures(campaign=campaign),
+            "generated_at": now or timezone.now(),
+            "generated_by": actor,
+        },
+    )
+    if actor is not None:
+        audit_record(actor=actor, action=AuditAction.UPDATED, target=campaign, changes={"report": "generated"})
+    return report
+
+
+def campaign_report_due(*, campaign_id: int, ends_on: str) -> CampaignReport | None:
+    """The task worker's call after the campaign: generate the report unless the campaign has
+    moved its dates since the task was scheduled (the move scheduled a new one) or is gone."""
+    campaign = Campaign.objects.select_related("host_region").filter(pk=campaign_id, ends_on=ends_on).first()
+    if campaign is None:
+        return None
+    return campaign_report_generate(campaign=campaign)
+
+
+def _schedule_report(campaign: Campaign) -> None:
+    """A report is due the day after the campaign. A campaign recorded after it ended (a past
+    year's week) has its activities entered later: an admin generates its report when ready."""
+    from .tasks import campaign_report_build  # the task calls back into this module
+
+    last_day = datetime.combine(campaign.ends_on, time.min, tzinfo=timezone.get_current_timezone())
+    run_after = last_day + REPORT_AFTER
+    if run_after <= timezone.now():
+        return
+    campaign_id, ends_on = campaign.pk, campaign.ends_on.isoformat()
+    transaction.on_commit(lambda: campaign_report_build.using(run_after=run_after).enqueue(campaign_id, ends_on))

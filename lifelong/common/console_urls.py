@@ -4,8 +4,12 @@ from django.urls import path, re_path
 
 from lifelong.accounts import views as account_views
 from lifelong.activities import console_views as activity_views
+from lifelong.campaigns import console_views as campaign_views
+from lifelong.community import console_views as community_views
+from lifelong.honours import console_views as honour_views
 from lifelong.institutions import views as institution_views
 from lifelong.passport import console_views as passport_views
+from lifelong.resources import console_views as resource_views
 
 from . import views
 
@@ -18,10 +22,23 @@ urlpatterns = [
     path("venues/", institution_views.venue_list, name="venues"),
     path("venues/new/", institution_views.venue_edit, name="venue_new"),
     path("venues/<int:pk>/", institution_views.venue_edit, name="venue_edit"),
+    path("venues/<int:pk>/bookings/", institution_views.venue_booking_list, name="venue_bookings"),
+    path("bookings/<int:pk>/cancel/", institution_views.booking_cancel, name="booking_cancel"),
     path("roles/", account_views.role_list, name="roles"),
     path("roles/<int:pk>/revoke/", account_views.role_revoke, name="role_revoke"),
     path("learners/", account_views.learner_list, name="learners"),
     path("learners/<int:pk>/activities/", activity_views.learner_activities, name="learner_activities"),
+    path("campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_edit, name="campaign_new"),
+    path("campaigns/proposals/new/", campaign_views.proposal_create, name="campaign_propose"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_manage, name="campaign"),
+    path("campaigns/<int:pk>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
+    path(
+        "campaigns/<int:pk>/proposals/<int:activity_pk>/",
+        campaign_views.proposal_decide,
+        name="campaign_proposal_decide",
+    ),
+    path("campaigns/<int:pk>/report/", campaign_views.report_generate, name="campaign_report_generate"),
     path("activities/", activity_views.activity_list, name="activities"),
     path("activities/new/", activity_views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", activity_views.activity_manage, name="activity"),
@@ -51,4 +68,22 @@ urlpatterns = [
     path("imports/<int:pk>/", passport_views.import_detail, name="record_import"),
     path("imports/<int:pk>/retry/", passport_views.import_retry, name="record_import_retry"),
     path("learning-stars/", passport_views.learning_stars, name="learning_stars"),
+    path("honours/", honour_views.honour_index, name="honours"),
+    path("honours/new/", honour_views.honour_new, name="honour_new"),
+    path("honours/calls/new/", honour_views.call_new, name="honour_call_new"),
+    path("honours/calls/<int:pk>/", honour_views.call_detail, name="honour_call"),
+    path("honours/calls/<int:pk>/close/", honour_views.call_close, name="honour_call_close"),
+    path("honours/calls/<int:pk>/award/", honour_views.call_award, name="honour_call_award"),
+    path("honours/calls/<int:pk>/nominate/", honour_views.nominate, name="honour_nominate"),
+    path("honours/nominations/<int:pk>/review/", honour_views.review, name="honour_review"),
+    path("honours/nominations/<int:pk>/withdraw/", honour_views.nomination_withdraw, name="honour_withdraw"),
+    path("programmes/", community_views.programme_list, name="programmes"),
+    path("programmes/new/", community_views.programme_edit, name="programme_new"),
+    path("programmes/<int:pk>/", community_views.programme_edit, name="programme_edit"),
+    path("teams/", community_views.team_list, name="teams"),
+    path("teams/new/", community_views.team_edit, name="team_new"),
+    path("teams/<int:pk>/", community_views.team_edit, name="team_edit"),
+    path("resources/", resource_views.resource_list, name="resources"),
+    path("resources/new/", resource_views.resource_new, name="resource_new"),
+    path("resources/<int:pk>/", resource_views.resource_edit, name="resource"),
 ]

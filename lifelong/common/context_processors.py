@@ -28,4 +28,5 @@ def site(request: HttpRequest) -> dict:
         "staff_two_factor_required": settings.STAFF_TWO_FACTOR_REQUIRED,
         "elder_mode": elder_mode_on(request),
         "is_staff_member": policy.is_staff_member(getattr(request, "user", None)),
+        "is_admin_member": policy.is_admin(getattr(request, "user", None)),
     }

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "honours"
-urlpatterns: list = []
+urlpatterns = [
+    path("honors/", views.honour_roll, name="roll"),
+]

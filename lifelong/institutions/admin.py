@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Institution, Venue
+from .models import Institution, Venue, VenueBooking
 
 
 @admin.register(Institution)
@@ -16,3 +16,21 @@ class VenueAdmin(admin.ModelAdmin):
     list_display = ["name", "institution", "capacity", "is_active"]
     search_fields = ["name", "name_en"]
     list_select_related = ["institution"]
+
+
+@admin.register(VenueBooking)
+class VenueBookingAdmin(admin.ModelAdmin):
+    """Read-only: bookings are made and cancelled through the services (clash checks, audit)."""
+
+    list_display = ["venue", "starts_at", "ends_at", "purpose", "booked_by"]
+    list_select_related = ["venue", "booked_by"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,15 +1,29 @@
-from ninja import Query, Router, Schema
-from pydantic import Field
+from datetime import date, datetime
 
-from lifelong.common.api import PageQuery, paginate
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, field_validator
+
+from lifelong.accounts.auth import BearerToken
+from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
+from . import services
 from .choices import InstitutionKind
-from .selectors import institution_public_list, venue_public_list
+from .models import VenueBooking
+from .selectors import (
+    booking_for_actor,
+    institution_public_list,
+    venue_bookable_list,
+    venue_bookings,
+    venue_public_list,
+)
 
 router = Router(tags=["network"])
+bearer = BearerToken()
+ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class InstitutionOut(Schema):
@@ -97,3 +111,124 @@ def venue_detail(request, venue_id: int):
     if venue is None:
         raise NotFound()
     return venue
+
+
+# --- Venue bookings (staff: admins over the venue, organizers of its institution) -------------
+
+
+class VenueRef(Schema):
+    id: int
+    name: str
+    name_en: str
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class ActivityRef(Schema):
+    id: int
+    title: str
+    title_en: str
+
+
+class BookingOut(Schema):
+    id: int
+    venue: VenueRef
+    starts_at: datetime
+    ends_at: datetime
+    purpose: str
+    session: int | None = Field(description="The session the booking was made for, if any")
+    activity: ActivityRef | None = Field(description="The activity of that session")
+    booked_by: PersonRef
+    created_at: datetime
+
+    @staticmethod
+    def resolve_session(booking: VenueBooking) -> int | None:
+        return booking.session_id
+
+    @staticmethod
+    def resolve_activity(booking: VenueBooking):
+        return booking.session.activity if booking.session_id else None
+
+    @staticmethod
+    def resolve_purpose(booking: VenueBooking) -> str:
+        return booking.display_purpose
+
+
+class BookingPage(Schema):
+    items: list[BookingOut]
+    count: int
+
+
+class BookingQuery(PageQuery):
+    date_from: date | None = Field(
+        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Bookings still running on or after this day"
+    )
+    date_to: date | None = Field(
+        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Bookings starting on or before this day"
+    )
+
+
+class BookingIn(InputSchema):
+    starts_at: datetime
+    ends_at: datetime
+    purpose: str = Field(min_length=1, max_length=160)
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def with_offset(cls, value: datetime) -> datetime:
+        """Times without an offset are read as Asia/Shanghai, the county's time."""
+        return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _bookable_venue(request, venue_id: int):
+    venue = venue_bookable_list(actor=request.user).filter(pk=venue_id).first()
+    if venue is None:
+        raise NotFound()
+    return venue
+
+
+@router.get(
+    "/venues/{venue_id}/bookings",
+    auth=bearer,
+    response={200: BookingPage, **ERRORS},
+    summary="Staff: a venue's bookings (those not over yet, or those touching date_from–date_to)",
+)
+def booking_list(request, venue_id: int, query: Query[BookingQuery]):
+    venue = _bookable_venue(request, venue_id)
+    bookings = venue_bookings(actor=request.user, venue=venue, date_from=query.date_from, date_to=query.date_to)
+    return paginate(bookings, query)
+
+
+@router.post(
+    "/venues/{venue_id}/bookings",
+    auth=bearer,
+    response={201: BookingOut, **ERRORS},
+    summary="Staff: book a venue; 409 venue_booked names the booking in the way",
+)
+def booking_create(request, venue_id: int, body: BookingIn):
+    booking = services.venue_booking_create(
+        actor=request.user,
+        venue=_bookable_venue(request, venue_id),
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        purpose=body.purpose,
+        request=request,
+    )
+    return Status(201, booking_for_actor(actor=request.user, booking_id=booking.pk))
+
+
+@router.delete(
+    "/bookings/{booking_id}",
+    auth=bearer,
+    response={204: None, **ERRORS},
+    summary="Staff: cancel a booking made by hand (a session's booking follows its session)",
+)
+def booking_cancel(request, booking_id: int):
+    booking = booking_for_actor(actor=request.user, booking_id=booking_id)
+    if booking is None:
+        raise NotFound()
+    services.venue_booking_cancel(actor=request.user, booking=booking, request=request)
+    return Status(204, None)

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.common.i18n import BilingualName, english_wanted
@@ -85,3 +86,63 @@ class Venue(BilingualName, models.Model):
             if english_wanted() and self.accessibility_notes_en
             else self.accessibility_notes
         )
+
+
+class VenueBooking(models.Model):
+    """A claim on a venue for the half-open interval [starts_at, ends_at): a booking ending at
+    10:00 leaves the room free for one starting at 10:00.
+
+    No two bookings of one venue overlap. On PostgreSQL the database guarantees it with an
+    exclusion constraint over `tstzrange(starts_at, ends_at)` (created by migration 0003, on
+    PostgreSQL only, since SQLite cannot hold one); everywhere the booking services lock the
+    venue and check before inserting, inside one transaction (SQLite runs transactions as
+    IMMEDIATE, so writers queue one after another).
+
+    A booking made for a session (`session` set) follows that session: it moves with it and
+    goes when the session loses its venue or its activity is cancelled.
+
+    Cancelling deletes the row (the append-only audit log keeps who booked and who cancelled,
+    with the slot): a cancelled booking then frees the slot with no status for the constraint,
+    the lists or the session link to filter on, and the table holds only real claims.
+    """
+
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("venue"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    purpose = models.CharField(_("purpose"), max_length=160)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
+    )
+    session = models.OneToOneField(
+        "activities.Session",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="booking",
+        verbose_name=_("session"),
+    )
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("venue booking")
+        verbose_name_plural = _("venue bookings")
+        indexes = [models.Index(fields=["venue", "starts_at"], name="venue_booking_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="venue_booking_ends_after_start",
+                violation_error_message=_("A booking ends after it starts."),
+            ),
+            # venue_booking_no_overlap (EXCLUDE USING gist) lives in migration 0003: PostgreSQL only.
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} {self.starts_at:%Y-%m-%d %H:%M} {self.purpose}"
+
+    @property
+    def display_purpose(self) -> str:
+        """What the venue is booked for: the activity's title for a session's booking."""
+        if self.session_id is not None:
+            return self.session.activity.display_title
+        return self.purpose

@@ -1,11 +1,17 @@
-from django.db.models import Count, Prefetch, QuerySet
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
+from lifelong.activities.choices import ActivityStatus
+from lifelong.activities.models import Session
 from lifelong.regions.models import Region
 
-from .models import Institution, Venue
+from .choices import InstitutionKind
+from .models import Institution, Venue, VenueBooking
 
 
 def institution_public_list(*, region: Region | None = None, kind: str | None = None) -> QuerySet[Institution]:
@@ -61,3 +67,87 @@ def institution_staff_list(*, actor: User, action: policy.Action = policy.Action
 
 def venue_staff_list(*, actor: User, action: policy.Action = policy.Action.VIEW) -> QuerySet[Venue]:
     return policy.restrict(actor, action, Venue.objects.all()).select_related("institution__region")
+
+
+# --- The public venue directory (/venues/) and bookings --------------------------------------
+
+# The halls the directory lists: lifelong-learning experience halls, then rural culture halls.
+HALL_KINDS = (InstitutionKind.EXPERIENCE_HALL, InstitutionKind.CULTURE_HALL)
+# How many upcoming activities the directory shows under each venue.
+UPCOMING_PER_VENUE = 3
+
+
+def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
+    """Sessions of published activities that have not ended yet, soonest first."""
+    return (
+        Session.objects.filter(activity__status=ActivityStatus.PUBLISHED, ends_at__gt=now or timezone.now())
+        .select_related("activity")
+        .order_by("starts_at", "id")
+    )
+
+
+def hall_directory(
+    *, town: Region | None = None, kind: str | None = None, now: datetime | None = None
+) -> QuerySet[Institution]:
+    """Active experience and culture halls (experience halls first), optionally in a town's
+    subtree or of one kind, each with `active_venues`, and each venue with its next
+    `upcoming_sessions` (at most UPCOMING_PER_VENUE): a fixed number of queries per page."""
+    kinds = [kind] if kind in HALL_KINDS else list(HALL_KINDS)
+    sessions = upcoming_sessions(now=now)[:UPCOMING_PER_VENUE]  # sliced per venue (a window query)
+    venues = (
+        Venue.objects.filter(is_active=True)
+        .order_by("name", "id")
+        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="upcoming_sessions"))
+    )
+    experience_first = Case(
+        When(kind=InstitutionKind.EXPERIENCE_HALL, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        institution_public_list(region=town)
+        .filter(kind__in=kinds)
+        .select_related("region__parent")
+        .prefetch_related(Prefetch("venues", queryset=venues, to_attr="active_venues"))
+        .order_by(experience_first, "region__path", "name", "id")
+    )
+
+
+def venue_public_get(*, venue_id: int) -> Venue | None:
+    return venue_public_list().filter(pk=venue_id).first()
+
+
+def venue_bookable_list(*, actor: User) -> QuerySet[Venue]:
+    """Active venues the actor may book: admins' venues in their subtree, organizers' own."""
+    venues = Venue.objects.filter(is_active=True, institution__is_active=True)
+    return policy.restrict(actor, policy.Action.BOOK, venues).select_related("institution__region")
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def venue_bookings(
+    *,
+    actor: User,
+    venue: Venue,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime | None = None,
+) -> QuerySet[VenueBooking]:
+    """The venue's bookings the actor may see, in time order: those not yet over, or, given
+    `date_from`/`date_to` (days in county time), those touching that period."""
+    bookings = policy.restrict(actor, policy.Action.VIEW, VenueBooking.objects.filter(venue=venue))
+    if date_from is None and date_to is None:
+        bookings = bookings.filter(ends_at__gt=now or timezone.now())
+    if date_from is not None:
+        bookings = bookings.filter(ends_at__gt=_day_start(date_from))
+    if date_to is not None:
+        bookings = bookings.filter(starts_at__lt=_day_start(date_to + timedelta(days=1)))
+    return bookings.select_related("venue", "booked_by", "session__activity").order_by("starts_at", "id")
+
+
+def booking_for_actor(*, actor: User, booking_id: int) -> VenueBooking | None:
+    return (
+        policy.restrict(actor, policy.Action.VIEW, VenueBooking.objects.filter(pk=booking_id))
+        .select_related("venue", "booked_by", "session__activity")
+        .first()
+    )

@@ -1,22 +1,32 @@
-"""Writes for institutions and venues. Only admins whose subtree covers the place may write,
-and an edit may not move an object out of the editor's scope."""
+"""Writes for institutions, venues and venue bookings. Only admins whose subtree covers the
+place may write institutions and venues, and an edit may not move an object out of the
+editor's scope. Bookings are made by admins over the venue and organizers of its institution,
+and by the activity services for sessions held at a venue; no two bookings of a venue overlap."""
 
+import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
-from lifelong.common.errors import NotFound
+from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
-from .models import Institution, Venue
+from .models import Institution, Venue, VenueBooking
+
+if TYPE_CHECKING:  # the activities app imports this module; the import is for type hints only
+    from lifelong.activities.models import Activity, Session
 
 INSTITUTION_FIELDS = ("kind", "name", "name_en", "region", "address", "contact_phone", "description", "is_active")
 VENUE_FIELDS = (
@@ -136,3 +146,233 @@ def venue_update(*, actor: User, venue: Venue, request: HttpRequest | None = Non
         place_field="institution",
         request=request,
     )
+
+
+# --- Venue bookings ----------------------------------------------------------------------------
+
+# A booking made by hand lasts at most this long (sessions' own rules decide their length).
+BOOKING_MAX_LENGTH = timedelta(days=14)
+# The name of the PostgreSQL exclusion constraint (migration 0003).
+NO_OVERLAP_CONSTRAINT = "venue_booking_no_overlap"
+
+
+class BookingRaceWindowForTests:
+    """Test-only switch for the concurrency suite's control run: when `unguarded`, bookings
+    skip the venue lock and the overlap check and pause before inserting, so only the
+    database's exclusion constraint stands between racing clients. Never set outside tests."""
+
+    unguarded = False
+    pause_seconds = 0.05
+
+
+def _county_time(moment: datetime) -> str:
+    return format_date(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def booking_clash_message(booking: VenueBooking) -> str:
+    """What a clash says, e.g. "The venue is already booked for 太极入门 from 2026-12-08 09:00
+    to 11:00." (the end shows its day too when the booking runs past midnight)."""
+    starts, ends = timezone.localtime(booking.starts_at), timezone.localtime(booking.ends_at)
+    end = format_date(ends, "H:i" if ends.date() == starts.date() else "Y-m-d H:i")
+    return _("The venue is already booked for %(purpose)s from %(start)s to %(end)s.") % {
+        "purpose": booking.display_purpose,
+        "start": _county_time(booking.starts_at),
+        "end": end,
+    }
+
+
+def _clash(booking: VenueBooking) -> VenueBooking | None:
+    """The first other booking of the venue that overlaps `booking` (half-open intervals)."""
+    return (
+        VenueBooking.objects.filter(
+            venue_id=booking.venue_id, starts_at__lt=booking.ends_at, ends_at__gt=booking.starts_at
+        )
+        .exclude(pk=booking.pk)
+        .select_related("session__activity")
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+def _venue_booked(clash: VenueBooking | None) -> Conflict:
+    detail = booking_clash_message(clash) if clash else _("The venue is already booked at this time.")
+    return Conflict(detail, code="venue_booked")
+
+
+def _lock_venues(venue_ids: Iterable[int]) -> None:
+    """Lock the venues' rows, in id order (so two bookers of the same venues never deadlock),
+    until the transaction ends: bookings of one venue are then decided one after another.
+    NO KEY UPDATE leaves rows that merely point at the venue (sessions, activities) free to be
+    written meanwhile. On SQLite the IMMEDIATE transaction already serializes writers."""
+    ids = sorted(set(venue_ids))
+    if ids and not BookingRaceWindowForTests.unguarded:
+        list(Venue.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _save_booking(booking: VenueBooking) -> VenueBooking:
+    """Insert or move `booking` unless it overlaps another booking of its venue (locked by the
+    caller); a clash is refused with `venue_booked` naming the booking in the way. Should the
+    check ever be bypassed, the exclusion constraint refuses the row and gets the same answer."""
+    if BookingRaceWindowForTests.unguarded:
+        time.sleep(BookingRaceWindowForTests.pause_seconds)
+    else:
+        clash = _clash(booking)
+        if clash is not None:
+            raise _venue_booked(clash)
+    try:
+        # A savepoint, so that after the constraint's refusal the clash can still be read.
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        if NO_OVERLAP_CONSTRAINT not in str(error):
+            raise
+        raise _venue_booked(_clash(booking)) from error
+    return booking
+
+
+def _booking_changes(booking: VenueBooking) -> dict[str, Any]:
+    return {
+        "venue": booking.venue_id,
+        "starts_at": timezone.localtime(booking.starts_at).isoformat(),
+        "ends_at": timezone.localtime(booking.ends_at).isoformat(),
+        "purpose": booking.purpose,
+        "session": booking.session_id,
+    }
+
+
+def _check_period(starts_at: datetime, ends_at: datetime, *, now: datetime) -> None:
+    if ends_at <= starts_at:
+        raise InvalidInput(_("A booking ends after it starts."), code="invalid_period", field="ends_at")
+    if ends_at - starts_at > BOOKING_MAX_LENGTH:
+        raise InvalidInput(
+            _("A booking lasts at most %(days)d days.") % {"days": BOOKING_MAX_LENGTH.days},
+            code="booking_too_long",
+            field="ends_at",
+        )
+    if ends_at <= now:
+        raise InvalidInput(_("A booking cannot end in the past."), code="booking_in_past", field="ends_at")
+
+
+def _aware(moment: datetime) -> datetime:
+    """Times without an offset are read as county time (Asia/Shanghai)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@transaction.atomic
+def venue_booking_create(
+    *,
+    actor: User,
+    venue: Venue,
+    starts_at: datetime,
+    ends_at: datetime,
+    purpose: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> VenueBooking:
+    """Book `venue` for [starts_at, ends_at). Admins whose subtree covers the venue and
+    organizers of its institution may (anyone else: 404). Refusals: `invalid_period`,
+    `booking_too_long` (over 14 days), `booking_in_past` (422) and `venue_booked` (409, naming
+    the booking in the way). The venue's row is locked while deciding; audited."""
+    bookable = policy.restrict(actor, policy.Action.BOOK, Venue.objects.filter(pk=venue.pk, is_active=True))
+    if not bookable.exists():
+        raise NotFound(field="venue")
+    starts_at, ends_at = _aware(starts_at), _aware(ends_at)
+    _check_period(starts_at, ends_at, now=now or timezone.now())
+    booking = VenueBooking(
+        venue_id=venue.pk, starts_at=starts_at, ends_at=ends_at, purpose=(purpose or "").strip(), booked_by=actor
+    )
+    full_clean_or_raise(booking)
+    _lock_venues([venue.pk])
+    _save_booking(booking)
+    audit_record(
+        actor=actor, action=AuditAction.CREATED, target=booking, request=request, changes=_booking_changes(booking)
+    )
+    return booking
+
+
+@transaction.atomic
+def venue_booking_cancel(
+    *, actor: User, booking: VenueBooking, request: HttpRequest | None = None, now: datetime | None = None
+) -> None:
+    """Cancel a booking made by hand, freeing its slot (the row goes; the audit log keeps it).
+    A session's booking follows its session and is refused here (`booked_by_session`), and a
+    booking that is over stays on the record (`booking_over`). Freeing needs no venue lock."""
+    now = now or timezone.now()
+    current = (
+        policy.restrict(actor, policy.Action.VIEW, VenueBooking.objects.filter(pk=booking.pk))
+        .select_for_update(of=("self",))
+        .select_related("session__activity")
+        .first()
+    )
+    if current is None:
+        raise NotFound()
+    if current.session_id is not None:
+        raise Conflict(
+            _("This booking belongs to a session of “%(title)s”: move or cancel the session instead.")
+            % {"title": current.display_purpose},
+            code="booked_by_session",
+        )
+    if current.ends_at <= now:
+        raise Conflict(_("This booking is over and stays on the record."), code="booking_over")
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        summary="booking cancelled",
+        request=request,
+        changes=_booking_changes(current),
+    )
+    current.delete()
+
+
+@transaction.atomic
+def session_bookings_sync(*, actor: User, sessions: "list[Session]") -> None:
+    """Make each session's booking match the session: a session with a venue books it for its
+    own time (created, or moved along with the session), one without a venue holds none. A
+    clash refuses the whole change with `venue_booked`, naming the booking in the way.
+
+    Called by the activity services inside their own transaction, after they have checked that
+    the actor may manage the activity and use the venue; so no booking rule is checked here."""
+    existing = {b.session_id: b for b in VenueBooking.objects.filter(session__in=[s.pk for s in sessions])}
+    _lock_venues(s.venue_id for s in sessions if s.venue_id is not None)
+    for session in sessions:
+        booking = existing.get(session.pk)
+        if session.venue_id is None:
+            if booking is not None:
+                _release(actor=actor, booking=booking, summary="session booking released")
+            continue
+        if booking is not None and (booking.venue_id, booking.starts_at, booking.ends_at) == (
+            session.venue_id,
+            session.starts_at,
+            session.ends_at,
+        ):
+            continue
+        created = booking is None
+        if created:
+            booking = VenueBooking(session=session, booked_by=actor)
+        booking.venue_id, booking.starts_at, booking.ends_at = session.venue_id, session.starts_at, session.ends_at
+        booking.purpose = session.activity.title[:160]
+        _save_booking(booking)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATED if created else AuditAction.UPDATED,
+            target=booking,
+            summary="" if created else "session booking moved",
+            changes=_booking_changes(booking),
+        )
+
+
+@transaction.atomic
+def session_bookings_release(*, actor: User, activity: "Activity") -> int:
+    """Free every venue booked for the activity's sessions (it was cancelled). Returns how many."""
+    bookings = list(VenueBooking.objects.filter(session__activity=activity).select_for_update())
+    for booking in bookings:
+        _release(actor=actor, booking=booking, summary="session booking released")
+    return len(bookings)
+
+
+def _release(*, actor: User, booking: VenueBooking, summary: str) -> None:
+    audit_record(
+        actor=actor, action=AuditAction.UPDATED, target=booking, summary=summary, changes=_booking_changes(booking)
+    )
+    booking.delete()

@@ -50,10 +50,39 @@ TEMPLATES = {
     NoticeKind.CERTIFICATE_REVOKED: gettext_lazy(
         "Your certificate %(serial)s for “%(title)s” has been revoked. Reason: %(reason)s"
     ),
+    NoticeKind.TEAM_JOIN_REQUESTED: gettext_lazy(
+        "%(name)s asks to join “%(team)s”. Let them in or decline on the team's page."
+    ),
+    NoticeKind.TEAM_JOIN_APPROVED: gettext_lazy("Welcome: you are now a member of “%(team)s”."),
+    NoticeKind.TEAM_JOIN_DECLINED: gettext_lazy("Your request to join “%(team)s” was declined."),
+    NoticeKind.HONOUR_AWARDED: gettext_lazy(
+        "Congratulations: you have been awarded “%(title)s” (%(year)s). It is on the honour roll and in your "
+        "learning passport."
+    ),
+    NoticeKind.NOMINATION_AWARDED: gettext_lazy(
+        "Your nomination of %(recipient)s in “%(call)s” was successful: the honour has been awarded."
+    ),
+    NoticeKind.NOMINATION_NOT_AWARDED: gettext_lazy(
+        "“%(call)s” has been decided: your nomination of %(recipient)s was not chosen this time."
+    ),
 }
+# Notices about a learning team rather than an activity: their params carry `team_id`.
+TEAM_KINDS = {NoticeKind.TEAM_JOIN_REQUESTED, NoticeKind.TEAM_JOIN_APPROVED, NoticeKind.TEAM_JOIN_DECLINED}
+# Notices about honours: their params carry `nomination_id`.
+HONOUR_KINDS = {NoticeKind.HONOUR_AWARDED, NoticeKind.NOMINATION_AWARDED, NoticeKind.NOMINATION_NOT_AWARDED}
 
 # Notices for the people who run the activity link to the console, the rest to the learner's pages.
 ORGANIZER_KINDS = {NoticeKind.ACTIVITY_PUBLISHED, NoticeKind.ACTIVITY_REJECTED, NoticeKind.LOW_ENROLMENT}
+
+
+def _team_notice(kind: str, params: dict[str, Any]) -> tuple[str, str]:
+    """A team notice names the team in the recipient's language (the caller has switched to
+    it) and, for the leader, the person asking; it links to the team's page."""
+    from lifelong.community.models import Team  # community's services import this app
+
+    team = Team.objects.get(pk=params["team_id"])
+    text = str(TEMPLATES[kind]) % {"team": team.display_name, "name": params.get("name", "")}
+    return text, reverse("community:team", args=[team.pk])
 
 
 def when(value) -> str:
@@ -69,6 +98,12 @@ def render(
 ) -> tuple[str, str]:
     """The notice text and its link. `for_name` names the relative a family member is told
     about, `relative_id` is theirs (their passport has its own page)."""
+    if kind in TEAM_KINDS:
+        return _team_notice(kind, params)
+    if kind in HONOUR_KINDS:
+        from lifelong.honours.notices import honour_notice  # honours' services import this app
+
+        return honour_notice(kind, params, for_name=for_name, relative_id=relative_id)
     session = None
     if params.get("session_id"):
         session = next((s for s in activity.sessions.all() if s.pk == params["session_id"]), None)

@@ -25,9 +25,10 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 
-def notify(kind: str, *, activity_id: int, subject_ids: list[int], event: str, **params) -> None:
+def notify(kind: str, *, activity_id: int | None, subject_ids: list[int], event: str, **params) -> None:
     """After the current transaction commits, tell each subject (a learner, or staff) about
-    `event`, a key naming what happened (the same event never notifies anyone twice)."""
+    `event`, a key naming what happened (the same event never notifies anyone twice). Team
+    notices have no activity (`activity_id=None`) and name their team in `params`."""
     if not subject_ids:
         return
     from .tasks import deliver_notices  # tasks import this module
@@ -46,9 +47,11 @@ def deliver(*, kind: str, activity_id: int, subject_ids: list[int], event: str, 
     from lifelong.activities.models import Activity, Session
 
     sessions = Prefetch("sessions", queryset=Session.objects.select_related("venue").order_by("starts_at"))
-    activity = Activity.objects.select_related("venue").prefetch_related(sessions).filter(pk=activity_id).first()
-    if activity is None:
-        return []
+    activity = None
+    if activity_id is not None:
+        activity = Activity.objects.select_related("venue").prefetch_related(sessions).filter(pk=activity_id).first()
+        if activity is None:
+            return []
     made = []
     for subject in User.objects.filter(pk__in=subject_ids, is_active=True).select_related("managed_by"):
         recipient = subject.managed_by if subject.is_managed_profile and subject.managed_by else subject

@@ -34,6 +34,7 @@ class EntryOut(Schema):
     hours: Decimal
     points: int
     activity: int | None = Field(validation_alias="activity_id")
+    resource: int | None = Field(validation_alias="resource_id", description="The studied learning resource")
     issuer: str
     reverses: int | None = Field(validation_alias="reverses_id")
     note: str

@@ -19,6 +19,7 @@ from lifelong.common.paging import page_of
 from lifelong.common.sms import mask_phone
 from lifelong.common.spreadsheets import safe_cell
 from lifelong.common.views import download
+from lifelong.honours.selectors import calls_taking_learners
 from lifelong.regions.models import Region
 
 from . import imports, pdf, selectors, services
@@ -190,7 +191,11 @@ def learning_stars(request: HttpRequest) -> HttpResponse:
         stars = selectors.learning_stars(actor=request.user, **form.cleaned_data)
         if request.GET.get("format") == "csv":
             return _stars_csv(stars, form.cleaned_data)
-    return render(request, "passport/console/stars.html", {"form": form, "stars": stars})
+    # Open calls the actor may nominate learners in: each star gets a "nominate" link per call.
+    honour_calls = calls_taking_learners(actor=request.user) if stars else []
+    return render(
+        request, "passport/console/stars.html", {"form": form, "stars": stars, "honour_calls": honour_calls}
+    )
 
 
 def _stars_csv(stars, criteria) -> HttpResponse:

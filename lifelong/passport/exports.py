@@ -54,6 +54,7 @@ def entry_row(record: LearningRecord) -> dict[str, Any]:
         "hours": str(record.hours),
         "points": record.points,
         "activity": record.activity_id,
+        "resource": record.resource_id,
         "issuer": record.issuer,
         "reverses": record.reverses_id,
         "note": record.note,
@@ -117,6 +118,8 @@ def xapi_statements(learner: User) -> list[dict[str, Any]]:
         verb_id, verb_name = XAPI_VERBS[record.source]
         if record.activity_id:
             object_id = _site(reverse("activities:detail", args=[record.activity_id]))
+        elif record.resource_id:
+            object_id = _site(reverse("resources:detail", args=[record.resource_id]))
         else:
             object_id = _site(f"/records/{uuid.uuid5(XAPI_NAMESPACE, f'{record.issuer}:{record.external_id}')}")
         name = {"zh-CN": record.title}

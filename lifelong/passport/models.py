@@ -48,6 +48,10 @@ class LearningRecord(models.Model):
     attendance = models.OneToOneField(
         "activities.Attendance", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_record"
     )
+    # A studied learning resource (source "resource"); its ResourceStudy makes it once only.
+    resource = models.ForeignKey(
+        "resources.Resource", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_records"
+    )
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     # For imported records: who issued the record and its id there. Together they are unique
     # (among the records themselves; a reversal of one carries neither), which is what makes

@@ -299,6 +299,7 @@ def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> Learn
         title=record.title,
         title_en=record.title_en,
         activity_id=record.activity_id,
+        resource_id=record.resource_id,
         reverses=record,
         region_id=record.region_id,
         note=reason[:300],

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "resources"
-urlpatterns: list = []
+urlpatterns = [
+    path("resources/", views.library, name="library"),
+    path("resources/<int:pk>/", views.resource_detail, name="detail"),
+    path("resources/<int:pk>/file", views.resource_file, name="file"),
+    path("resources/<int:pk>/study/", views.resource_study, name="study"),
+]

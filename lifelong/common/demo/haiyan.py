@@ -139,6 +139,39 @@ EXPERIENCE_HALLS = [
     ("330424102", "百步乡村振兴学习馆", "Baibu Rural Revitalization Learning Hall", "学习厅", "Learning hall", 60),
 ]
 
+# How each experience hall's room is reached (the demo's own notes), in Chinese and English.
+EXPERIENCE_HALL_ACCESSIBILITY = {
+    "步鑫生纪念馆": (
+        "正门设无障碍坡道，展厅在一楼；可借轮椅，讲解员可放慢语速讲解",
+        "Ramp at the main door, exhibition on the ground floor; wheelchairs to borrow, guides speak slowly on request",
+    ),
+    "秦山核电科普馆": (
+        "全馆无台阶，电梯直达二楼展区；设无障碍卫生间与助听设备",
+        "Step-free throughout, lift to the upper gallery; accessible toilet and hearing loop",
+    ),
+    "南北湖生态研学馆": (
+        "研学教室在一楼，门口有坡道；湖边步道部分路段较陡，可走平路线",
+        "Study room on the ground floor with a ramp; some lakeside paths are steep, a level route is offered",
+    ),
+    "通元农耕文化体验馆": (
+        "体验工坊平地入口，通道宽敞可过轮椅；工坊内设座椅，老人可坐着体验",
+        "Level entrance and wide aisles for wheelchairs; seats in the workshop so older visitors can take part seated",
+    ),
+    "于城非遗传承体验馆": (
+        "传习室在一楼，入口有扶手坡道；大字版说明牌，可预约手语讲解",
+        "Craft room on the ground floor, ramp with handrails; large-print labels, sign-language tours on request",
+    ),
+    "百步乡村振兴学习馆": (
+        "学习厅平地入口，设无障碍卫生间；门前有无障碍停车位",
+        "Level entrance and accessible toilet; accessible parking at the door",
+    ),
+}
+# Every rural culture hall's main hall (the demo's own note).
+CULTURE_HALL_ACCESSIBILITY = (
+    "礼堂在一楼，平地入口，设无障碍卫生间；活动时备有老花镜和座椅",
+    "Main hall on the ground floor, level entrance, accessible toilet; reading glasses and chairs during activities",
+)
+
 DEMO_PASSWORD = "lifelong-demo"  # noqa: S105 - the published demo password (DESIGN §5); demo mode only
 
 # DESIGN §5 personas: (phone, name, birth year, role, where the role is held, home).
@@ -277,8 +310,139 @@ LEARNING_WEEK = {
     "name_en": "Haiyan Lifelong Learning Week",
     "theme": "学习在身边，乐享新生活",
     "opening_event": "开幕式在县社区教育学校举行，各镇（街道）同步开展学习体验活动。",
+    "goals": "让每个村（社区）都有家门口的学习活动，让更多老人和农民走进课堂",
     "first_day": 4,
     "last_day": 10,
     "targets": {"activities": 12, "registrations": 400, "attendance": 300, "hours": 800},
     "registration_cap": 6,
 }
+
+
+# The 2019 Jiaxing and Haiyan Lifelong Learning Week (the seed report of 2019-11-04): its
+# theme is the fact; the programme below is the demo's own, a record of what such a week held.
+LEARNING_WEEK_2019 = {
+    "slug": "learning-week-2019",
+    "name": "2019年嘉兴市暨海盐县全民终身学习活动周",
+    "name_en": "Jiaxing and Haiyan Lifelong Learning Week 2019",
+    "theme": "倡导终身学习，服务“八八战略”",
+    "opening_event": "2019年11月4日在海盐开幕，全县三级社区教育网络同步开展学习活动。",
+    "goals": "推进全民终身学习，完善终身教育体系",
+    "starts_on": (2019, 11, 4),
+    "ends_on": (2019, 11, 10),
+    "targets": {"activities": 12, "registrations": 120, "attendance": 100, "hours": 250},
+}
+# (title, English title, category, audiences, organizer by (kind, town code or None for the
+# county), day of the week (0 = the opening day), start hour, hours, registered, attended)
+LEARNING_WEEK_2019_ACTIVITIES = [
+    (
+        "开幕式暨终身学习成果展",
+        "Opening ceremony and learning showcase",
+        "civic",
+        ["all"],
+        ("community_college", None),
+        0,
+        9,
+        2,
+        14,
+        13,
+    ),
+    (
+        "退役军人技能培训",
+        "Skills training for veterans",
+        "vocational",
+        ["veterans"],
+        ("community_school", "330424001"),
+        1,
+        9,
+        3,
+        10,
+        9,
+    ),
+    (
+        "核电人才培训讲座",
+        "Nuclear power talents lecture",
+        "vocational",
+        ["workers"],
+        ("community_school", "330424004"),
+        1,
+        14,
+        2,
+        12,
+        11,
+    ),
+    (
+        "新农民讲堂：稻田综合种养",
+        "New farmers' lecture: rice and fish farming",
+        "agriculture",
+        ["farmers"],
+        ("community_school", "330424105"),
+        2,
+        9,
+        3,
+        12,
+        10,
+    ),
+    (
+        "七彩课堂：老年合唱",
+        "Colorful class: choir for older learners",
+        "arts",
+        ["elderly"],
+        ("community_school", "330424104"),
+        2,
+        14,
+        2,
+        10,
+        10,
+    ),
+    ("乐读分享会", "Happy Reading circle", "reading", ["all"], ("library", None), 3, 14, 2, 12, 9),
+    (
+        "长者智能手机入门",
+        "Smartphone basics for older learners",
+        "digital_skills",
+        ["elderly"],
+        ("community_school", "330424103"),
+        3,
+        9,
+        2,
+        10,
+        8,
+    ),
+    (
+        "家庭教育公益讲座",
+        "Family education talk",
+        "family",
+        ["families"],
+        ("community_school", "330424002"),
+        4,
+        19,
+        2,
+        10,
+        7,
+    ),
+    (
+        "文化礼堂非遗剪纸",
+        "Paper-cutting at the culture hall",
+        "culture",
+        ["all"],
+        ("community_school", "330424102"),
+        4,
+        14,
+        2,
+        9,
+        8,
+    ),
+    ("健康养生讲座", "Healthy living talk", "health", ["elderly"], ("community_school", "330424101"), 5, 9, 2, 10, 9),
+    (
+        "青少年科普研学",
+        "Science study trip for young people",
+        "civic",
+        ["youth"],
+        ("community_school", "330424003"),
+        5,
+        14,
+        3,
+        8,
+        6,
+    ),
+    ("全民健身太极展示", "Tai chi for everyone", "sports", ["all"], ("community_school", "330424001"), 6, 9, 2, 12, 11),
+]

@@ -10,9 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifelong.accounts.models import RoleGrant, User
+from lifelong.campaigns.demo import demo_learning_week_2019_load
 from lifelong.campaigns.models import Campaign
+from lifelong.campaigns.services import campaign_create
+from lifelong.community.demo import demo_community_load
+from lifelong.honours.demo import demo_honours_load
+from lifelong.institutions.demo import venue_bookings_demo_load
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.models import Region
+from lifelong.resources.demo import demo_resources_load
 
 from . import haiyan
 
@@ -112,11 +118,11 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
                     "culture_hall", village, f"{village.name}文化礼堂", f"{village.name_en} Rural Culture Hall"
                 )
                 institutions.append(hall)
-                venues.append((hall, "礼堂", "Main hall", 150, "一楼，平地入口", "Ground floor, level entrance"))
+                venues.append((hall, "礼堂", "Main hall", 150, *haiyan.CULTURE_HALL_ACCESSIBILITY))
     for town_code, name, name_en, room, room_en, capacity in haiyan.EXPERIENCE_HALLS:
         hall = _institution("experience_hall", towns[town_code], name, name_en)
         institutions.append(hall)
-        venues.append((hall, room, room_en, capacity, "无障碍通道，可预约讲解", "Step-free; guided tours on request"))
+        venues.append((hall, room, room_en, capacity, *haiyan.EXPERIENCE_HALL_ACCESSIBILITY[name]))
     Institution.objects.bulk_create(institutions)
     Venue.objects.bulk_create(
         [
@@ -157,6 +163,11 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
     activities = _demo_activities(towns, places["tongyuan_village"]) if with_activities else 0
     if with_activities:
         _demo_learning_history(places["tongyuan_school"])
+        venue_bookings_demo_load()
+        demo_learning_week_2019_load()
+        demo_community_load()
+        demo_honours_load()
+        demo_resources_load()
     return {
         "regions": Region.objects.count(),
         "institutions": len(institutions),
@@ -214,12 +225,14 @@ def _demo_learning_week(towns: dict[str, Region]) -> Campaign:
     spec = haiyan.LEARNING_WEEK
     today = timezone.localdate()
     targets = spec["targets"]
-    return Campaign.objects.create(
+    return campaign_create(
+        actor=User.objects.get(phone=haiyan.PERSONAS[0][0]),  # the county admin
         slug=spec["slug"],
         name=spec["name"],
         name_en=spec["name_en"],
         theme=spec["theme"],
         opening_event=spec["opening_event"],
+        goals=spec["goals"],
         starts_on=today + timedelta(days=spec["first_day"]),
         ends_on=today + timedelta(days=spec["last_day"]),
         host_region=next(iter(towns.values())).parent,

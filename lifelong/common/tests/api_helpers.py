@@ -35,3 +35,10 @@ class ApiClient:
     def post(self, path: str, body=None, raw: str | None = None):
         data = raw if raw is not None else json.dumps(body if body is not None else {})
         return self.client.post(f"/api/v1{path}", data, content_type="application/json", headers=self.headers)
+
+    def patch(self, path: str, body=None):
+        data = json.dumps(body if body is not None else {})
+        return self.client.patch(f"/api/v1{path}", data, content_type="application/json", headers=self.headers)
+
+    def delete(self, path: str):
+        return self.client.delete(f"/api/v1{path}", headers=self.headers)

@@ -257,11 +257,22 @@ def test_every_console_url_is_in_the_matrix():
         "venues/",
         "venues/new/",
         "venues/<int:pk>/",
+        # Venue bookings: lifelong/institutions/tests/test_booking_access_matrix.py
+        "venues/<int:pk>/bookings/",
+        "bookings/<int:pk>/cancel/",
         "roles/",
         "roles/<int:pk>/revoke/",
         "learners/",
         "learners/<int:pk>/activities/",
         # Activities, sessions and registrations: lifelong/activities/tests/test_access_matrix.py
+        # Campaigns: lifelong/campaigns/tests/test_access_matrix.py
+        "campaigns/",
+        "campaigns/new/",
+        "campaigns/proposals/new/",
+        "campaigns/<int:pk>/",
+        "campaigns/<int:pk>/edit/",
+        "campaigns/<int:pk>/proposals/<int:activity_pk>/",
+        "campaigns/<int:pk>/report/",
         "activities/",
         "activities/new/",
         "activities/<int:pk>/",
@@ -284,6 +295,27 @@ def test_every_console_url_is_in_the_matrix():
         "imports/<int:pk>/",
         "imports/<int:pk>/retry/",
         "learning-stars/",
+        # Brand programmes and teams: lifelong/community/tests/test_access_matrix.py
+        "programmes/",
+        "programmes/new/",
+        "programmes/<int:pk>/",
+        "teams/",
+        "teams/new/",
+        "teams/<int:pk>/",
+        # Learning resources: lifelong/resources/tests/test_access_matrix.py
+        "resources/",
+        "resources/new/",
+        "resources/<int:pk>/",
+        # Honours, calls, nominations and reviews: lifelong/honours/tests/test_access_matrix.py
+        "honours/",
+        "honours/new/",
+        "honours/calls/new/",
+        "honours/calls/<int:pk>/",
+        "honours/calls/<int:pk>/close/",
+        "honours/calls/<int:pk>/award/",
+        "honours/calls/<int:pk>/nominate/",
+        "honours/nominations/<int:pk>/review/",
+        "honours/nominations/<int:pk>/withdraw/",
     }
     assert patterns == covered, "a console URL was added: add it to the access-control matrix"
 
@@ -311,6 +343,9 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/institutions/<institution_id>",
         "api/v1/venues",
         "api/v1/venues/<venue_id>",
+        # Venue bookings: lifelong/institutions/tests/test_booking_access_matrix.py
+        "api/v1/venues/<venue_id>/bookings",
+        "api/v1/bookings/<booking_id>",
         "api/v1/openapi.json",
         "api/v1/docs",
         # Activities and registrations: their matrix is lifelong/activities/tests/test_access_matrix.py.
@@ -334,7 +369,12 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         # passports, revocation, corrections, learning stars); the certificate check and the
         # keys are public (test_certificates.py).
         # Campaigns are public: lifelong/campaigns/tests/test_campaign_page.py.
+        "api/v1/campaigns",
         "api/v1/campaigns/<slug>",
+        "api/v1/campaigns/<slug>/proposals",
+        "api/v1/campaigns/<slug>/proposals/<activity_id>/accept",
+        "api/v1/campaigns/<slug>/proposals/<activity_id>/decline",
+        "api/v1/campaigns/<slug>/report",
         "api/v1/me/passport",
         "api/v1/learners/<learner_id>/passport",
         "api/v1/certificates/<serial>",
@@ -342,6 +382,30 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/certificate-keys",
         "api/v1/learning-records/<record_id>/reverse",
         "api/v1/learning-stars",
+        # Programmes and teams (lists and pages public; members and decisions for the leader and
+        # staff in scope): lifelong/community/tests/test_access_matrix.py and test_api.py.
+        "api/v1/programmes",
+        "api/v1/programmes/<slug>",
+        "api/v1/teams",
+        "api/v1/teams/<team_id>",
+        "api/v1/teams/<team_id>/join",
+        "api/v1/teams/<team_id>/leave",
+        "api/v1/teams/<team_id>/memberships",
+        "api/v1/memberships/<membership_id>/approve",
+        "api/v1/memberships/<membership_id>/decline",
+        # Learning resources: lifelong/resources/tests/test_access_matrix.py
+        "api/v1/resources",
+        "api/v1/resources/<resource_id>",
+        "api/v1/resources/<resource_id>/study",
+        # Honours: the roll is public; calls, nominations, reviews and awards for staff in scope:
+        # lifelong/honours/tests/test_access_matrix.py and test_api.py.
+        "api/v1/honors",
+        "api/v1/honor-calls",
+        "api/v1/honor-calls/<call_id>",
+        "api/v1/honor-calls/<call_id>/nominations",
+        "api/v1/honor-calls/<call_id>/close",
+        "api/v1/honor-calls/<call_id>/award",
+        "api/v1/nominations/<nomination_id>/reviews",
     }
     assert api_routes == known, "an API route was added: add it to the access-control matrix"
 
@@ -350,6 +414,16 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
 SITE_PAGES = {
     "": ("/", 200),
     "network/<str:code>/": ("/network/330424105/", 200),
+    "programmes/": ("/programmes/", 200),
+    "programmes/<slug:slug>/": ("/programmes/no-such-brand/", 404),  # a known one: community/tests/test_pages.py
+    "teams/": ("/teams/", 200),
+    "teams/<int:pk>/": ("/teams/999999/", 404),
+    "teams/<int:pk>/join/": ("/teams/1/join/", 302),  # sign in first
+    "teams/<int:pk>/leave/": ("/teams/1/leave/", 302),
+    "memberships/<int:pk>/<str:decision>/": ("/memberships/1/approve/", 302),
+    "venues/": ("/venues/", 200),
+    "venues/<int:pk>/": ("/venues/999999/", 404),  # public; a known one: institutions/tests/test_venue_pages.py
+    "honors/": ("/honors/", 200),
     "activities/": ("/activities/", 200),
     "activities/<int:pk>/": ("/activities/999999/", 404),
     "activities/<int:pk>/register/": ("/activities/1/register/", 302),  # sign in first
@@ -375,6 +449,12 @@ SITE_PAGES = {
     r"^me/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.pdf$": ("/me/certificates/LL-2026-ABCD1234.pdf", 302),
     r"^me/certificates/(?P<serial>[A-Za-z0-9-]{4,32})\.json$": ("/me/certificates/LL-2026-ABCD1234.json", 302),
     "campaigns/<slug:slug>/": ("/campaigns/no-such-week/", 404),  # public; a known one: test_campaign_page.py
+    "campaigns/<slug:slug>/calendar.ics": ("/campaigns/no-such-week/calendar.ics", 404),
+    "campaigns/<slug:slug>/report/": ("/campaigns/no-such-week/report/", 404),
+    "resources/": ("/resources/", 200),
+    "resources/<int:pk>/": ("/resources/999999/", 404),  # a known one: lifelong/resources/tests/
+    "resources/<int:pk>/file": ("/resources/999999/file", 404),
+    "resources/<int:pk>/study/": ("/resources/1/study/", 302),  # sign in first
     "verify/": ("/verify/", 200),
     "verify/keys.json": ("/verify/keys.json", 200),
     r"^verify/(?P<serial>[A-Za-z0-9-]{4,32})/$": ("/verify/LL-2026-NOSUCH00/", 404),  # unknown serial

@@ -1,9 +1,12 @@
 from django import template
 
+from lifelong.honours import selectors
+
 register = template.Library()
 
 
-@register.simple_tag
-def honours_of(recipient) -> str:
-    """The honours a recipient holds, as a list for its page (the honours app fills this in)."""
-    return ""
+@register.inclusion_tag("honours/_honours_of.html")
+def honours_of(recipient) -> dict:
+    """The honours a recipient (a region, institution, programme, team or learner) holds, as a
+    list for its page; nothing when it holds none. One query."""
+    return {"honours": selectors.honours_of(recipient)}

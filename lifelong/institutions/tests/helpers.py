@@ -1,0 +1,48 @@
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from lifelong.activities import services as activity_services
+from lifelong.activities.models import Activity
+from lifelong.institutions.models import Institution, Venue
+
+
+def county_time(days: int, hour: int, minute: int = 0) -> datetime:
+    """`days` from today at hour:minute, Asia/Shanghai."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, minute)))
+
+
+def memorial_hall() -> Venue:
+    """The Bu Xinsheng Memorial Hall's exhibition hall, in Wuyuan (the town admin's)."""
+    return Venue.objects.get(institution__name="步鑫生纪念馆")
+
+
+def school_classroom() -> Venue:
+    """The Tongyuan community school's big classroom (the organizer's own institution)."""
+    return Venue.objects.get(institution__kind="community_school", institution__region__code="330424105", capacity=60)
+
+
+def activity_at(
+    actor, venue: Venue | None, *slots: tuple[datetime, datetime], title: str = "太极入门", **extra
+) -> Activity:
+    """A draft activity of `venue`'s institution (or the Tongyuan school's without a venue),
+    one session per slot, held at `venue`."""
+    institution = (
+        venue.institution if venue else Institution.objects.get(kind="community_school", region__code="330424105")
+    )
+    now = timezone.now()
+    fields = {
+        "title": title,
+        "category": "health",
+        "audiences": ["elderly"],
+        "capacity": 20,
+        "registration_opens": now - timedelta(days=1),
+        "registration_closes": now + timedelta(days=5),
+        **extra,
+    }
+    return activity_services.activity_create(
+        actor=actor,
+        institution=institution,
+        sessions=[{"starts_at": s, "ends_at": e, "venue": venue} for s, e in slots],
+        **fields,
+    )

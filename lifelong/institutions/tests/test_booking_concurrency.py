@@ -1,0 +1,167 @@
+"""Real parallel clients (one database connection each) booking overlapping slots of one venue
+at once, on PostgreSQL: exactly one wins, every other gets `venue_booked`.
+
+Two controls show that the guarantee does not rest on the service's lock and check alone:
+raw overlapping inserts racing in parallel are refused by the exclusion constraint
+(IntegrityError), and the service with its lock and check switched off still answers every
+loser with `venue_booked`, from that constraint.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import IntegrityError, connection, connections, transaction
+
+from lifelong.common.demo.load import demo_county_load
+from lifelong.common.errors import Conflict
+from lifelong.institutions import services
+from lifelong.institutions.models import VenueBooking
+
+from .helpers import activity_at, county_time, memorial_hall
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and exclusion constraints need PostgreSQL"),
+]
+CLIENTS = 16
+
+
+def race(calls) -> list:
+    """Run each call in its own thread and connection, all released at the same moment."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.fixture
+def county():
+    from conftest import Personas
+
+    demo_county_load(with_activities=False)
+    return Personas()
+
+
+def overlapping_bookings(county, venue):
+    """Two-hour slots starting a minute apart from 09:00: every pair of them overlaps."""
+    return [
+        lambda n=n: services.venue_booking_create(
+            actor=county.town_admin if n % 2 else county.county_admin,
+            venue=venue,
+            starts_at=county_time(5, 9, n),
+            ends_at=county_time(5, 11, n),
+            purpose=f"抢订{n}",
+        )
+        for n in range(CLIENTS)
+    ]
+
+
+def assert_one_winner(outcomes, venue):
+    winners = [o for o in outcomes if isinstance(o, VenueBooking)]
+    losers = [o for o in outcomes if not isinstance(o, VenueBooking)]
+    assert len(winners) == 1, outcomes
+    assert all(isinstance(o, Conflict) and o.code == "venue_booked" for o in losers), losers
+    assert all(winners[0].purpose in o.detail for o in losers)
+    assert list(VenueBooking.objects.filter(venue=venue).values_list("pk", flat=True)) == [winners[0].pk]
+
+
+def test_many_clients_booking_overlapping_slots_leave_exactly_one_booking(county):
+    hall = memorial_hall()
+    assert_one_winner(race(overlapping_bookings(county, hall)), hall)
+
+
+def test_sessions_and_hand_bookings_racing_for_one_slot_leave_one(county):
+    hall = memorial_hall()
+    calls = overlapping_bookings(county, hall)[: CLIENTS // 2]
+    calls += [
+        lambda n=n: activity_at(
+            county.county_admin, hall, (county_time(5, 10), county_time(5, 12)), title=f"抢订活动{n}"
+        )
+        for n in range(CLIENTS // 2)
+    ]
+    outcomes = race(calls)
+    assert sum(1 for o in outcomes if not isinstance(o, Exception)) == 1, outcomes
+    assert all(getattr(o, "code", None) == "venue_booked" for o in outcomes if isinstance(o, Exception)), outcomes
+    assert VenueBooking.objects.filter(venue=hall).count() == 1
+
+
+def test_control_raw_overlapping_inserts_racing_are_refused_by_the_exclusion_constraint(county):
+    """No service, no lock, no check: each client inserts its row and waits a moment before
+    committing, so the inserts really overlap in time. Only the constraint stands in the way."""
+    hall = memorial_hall()
+
+    def insert(n):
+        with transaction.atomic():
+            booking = VenueBooking.objects.create(
+                venue=hall,
+                starts_at=county_time(5, 9),
+                ends_at=county_time(5, 11, n),
+                purpose=f"裸插入{n}",
+                booked_by=county.county_admin,
+            )
+            time.sleep(0.05)
+        return booking
+
+    outcomes = race([lambda n=n: insert(n) for n in range(CLIENTS)])
+    refused = [o for o in outcomes if isinstance(o, IntegrityError)]
+    assert len(refused) == CLIENTS - 1, outcomes
+    assert all(services.NO_OVERLAP_CONSTRAINT in str(error) for error in refused)
+    assert VenueBooking.objects.filter(venue=hall).count() == 1
+
+
+def test_control_without_the_lock_and_check_the_constraint_still_answers_venue_booked(county, monkeypatch):
+    monkeypatch.setattr(services.BookingRaceWindowForTests, "unguarded", True)
+    hall = memorial_hall()
+    assert_one_winner(race(overlapping_bookings(county, hall)), hall)
+
+
+def test_control_without_any_guard_the_race_double_books(county, monkeypatch):
+    """With the lock, the check and the constraint all gone, the same race books the venue
+    many times over: the harness really races, so the guarded runs' single winner means something."""
+    monkeypatch.setattr(services.BookingRaceWindowForTests, "unguarded", True)
+    hall = memorial_hall()
+    table = connection.ops.quote_name(VenueBooking._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {services.NO_OVERLAP_CONSTRAINT}")
+    try:
+        race(overlapping_bookings(county, hall))
+        assert VenueBooking.objects.filter(venue=hall).count() > 1, "the harness saw no race"
+    finally:
+        VenueBooking.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {services.NO_OVERLAP_CONSTRAINT} "
+                "EXCLUDE USING gist (venue_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&)"
+            )
+
+
+def test_touching_slots_booked_at_once_all_succeed(county):
+    hall = memorial_hall()
+    calls = [
+        lambda n=n: services.venue_booking_create(
+            actor=county.county_admin,
+            venue=hall,
+            starts_at=county_time(5, 8 + n),
+            ends_at=county_time(5, 9 + n),
+            purpose=f"第{n}小时",
+        )
+        for n in range(8)
+    ]
+    outcomes = race(calls)
+    assert all(isinstance(o, VenueBooking) for o in outcomes), outcomes
+    assert VenueBooking.objects.filter(venue=hall).count() == 8

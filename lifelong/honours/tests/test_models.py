@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from lifelong.honours import services
 from lifelong.honours.models import Honor, Review
@@ -31,7 +32,8 @@ def test_an_honour_has_exactly_one_recipient(demo, where):
     with pytest.raises(IntegrityError):
         saved_raw(honour(recipient_kind="region", region=where.county, team=where.team))  # two
     with pytest.raises(ValidationError) as error:
-        honour(recipient_kind="region", region=where.county, learner=demo.elder_learner).full_clean()
+        with translation.override("en"):
+            honour(recipient_kind="region", region=where.county, learner=demo.elder_learner).full_clean()
     assert "exactly one recipient" in str(error.value)
     assert not Honor.objects.exists()
 
@@ -40,7 +42,8 @@ def test_the_kind_of_recipient_matches_the_one_set(demo, where):
     with pytest.raises(IntegrityError):
         saved_raw(honour(recipient_kind="team", programme=where.programme))
     with pytest.raises(ValidationError) as error:
-        honour(recipient_kind="learner", institution=where.tongyuan_school).full_clean()
+        with translation.override("en"):
+            honour(recipient_kind="learner", institution=where.tongyuan_school).full_clean()
     assert "does not match" in str(error.value)
     for kind, recipient in (
         ("region", where.county),

@@ -31,9 +31,8 @@ def test_an_honour_has_exactly_one_recipient(demo, where):
         saved_raw(honour(recipient_kind="region"))  # none at all
     with pytest.raises(IntegrityError):
         saved_raw(honour(recipient_kind="region", region=where.county, team=where.team))  # two
-    with pytest.raises(ValidationError) as error:
-        with translation.override("en"):
-            honour(recipient_kind="region", region=where.county, learner=demo.elder_learner).full_clean()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        honour(recipient_kind="region", region=where.county, learner=demo.elder_learner).full_clean()
     assert "exactly one recipient" in str(error.value)
     assert not Honor.objects.exists()
 
@@ -41,9 +40,8 @@ def test_an_honour_has_exactly_one_recipient(demo, where):
 def test_the_kind_of_recipient_matches_the_one_set(demo, where):
     with pytest.raises(IntegrityError):
         saved_raw(honour(recipient_kind="team", programme=where.programme))
-    with pytest.raises(ValidationError) as error:
-        with translation.override("en"):
-            honour(recipient_kind="learner", institution=where.tongyuan_school).full_clean()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        honour(recipient_kind="learner", institution=where.tongyuan_school).full_clean()
     assert "does not match" in str(error.value)
     for kind, recipient in (
         ("region", where.county),

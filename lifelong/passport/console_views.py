@@ -193,9 +193,7 @@ def learning_stars(request: HttpRequest) -> HttpResponse:
             return _stars_csv(stars, form.cleaned_data)
     # Open calls the actor may nominate learners in: each star gets a "nominate" link per call.
     honour_calls = calls_taking_learners(actor=request.user) if stars else []
-    return render(
-        request, "passport/console/stars.html", {"form": form, "stars": stars, "honour_calls": honour_calls}
-    )
+    return render(request, "passport/console/stars.html", {"form": form, "stars": stars, "honour_calls": honour_calls})
 
 
 def _stars_csv(stars, criteria) -> HttpResponse:

@@ -4,15 +4,14 @@ The control run switches the guard off through the test-only hook and must overb
 proves the harness can see a race, so the guarded run's zero is meaningful.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from lifelong.activities import services
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
 from lifelong.common.demo.load import demo_county_load
+from lifelong.common.tests.races import race
 
 from .helpers import assert_counters_match, new_learner, published_activity
 
@@ -21,28 +20,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
 ]
 CLIENTS = 24
-
-
-def race(calls) -> list:
-    """Run each call in its own thread and connection, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.fixture

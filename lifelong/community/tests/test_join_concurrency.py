@@ -5,8 +5,8 @@ connections: the partial unique index keeps one row, every other request answers
 import pytest
 from django.db import connection
 
-from lifelong.activities.tests.test_registration_concurrency import race
 from lifelong.common.demo.load import demo_county_load
+from lifelong.common.tests.races import race
 from lifelong.community import services
 from lifelong.community.models import TeamMembership
 

@@ -7,14 +7,14 @@ raw overlapping inserts racing in parallel are refused by the exclusion constrai
 loser with `venue_booked`, from that constraint.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from lifelong.common.demo.load import demo_county_load
 from lifelong.common.errors import Conflict
+from lifelong.common.tests.races import race
 from lifelong.institutions import services
 from lifelong.institutions.models import VenueBooking
 
@@ -25,28 +25,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and exclusion constraints need PostgreSQL"),
 ]
 CLIENTS = 16
-
-
-def race(calls) -> list:
-    """Run each call in its own thread and connection, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from django.db.models import Sum
 from lifelong.activities import checkin
 from lifelong.activities.models import Attendance
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.activities.tests.test_registration_concurrency import race
 from lifelong.common.demo.load import demo_county_load
+from lifelong.common.tests.races import race
 from lifelong.passport.models import Certificate, Completion, LearningRecord, PassportBalance
 from lifelong.passport.services import balance_add
 

@@ -6,16 +6,16 @@ The control increments the counter the naive way (read, then write the whole val
 must lose counts: that proves the harness can see a race, so the guarded runs mean something.
 """
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from lifelong.common.demo.load import demo_county_load
 from lifelong.common.errors import Conflict
+from lifelong.common.tests.races import race
 from lifelong.passport.models import LearningRecord, PassportBalance
 from lifelong.resources import services
 from lifelong.resources.models import Resource, ResourceStudy, ResourceView
@@ -27,28 +27,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
 ]
 CLIENTS = 16
-
-
-def race(calls) -> list:
-    """Run each call in its own thread and connection, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lifelong.community",
     "lifelong.honours",
     "lifelong.resources",
+    "lifelong.news",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from lifelong.campaigns.models import Campaign
 from lifelong.common.errors import DomainError, Forbidden, InvalidInput, NotFound
 from lifelong.community.models import Programme, Team
 from lifelong.institutions.models import Institution, Venue, VenueBooking
+from lifelong.news.models import Article
 from lifelong.passport.models import Certificate, LearningRecord, RecordImport
 from lifelong.regions.models import Region
 from lifelong.resources.models import Resource
@@ -30,6 +31,7 @@ class Action(StrEnum):
     VIEW = "view"
     CHANGE = "change"
     BOOK = "book"  # venues: book rooms (admins over the venue, organizers of its institution)
+    REVIEW = "review"  # articles: send back, publish, archive (reviewers and admins over it)
 
 
 SUPERUSER_RANK = 99
@@ -99,11 +101,34 @@ def _own_institution_ids(actor: User | None) -> list[int]:
     return [g.institution_id for g in grants(actor) if g.role in INSTITUTION_ROLES]
 
 
-def _editor_paths_q(actor: User | None, path_lookup: str) -> Q:
-    """Q for rows in the subtree of a region where the actor is an editor (editors publish
-    content for a region; they administer nothing)."""
-    paths = [g.region.path for g in grants(actor) if g.role == Role.EDITOR]
+def _role_paths_q(actor: User | None, role: Role, path_lookup: str) -> Q:
+    """Q for rows in the subtree of a region where the actor holds `role` (editors and
+    reviewers work on content for a region; they administer nothing)."""
+    paths = [g.region.path for g in grants(actor) if g.role == role]
     return reduce(or_, (Q(**{f"{path_lookup}__startswith": p}) for p in paths), Q(pk__in=[]))
+
+
+def _editor_paths_q(actor: User | None, path_lookup: str) -> Q:
+    return _role_paths_q(actor, Role.EDITOR, path_lookup)
+
+
+def _holds_role_over(actor: User | None, role: Role, region: Region) -> bool:
+    return any(g.role == role and g.region is not None and g.region.contains(region) for g in grants(actor))
+
+
+def may_write_articles_for(actor: User | None, region: Region) -> bool:
+    """Editors of a region covering `region` and admins over it write its articles."""
+    return covers(actor, region) or _holds_role_over(actor, Role.EDITOR, region)
+
+
+def may_review_articles_for(actor: User | None, region: Region) -> bool:
+    """Reviewers of a region covering `region` and admins over it publish its articles."""
+    return covers(actor, region) or _holds_role_over(actor, Role.REVIEWER, region)
+
+
+def article_regions(actor: User | None) -> QuerySet[Region]:
+    """The regions `may_write_articles_for` allows, as a query (the form's choices)."""
+    return Region.objects.filter(_paths_q(actor, "path") | _editor_paths_q(actor, "path"))
 
 
 def may_share_resources_of(actor: User | None, institution: Institution) -> bool:
@@ -169,6 +194,14 @@ def restrict(actor: User | None, action: Action, queryset: QuerySet) -> QuerySet
         q = _paths_q(actor, "region__path")
     elif model is Campaign:
         q = _paths_q(actor, "host_region__path")
+    elif model is Article:
+        # Admins over its region see, write and review it; editors write and reviewers review
+        # what their region covers, and both see it (a reviewer reads what they will judge).
+        q = _paths_q(actor, "region__path")
+        if action in (Action.VIEW, Action.CHANGE):
+            q |= _editor_paths_q(actor, "region__path")
+        if action in (Action.VIEW, Action.REVIEW):
+            q |= _role_paths_q(actor, Role.REVIEWER, "region__path")
     else:
         raise TypeError(f"No scope rule for {model.__name__}")
     return queryset.filter(q)

@@ -25,3 +25,5 @@ class NoticeKind(models.TextChoices):
     HONOUR_AWARDED = "honour_awarded", _("Honour awarded")
     NOMINATION_AWARDED = "nom_awarded", _("Nomination successful")
     NOMINATION_NOT_AWARDED = "nom_not_awarded", _("Nomination not chosen")
+    ARTICLE_RETURNED = "article_returned", _("Article sent back")
+    ARTICLE_PUBLISHED = "article_pub", _("Article published")

@@ -65,7 +65,11 @@ TEMPLATES = {
     NoticeKind.NOMINATION_NOT_AWARDED: gettext_lazy(
         "“%(call)s” has been decided: your nomination of %(recipient)s was not chosen this time."
     ),
+    NoticeKind.ARTICLE_RETURNED: gettext_lazy("Your article “%(title)s” was sent back: %(comment)s"),
+    NoticeKind.ARTICLE_PUBLISHED: gettext_lazy("Your article “%(title)s” is published, released %(released)s."),
 }
+# Notices to an article's author: their params carry `article_id` (and a reviewer's `comment`).
+ARTICLE_KINDS = {NoticeKind.ARTICLE_RETURNED, NoticeKind.ARTICLE_PUBLISHED}
 # Notices about a learning team rather than an activity: their params carry `team_id`.
 TEAM_KINDS = {NoticeKind.TEAM_JOIN_REQUESTED, NoticeKind.TEAM_JOIN_APPROVED, NoticeKind.TEAM_JOIN_DECLINED}
 # Notices about honours: their params carry `nomination_id`.
@@ -85,6 +89,19 @@ def _team_notice(kind: str, params: dict[str, Any]) -> tuple[str, str]:
     return text, reverse("community:team", args=[team.pk])
 
 
+def _article_notice(kind: str, params: dict[str, Any]) -> tuple[str, str]:
+    """An article notice names the article and links to its console page."""
+    from lifelong.news.models import Article  # news' services import this app
+
+    article = Article.objects.get(pk=params["article_id"])
+    values = {
+        "title": article.display_title,
+        "comment": params.get("comment", ""),
+        "released": when(article.published_at),
+    }
+    return str(TEMPLATES[kind]) % values, reverse("console:article", args=[article.pk])
+
+
 def when(value) -> str:
     return format_date(timezone.localtime(value), "Y-m-d H:i") if value else "—"
 
@@ -100,6 +117,8 @@ def render(
     about, `relative_id` is theirs (their passport has its own page)."""
     if kind in TEAM_KINDS:
         return _team_notice(kind, params)
+    if kind in ARTICLE_KINDS:
+        return _article_notice(kind, params)
     if kind in HONOUR_KINDS:
         from lifelong.honours.notices import honour_notice  # honours' services import this app
 

@@ -5,9 +5,7 @@ alike, then back); the API answers 404 for it instead. Files are streamed throug
 with the type detected at upload, never from a media URL.
 """
 
-import hashlib
 import re
-import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,14 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lifelong.common.errors import DomainError
 from lifelong.common.paging import page_of
+from lifelong.common.visitors import remember_visitor, visitor_of
 
 from . import selectors, services
 from .forms import LibraryFilterForm
 from .models import Resource
 
 PAGE_SIZE = 20
-VISITOR_COOKIE = "lifelong_visitor"
-VISITOR_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # Types a browser shows or plays by itself; anything else is only ever a download.
 INLINE_TYPES = {
     "application/pdf",
@@ -79,24 +76,12 @@ def _visible_or_redirect(request: HttpRequest, pk: int) -> Resource | HttpRespon
     raise Http404
 
 
-def _visitor(request: HttpRequest) -> tuple[str, str | None]:
-    """(who is viewing, a new cookie value to set or None). A signed-in user is themselves;
-    anyone else is their first-party visitor cookie, stored only as a hash."""
-    if request.user.is_authenticated:
-        return f"u{request.user.pk}", None
-    token = request.COOKIES.get(VISITOR_COOKIE, "")
-    fresh = None
-    if not VISITOR_PATTERN.fullmatch(token):
-        token = fresh = secrets.token_urlsafe(24)
-    return "c" + hashlib.sha256(token.encode()).hexdigest()[:40], fresh
-
-
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = _visible_or_redirect(request, pk)
     if isinstance(found, HttpResponse):
         return found
     resource = found
-    visitor, fresh_cookie = _visitor(request)
+    visitor, fresh_cookie = visitor_of(request)
     if resource.is_published and services.resource_view_count(
         resource=resource, visitor=visitor, day=timezone.localdate()
     ):
@@ -110,15 +95,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "file_url": reverse("resources:file", args=[resource.pk]) if resource.is_file else "",
         },
     )
-    if fresh_cookie:
-        response.set_cookie(
-            VISITOR_COOKIE,
-            fresh_cookie,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            secure=request.is_secure(),
-            httponly=True,
-        )
+    remember_visitor(request, response, fresh_cookie)
     return response
 
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from lifelong.common.visitors import VISITOR_COOKIE
 from lifelong.institutions.models import Institution
 from lifelong.resources import services
 from lifelong.resources.models import Resource, ResourceView
-from lifelong.resources.views import VISITOR_COOKIE
 
 from .helpers import MP3, MP4, publish_link, publish_pdf, tongyuan_school, upload
 

@@ -1,0 +1,114 @@
+"""Reads for publishing: the public news (published and released articles only), one
+article with its view count, feeds, and the console's scoped lists.
+
+The view count shown is the folded counter plus the views not folded yet, in one query, so a
+reader sees their own view at once and never a count that goes backwards."""
+
+from datetime import datetime
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.regions.models import Region
+
+from .choices import ArticleStatus
+from .models import Article, ArticleImage, ArticleRevision, ArticleView
+
+
+def with_views(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """Annotate `views`: the counter plus fresh (unfolded) views."""
+    fresh = (
+        ArticleView.objects.filter(article=OuterRef("pk"), folded=False)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return articles.annotate(views=Coalesce(Subquery(fresh, output_field=IntegerField()), Value(0)) + F("view_count"))
+
+
+def _released(now: datetime | None = None) -> Q:
+    return Q(status=ArticleStatus.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+def articles_public(
+    *,
+    q: str = "",
+    channel: str | None = None,
+    campaign_id: int | None = None,
+    region: Region | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Article]:
+    """Released articles, newest first. `q` matches titles, summaries and text as a substring
+    (short Chinese words such as 读书 work); `region` keeps articles for its subtree."""
+    articles = Article.objects.filter(_released(now))
+    if q:
+        articles = articles.filter(
+            Q(title__icontains=q) | Q(title_en__icontains=q) | Q(summary__icontains=q) | Q(body_text__icontains=q)
+        )
+    if channel:
+        articles = articles.filter(channel=channel)
+    if campaign_id is not None:
+        articles = articles.filter(campaign_id=campaign_id)
+    if region is not None:
+        articles = articles.filter(region__path__startswith=region.path)
+    return with_views(articles.select_related("region")).order_by("-published_at", "-id")
+
+
+def article_public(*, article_id: int, now: datetime | None = None) -> Article | None:
+    return (
+        with_views(Article.objects.filter(_released(now), pk=article_id)).select_related("region", "campaign").first()
+    )
+
+
+def article_preview(*, actor: User | None, article_id: int) -> Article | None:
+    """An unreleased article, for staff who may see it in the console (a draft never shows to
+    anyone else)."""
+    if actor is None or not actor.is_authenticated or not policy.is_staff_member(actor):
+        return None
+    articles = policy.restrict(actor, policy.Action.VIEW, Article.objects.filter(pk=article_id))
+    return with_views(articles).select_related("region", "campaign").first()
+
+
+def articles_latest(*, limit: int = 5, now: datetime | None = None) -> list[Article]:
+    """The newest released articles, for the home page."""
+    return list(
+        Article.objects.filter(_released(now)).select_related("region").order_by("-published_at", "-id")[:limit]
+    )
+
+
+def articles_managed(*, actor: User, status: str | None = None, q: str = "") -> QuerySet[Article]:
+    """The console list: articles the actor writes or reviews, latest change first."""
+    articles = policy.restrict(actor, policy.Action.VIEW, Article.objects.all())
+    if status:
+        articles = articles.filter(status=status)
+    if q:
+        articles = articles.filter(Q(title__icontains=q) | Q(title_en__icontains=q))
+    return with_views(articles.select_related("region", "author")).order_by("-updated_at", "-id")
+
+
+def article_managed(*, actor: User, article_id: int) -> Article | None:
+    articles = policy.restrict(actor, policy.Action.VIEW, Article.objects.filter(pk=article_id))
+    return with_views(articles).select_related("region", "campaign", "author", "reviewed_by").first()
+
+
+def review_queue(*, actor: User) -> QuerySet[Article]:
+    """Submissions waiting for the actor's review, oldest first."""
+    articles = policy.restrict(actor, policy.Action.REVIEW, Article.objects.filter(status=ArticleStatus.IN_REVIEW))
+    return articles.select_related("region", "author").order_by("submitted_at", "id")
+
+
+def article_revisions(*, article: Article) -> QuerySet[ArticleRevision]:
+    return article.revisions.select_related("saved_by").order_by("-number")
+
+
+def article_regions(*, actor: User) -> QuerySet[Region]:
+    """Regions the actor may write articles for (the form's choices)."""
+    return policy.article_regions(actor).order_by("path")
+
+
+def article_image(*, key) -> ArticleImage | None:
+    return ArticleImage.objects.filter(key=key).first()

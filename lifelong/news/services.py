@@ -1,0 +1,397 @@
+"""Writes for publishing: writing and revising articles, the review workflow, article
+pictures, and the view counter.
+
+The workflow is draft → in review → published → archived, with "send back" (in review →
+draft, with the reviewer's comment), "withdraw" (the writer takes a submission back) and
+"reopen" (an archived article becomes a draft again). Who may do what:
+- writers (editors of a region covering the article, and admins over it) create, edit
+  drafts, submit, withdraw and reopen;
+- reviewers (reviewers of a region covering it, and admins over it) send back, publish (now
+  or at a later release time), correct published articles and archive them. Nobody
+  publishes an article they wrote: a second pair of eyes is the point of the review.
+Every step keeps a revision when the words change and writes an audit event. An article
+outside the actor's scope answers 404, as if it did not exist.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.campaigns.models import Campaign
+from lifelong.common.choices import AuditAction
+from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.notifications.choices import NoticeKind
+from lifelong.notifications.services import notify
+from lifelong.regions.models import Region
+from lifelong.resources import sniffing
+
+from . import richtext
+from .choices import ArticleStatus, Channel
+from .models import Article, ArticleImage, ArticleRevision, ArticleView
+
+# The words of an article; a change to any of them keeps a revision.
+CONTENT_FIELDS = ("title", "title_en", "summary", "summary_en", "body", "body_en", "source", "source_en", "channel")
+TEXT_FIELDS = {"title", "title_en", "summary", "summary_en", "source", "source_en"}
+IMAGE_TYPES = {"image/png", "image/jpeg"}
+IMAGE_MAX_BYTES = 5 * 1024 * 1024  # a news photo; larger ones are camera originals to resize first
+# A release time a little in the past is "now" (the form took a while to send).
+RELEASE_GRACE = timedelta(minutes=5)
+# Fresh views are folded into the counter in batches: the first fresh view of an article, and
+# every FOLD_EVERY-th after it, asks the task worker to fold a few seconds later.
+FOLD_EVERY = 100
+FOLD_DELAY = timedelta(seconds=10)
+
+
+def _require_writer(actor: User, region: Region, *, field: str | None = None) -> None:
+    if not policy.may_write_articles_for(actor, region):
+        raise NotFound(field=field)
+
+
+def _require_reviewer(actor: User, article: Article) -> None:
+    if not policy.may_review_articles_for(actor, article.region):
+        if policy.can(actor, policy.Action.VIEW, article):
+            raise Forbidden(_("Only a reviewer for this part of the county may do this."), code="not_reviewer")
+        raise NotFound()
+
+
+def _require_status(article: Article, *allowed: str) -> None:
+    if article.status not in allowed:
+        raise Conflict(
+            _("This cannot be done while the article is “%(status)s”.") % {"status": article.get_status_display()},
+            code="wrong_status",
+        )
+
+
+def _clean_content(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(CONTENT_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown field."), code="invalid", field=sorted(unknown)[0])
+    cleaned = {}
+    for name, value in fields.items():
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise InvalidInput(_("Give text."), code="invalid", field=name)
+        if name in ("body", "body_en"):
+            value = richtext.clean(value)
+        elif name in TEXT_FIELDS:
+            value = " ".join(value.split()) if name in ("title", "title_en", "source", "source_en") else value.strip()
+        cleaned[name] = value
+    if "channel" in cleaned and cleaned["channel"] not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), code="invalid", field="channel")
+    if "body" in cleaned and not richtext.plain_text(cleaned["body"]) and "<img" not in cleaned["body"]:
+        raise InvalidInput(_("Write the article's text."), code="body_required", field="body")
+    return cleaned
+
+
+def _keep_revision(article: Article, *, actor: User, now: datetime) -> None:
+    number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    ArticleRevision.objects.create(
+        article=article,
+        number=number,
+        saved_by=actor,
+        saved_at=now,
+        **{name: getattr(article, name) for name in CONTENT_FIELDS},
+    )
+
+
+def _check_campaign(campaign: Campaign | None, region: Region) -> None:
+    """An article may belong to a campaign hosted over or under its region (the county's week,
+    or a town writing about its own part of it)."""
+    if campaign is None:
+        return
+    host = campaign.host_region
+    if not (host.contains(region) or region.contains(host)):
+        raise InvalidInput(_("This campaign is not held in this part of the county."), code="invalid", field="campaign")
+
+
+@transaction.atomic
+def article_create(
+    *,
+    actor: User,
+    region: Region,
+    campaign: Campaign | None = None,
+    now: datetime | None = None,
+    **fields: Any,
+) -> Article:
+    """A new draft for `region` (one the actor writes for). `title`, `body`, `source` and
+    `channel` are needed; the body is cleaned before anything is stored."""
+    _require_writer(actor, region, field="region")
+    cleaned = _clean_content({"channel": Channel.NEWS, **fields})
+    _check_campaign(campaign, region)
+    now = now or timezone.now()
+    article = Article(region=region, campaign=campaign, author=actor, **cleaned)
+    article.body_text = richtext.plain_text(article.body)
+    full_clean_or_raise(article)
+    article.save()
+    # created_at is automatic; a demo article written "in 2019" says so.
+    Article.objects.filter(pk=article.pk).update(created_at=now, updated_at=now)
+    _keep_revision(article, actor=actor, now=now)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=article,
+        summary="article created",
+        changes={"region": region.code, "channel": article.channel},
+    )
+    return article
+
+
+def _locked(article: Article) -> Article:
+    return Article.objects.select_for_update().select_related("region", "campaign__host_region").get(pk=article.pk)
+
+
+@transaction.atomic
+def article_update(
+    *,
+    actor: User,
+    article: Article,
+    region: Region | None = None,
+    campaign: Campaign | None | object = ...,
+    now: datetime | None = None,
+    **fields: Any,
+) -> Article:
+    """Change an article's words, region or campaign. Writers change drafts (and archived
+    articles); in review and after publication only reviewers may, as a correction. Moving
+    an article to another region needs the actor to write for both."""
+    current = _locked(article)
+    if current.status in (ArticleStatus.DRAFT, ArticleStatus.ARCHIVED):
+        _require_writer(actor, current.region)
+    else:
+        _require_reviewer(actor, current)
+    cleaned = _clean_content(fields)
+    changes: dict[str, Any] = {}
+    if region is not None and region.pk != current.region_id:
+        _require_writer(actor, region, field="region")
+        current.region = region
+        changes["region"] = region.code
+    if campaign is not ... and getattr(campaign, "pk", None) != current.campaign_id:
+        current.campaign = campaign
+        changes["campaign"] = getattr(campaign, "slug", None)
+    if "region" in changes or "campaign" in changes:
+        _check_campaign(current.campaign, current.region)
+    words_changed = False
+    for name, value in cleaned.items():
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changes[name] = value[:80]
+            words_changed = True
+    if not changes:
+        return current
+    current.body_text = richtext.plain_text(current.body)
+    full_clean_or_raise(current)
+    # Never the counter: it moves by relative UPDATEs beside this.
+    current.save(update_fields=sorted({*changes, "body_text", "updated_at"}))
+    if words_changed:
+        _keep_revision(current, actor=actor, now=now or timezone.now())
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="article edited", changes=changes)
+    return current
+
+
+def _transition(current: Article, *, actor: User, status: str, summary: str, **values: Any) -> Article:
+    current.status = status
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.save(update_fields=sorted({"status", "updated_at", *values}))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        summary=summary,
+        changes={"status": status, **{k: str(v)[:80] for k, v in values.items() if k != "reviewed_by"}},
+    )
+    return current
+
+
+@transaction.atomic
+def article_submit(*, actor: User, article: Article, now: datetime | None = None) -> Article:
+    """A writer sends a draft for review."""
+    current = _locked(article)
+    _require_writer(actor, current.region)
+    _require_status(current, ArticleStatus.DRAFT)
+    return _transition(
+        current,
+        actor=actor,
+        status=ArticleStatus.IN_REVIEW,
+        summary="article submitted",
+        submitted_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def article_withdraw(*, actor: User, article: Article) -> Article:
+    """A writer takes a submission back to keep working on it."""
+    current = _locked(article)
+    _require_writer(actor, current.region)
+    _require_status(current, ArticleStatus.IN_REVIEW)
+    return _transition(current, actor=actor, status=ArticleStatus.DRAFT, summary="article withdrawn")
+
+
+@transaction.atomic
+def article_return(*, actor: User, article: Article, comment: str) -> Article:
+    """A reviewer sends a submission back to its writers with what to change; the author is
+    told."""
+    current = _locked(article)
+    _require_reviewer(actor, current)
+    _require_status(current, ArticleStatus.IN_REVIEW)
+    comment = (comment or "").strip()
+    if not comment:
+        raise InvalidInput(_("Say what should change."), code="comment_required", field="comment")
+    returned = _transition(
+        current,
+        actor=actor,
+        status=ArticleStatus.DRAFT,
+        summary="article sent back",
+        review_comment=comment[:2000],
+        reviewed_by=actor,
+    )
+    notify(
+        NoticeKind.ARTICLE_RETURNED,
+        activity_id=None,
+        subject_ids=[current.author_id],
+        event=f"article_returned:{current.pk}:{timezone.now().isoformat()}",
+        article_id=current.pk,
+        comment=comment[:300],
+    )
+    return returned
+
+
+@transaction.atomic
+def article_publish(
+    *, actor: User, article: Article, release_at: datetime | None = None, now: datetime | None = None
+) -> Article:
+    """A reviewer publishes a submission, released now or at `release_at` (until then it stays
+    out of every public list). Not their own article: that answers 403 `own_article`."""
+    current = _locked(article)
+    _require_reviewer(actor, current)
+    _require_status(current, ArticleStatus.IN_REVIEW)
+    if current.author_id == actor.pk:
+        raise Forbidden(_("Someone else must review and publish your own article."), code="own_article")
+    now = now or timezone.now()
+    if release_at is not None and timezone.is_naive(release_at):
+        raise InvalidInput(_("Give the release time with its time zone."), code="invalid", field="release_at")
+    if release_at is not None and release_at < now - RELEASE_GRACE:
+        raise InvalidInput(_("The release time has already passed."), code="release_in_past", field="release_at")
+    released = max(release_at, now) if release_at is not None else now
+    published = _transition(
+        current,
+        actor=actor,
+        status=ArticleStatus.PUBLISHED,
+        summary="article published",
+        published_at=released,
+        reviewed_by=actor,
+        review_comment="",
+    )
+    notify(
+        NoticeKind.ARTICLE_PUBLISHED,
+        activity_id=None,
+        subject_ids=[current.author_id],
+        event=f"article_published:{current.pk}:{released.isoformat()}",
+        article_id=current.pk,
+    )
+    return published
+
+
+@transaction.atomic
+def article_archive(*, actor: User, article: Article) -> Article:
+    """A reviewer takes a published article off the public site (it keeps its views)."""
+    current = _locked(article)
+    _require_reviewer(actor, current)
+    _require_status(current, ArticleStatus.PUBLISHED)
+    return _transition(current, actor=actor, status=ArticleStatus.ARCHIVED, summary="article archived")
+
+
+@transaction.atomic
+def article_reopen(*, actor: User, article: Article) -> Article:
+    """A writer turns an archived article back into a draft, to rework and submit again."""
+    current = _locked(article)
+    _require_writer(actor, current.region)
+    _require_status(current, ArticleStatus.ARCHIVED)
+    return _transition(current, actor=actor, status=ArticleStatus.DRAFT, summary="article reopened")
+
+
+@dataclass(frozen=True)
+class ArticleImageUpload:
+    image: ArticleImage
+
+    @property
+    def url(self) -> str:
+        return f"{richtext.IMAGE_PATH}{self.image.key}/"
+
+
+@transaction.atomic
+def article_image_upload(*, actor: User, region: Region, upload: UploadedFile | None) -> ArticleImageUpload:
+    """Store a picture for article bodies of `region`: a PNG or JPEG by its bytes (whatever its
+    name says), at most IMAGE_MAX_BYTES."""
+    _require_writer(actor, region, field="region")
+    if upload is None:
+        raise InvalidInput(_("Choose a picture."), code="file_required", field="file")
+    if upload.size > IMAGE_MAX_BYTES:
+        raise InvalidInput(
+            _("The picture is larger than %(mb)s MB.") % {"mb": IMAGE_MAX_BYTES // (1024 * 1024)},
+            code="file_too_large",
+            field="file",
+        )
+    upload.seek(0)
+    found = sniffing.sniff(upload.read(sniffing.HEAD_BYTES))
+    upload.seek(0)
+    if found is None or found.mime not in IMAGE_TYPES:
+        raise InvalidInput(_("Upload a PNG or JPEG picture."), code="wrong_file_type", field="file")
+    image = ArticleImage(region=region, content_type=found.mime, file_size=upload.size, uploaded_by=actor)
+    image.file.save(f"{image.key.hex}.{found.extension}", upload, save=False)
+    try:
+        with transaction.atomic():
+            image.save()
+    except Exception:
+        image.file.storage.delete(image.file.name)
+        raise
+    audit_record(actor=actor, action=AuditAction.CREATED, target=image, summary="article image uploaded")
+    return ArticleImageUpload(image)
+
+
+def article_view_count(*, article: Article, visitor: str, day: date) -> bool:
+    """Count a view unless this visitor already read the article that day. It only inserts a
+    row (unique per visitor and day, so a reader's concurrent requests count once); the
+    article row is not locked or written, so readers never queue behind each other. The task
+    worker folds fresh views into the counter. True when this view counted."""
+    if ArticleView.objects.filter(article=article, visitor=visitor, day=day).exists():
+        return False
+    try:
+        with transaction.atomic():
+            ArticleView.objects.create(article=article, visitor=visitor, day=day)
+    except IntegrityError:  # the same visitor's other request counted it a moment ago
+        return False
+    fresh = ArticleView.objects.filter(article=article, folded=False).count()
+    if fresh % FOLD_EVERY == 1:
+        from .tasks import article_views_fold  # tasks import this module
+
+        run_after = timezone.now() + FOLD_DELAY
+        transaction.on_commit(lambda: article_views_fold.using(run_after=run_after).enqueue())
+    return True
+
+
+def article_views_fold(*, today: date | None = None, batch: int = 10_000) -> int:
+    """Add fresh views to their articles' counters and mark them folded, in one transaction (a
+    page reading counter plus fresh views sees either all before or all after). Folded views
+    of past days are no longer needed to count a visitor once a day, and are deleted. Returns
+    how many views were folded."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        fresh = ArticleView.objects.select_for_update(skip_locked=True).filter(folded=False).order_by("pk")
+        ids = list(fresh.values_list("pk", flat=True)[:batch])
+        if ids:
+            per_article = ArticleView.objects.filter(pk__in=ids).values("article_id").annotate(n=Count("pk")).order_by()
+            for row in per_article:
+                Article.objects.filter(pk=row["article_id"]).update(view_count=F("view_count") + row["n"])
+            ArticleView.objects.filter(pk__in=ids).update(folded=True)
+        ArticleView.objects.filter(folded=True, day__lt=today).delete()
+    return len(ids)

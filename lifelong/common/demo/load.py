@@ -17,6 +17,7 @@ from lifelong.community.demo import demo_community_load
 from lifelong.honours.demo import demo_honours_load
 from lifelong.institutions.demo import venue_bookings_demo_load
 from lifelong.institutions.models import Institution, Venue
+from lifelong.news.demo import demo_news_load
 from lifelong.regions.models import Region
 from lifelong.resources.demo import demo_resources_load
 
@@ -168,6 +169,7 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
         demo_community_load()
         demo_honours_load()
         demo_resources_load()
+        demo_news_load()
     return {
         "regions": Region.objects.count(),
         "institutions": len(institutions),

@@ -20,8 +20,9 @@ def test_demo_load_fills_an_empty_database_once():
     users = User.objects.count()
     call_command("demo_load", "--if-empty")
     assert User.objects.count() == users
-    # The six personas and the Hanfen Reading Team's leader; the rest are villagers without phones.
-    assert User.objects.exclude(phone=None).count() == 7
+    # The six personas, the Hanfen Reading Team's leader and the county's news editor and
+    # reviewer; the rest are villagers without phones.
+    assert User.objects.exclude(phone=None).count() == 9
     with pytest.raises(CommandError):
         call_command("demo_load")
     learner = User.objects.get(phone="13900000005")

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lifelong.common.demo.haiyan import DEMO_PASSWORD, PERSONAS
 from lifelong.common.demo.load import demo_county_load
+from lifelong.community.demo import TEAM_LEADER
+from lifelong.news.demo import EDITOR, REVIEWER
 from lifelong.regions.models import Region
 
 
@@ -18,6 +20,7 @@ class Command(BaseCommand):
         if Region.objects.exists():
             if if_empty:
                 self.stdout.write("Demo county already loaded.")
+                self._logins()
                 return
             raise CommandError("The database already holds regions; the demo loads only into an empty one.")
         counts = demo_county_load()
@@ -27,5 +30,14 @@ class Command(BaseCommand):
                 "{activities} activities.".format(**counts)
             )
         )
-        for phone, name, _, role, _, _ in PERSONAS:
-            self.stdout.write(f"  {phone} / {DEMO_PASSWORD}  {role or 'learner'} ({name})")
+        self._logins()
+
+    def _logins(self) -> None:
+        logins = [(phone, role or "learner", name) for phone, name, _, role, _, _ in PERSONAS]
+        logins += [
+            (TEAM_LEADER[0], "learning team leader", TEAM_LEADER[1]),
+            (EDITOR[0], "news editor", EDITOR[1]),
+            (REVIEWER[0], "news reviewer", REVIEWER[1]),
+        ]
+        for phone, role, name in logins:
+            self.stdout.write(f"  {phone} / {DEMO_PASSWORD}  {role} ({name})")

@@ -1,0 +1,53 @@
+"""The demo newsroom: the 2019 opening report as released on the county's old site, this
+year's notices, and a draft and a submission that stay out of public view."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from lifelong.accounts import policy
+from lifelong.accounts.models import User
+from lifelong.news import selectors
+from lifelong.news.choices import ArticleStatus
+from lifelong.news.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_loaded():
+    with override_settings(DEMO_MODE=True):
+        call_command("demo_load")
+
+
+def test_the_2019_opening_report_is_released_at_its_original_time(demo_loaded):
+    report = Article.objects.get(campaign__slug="learning-week-2019")
+    assert report.status == ArticleStatus.PUBLISHED
+    released = timezone.localtime(report.published_at, ZoneInfo("Asia/Shanghai"))
+    assert released.replace(tzinfo=None) == datetime(2019, 11, 4, 14, 11)
+    assert "2015" in report.body_text and "卜欣昇纪念馆" in report.body_text
+    assert report.title_en and report.body_en
+    assert report.author.phone == "13900000008" and report.reviewed_by.phone == "13900000009"
+    assert selectors.article_public(article_id=report.pk).views == report.view_count > 0
+
+
+def test_this_years_notices_are_public_but_not_the_draft_the_submission_or_the_scheduled_one(demo_loaded):
+    public = list(selectors.articles_public())
+    hidden = Article.objects.exclude(pk__in=[a.pk for a in public])
+    assert len(public) >= 4
+    assert {a.status for a in hidden} >= {ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.PUBLISHED}
+    scheduled = hidden.get(status=ArticleStatus.PUBLISHED)
+    assert scheduled.published_at > timezone.now()
+
+
+def test_the_demo_editor_writes_and_the_reviewer_reviews_for_the_county(demo_loaded):
+    editor, reviewer = User.objects.get(phone="13900000008"), User.objects.get(phone="13900000009")
+    report = Article.objects.get(campaign__slug="learning-week-2019")
+    assert policy.may_write_articles_for(editor, report.region)
+    assert not policy.may_review_articles_for(editor, report.region)
+    assert policy.may_review_articles_for(reviewer, report.region)
+    assert editor.check_password("lifelong-demo") and reviewer.check_password("lifelong-demo")

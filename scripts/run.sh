@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export LIFELONG_DEMO=1
 export DJANGO_SETTINGS_MODULE=config.settings.local
+# The demo's text messages go to files in var/sms/ rather than flooding this terminal (the
+# worker sends the demo's notices as soon as it starts); SMS_BACKEND set outside wins.
+export SMS_BACKEND="${SMS_BACKEND:-lifelong.common.sms.FileSmsBackend}"
 BIN=.venv/bin
 BIND="${BIND:-127.0.0.1:8000}"
 mkdir -p var
@@ -21,7 +24,7 @@ cat <<MSG
 
   Lifelong (demo mode) is starting on http://${BIND}/
   Sign in at http://${BIND}/accounts/login/ with any persona above (password lifelong-demo).
-  API docs: http://${BIND}/api/v1/docs    Stop with Ctrl-C.
+  API docs: http://${BIND}/api/v1/docs    Text messages: var/sms/    Stop with Ctrl-C.
 
 MSG
 $BIN/gunicorn config.wsgi --config config/gunicorn.py --bind "$BIND"

@@ -50,6 +50,14 @@ def test_production_refuses_to_start_with_an_insecure_value(override, complaint)
     assert complaint in result.stderr
 
 
+@pytest.mark.parametrize("asked", ["0", "1"])
+def test_production_requires_two_factor_for_staff_whatever_the_environment_says(asked):
+    probe = "from django.conf import settings; print(settings.STAFF_TWO_FACTOR_REQUIRED)"
+    result = manage("shell", "--no-imports", "-c", probe, **{**GOOD, "LIFELONG_STAFF_2FA": asked})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
 def test_every_setting_read_from_the_environment_is_documented():
     import re
 

@@ -8,6 +8,7 @@ from lifelong.common.api import install_error_handlers
 from lifelong.community.api import router as community_router
 from lifelong.honours.api import router as honours_router
 from lifelong.institutions.api import router as institutions_router
+from lifelong.news.api import router as news_router
 from lifelong.notifications.api import router as notifications_router
 from lifelong.passport.api import router as passport_router
 from lifelong.regions.api import router as regions_router
@@ -32,6 +33,7 @@ api.add_router("/", passport_router)
 api.add_router("/", community_router)
 api.add_router("/", honours_router)
 api.add_router("/", resources_router)
+api.add_router("/", news_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

@@ -126,6 +126,11 @@ def may_review_articles_for(actor: User | None, region: Region) -> bool:
     return covers(actor, region) or _holds_role_over(actor, Role.REVIEWER, region)
 
 
+def works_on_articles(actor: User | None) -> bool:
+    """Writes or reviews articles somewhere (opens the console's news pages)."""
+    return is_admin(actor) or any(g.role in (Role.EDITOR, Role.REVIEWER) and g.region_id for g in grants(actor))
+
+
 def article_regions(actor: User | None) -> QuerySet[Region]:
     """The regions `may_write_articles_for` allows, as a query (the form's choices)."""
     return Region.objects.filter(_paths_q(actor, "path") | _editor_paths_q(actor, "path"))

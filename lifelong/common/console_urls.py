@@ -8,6 +8,7 @@ from lifelong.campaigns import console_views as campaign_views
 from lifelong.community import console_views as community_views
 from lifelong.honours import console_views as honour_views
 from lifelong.institutions import views as institution_views
+from lifelong.news import console_views as news_views
 from lifelong.passport import console_views as passport_views
 from lifelong.resources import console_views as resource_views
 
@@ -86,4 +87,10 @@ urlpatterns = [
     path("resources/", resource_views.resource_list, name="resources"),
     path("resources/new/", resource_views.resource_new, name="resource_new"),
     path("resources/<int:pk>/", resource_views.resource_edit, name="resource"),
+    path("news/", news_views.article_list, name="articles"),
+    path("news/new/", news_views.article_new, name="article_new"),
+    path("news/images/", news_views.article_image_upload, name="article_image_upload"),
+    path("news/<int:pk>/", news_views.article_detail, name="article"),
+    path("news/<int:pk>/revisions/<int:number>/", news_views.article_revision, name="article_revision"),
+    path("news/<int:pk>/<str:action>/", news_views.article_action, name="article_action"),
 ]

@@ -29,4 +29,5 @@ def site(request: HttpRequest) -> dict:
         "elder_mode": elder_mode_on(request),
         "is_staff_member": policy.is_staff_member(getattr(request, "user", None)),
         "is_admin_member": policy.is_admin(getattr(request, "user", None)),
+        "is_newsroom_member": policy.works_on_articles(getattr(request, "user", None)),
     }

@@ -11,6 +11,7 @@ from lifelong.accounts.services import user_preferences_update
 from lifelong.activities.selectors import activity_catalogue
 from lifelong.campaigns.selectors import campaign_current
 from lifelong.institutions.selectors import network_counts_by_town, town_institutions
+from lifelong.news.selectors import articles_latest
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import town_overview
 
@@ -40,6 +41,7 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
 
 
 HOME_UPCOMING = 6
+HOME_NEWS = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,7 +56,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "common/home.html",
-        {"county": county, "towns": towns, "upcoming": upcoming, "campaign": campaign_current()},
+        {
+            "county": county,
+            "towns": towns,
+            "upcoming": upcoming,
+            "campaign": campaign_current(),
+            "news": articles_latest(limit=HOME_NEWS),
+        },
     )
 
 

@@ -88,7 +88,8 @@ def _clean_content(fields: dict[str, Any]) -> dict[str, Any]:
         cleaned[name] = value
     if "channel" in cleaned and cleaned["channel"] not in Channel.values:
         raise InvalidInput(_("Unknown channel."), code="invalid", field="channel")
-    if "body" in cleaned and not richtext.plain_text(cleaned["body"]) and "<img" not in cleaned["body"]:
+    # A picture alone is a body; an <img> whose address the cleaner dropped is not.
+    if "body" in cleaned and not richtext.plain_text(cleaned["body"]) and '<img src="' not in cleaned["body"]:
         raise InvalidInput(_("Write the article's text."), code="body_required", field="body")
     return cleaned
 
@@ -147,7 +148,13 @@ def article_create(
 
 
 def _locked(article: Article) -> Article:
-    return Article.objects.select_for_update().select_related("region", "campaign__host_region").get(pk=article.pk)
+    # Only the article's row: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # join to the campaign, and locking the region or campaign would serialise unrelated work.
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("region", "campaign__host_region")
+        .get(pk=article.pk)
+    )
 
 
 @transaction.atomic

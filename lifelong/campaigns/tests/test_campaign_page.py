@@ -100,8 +100,8 @@ def test_the_campaign_page_runs_a_fixed_number_of_queries(demo, week, django_ass
     for _ in range(size):
         course(demo, sessions=3, campaign=week)
     # The campaign, four counters, the sessions, their towns, whether a report exists, the
-    # other campaigns.
-    with django_assert_num_queries(9):
+    # other campaigns, its news.
+    with django_assert_num_queries(10):
         assert Client().get("/campaigns/week-2026/").status_code == 200
 
 
@@ -115,3 +115,15 @@ def test_the_home_page_features_the_running_or_next_campaign(demo, week):
     )
     home = Client().get("/").content.decode()
     assert 'href="/campaigns/week-2026/"' in home and "week-2019" not in home
+
+
+def test_the_campaign_page_lists_its_released_news_only(demo, week):
+    from lifelong.news.tests.helpers import newsroom, publish, write
+
+    room = newsroom(demo)
+    publish(room.county_editor, room.county_reviewer, room.county, title="活动周开幕式通知", campaign=week)
+    write(room.county_editor, room.county, title="尚未审核的草稿", campaign=week)
+    publish(room.county_editor, room.county_reviewer, room.county, title="与活动周无关的新闻")
+    page = Client().get("/campaigns/week-2026/").content.decode()
+    assert "活动周开幕式通知" in page
+    assert "尚未审核的草稿" not in page and "与活动周无关的新闻" not in page

@@ -316,6 +316,13 @@ def test_every_console_url_is_in_the_matrix():
         "honours/calls/<int:pk>/nominate/",
         "honours/nominations/<int:pk>/review/",
         "honours/nominations/<int:pk>/withdraw/",
+        # Publishing: lifelong/news/tests/test_access_matrix.py
+        "news/",
+        "news/new/",
+        "news/images/",
+        "news/<int:pk>/",
+        "news/<int:pk>/revisions/<int:number>/",
+        "news/<int:pk>/<str:action>/",
     }
     assert patterns == covered, "a console URL was added: add it to the access-control matrix"
 
@@ -406,6 +413,18 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/honor-calls/<call_id>/close",
         "api/v1/honor-calls/<call_id>/award",
         "api/v1/nominations/<nomination_id>/reviews",
+        # News: the list and article are public (released only); the newsroom's routes are in
+        # lifelong/news/tests/test_api.py (test_the_api_matrix).
+        "api/v1/articles",
+        "api/v1/articles/manage",
+        "api/v1/articles/manage/<article_id>",
+        "api/v1/articles/<article_id>",
+        "api/v1/articles/<article_id>/submit",
+        "api/v1/articles/<article_id>/withdraw",
+        "api/v1/articles/<article_id>/return",
+        "api/v1/articles/<article_id>/publish",
+        "api/v1/articles/<article_id>/archive",
+        "api/v1/articles/<article_id>/reopen",
     }
     assert api_routes == known, "an API route was added: add it to the access-control matrix"
 
@@ -455,6 +474,11 @@ SITE_PAGES = {
     "resources/<int:pk>/": ("/resources/999999/", 404),  # a known one: lifelong/resources/tests/
     "resources/<int:pk>/file": ("/resources/999999/file", 404),
     "resources/<int:pk>/study/": ("/resources/1/study/", 302),  # sign in first
+    "news/": ("/news/", 200),
+    "news/<int:pk>/": ("/news/999999/", 404),  # a draft to outsiders too: news/tests/test_pages.py
+    "news/images/<uuid:key>/": ("/news/images/00000000-0000-4000-8000-000000000000/", 404),
+    "news/feed/rss/": ("/news/feed/rss/", 200),
+    "news/feed/atom/": ("/news/feed/atom/", 200),
     "verify/": ("/verify/", 200),
     "verify/keys.json": ("/verify/keys.json", 200),
     r"^verify/(?P<serial>[A-Za-z0-9-]{4,32})/$": ("/verify/LL-2026-NOSUCH00/", 404),  # unknown serial

@@ -10,7 +10,8 @@ draft, with the reviewer's comment), "withdraw" (the writer takes a submission b
   or at a later release time), correct published articles and archive them. Nobody
   publishes an article they wrote: a second pair of eyes is the point of the review.
 Every step keeps a revision when the words change and writes an audit event. An article
-outside the actor's scope answers 404, as if it did not exist.
+outside the actor's scope answers 404, as if it did not exist; a step that is not theirs on an
+article they see answers 403 (`not_writer`, `not_reviewer`).
 """
 
 from dataclasses import dataclass
@@ -54,6 +55,15 @@ FOLD_DELAY = timedelta(seconds=10)
 def _require_writer(actor: User, region: Region, *, field: str | None = None) -> None:
     if not policy.may_write_articles_for(actor, region):
         raise NotFound(field=field)
+
+
+def _require_writer_of(actor: User, article: Article) -> None:
+    """Writers' steps on an existing article: 403 to someone who sees it but does not write
+    there (its reviewer), 404 to anyone who does not see it."""
+    if not policy.may_write_articles_for(actor, article.region):
+        if policy.can(actor, policy.Action.VIEW, article):
+            raise Forbidden(_("Only a writer for this part of the county may do this."), code="not_writer")
+        raise NotFound()
 
 
 def _require_reviewer(actor: User, article: Article) -> None:
@@ -172,7 +182,7 @@ def article_update(
     an article to another region needs the actor to write for both."""
     current = _locked(article)
     if current.status in (ArticleStatus.DRAFT, ArticleStatus.ARCHIVED):
-        _require_writer(actor, current.region)
+        _require_writer_of(actor, current)
     else:
         _require_reviewer(actor, current)
     cleaned = _clean_content(fields)
@@ -223,7 +233,7 @@ def _transition(current: Article, *, actor: User, status: str, summary: str, **v
 def article_submit(*, actor: User, article: Article, now: datetime | None = None) -> Article:
     """A writer sends a draft for review."""
     current = _locked(article)
-    _require_writer(actor, current.region)
+    _require_writer_of(actor, current)
     _require_status(current, ArticleStatus.DRAFT)
     return _transition(
         current,
@@ -238,7 +248,7 @@ def article_submit(*, actor: User, article: Article, now: datetime | None = None
 def article_withdraw(*, actor: User, article: Article) -> Article:
     """A writer takes a submission back to keep working on it."""
     current = _locked(article)
-    _require_writer(actor, current.region)
+    _require_writer_of(actor, current)
     _require_status(current, ArticleStatus.IN_REVIEW)
     return _transition(current, actor=actor, status=ArticleStatus.DRAFT, summary="article withdrawn")
 
@@ -321,7 +331,7 @@ def article_archive(*, actor: User, article: Article) -> Article:
 def article_reopen(*, actor: User, article: Article) -> Article:
     """A writer turns an archived article back into a draft, to rework and submit again."""
     current = _locked(article)
-    _require_writer(actor, current.region)
+    _require_writer_of(actor, current)
     _require_status(current, ArticleStatus.ARCHIVED)
     return _transition(current, actor=actor, status=ArticleStatus.DRAFT, summary="article reopened")
 

@@ -7,8 +7,7 @@ the policy module and the views: admins and editors write the articles of region
 code begins with their own, admins and reviewers review them, and whoever writes or reviews
 an article sees it. Drafts are changed by writers, submissions and published articles by
 reviewers. A step that is not the persona's answers 404 when they cannot see the article,
-else 403 (409 when it does not fit the status); writers' own steps (submit) answer 404 to
-anyone who does not write there — the services tell a non-writer nothing. The public page
+else 403 (409 when it does not fit the status). The public page
 shows released articles to everyone and others only to the staff who see them."""
 
 from dataclasses import dataclass
@@ -139,7 +138,7 @@ def step_outcome(world, persona: str, action: str, code: str, status: str) -> tu
     if not sees(world, persona, code):
         return 404, status
     if side == "writer" and not writes(world, persona, code):
-        return 404, status
+        return 403, status
     if side == "reviewer" and not reviews(world, persona, code):
         return 403, status
     if status != start:

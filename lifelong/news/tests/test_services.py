@@ -178,8 +178,9 @@ def test_each_step_writes_an_audit_event_with_its_summary(room):
 
 def test_writers_edit_drafts_and_reviewers_correct_submissions_and_published_articles(room):
     draft = write(room.county_editor, room.county)
-    with pytest.raises(NotFound):  # a reviewer does not write drafts
+    with pytest.raises(Forbidden) as refused:  # a reviewer does not write drafts
         services.article_update(actor=room.county_reviewer, article=draft, title="审核改稿")
+    assert refused.value.code == "not_writer"
     services.article_update(actor=room.county_editor, article=draft, title="编辑改稿")
     services.article_submit(actor=room.county_editor, article=draft)
     with pytest.raises(Forbidden) as refused:  # in review only the reviewer corrects
@@ -194,7 +195,7 @@ def test_writers_edit_drafts_and_reviewers_correct_submissions_and_published_art
     with pytest.raises(Forbidden):  # archiving is the reviewer's
         services.article_archive(actor=room.county_editor, article=draft)
     services.article_archive(actor=room.county_reviewer, article=draft)
-    with pytest.raises(NotFound):  # reopening is the writers'
+    with pytest.raises(Forbidden):  # reopening is the writers'
         services.article_reopen(actor=room.county_reviewer, article=draft)
     services.article_update(actor=room.county_editor, article=draft, title="归档后改")
     services.article_reopen(actor=room.county_editor, article=draft)
@@ -203,8 +204,11 @@ def test_writers_edit_drafts_and_reviewers_correct_submissions_and_published_art
 
 def test_writers_do_not_review_and_reviewers_do_not_submit(room):
     article = write(room.county_editor, room.county)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden) as refused:
         services.article_submit(actor=room.county_reviewer, article=article)
+    assert refused.value.code == "not_writer"
+    with pytest.raises(NotFound):  # a writer of another town does not even see it
+        services.article_submit(actor=room.wuyuan_editor, article=article)
     services.article_submit(actor=room.county_editor, article=article)
     for step in (
         lambda actor: services.article_publish(actor=actor, article=article),
@@ -215,7 +219,7 @@ def test_writers_do_not_review_and_reviewers_do_not_submit(room):
         assert refused.value.code == "not_reviewer"
     with pytest.raises(NotFound):  # a town's reviewer does not see county articles
         services.article_publish(actor=room.wuyuan_reviewer, article=article)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):  # withdrawing is the writers'
         services.article_withdraw(actor=room.county_reviewer, article=article)
     assert stored(article).status == "in_review"
 

@@ -26,10 +26,11 @@ from lifelong.common.errors import DomainError, NotFound
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
 from lifelong.regions.models import Region
+from lifelong.regions.selectors import region_get_by_code
 
 from . import selectors, services
 from .choices import ArticleStatus
-from .forms import ArticleForm, PublishForm, ReturnForm, campaigns_for
+from .forms import ArticleForm, PublishForm, ReturnForm
 from .models import Article
 
 CONTENT = ("channel", "title", "title_en", "summary", "summary_en", "source", "source_en", "body", "body_en")
@@ -109,7 +110,7 @@ def _form_regions(actor: User, article: Article | None = None) -> QuerySet[Regio
 
 
 def _form_campaigns(regions: QuerySet[Region], article: Article | None = None) -> QuerySet[Campaign]:
-    campaigns = campaigns_for(regions)
+    campaigns = selectors.article_campaigns(regions=regions)
     if article is not None and article.campaign_id:
         campaigns = campaigns | Campaign.objects.filter(pk=article.campaign_id)
     return campaigns.select_related("host_region").order_by("-starts_on", "id")
@@ -314,7 +315,7 @@ def article_image_upload(request: HttpRequest) -> JsonResponse:
     """The editor's picture upload: `file` and the `region` code the article is for →
     201 `{"url", "key"}`; a refusal is `{"detail", "code"}` with its 4xx status."""
     code = request.POST.get("region") or ""
-    region = Region.objects.filter(code=code).first() if code.isdigit() else None
+    region = region_get_by_code(code) if code.isdigit() else None
     try:
         if region is None:
             raise NotFound(field="region")

@@ -1,13 +1,10 @@
 """The console's publishing forms. They parse input and offer scoped choices; every rule of
 the workflow (who may, in which status, what a body may hold) is the services' to check."""
 
-from collections.abc import Iterable
-from functools import reduce
-from operator import or_
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
@@ -30,22 +27,6 @@ class RegionChoiceField(forms.ModelChoiceField):
         if obj.level == "village" and obj.parent_id:
             return f"{obj.parent.display_name} · {obj.display_name}"
         return obj.display_name
-
-
-def campaigns_for(regions: Iterable[Region]) -> QuerySet[Campaign]:
-    """Campaigns an article for one of `regions` may belong to: those hosted over or under
-    it (the county's Learning Week for a town's article, a town's own week for the county's).
-    The service checks the pair chosen; this only keeps the list to what could pass."""
-    paths: list[str] = []
-    for path in sorted(region.path for region in regions):  # an ancestor sorts before its subtree
-        if not any(path.startswith(root) for root in paths):
-            paths.append(path)
-    if not paths:
-        return Campaign.objects.none()
-    # A region's ancestors are the regions whose path is a prefix of its own.
-    ancestors = {path[: i + 1] for path in paths for i, char in enumerate(path) if char == "/"}
-    under = reduce(or_, (Q(host_region__path__startswith=path) for path in paths))
-    return Campaign.objects.filter(under | Q(host_region__path__in=ancestors)).order_by("-starts_on", "id")
 
 
 class ArticleForm(forms.Form):

@@ -4,7 +4,10 @@ article with its view count, feeds, and the console's scoped lists.
 The view count shown is the folded counter plus the views not folded yet, in one query, so a
 reader sees their own view at once and never a count that goes backwards."""
 
+from collections.abc import Iterable
 from datetime import datetime
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -12,6 +15,7 @@ from django.utils import timezone
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
+from lifelong.campaigns.models import Campaign
 from lifelong.regions.models import Region
 
 from .choices import ArticleStatus
@@ -112,3 +116,19 @@ def article_regions(*, actor: User) -> QuerySet[Region]:
 
 def article_image(*, key) -> ArticleImage | None:
     return ArticleImage.objects.filter(key=key).first()
+
+
+def article_campaigns(*, regions: Iterable[Region]) -> QuerySet[Campaign]:
+    """Campaigns an article for one of `regions` may belong to: those hosted over or under
+    it (the county's Learning Week for a town's article, a town's own week for the county's).
+    The service checks the pair chosen; this only keeps the list to what could pass."""
+    paths: list[str] = []
+    for path in sorted(region.path for region in regions):  # an ancestor sorts before its subtree
+        if not any(path.startswith(root) for root in paths):
+            paths.append(path)
+    if not paths:
+        return Campaign.objects.none()
+    # A region's ancestors are the regions whose path is a prefix of its own.
+    ancestors = {path[: i + 1] for path in paths for i, char in enumerate(path) if char == "/"}
+    under = reduce(or_, (Q(host_region__path__startswith=path) for path in paths))
+    return Campaign.objects.filter(under | Q(host_region__path__in=ancestors)).order_by("-starts_on", "id")

@@ -6,6 +6,7 @@ from lifelong.activities.api import router as activities_router
 from lifelong.campaigns.api import router as campaigns_router
 from lifelong.common.api import install_error_handlers
 from lifelong.community.api import router as community_router
+from lifelong.dashboards.api import router as dashboards_router
 from lifelong.honours.api import router as honours_router
 from lifelong.institutions.api import router as institutions_router
 from lifelong.news.api import router as news_router
@@ -34,6 +35,7 @@ api.add_router("/", community_router)
 api.add_router("/", honours_router)
 api.add_router("/", resources_router)
 api.add_router("/", news_router)
+api.add_router("/", dashboards_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("lifelong.honours.urls")),
     path("", include("lifelong.resources.urls")),
     path("", include("lifelong.news.urls")),
+    path("", include("lifelong.dashboards.urls")),
     path("me/notices/", include("lifelong.notifications.urls")),
     path("preferences/elder-mode/", common_views.elder_mode_toggle, name="elder_mode"),
     path("preferences/language/", common_views.language_switch, name="language"),

@@ -14,6 +14,8 @@ mkdir -p var
 
 $BIN/python manage.py migrate --noinput --verbosity=0
 $BIN/python manage.py demo_load --if-empty
+# Dashboard figures at once, then every 10 minutes by the worker (the task re-queues itself).
+$BIN/python manage.py dashboards_refresh --schedule
 $BIN/python manage.py collectstatic --noinput --verbosity=0
 
 $BIN/python manage.py db_worker --verbosity=0 &

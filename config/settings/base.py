@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lifelong.honours",
     "lifelong.resources",
     "lifelong.news",
+    "lifelong.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -223,6 +223,10 @@ class Registration(models.Model):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when the registration joins the waitlist and never cleared (the position is, on
+    # promotion): the dashboards' unmet demand counts every registration that found no seat.
+    # Written in the same INSERT or UPDATE that places it, so it costs no extra write.
+    was_waitlisted = models.BooleanField(_("was on the waitlist"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -529,6 +529,7 @@ def registration_create(
         )
         if registration.status == RegistrationStatus.WAITLISTED:
             registration.waitlist_position = _next_waitlist_position(current.pk)
+            registration.was_waitlisted = True
     else:
         _place(registration, current)
     try:
@@ -598,6 +599,7 @@ def _place(registration: Registration, activity: Activity) -> None:
     elif activity.waitlist:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlist_position = _next_waitlist_position(activity.pk)
+        registration.was_waitlisted = True
     else:
         raise Conflict(_("This activity is full."), code="full")
 
@@ -759,7 +761,7 @@ def registration_approve(*, actor: User, registration: Registration) -> Registra
     if current.status != RegistrationStatus.PENDING:
         raise Conflict(_("Only pending registrations can be approved."), code="not_pending")
     _place(current, current.activity)
-    current.save(update_fields=["status", "waitlist_position", "updated_at"])
+    current.save(update_fields=["status", "waitlist_position", "was_waitlisted", "updated_at"])
     audit_record(
         actor=actor, action=AuditAction.UPDATED, target=current, summary=f"registration approved: {current.status}"
     )

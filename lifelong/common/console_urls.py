@@ -6,6 +6,7 @@ from lifelong.accounts import views as account_views
 from lifelong.activities import console_views as activity_views
 from lifelong.campaigns import console_views as campaign_views
 from lifelong.community import console_views as community_views
+from lifelong.dashboards import console_views as dashboard_views
 from lifelong.honours import console_views as honour_views
 from lifelong.institutions import views as institution_views
 from lifelong.news import console_views as news_views
@@ -17,6 +18,13 @@ from . import views
 app_name = "console"
 urlpatterns = [
     path("", views.console_index, name="index"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    re_path(
+        r"^dashboard/export/(?P<table>[a-z]+)\.(?P<file_format>csv|xlsx)$",
+        dashboard_views.dashboard_export,
+        name="dashboard_export",
+    ),
+    path("dashboard/refresh/", dashboard_views.dashboard_refresh, name="dashboard_refresh"),
     path("institutions/", institution_views.institution_list, name="institutions"),
     path("institutions/new/", institution_views.institution_edit, name="institution_new"),
     path("institutions/<int:pk>/", institution_views.institution_edit, name="institution_edit"),

@@ -39,6 +39,9 @@ def test_a_full_activity_waitlists_in_order_and_a_cancellation_promotes_the_firs
     services.registration_cancel(actor=confirmed[0].learner, registration=confirmed[0])
     statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
     assert statuses == [S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+    # The promoted one still counts as having found no seat at first (unmet demand).
+    assert [Registration.objects.get(pk=r.pk).was_waitlisted for r in waiting] == [True] * 3
+    assert not any(Registration.objects.get(pk=r.pk).was_waitlisted for r in confirmed)
     assert_counters_match(activity)
 
 

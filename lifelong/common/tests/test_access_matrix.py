@@ -264,6 +264,10 @@ def test_every_console_url_is_in_the_matrix():
         "roles/<int:pk>/revoke/",
         "learners/",
         "learners/<int:pk>/activities/",
+        # The dashboard and its exports: lifelong/dashboards/tests/test_access_matrix.py
+        "dashboard/",
+        r"^dashboard/export/(?P<table>[a-z]+)\.(?P<file_format>csv|xlsx)$",
+        "dashboard/refresh/",
         # Activities, sessions and registrations: lifelong/activities/tests/test_access_matrix.py
         # Campaigns: lifelong/campaigns/tests/test_access_matrix.py
         "campaigns/",
@@ -355,6 +359,9 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/bookings/<booking_id>",
         "api/v1/openapi.json",
         "api/v1/docs",
+        # Dashboards: lifelong/dashboards/tests/test_api.py.
+        "api/v1/dashboard",
+        "api/v1/open-data",
         # Activities and registrations: their matrix is lifelong/activities/tests/test_access_matrix.py.
         "api/v1/activities",
         "api/v1/activities/<activity_id>",
@@ -479,6 +486,9 @@ SITE_PAGES = {
     "news/images/<uuid:key>/": ("/news/images/00000000-0000-4000-8000-000000000000/", 404),
     "news/feed/rss/": ("/news/feed/rss/", 200),
     "news/feed/atom/": ("/news/feed/atom/", 200),
+    # Open data (totals only): lifelong/dashboards/tests/test_pages.py
+    "open-data/": ("/open-data/", 200),
+    "open-data/indicators.csv": ("/open-data/indicators.csv", 200),
     "verify/": ("/verify/", 200),
     "verify/keys.json": ("/verify/keys.json", 200),
     r"^verify/(?P<serial>[A-Za-z0-9-]{4,32})/$": ("/verify/LL-2026-NOSUCH00/", 404),  # unknown serial

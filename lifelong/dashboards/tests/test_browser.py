@@ -1,0 +1,97 @@
+"""The dashboard end to end in a real browser: the Wuyuan town admin opens the console
+dashboard, sees Wuyuan's figures with the charts drawn (under the Content-Security-Policy, from
+the vendored ECharts), drills into one of the subdistrict's villages from the table, and
+downloads an XLSX export that opens as a workbook."""
+
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from conftest import Personas
+from lifelong.common.demo.load import demo_county_load
+from lifelong.common.tests.test_browser import sign_in
+from lifelong.dashboards.selectors import dashboard_for
+
+from .learning import WUYUAN, learning_build
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Does the canvas hold any painted pixel? (A chart that failed to draw leaves it blank.)
+PAINTED = """canvas => {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
+  return false;
+}"""
+
+
+@pytest.fixture
+def learning(transactional_db):
+    demo_county_load(with_activities=False)
+    demo = Personas()
+    return demo, learning_build(demo)
+
+
+def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it(learning, page, settings, tmp_path):
+    demo, built = learning
+    settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test (common/tests)
+    board = dashboard_for(actor=demo.town_admin, region_code=None, period=built.period)
+    village = built.villages[0]
+    assert village.parent.code == WUYUAN and board.figures.active_learners > 0
+
+    problems = []  # a script error, or anything the Content-Security-Policy refused
+    page.on(
+        "console",
+        lambda message: (
+            ("Refused" in message.text or "Content Security Policy" in message.text) and problems.append(message.text)
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    sign_in(page, demo.town_admin.phone)
+    page.goto("/console/")
+    page.get_by_role("navigation", name="工作台").get_by_test_id("console-dashboard-link").click()
+    expect(page).to_have_url(re.compile(r"/console/dashboard/$"))
+    expect(page.get_by_test_id("dashboard-title")).to_contain_text("武原街道")
+    expect(page.get_by_test_id("figure-active").locator(".figure-value")).to_have_text(
+        f"{board.figures.active_learners:,}"
+    )
+    expect(page.get_by_test_id("figure-activities").locator(".figure-value")).to_have_text(
+        f"{board.figures.activities:,}"
+    )
+    # The charts are drawn on canvases, hidden from screen readers (the tables say the same).
+    chart = page.get_by_test_id("chart-categories")
+    expect(chart).to_have_attribute("data-chart-drawn", "true")
+    expect(chart).to_have_attribute("aria-hidden", "true")
+    canvas = chart.locator("canvas").first
+    expect(canvas).to_be_visible()
+    assert canvas.evaluate(PAINTED)
+    expect(page.get_by_test_id("chart-children").locator("canvas").first).to_be_visible()
+    expect(page.get_by_test_id("chart-trend").locator("canvas").first).to_be_visible()
+    # No villages of another town in the drill-down.
+    table = page.get_by_test_id("table-children")
+    expect(table.get_by_role("link", name="通元镇")).to_have_count(0)
+
+    table.get_by_role("link", name=village.name, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"region={village.code}"))
+    expect(page.get_by_test_id("dashboard-title")).to_contain_text(village.name)
+    crumbs = page.get_by_test_id("breadcrumb")
+    expect(crumbs.get_by_role("link", name="武原街道")).to_be_visible()
+    expect(crumbs.get_by_text(village.name)).to_have_attribute("aria-current", "page")
+    village_board = dashboard_for(actor=demo.town_admin, region_code=village.code, period=built.period)
+    expect(page.get_by_test_id("figure-active").locator(".figure-value")).to_have_text(
+        f"{village_board.figures.active_learners:,}"
+    )
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-figures-xlsx").click()
+    download = download_info.value
+    assert download.suggested_filename == f"dashboard-{village.code}-{built.period.label}-figures.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][0] == village.code and rows[1][1] == village.name
+    active_column = 6  # code, name, level, period, population, registered, active
+    assert rows[1][active_column] == village_board.figures.active_learners > 0
+    assert problems == []

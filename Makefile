@@ -36,7 +36,15 @@ format: setup
 clean:
 	rm -rf $(VENV) staticfiles var
 
-# `make bench`: the Learning Week registration rush on PostgreSQL; writes bench/results/rush.{json,md}.
-.PHONY: bench
+# `make bench`: every scenario on PostgreSQL (the Learning Week rush, imports, dashboards at county
+# scale, the catalogue at 20,000 activities); each writes bench/results/<name>.{json,md}.
+# BENCH_ONLY=rush,imports picks some; bench-dashboard and bench-catalogue run one each.
+.PHONY: bench bench-dashboard bench-catalogue
 bench: setup
 	bench/run.sh
+
+bench-dashboard: setup
+	BENCH_ONLY=dashboard bench/run.sh
+
+bench-catalogue: setup
+	BENCH_ONLY=catalogue bench/run.sh

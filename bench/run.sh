@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `make bench`: the Lifelong Learning Week registration rush on PostgreSQL (bench/README.md).
-# Installs wrk from Debian's packages when missing (as root), checks that PostgreSQL answers
-# on 127.0.0.1:5432, then runs bench/rush.py (bench/results/rush.{json,md}) and bench/imports.py
-# (bench/results/imports.{json,md}). BENCH_ONLY=rush or BENCH_ONLY=imports runs one part.
+# `make bench`: the scenarios of bench/README.md on PostgreSQL, each writing bench/results/<name>.{json,md}:
+# rush (bench/rush.py), imports (bench/imports.py), dashboard (bench/dashboard.py) and catalogue
+# (bench/catalogue.py). BENCH_ONLY picks some, comma-separated (BENCH_ONLY=dashboard,catalogue);
+# `make bench-dashboard` and `make bench-catalogue` run one. Installs wrk from Debian's packages
+# when missing (as root) and checks that PostgreSQL answers on 127.0.0.1:5432 first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -22,9 +23,13 @@ if ! $BIN/python -c "import psycopg; psycopg.connect(host='127.0.0.1', port=5432
   exit 1
 fi
 
-if [ "${BENCH_ONLY:-}" != "imports" ]; then
-  $BIN/python bench/rush.py "$@"
-fi
-if [ "${BENCH_ONLY:-}" != "rush" ]; then
-  $BIN/python bench/imports.py
-fi
+SCENARIOS="${BENCH_ONLY:-rush,imports,dashboard,catalogue}"
+for scenario in ${SCENARIOS//,/ }; do
+  case "$scenario" in
+    rush) $BIN/python bench/rush.py "$@" ;;
+    imports) $BIN/python bench/imports.py ;;
+    dashboard) $BIN/python bench/dashboard.py ;;
+    catalogue) $BIN/python bench/catalogue.py ;;
+    *) echo "Unknown bench scenario '$scenario' (rush, imports, dashboard, catalogue)." >&2; exit 1 ;;
+  esac
+done

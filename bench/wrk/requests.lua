@@ -86,7 +86,7 @@ function done(summary, latency, requests)
   local parts = {}
   for k, v in pairs(merged) do parts[#parts + 1] = json_string(k) .. ":" .. v end
   local pct = {}
-  for _, p in ipairs({ 50, 75, 90, 99, 99.9 }) do
+  for _, p in ipairs({ 50, 75, 90, 95, 99, 99.9 }) do
     pct[#pct + 1] = json_string(p) .. ":" .. latency:percentile(p)
   end
   local e = summary.errors

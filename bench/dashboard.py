@@ -57,6 +57,7 @@ SEED = 20261202
 # Shares of the rows the seed writes (see the module docstring).
 SHOW_UP = 0.82  # a confirmed learner checks in at a past session
 CANCELLED, REJECTED = 0.06, 0.12  # of the registrations (rejections only where approval is needed)
+LATE_CANCELLED = 0.04  # of the seat holders, who cancel later: the waitlist's first move up
 REVERSED_EVERY = 140  # one check-in record in 140 is corrected by a reversing entry
 ADJUSTMENT_SHARE = 0.003
 ONLINE_LEARNERS_SHARE = 0.55  # residents who ever learn on the credit bank's platform
@@ -159,8 +160,10 @@ def registrations_seed(*, now: datetime, organizer_id: int, base: int) -> None:
     rest of its town; a town's from the town; the county's from everyone), in proportion to
     the seats: demand 0.3–1.4 × capacity, a quarter of the activities oversubscribed. In
     arrival order: 6 % cancel, 12 % of those needing approval are rejected, the rest take
-    the seats; then the waitlist (FIFO positions) if the activity has one, else nothing is
-    written (a full answer). Registrations not yet made by `now` are left out."""
+    the seats; then the waitlist (FIFO positions, `was_waitlisted`) if the activity has one,
+    else nothing is written (a full answer). Later 4 % of the seat holders cancel and as many
+    of the first waitlisted move up to a seat (confirmed, still `was_waitlisted`, no position).
+    Registrations not yet made by `now` are left out."""
     sql("DROP TABLE IF EXISTS bench_town")
     sql("CREATE TABLE bench_town AS SELECT town_id AS id, min(lo) AS lo, max(hi) AS hi FROM bench_village GROUP BY 1")
     sql("DROP TABLE IF EXISTS bench_reg")
@@ -177,11 +180,11 @@ def registrations_seed(*, now: datetime, organizer_id: int, base: int) -> None:
             LEFT JOIN bench_village v ON b.level = 'village' AND v.id = b.region_id
             LEFT JOIN bench_town t ON t.id = b.town_id),
         wanted AS (
-            SELECT DISTINCT ON (a.id, x.n) a.id AS activity_id, x.n, x.i, x.r, x.r2, a.capacity, a.approval,
+            SELECT DISTINCT ON (a.id, x.n) a.id AS activity_id, x.n, x.i, x.r, x.r2, x.r3, a.capacity, a.approval,
                    a.waitlist, a.status,
                    a.opens + (a.closes - a.opens) * power(x.i::float / (a.demand + 1), 0.7) AS created_at
             FROM a, LATERAL (
-                SELECT i, random() AS r, random() AS r2,
+                SELECT i, random() AS r, random() AS r2, random() AS r3,
                        CASE WHEN a.level = 'village' AND random() < 0.25
                             THEN a.town_lo + floor(random() * (a.town_hi - a.town_lo))
                             ELSE a.lo + floor(random() * greatest(a.hi - a.lo, 1)) END::int AS n
@@ -194,29 +197,39 @@ def registrations_seed(*, now: datetime, organizer_id: int, base: int) -> None:
             FROM wanted w WHERE w.created_at < %(now)s),
         ranked AS (
             SELECT k.*, row_number() OVER (PARTITION BY k.activity_id, k.kind ORDER BY k.created_at, k.i) AS seat_rank
-            FROM kinds k)
-        SELECT row_number() OVER (ORDER BY activity_id, created_at, i) AS id, activity_id, %(base)s + n AS learner_id,
-               created_at, r2,
-               CASE WHEN kind <> 'seek' THEN kind WHEN seat_rank <= capacity THEN 'confirmed' ELSE 'waitlisted' END
-                   AS status,
-               CASE WHEN kind = 'seek' AND seat_rank > capacity THEN seat_rank - capacity END AS waitlist_position
-        FROM ranked
-        WHERE kind <> 'seek' OR seat_rank <= capacity OR waitlist""",
+            FROM kinds k),
+        flagged AS (
+            SELECT k.*, (k.kind = 'seek' AND k.seat_rank <= k.capacity AND k.r3 < %(late)s) AS late_cancel
+            FROM ranked k),
+        freed AS (SELECT activity_id, count(*) FILTER (WHERE late_cancel) AS n FROM flagged GROUP BY 1)
+        SELECT row_number() OVER (ORDER BY f.activity_id, f.created_at, f.i) AS id, f.activity_id,
+               %(base)s + f.n AS learner_id, f.created_at, f.r2,
+               CASE WHEN f.kind <> 'seek' THEN f.kind
+                    WHEN f.seat_rank <= f.capacity THEN CASE WHEN f.late_cancel THEN 'cancelled' ELSE 'confirmed' END
+                    WHEN f.seat_rank - f.capacity <= freed.n THEN 'confirmed'
+                    ELSE 'waitlisted' END AS status,
+               CASE WHEN f.kind = 'seek' AND f.seat_rank - f.capacity > freed.n THEN f.seat_rank - f.capacity END
+                   AS waitlist_position,
+               (f.kind = 'seek' AND f.seat_rank > f.capacity) AS was_waitlisted,
+               CASE WHEN f.kind = 'seek' AND f.seat_rank > f.capacity THEN f.seat_rank - f.capacity END AS place
+        FROM flagged f JOIN freed ON freed.activity_id = f.activity_id
+        WHERE f.kind <> 'seek' OR f.seat_rank <= f.capacity OR f.waitlist""",
         {
             "n": LEARNERS,
             "base": base,
             "now": now,
             "cancelled": CANCELLED,
             "rejected": REJECTED,
+            "late": LATE_CANCELLED,
         },
     )
     sql(
         """
         INSERT INTO activities_registration (id, status, channel, waitlist_position, offer_expires_at, created_at,
-                                             updated_at, activity_id, learner_id, registered_by_id)
+                                             updated_at, activity_id, learner_id, registered_by_id, was_waitlisted)
         SELECT id, status, CASE WHEN r2 < 0.8 THEN 'online' WHEN r2 < 0.92 THEN 'proxy' ELSE 'onsite' END,
                waitlist_position, NULL, created_at, created_at, activity_id, learner_id,
-               CASE WHEN r2 < 0.8 THEN learner_id ELSE %(organizer)s END
+               CASE WHEN r2 < 0.8 THEN learner_id ELSE %(organizer)s END, was_waitlisted
         FROM bench_reg ORDER BY id""",
         {"organizer": organizer_id},
     )
@@ -226,7 +239,7 @@ def registrations_seed(*, now: datetime, organizer_id: int, base: int) -> None:
         SET seats_taken = c.held, seats_taken_online = c.online, waitlist_last_position = c.last_place
         FROM (SELECT activity_id, count(*) FILTER (WHERE status = 'confirmed') AS held,
                      count(*) FILTER (WHERE status = 'confirmed' AND r2 < 0.8) AS online,
-                     coalesce(max(waitlist_position), 0) AS last_place
+                     coalesce(max(place), 0) AS last_place
               FROM bench_reg GROUP BY 1) c
         WHERE c.activity_id = a.id"""
     )
@@ -353,6 +366,9 @@ def row_counts() -> dict:
         "learning_records": dict(
             sql("SELECT source, count(*) FROM passport_learningrecord GROUP BY 1 ORDER BY 2 DESC")
         ),
+        "moved_up_from_waitlist": sql_one(
+            "SELECT count(*) FROM activities_registration WHERE status = 'confirmed' AND was_waitlisted"
+        ),
         "reversals": sql_one("SELECT count(*) FROM passport_learningrecord WHERE reverses_id IS NOT NULL"),
         "learning_records_total": sql_one("SELECT count(*) FROM passport_learningrecord"),
         "learning_records_span": [
@@ -381,6 +397,11 @@ def consistency() -> dict:
             LEFT JOIN activities_session s ON s.id = t.session_id WHERE s.id IS NULL""",
         "registrations_without_learner": """SELECT count(*) FROM activities_registration r
             LEFT JOIN accounts_user u ON u.id = r.learner_id WHERE u.id IS NULL""",
+        "overbooked_activities": """SELECT count(*) FROM activities_activity a JOIN (
+            SELECT activity_id, count(*) n FROM activities_registration WHERE status = 'confirmed' GROUP BY 1) c
+            ON c.activity_id = a.id WHERE c.n > a.capacity""",
+        "waitlisted_without_flag": """SELECT count(*) FROM activities_registration
+            WHERE status = 'waitlisted' AND (NOT was_waitlisted OR waitlist_position IS NULL)""",
         "seat_counter_drift": """SELECT count(*) FROM activities_activity a LEFT JOIN (
             SELECT activity_id, count(*) n FROM activities_registration WHERE status = 'confirmed' GROUP BY 1) c
             ON c.activity_id = a.id WHERE a.seats_taken <> coalesce(c.n, 0)""",
@@ -409,7 +430,7 @@ RAW_QUERIES = {
             GROUP BY 1, 2) x GROUP BY 1""",
     # Per activity of the subtree touched by the period: its region, category, audiences,
     # sessions in the period, check-ins standing (not reversed), confirmed × sessions,
-    # registrations made in the period (waitlisted or offered, rejected), ledger hours.
+    # registrations made in the period (of them: ever waitlisted, rejected), ledger hours.
     "activity_facts": """
         WITH ses AS (
             SELECT s.activity_id, count(*) AS n FROM activities_session s
@@ -428,7 +449,7 @@ RAW_QUERIES = {
         conf AS (
             SELECT activity_id, count(*) AS n FROM activities_registration WHERE status = 'confirmed' GROUP BY 1),
         made AS (
-            SELECT activity_id, count(*) AS n, count(*) FILTER (WHERE status IN ('waitlisted', 'offered')) AS w,
+            SELECT activity_id, count(*) AS n, count(*) FILTER (WHERE was_waitlisted) AS w,
                    count(*) FILTER (WHERE status = 'rejected') AS rj
             FROM activities_registration WHERE created_at >= %(start_at)s AND created_at < %(end_at)s GROUP BY 1),
         hrs AS (
@@ -735,7 +756,8 @@ def markdown(r: dict) -> str:
         f"{c['users']:,} accounts ({r['scale']['learners']:,} learners over {c['villages']} villages and communities "
         f"in proportion to population; county population {c['population']:,}), {c['institutions']} institutions, "
         f"activities {_counts(c['activities'])}, {c['sessions']:,} sessions, registrations "
-        f"{_counts(c['registrations'])}, {c['attendances']:,} check-ins, **{c['learning_records_total']:,} learning "
+        f"{_counts(c['registrations'])} ({c['moved_up_from_waitlist']:,} confirmed from the waitlist), "
+        f"{c['attendances']:,} check-ins, **{c['learning_records_total']:,} learning "
         f"records** ({_counts(c['learning_records'])}; {c['reversals']:,} of them reversals) dated "
         f"{c['learning_records_span'][0]} … {c['learning_records_span'][1]}, {c['passport_balances']:,} passport "
         f"balances (equal to the ledger). Sizes: {_counts(c['table_sizes'])}.",

@@ -123,6 +123,7 @@ def main(out: Path) -> None:
             status="published",
             created_by=organizer,
             campaign=campaign,
+            campaign_status="accepted" if campaign else "",  # in the campaign's programme
         )
 
     tail = RUSH_ACTIVITIES - len(HEADLINE_CAPACITIES)

@@ -139,13 +139,15 @@ def article_create(
     _require_writer(actor, region, field="region")
     cleaned = _clean_content({"channel": Channel.NEWS, **fields})
     _check_campaign(campaign, region)
-    now = now or timezone.now()
     article = Article(region=region, campaign=campaign, author=actor, **cleaned)
     article.body_text = richtext.plain_text(article.body)
     full_clean_or_raise(article)
     article.save()
-    # created_at is automatic; a demo article written "in 2019" says so.
-    Article.objects.filter(pk=article.pk).update(created_at=now, updated_at=now)
+    if now is not None:
+        # created_at is automatic; only an article written at another time (the demo's of
+        # 2019) pays a second write to say so.
+        Article.objects.filter(pk=article.pk).update(created_at=now, updated_at=now)
+    now = now or article.created_at
     _keep_revision(article, actor=actor, now=now)
     audit_record(
         actor=actor,

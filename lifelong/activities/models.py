@@ -32,6 +32,19 @@ class Activity(models.Model):
     title = models.CharField(_("title"), max_length=120)
     title_en = models.CharField(_("English title"), max_length=160, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # Organizer-written rich text (sanitised on save by the services, like article bodies).
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    # Who to call about this activity; the organizer institution's number when empty.
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    cover = models.ForeignKey(
+        "common.Picture",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover picture"),
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     # Stored as ",elderly,farmers," so that "for farmers" is one indexed-friendly substring
     # test on every database (SQLite has no JSON containment); read it through `audience_list`.
@@ -163,6 +176,11 @@ class Activity(models.Model):
     @property
     def display_title(self) -> str:
         return self.title_en if english_wanted() and self.title_en else self.title
+
+    @property
+    def display_description(self) -> str:
+        """The sanitised rich-text description in the reader's language."""
+        return self.description_en if english_wanted() and self.description_en else self.description
 
     @property
     def audience_list(self) -> list[str]:

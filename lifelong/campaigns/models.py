@@ -22,6 +22,14 @@ class Campaign(models.Model):
     opening_event = models.CharField(_("opening event"), max_length=300, blank=True)
     # The campaign's aims in words ("promoting lifelong learning…"), beside the numeric targets.
     goals = models.CharField(_("goals"), max_length=300, blank=True)
+    cover = models.ForeignKey(
+        "common.Picture",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover picture"),
+    )
     # Targets shown against the live counters; empty: no target.
     target_activities = models.PositiveIntegerField(_("target: activities"), null=True, blank=True)
     target_registrations = models.PositiveIntegerField(_("target: registrations"), null=True, blank=True)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +53,41 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class Picture(models.Model):
+    """A cover picture for an activity, programme, campaign or venue.
+
+    The upload is checked by its bytes and re-encoded by Pillow into two JPEG sizes (`large`
+    for the page, `small` for cards); the uploaded file itself is never stored or served, so
+    nothing hidden in it (scripts, metadata, a location) reaches a reader. Served at
+    `/pictures/<key>/<size>.jpg` with its width and height known, so pages reserve the space.
+    """
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    large = models.FileField(upload_to="pictures/%Y/%m/", max_length=200)
+    large_width = models.PositiveSmallIntegerField()
+    large_height = models.PositiveSmallIntegerField()
+    small = models.FileField(upload_to="pictures/%Y/%m/", max_length=200)
+    small_width = models.PositiveSmallIntegerField()
+    small_height = models.PositiveSmallIntegerField()
+    alt = models.CharField(_("description of the picture"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("picture")
+        verbose_name_plural = _("pictures")
+
+    def __str__(self) -> str:
+        return self.alt or str(self.key)
+
+    @property
+    def large_url(self) -> str:
+        return f"/pictures/{self.key}/large.jpg"
+
+    @property
+    def small_url(self) -> str:
+        return f"/pictures/{self.key}/small.jpg"

@@ -28,6 +28,14 @@ class Programme(BilingualName, models.Model):
     )
     story = models.TextField(_("story"), blank=True)
     story_en = models.TextField(_("story in English"), blank=True)
+    cover = models.ForeignKey(
+        "common.Picture",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover picture"),
+    )
     started_year = models.PositiveSmallIntegerField(_("first year"))
     ended_year = models.PositiveSmallIntegerField(
         _("last year"), null=True, blank=True, help_text=_("Empty: still running.")

@@ -52,6 +52,19 @@ class Venue(BilingualName, models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     accessibility_notes = models.CharField(_("accessibility notes"), max_length=300, blank=True)
     accessibility_notes_en = models.CharField(_("accessibility notes in English"), max_length=300, blank=True)
+    transport_notes = models.CharField(_("how to get there"), max_length=300, blank=True)
+    transport_notes_en = models.CharField(_("how to get there, in English"), max_length=300, blank=True)
+    # WGS-84 coordinates, shown as numbers (they work offline) and turned into a map link.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    cover = models.ForeignKey(
+        "common.Picture",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover picture"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -78,6 +91,10 @@ class Venue(BilingualName, models.Model):
     @property
     def region(self):
         return self.institution.region
+
+    @property
+    def display_transport_notes(self) -> str:
+        return self.transport_notes_en if english_wanted() and self.transport_notes_en else self.transport_notes
 
     @property
     def display_accessibility_notes(self) -> str:

@@ -310,6 +310,15 @@ def activity_detail(request, activity_id: int):
     return activity
 
 
+# `waitlist_position` keeps its name in the contract but means the place in the queue now, the
+# number a learner can act on; the stored first-come ticket only orders the queue.
+WAITLIST_PLACE = (
+    "On the waitlist: the learner's place in the queue now (1 = the next to be offered a seat). It counts "
+    "only the people still waiting ahead, so it goes down as they are served or leave (the first-come "
+    "ticket that orders the queue is not exposed). Null when not waitlisted."
+)
+
+
 class LearnerRef(Schema):
     id: int
     name: str
@@ -320,7 +329,11 @@ class RosterItemOut(Schema):
     learner: LearnerRef
     status: str
     channel: str
-    waitlist_position: int | None
+    waitlist_position: int | None = Field(description=WAITLIST_PLACE)
+
+    @staticmethod
+    def resolve_waitlist_position(registration) -> int | None:
+        return selectors.waitlist_place(registration)
 
 
 class RosterPage(Schema):
@@ -348,7 +361,11 @@ class RegistrationIn(InputSchema):
 class RegistrationOut(Schema):
     id: int
     status: str
-    waitlist_position: int | None
+    waitlist_position: int | None = Field(description=WAITLIST_PLACE)
+
+    @staticmethod
+    def resolve_waitlist_position(registration) -> int | None:
+        return selectors.waitlist_place(registration)
 
 
 @router.post(
@@ -408,8 +425,12 @@ class MyRegistrationOut(Schema):
     activity: ActivityRef
     learner: LearnerRef
     status: str
-    waitlist_position: int | None
+    waitlist_position: int | None = Field(description=WAITLIST_PLACE)
     offer_expires_at: datetime | None
+
+    @staticmethod
+    def resolve_waitlist_position(registration) -> int | None:
+        return selectors.waitlist_place(registration)
 
 
 class MyRegistrationPage(Schema):

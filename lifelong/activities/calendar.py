@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from lifelong.accounts.models import User
+from lifelong.common.links import public_reverse
 
 from .choices import ActivityStatus, RegistrationStatus
 from .models import Activity, CalendarFeed, Session
@@ -34,7 +34,7 @@ def _calendar(name: str) -> Calendar:
 def _event(session: Session, now) -> Event:
     activity = session.activity
     venue = session.venue or activity.venue
-    link = settings.SITE_URL.rstrip("/") + reverse("activities:detail", args=[activity.pk])
+    link = public_reverse("activities:detail", args=[activity.pk])
     event = Event()
     event.add("uid", f"session-{session.pk}@lifelong")
     event.add("dtstamp", now)

@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.links import public_reverse
 from lifelong.common.services import audit_record
 from lifelong.passport.services import attendance_credit
 
@@ -48,6 +50,12 @@ def _token_session_id(token: str) -> int:
         code="invalid_token",
         field="token",
     )
+
+
+def checkin_url(*, session: Session, token: str) -> str:
+    """What the venue's QR code holds: the check-in page of the session with the current code,
+    on the site's public address (a phone scanning it is not on the server's own host)."""
+    return public_reverse("activities:checkin", args=[session.pk]) + "?" + urlencode({"t": token})
 
 
 def sign_in_grace_token(*, session: Session, token: str) -> str:

@@ -3,11 +3,9 @@ take attendance at the venue. Every object is looked up through a scoped selecto
 outside scope); every change goes through `services` or `checkin`."""
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -230,7 +228,7 @@ def session_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _qr_context(session) -> dict:
     token = checkin.checkin_token(session=session)
-    link = settings.SITE_URL.rstrip("/") + reverse("activities:checkin", args=[session.pk]) + f"?t={token}"
+    link = checkin.checkin_url(session=session, token=token)
     return {"qr_svg": segno.make(link, error="m").svg_inline(scale=8, border=2), "qr_link": link}
 
 

@@ -2,7 +2,21 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,7 +28,7 @@ from lifelong.common.errors import InvalidInput
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
-from .choices import ActivityStatus, CampaignStatus
+from .choices import ActivityStatus, CampaignStatus, RegistrationStatus
 from .models import Activity, Registration, Session
 
 
@@ -110,8 +124,9 @@ def activity_managed(*, actor: User, activity_id: int) -> Activity | None:
 
 
 def roster(*, actor: User, activity: Activity) -> QuerySet[Registration]:
-    """Registrations of an activity the actor manages, waitlist in FIFO order after the rest."""
-    return (
+    """Registrations of an activity the actor manages, waitlist in FIFO order after the rest
+    (each waitlisted one with its place in the queue now, `waitlist_place`)."""
+    return with_waitlist_place(
         Registration.objects.filter(activity=activity)
         .select_related("learner__home_region__parent")
         .order_by(F("waitlist_position").asc(nulls_first=True), "created_at", "id")
@@ -133,7 +148,9 @@ def registration_for_actor(*, actor: User, registration_id: int) -> Registration
 
 
 def my_registrations(*, actor: User) -> QuerySet[Registration]:
-    return (
+    """The actor's and their managed relatives' registrations, newest first, each waitlisted
+    one with its place in the queue now (`waitlist_place`)."""
+    return with_waitlist_place(
         Registration.objects.filter(Q(learner=actor) | Q(learner__managed_by=actor))
         .select_related("activity", "learner")
         .order_by("-created_at", "-id")
@@ -202,3 +219,54 @@ def learner_lookup(*, actor: User, query: str) -> tuple[list[User], str | None]:
     else:
         found = policy.restrict(actor, policy.Action.VIEW, User.objects.all()).filter(name__icontains=query.strip())
     return list(found.select_related("home_region__parent").order_by("name", "id")[:20]), phone
+
+
+# --- Waitlist places ------------------------------------------------------------------------------
+# `Registration.waitlist_position` is the FIFO ticket handed out when someone joins the
+# waitlist: it orders the queue and never changes, so after people ahead are promoted or leave
+# it reads 3 for someone who is now second. Learners are shown their place in the queue now.
+
+
+def with_waitlist_place(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate `waitlist_place` on each registration: for a waitlisted one, its place in the
+    queue now (1 = the next to be offered a seat), that is how many of the activity's waitlisted
+    registrations hold a lower ticket, plus one; None otherwise. One correlated count per row in
+    the same query (the queue index covers it), so a list pays no extra query."""
+    ahead = (
+        Registration.objects.filter(
+            activity_id=OuterRef("activity_id"),
+            status=RegistrationStatus.WAITLISTED,
+            waitlist_position__lt=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return registrations.annotate(
+        waitlist_place=Case(
+            When(
+                status=RegistrationStatus.WAITLISTED,
+                waitlist_position__isnull=False,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + Value(1),
+            ),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def waitlist_place(registration: Registration) -> int | None:
+    """The registration's place in its activity's waitlist now (1, 2, 3 …), or None when it is
+    not waiting. Uses the `with_waitlist_place` annotation when the registration has it, else
+    counts (one query, only for a waitlisted registration)."""
+    if "waitlist_place" in registration.__dict__:
+        return registration.__dict__["waitlist_place"]
+    if registration.status != RegistrationStatus.WAITLISTED or registration.waitlist_position is None:
+        return None
+    ahead = Registration.objects.filter(
+        activity_id=registration.activity_id,
+        status=RegistrationStatus.WAITLISTED,
+        waitlist_position__lt=registration.waitlist_position,
+    ).count()
+    return ahead + 1

@@ -43,6 +43,7 @@ from .choices import (
     RegistrationStatus,
 )
 from .models import Activity, Registration, Session
+from .selectors import waitlist_place
 
 ACTIVITY_FIELDS = (
     "title",
@@ -561,7 +562,7 @@ def _tell_placement(registration: Registration) -> None:
         activity_id=registration.activity_id,
         subject_ids=[registration.learner_id],
         event=f"{kind}:{registration.pk}",
-        position=registration.waitlist_position or "",
+        position=waitlist_place(registration) or "",  # the place in the queue now, not the ticket
     )
 
 
@@ -665,7 +666,8 @@ def _may_act_on(actor: User, registration: Registration) -> str:
 @transaction.atomic
 def registration_cancel(*, actor: User, registration: Registration, now: datetime | None = None) -> Registration:
     """Cancel (or leave the waitlist). Learners may until registration closes, staff any time.
-    A freed seat goes to the waitlist in this same transaction."""
+    A freed seat goes to the waitlist in this same transaction. The learner (or the relative
+    managing them) is told either way, so the notices and the SMS say what happened."""
     now = now or timezone.now()
     current = (
         Registration.objects.select_for_update(of=("self",))
@@ -677,7 +679,7 @@ def registration_cancel(*, actor: User, registration: Registration, now: datetim
         raise Conflict(_("This registration is no longer active."), code="not_active")
     if who == "learner" and now >= current.activity.registration_closes and current.holds_seat:
         raise Conflict(_("It is too late to cancel; please call the organizer."), code="cancel_closed")
-    held_seat, online = current.holds_seat, current.counts_online
+    held_seat, online, was_waiting = current.holds_seat, current.counts_online, current.status
     current.status = RegistrationStatus.CANCELLED
     current.waitlist_position = None
     current.offer_expires_at = None
@@ -693,12 +695,15 @@ def registration_cancel(*, actor: User, registration: Registration, now: datetim
             summary="registration cancelled by staff",
             changes={"learner": current.learner_id},
         )
-        notify(
-            NoticeKind.REGISTRATION_CANCELLED,
-            activity_id=current.activity_id,
-            subject_ids=[current.learner_id],
-            event=f"reg_cancelled:{current.pk}",
-        )
+    # One notice kind, worded by who cancelled and whether the learner was only waiting.
+    notify(
+        NoticeKind.REGISTRATION_CANCELLED,
+        activity_id=current.activity_id,
+        subject_ids=[current.learner_id],
+        event=f"reg_cancelled:{current.pk}",
+        by=who,
+        was=was_waiting,
+    )
     return current
 
 

@@ -72,7 +72,8 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     elif registration.status == "waitlisted":
         messages.info(
             request,
-            _("The activity is full: you are number %(n)d on the waitlist.") % {"n": registration.waitlist_position},
+            _("The activity is full: you are number %(n)d on the waitlist.")
+            % {"n": selectors.waitlist_place(registration)},
         )
     elif registration.status == "pending":
         messages.info(request, _("Your registration waits for the organizer's approval."))

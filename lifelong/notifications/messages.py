@@ -12,7 +12,7 @@ from .choices import NoticeKind
 
 TEMPLATES = {
     NoticeKind.REGISTRATION_CONFIRMED: gettext_lazy(
-        "You are registered for “%(title)s”. First session: %(start)s, %(place)s."
+        "You are registered for “%(title)s”. Next session: %(start)s, %(place)s."
     ),
     NoticeKind.REGISTRATION_PENDING: gettext_lazy(
         "Your registration for “%(title)s” waits for the organizer's approval. We will tell you the answer."
@@ -22,9 +22,11 @@ TEMPLATES = {
     ),
     NoticeKind.SEAT_OFFERED: gettext_lazy(
         "A seat on “%(title)s” is free for you. Accept it in My learning by %(deadline)s, "
-        "or it passes to the next person."
+        "or it passes to the next person. Next session: %(start)s, %(place)s."
     ),
-    NoticeKind.PROMOTED: gettext_lazy("A seat on “%(title)s” came free and is now yours. First session: %(start)s."),
+    NoticeKind.PROMOTED: gettext_lazy(
+        "A seat on “%(title)s” came free and is now yours. Next session: %(start)s, %(place)s."
+    ),
     NoticeKind.OFFER_LAPSED: gettext_lazy(
         "The seat offered to you on “%(title)s” was not accepted in time and has passed to the next person."
     ),
@@ -68,6 +70,29 @@ TEMPLATES = {
     NoticeKind.ARTICLE_RETURNED: gettext_lazy("Your article “%(title)s” was sent back: %(comment)s"),
     NoticeKind.ARTICLE_PUBLISHED: gettext_lazy("Your article “%(title)s” is published, released %(released)s."),
 }
+# The words when the activity has no session still to come (the ones above name the next one).
+NO_COMING_SESSION = {
+    NoticeKind.REGISTRATION_CONFIRMED: gettext_lazy(
+        "You are registered for “%(title)s”. It has no coming session at the moment."
+    ),
+    NoticeKind.SEAT_OFFERED: gettext_lazy(
+        "A seat on “%(title)s” is free for you. Accept it in My learning by %(deadline)s, "
+        "or it passes to the next person."
+    ),
+    NoticeKind.PROMOTED: gettext_lazy(
+        "A seat on “%(title)s” came free and is now yours. It has no coming session at the moment."
+    ),
+    NoticeKind.REMINDER: gettext_lazy("Reminder: “%(title)s” has no coming session at the moment."),
+}
+# A reminder that arrives after its own session started names the next one instead.
+REMINDER_OF_NEXT = gettext_lazy("Reminder: the next session of “%(title)s” is %(start)s, %(place)s.")
+# Notices that name the session to come: a session that already started is no news to anyone.
+NEXT_SESSION_KINDS = set(NO_COMING_SESSION)
+# A cancellation is worded by who cancelled (params `by`: learner or staff) and, for a learner,
+# by whether they were only waiting (params `was`: the status before).
+CANCELLED_BY_LEARNER = gettext_lazy("You have cancelled your registration for “%(title)s”.")
+LEFT_WAITLIST = gettext_lazy("You have left the waitlist for “%(title)s”.")
+
 # Notices to an article's author: their params carry `article_id` (and a reviewer's `comment`).
 ARTICLE_KINDS = {NoticeKind.ARTICLE_RETURNED, NoticeKind.ARTICLE_PUBLISHED}
 # Notices about a learning team rather than an activity: their params carry `team_id`.
@@ -110,6 +135,24 @@ def place(venue) -> str:
     return venue.display_name if venue is not None else _("venue to be announced")
 
 
+def next_session(activity):
+    """The activity's first session that has not started yet, or None. Reads the prefetched,
+    start-ordered sessions, so naming it costs no query."""
+    now = timezone.now()
+    return next((s for s in activity.sessions.all() if s.starts_at > now), None)
+
+
+def _coming(kind: str, activity, *, named) -> tuple[Any, Any]:
+    """The session a notice names and its words: the `named` one (a reminder's) while it has not
+    started, else the next that has not, else none and the words that say so."""
+    if named is not None and named.starts_at > timezone.now():
+        return named, TEMPLATES[kind]
+    session = next_session(activity)
+    if session is None:
+        return None, NO_COMING_SESSION[kind]
+    return session, (REMINDER_OF_NEXT if named is not None else TEMPLATES[kind])
+
+
 def render(
     kind: str, *, activity, params: dict[str, Any], for_name: str = "", relative_id: int | None = None
 ) -> tuple[str, str]:
@@ -123,11 +166,16 @@ def render(
         from lifelong.honours.notices import honour_notice  # honours' services import this app
 
         return honour_notice(kind, params, for_name=for_name, relative_id=relative_id)
+    template = TEMPLATES[kind]
     session = None
     if params.get("session_id"):
         session = next((s for s in activity.sessions.all() if s.pk == params["session_id"]), None)
-    if session is None:
+    if kind in NEXT_SESSION_KINDS:
+        session, template = _coming(kind, activity, named=session)
+    elif session is None:
         session = next(iter(activity.sessions.all()), None)
+    if kind == NoticeKind.REGISTRATION_CANCELLED and params.get("by") == "learner":
+        template = LEFT_WAITLIST if params.get("was") == "waitlisted" else CANCELLED_BY_LEARNER
     values = {
         "title": activity.display_title,
         "start": when(session.starts_at if session else None),
@@ -141,7 +189,7 @@ def render(
         "capacity": activity.capacity,
         "closes": when(activity.registration_closes),
     }
-    text = str(TEMPLATES[kind]) % values
+    text = str(template) % values
     if for_name:
         text = _("For %(name)s: %(text)s") % {"name": for_name, "text": text}
     if kind in ORGANIZER_KINDS:

@@ -8,7 +8,6 @@ tells nobody and the registration rush pays for one queued task, not for an SMS 
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lifelong.accounts.models import User
 from lifelong.common.errors import NotFound
+from lifelong.common.links import public_url
 from lifelong.common.sms import send_sms
 
 from .messages import render
@@ -96,7 +96,7 @@ def _send(notice: Notification) -> None:
         try:
             send_mail(
                 subject=brand + notice.get_kind_display(),
-                message=f"{notice.text}\n\n{settings.SITE_URL.rstrip('/')}{notice.link}",
+                message=f"{notice.text}\n\n{public_url(notice.link)}",
                 from_email=None,
                 recipient_list=[recipient.email],
             )

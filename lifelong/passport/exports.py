@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lifelong.accounts.models import User
+from lifelong.common.links import public_url
 from lifelong.common.spreadsheets import safe_cell
 
 from .models import Certificate, LearningRecord
@@ -30,7 +31,7 @@ XAPI_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
 def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def certificate_document(certificate: Certificate) -> dict[str, Any]:

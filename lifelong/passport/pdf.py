@@ -11,7 +11,6 @@ from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lifelong.accounts.models import User
+from lifelong.common.links import public_reverse
 
 from .models import Certificate
 from .selectors import learner_certificates, passport_entries, passport_summary
@@ -148,7 +148,8 @@ def archive_pdf(learner: User) -> bytes:
     story += [
         Spacer(1, 8 * mm),
         _text(
-            _("Each certificate can be checked by anyone at %(url)s.") % {"url": settings.SITE_URL + "/verify/"},
+            _("Each certificate can be checked by anyone at %(url)s.")
+            % {"url": public_reverse("passport:verify_search")},
             styles["body"],
         ),
     ]
@@ -202,7 +203,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     canvas.drawCentredString(
         width / 2, height - 120 * mm, _("Issued on %(date)s") % {"date": certificate.issued_on.isoformat()}
     )
-    verify_url = settings.SITE_URL.rstrip("/") + reverse("passport:verify", args=[certificate.serial])
+    verify_url = public_reverse("passport:verify", args=[certificate.serial])
     _draw_qr(canvas, verify_url, width - 62 * mm, 24 * mm, 34 * mm)
     canvas.setFont(font, 10)
     canvas.drawString(26 * mm, 40 * mm, _("Serial number: %(serial)s") % {"serial": certificate.serial})

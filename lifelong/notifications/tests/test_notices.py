@@ -64,7 +64,7 @@ def test_waitlist_then_offer_then_lapse_each_tell_the_learner(demo, on_commit, s
     with on_commit():
         services.waitlist_offer_lapse(registration_id=waiting.pk, now=timezone.now() + timedelta(hours=25))
     assert kinds(second) == ["waitlisted", "offered", "offer_lapsed"]
-    assert kinds(first) == ["confirmed"]  # cancelling oneself sends no notice
+    assert kinds(first) == ["confirmed", "reg_cancelled"]  # cancelling oneself is confirmed too
 
 
 def test_an_immediate_promotion_is_announced(demo, on_commit):

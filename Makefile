@@ -2,23 +2,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/dev.txt | cksum | cut -d' ' -f1)
+# One stamp per set of requirements, named by the checksum of its lock files: running needs only
+# base.txt (no pytest, Playwright or ruff); tests, lint and the bench need dev.txt on top. A
+# changed lock file changes the name, so the next make installs again; a machine that ran
+# `make run` gets the dev tools at its first `make test`.
+BASE_STAMP := $(VENV)/.installed-base-$(shell cat requirements/base.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements/base.txt requirements/dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup run test lint format messages clean
+.PHONY: setup setup-run run test lint format messages clean
 
-$(STAMP): requirements/base.txt requirements/dev.txt
+$(BASE_STAMP): requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/base.txt
+	rm -f $(VENV)/.installed-base-* $(VENV)/.installed-[0-9]*
+	touch $(BASE_STAMP)
+
+$(DEV_STAMP): $(BASE_STAMP) requirements/dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements/base.txt -r requirements/dev.txt
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	rm -f $(VENV)/.installed-dev-*
+	touch $(DEV_STAMP)
 
-setup: $(STAMP) messages
+# What running needs, and what developing needs (tests, lint, bench).
+setup-run: $(BASE_STAMP) messages
 
-messages: $(STAMP)
+setup: $(DEV_STAMP) messages
+
+messages: $(BASE_STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
 
-run: setup
+run: setup-run
 	scripts/run.sh
 
 test: setup

@@ -5,6 +5,7 @@ from lifelong.accounts.api import router as accounts_router
 from lifelong.activities.api import router as activities_router
 from lifelong.campaigns.api import router as campaigns_router
 from lifelong.common.api import install_error_handlers
+from lifelong.common.errors import NotFound
 from lifelong.community.api import router as community_router
 from lifelong.dashboards.api import router as dashboards_router
 from lifelong.honours.api import router as honours_router
@@ -40,4 +41,4 @@ api.add_router("/", dashboards_router)
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
     """Unknown paths under /api/ answer in the API's error contract, not with an HTML page."""
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return JsonResponse({"detail": str(NotFound.default_detail), "code": "not_found"}, status=404)

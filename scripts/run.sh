@@ -10,6 +10,13 @@ export DJANGO_SETTINGS_MODULE=config.settings.local
 export SMS_BACKEND="${SMS_BACKEND:-lifelong.common.sms.FileSmsBackend}"
 BIN=.venv/bin
 BIND="${BIND:-127.0.0.1:8000}"
+# The one public address QR codes, calendar files, emails and certificates carry: the address
+# this server listens on, unless SITE_URL says otherwise (a proxy, a name, another machine).
+SITE_URL="${SITE_URL:-$(scripts/site-url.sh "$BIND")}"
+export SITE_URL
+# That address must be one the server answers to (ALLOWED_HOSTS set outside wins).
+SITE_HOST="$(printf '%s' "$SITE_URL" | sed -E 's#^[a-z]+://(\[[^]]*\]|[^:/]*).*#\1#')"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost,${SITE_HOST}}"
 mkdir -p var
 
 $BIN/python manage.py migrate --noinput --verbosity=0
@@ -24,7 +31,7 @@ trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
-  Lifelong (demo mode) is starting on http://${BIND}/
+  Lifelong (demo mode) is starting on http://${BIND}/ (links and QR codes use ${SITE_URL})
   Sign in at http://${BIND}/accounts/login/ with any persona above (password lifelong-demo).
   API docs: http://${BIND}/api/v1/docs    Text messages: var/sms/    Stop with Ctrl-C.
 

@@ -139,7 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("phone", "name")},
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "lifelong.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "lifelong.accounts.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "lifelong.accounts.passwords.BreachedPasswordValidator"},
@@ -214,7 +214,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Outgoing messages -----------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-# The site's public address, for links in emails and calendar feeds.
+# The site's one public address: QR codes, calendar files, emails and certificates link to it
+# (lifelong.common.links), never to the host a request came in on. `make run` derives it from BIND.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lifelong <noreply@localhost>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="lifelong.common.sms.ConsoleSmsBackend")

@@ -5,11 +5,12 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import ConfigDict, Field, field_validator
 
-from .errors import DomainError
+from .errors import DomainError, Forbidden, NotAuthenticated, NotFound
 
 HTTP_ERROR_CODES = {
     400: "bad_request",
@@ -92,9 +93,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        code = "invalid_json" if "parse request body" in exc.message else HTTP_ERROR_CODES.get(exc.status_code, "error")
+        # django-ninja words its own refusals in fixed English ("Unauthorized", "Cannot parse
+        # request body"); they are said here in the request's language like every other error.
+        if "parse request body" in exc.message:
+            return error_response(api, request, 400, _("The request body is not valid JSON."), "invalid_json")
+        if isinstance(exc, AuthenticationError):
+            return error_response(api, request, 401, str(NotAuthenticated.default_detail), NotAuthenticated.code)
+        if isinstance(exc, AuthorizationError):
+            return error_response(api, request, 403, str(Forbidden.default_detail), Forbidden.code)
+        code = HTTP_ERROR_CODES.get(exc.status_code, "error")
         return error_response(api, request, exc.status_code, exc.message, code)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return error_response(api, request, 404, "Not found.", "not_found")
+        return error_response(api, request, 404, str(NotFound.default_detail), "not_found")

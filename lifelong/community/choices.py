@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -8,8 +9,9 @@ class Level(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
     MUNICIPAL = "municipal", _("Municipal")
-    COUNTY = "county", _("County")
-    TOWN = "town", _("Town")
+    # "County" and "Town" alone name places (县, 镇); as a level beside 国家级/省级 they read 县级.
+    COUNTY = "county", pgettext_lazy("level", "County")
+    TOWN = "town", pgettext_lazy("level", "Town")
 
 
 class TeamKind(models.TextChoices):

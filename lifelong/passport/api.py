@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -134,7 +135,11 @@ def certificate_verify(request, serial: str):
     """Public: is this certificate genuine? No personal data beyond a masked name."""
     check = certificate_check(serial)
     if not check.known:
-        raise NotFound("No certificate has this serial number.", code="unknown_certificate")
+        raise NotFound(
+            _("No certificate has the serial number %(serial)s. Check the number, or ask the holder for the original.")
+            % {"serial": serial[:40]},
+            code="unknown_certificate",
+        )
     return {
         "serial": check.serial,
         "status": check.status,

@@ -233,6 +233,8 @@ PASSPORT_IMPORT_MAX_BYTES = env.int("PASSPORT_IMPORT_MAX_MB", default=50) * 1024
 # --- Learning resources -----------------------------------------------------------------------
 # Largest file (PDF, video, audio, image) staff may upload to the resource library.
 RESOURCES_UPLOAD_MAX_BYTES = env.int("RESOURCES_UPLOAD_MAX_MB", default=200) * 1024 * 1024
+# Largest cover picture staff may upload (it is re-encoded to two small JPEGs on arrival).
+PICTURES_UPLOAD_MAX_BYTES = env.int("PICTURES_UPLOAD_MAX_MB", default=8) * 1024 * 1024
 
 SITE_NAME = _("Lifelong")
 

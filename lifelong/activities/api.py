@@ -45,9 +45,25 @@ class SessionIn(InputSchema):
 
 
 class ActivityIn(InputSchema):
+    """A draft activity. Cover pictures are not uploaded through the API: organizers add them
+    on the activity's console page."""
+
     title: str = Field(min_length=1, max_length=120)
     title_en: str = Field("", max_length=160)
     summary: str = Field("", max_length=5000)
+    description: str = Field(
+        "",
+        max_length=20_000,
+        description="HTML; cleaned to the same allow-list as news articles (paragraphs, headings, lists, "
+        "emphasis, links; no scripts, styles, event handlers or outside pictures) before it is stored",
+    )
+    description_en: str = Field("", max_length=20_000, description="The description in English, cleaned the same way")
+    contact_phone: str = Field(
+        "",
+        max_length=20,
+        description="A mainland mobile number or a landline with its area code (0573-86121234); stored as digits "
+        "and a dash; empty: learners see the organizer's number",
+    )
     category: Category
     audiences: list[Audience] = Field(default_factory=lambda: [Audience.ALL], min_length=1, max_length=7)
     institution: int

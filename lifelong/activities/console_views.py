@@ -24,7 +24,15 @@ from lifelong.institutions.models import Institution, Venue
 
 from . import checkin, selectors, services
 from .choices import ACTIVE_STATUSES, ActivityStatus, Channel, CheckinMethod
-from .forms import ActivityForm, CatalogueFilterForm, LearnerLookupForm, RejectForm, SessionForm, SessionFormSet
+from .forms import (
+    ActivityContentForm,
+    ActivityForm,
+    CatalogueFilterForm,
+    LearnerLookupForm,
+    RejectForm,
+    SessionForm,
+    SessionFormSet,
+)
 from .models import Registration
 
 
@@ -69,6 +77,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     data = request.POST or None
     form = ActivityForm(
         data,
+        request.FILES or None,
         institutions=institutions,
         venues=venues,
         programmes=programmes_for_activity_form(actor=request.user),
@@ -87,6 +96,22 @@ def activity_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The draft is saved. Submit it for approval when it is ready."))
             return redirect("console:activity", pk=activity.pk)
     return render(request, "activities/console/form.html", {"form": form, "sessions": sessions})
+
+
+@staff_required
+def activity_content(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an activity's summary, description, contact phone and cover, in any status."""
+    activity = _managed_or_404(request, pk)
+    form = ActivityContentForm(request.POST or None, request.FILES or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_content_update(actor=request.user, activity=activity, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:activity", pk=pk)
+    return render(request, "activities/console/content_form.html", {"form": form, "activity": activity})
 
 
 @staff_required

@@ -1,10 +1,14 @@
+import html
+import re
 from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.campaigns.selectors import campaigns_open_for_proposals
+from lifelong.common.picture_forms import COVER_FIELDS, CoverFields
 from lifelong.community.models import Programme, Team
 
 from .choices import Audience, Category
@@ -56,13 +60,92 @@ def _datetime_field(label):
     return forms.DateTimeField(label=label, widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"])
 
 
-class ActivityForm(forms.Form):
+def typed_text_as_html(value: str) -> str:
+    """A text area without an editor: text without markup keeps its paragraphs and line
+    breaks (escaped, so a stray "<" stays a character). Markup goes to the service's cleaner."""
+    return linebreaks(value, autoescape=True) if value and "<" not in value else value
+
+
+_PARAGRAPHS_ONLY = re.compile(r"(?:<p>|</p>|<br>|[^<&]|&(?:amp|quot|#x27|#39);)*")
+
+
+def html_as_typed_text(value: str) -> str:
+    """The reverse, to edit a description that holds nothing but paragraphs and line breaks
+    as plain text again; anything richer (an escaped "<" included) is shown as its HTML."""
+    if not value or not _PARAGRAPHS_ONLY.fullmatch(value):
+        return value
+    text = value.replace("</p>\n\n<p>", "\n\n").replace("</p><p>", "\n\n").replace("<br>", "\n")
+    return html.unescape(text.removeprefix("<p>").removesuffix("</p>"))
+
+
+# The words first, then the picture, as a learner reads the page.
+CONTENT_FIELD_ORDER = ("summary", "description", "description_en", "contact_phone", *COVER_FIELDS)
+
+
+class ActivityContentFields(CoverFields):
+    """What an activity says about itself, on the create form and on its own edit page. The
+    description is a plain text area (typed paragraphs are kept; HTML pasted from elsewhere is
+    cleaned by the service)."""
+
+    field_order = [*CONTENT_FIELD_ORDER]
+
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One or two sentences shown in lists."),
+    )
+    description = forms.CharField(
+        label=_("About the activity"),
+        max_length=20_000,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What learners will do, what to bring, who it suits. Leave an empty line between paragraphs."),
+    )
+    description_en = forms.CharField(
+        label=_("About the activity, in English"),
+        max_length=20_000,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("Mobile or landline (0573-…); when empty, learners see the organizer's number."),
+    )
+
+    def clean_description(self) -> str:
+        return typed_text_as_html(self.cleaned_data["description"])
+
+    def clean_description_en(self) -> str:
+        return typed_text_as_html(self.cleaned_data["description_en"])
+
+
+class ActivityContentForm(ActivityContentFields):
+    """An existing activity's words, contact and cover (its console edit page)."""
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial = {
+                "summary": activity.summary,
+                "description": html_as_typed_text(activity.description),
+                "description_en": html_as_typed_text(activity.description_en),
+                "contact_phone": activity.contact_phone,
+            }
+        self.cover_setup(activity.cover)
+
+
+class ActivityForm(ActivityContentFields):
     """A new activity and its first sessions (more rows than needed may stay empty)."""
 
     institution = forms.ModelChoiceField(label=_("Organizer"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=120)
     title_en = forms.CharField(label=_("English title"), max_length=160, required=False)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     audiences = forms.MultipleChoiceField(
         label=_("For"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple, initial=[Audience.ALL]
@@ -120,6 +203,8 @@ class ActivityForm(forms.Form):
         self.fields["campaign"].queryset = campaigns_open_for_proposals()
         self.fields["programme"].queryset = programmes if programmes is not None else Programme.objects.none()
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+        self.cover_setup(None)
+        self.order_fields(["institution", "title", "title_en", *CONTENT_FIELD_ORDER])
 
 
 class SessionForm(forms.Form):

@@ -12,6 +12,9 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+import nh3
+import phonenumbers
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,11 +27,13 @@ from lifelong.accounts.models import RoleGrant, User
 from lifelong.campaigns.models import Campaign
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lifelong.common.pictures import cover_after_edit, cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.community.models import Programme, Team
 from lifelong.community.services import programme_refusal, team_refusal
 from lifelong.institutions.models import Institution, Venue
 from lifelong.institutions.services import session_bookings_release, session_bookings_sync
+from lifelong.news import richtext
 from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
@@ -49,6 +54,10 @@ ACTIVITY_FIELDS = (
     "title",
     "title_en",
     "summary",
+    "description",
+    "description_en",
+    "contact_phone",
+    "cover",
     "category",
     "audiences",
     "venue",
@@ -104,15 +113,88 @@ def _require_manager(actor: User, activity: Activity) -> None:
         raise NotFound()
 
 
+# --- What an activity says about itself ------------------------------------------------------
+
+# A fixed-line number typed without its area code is a Haiyan (Jiaxing) one.
+HOME_AREA_CODE = "0573"
+CONTACT_PHONE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def contact_phone_normalize(raw: str) -> str:
+    """A mainland mobile number as 11 digits, or a fixed-line number as area code, dash and
+    number (`0573-86121234`); empty stays empty. Raises `InvalidInput` (`invalid_phone`)."""
+    text = "".join(ch for ch in str(raw or "") if ch not in " -.()\u00a0\t")
+    if not text:
+        return ""
+    if text.isdigit() and 7 <= len(text) <= 8 and text[0] not in "01":
+        text = HOME_AREA_CODE + text
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or number.country_code != 86
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in CONTACT_PHONE_TYPES
+    ):
+        raise InvalidInput(
+            _("Enter a mainland mobile number or a landline with its area code, such as 0573-86121234."),
+            code="invalid_phone",
+            field="contact_phone",
+        )
+    national = str(number.national_number)
+    area = phonenumbers.length_of_geographical_area_code(number)
+    if area and number.national_number // 10**10 != 1:  # a landline: 0 + area code, dash, number
+        return f"0{national[:area]}-{national[area:]}"
+    return national
+
+
+# Descriptions may hold what a news article may (lifelong.news.richtext) except pictures: the
+# cover is the activity's picture, and an article image's address means nothing here.
+_description_cleaner = nh3.Cleaner(
+    tags=richtext.TAGS - {"img", "figure", "figcaption"},
+    clean_content_tags=richtext.DROPPED_WITH_CONTENT,
+    attributes={tag: names for tag, names in richtext.ATTRIBUTES.items() if tag != "img"},
+    url_schemes=richtext.URL_SCHEMES,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
+def _content_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """The description (both languages) as it may be shown (no script, no event handlers, no
+    pictures), and the contact phone in its one stored form."""
+    values = {}
+    for name in ("description", "description_en"):
+        if name in fields:
+            values[name] = _description_cleaner.clean(fields[name] or "").strip()
+    if "contact_phone" in fields:
+        values["contact_phone"] = contact_phone_normalize(fields["contact_phone"])
+    return values
+
+
 # --- The approval workflow ---------------------------------------------------------------------
 
 
 @transaction.atomic
 def activity_create(
-    *, actor: User, institution: Institution, sessions: list[dict[str, Any]], **fields: Any
+    *,
+    actor: User,
+    institution: Institution,
+    sessions: list[dict[str, Any]],
+    cover_upload: UploadedFile | None = None,
+    cover_alt: str = "",
+    **fields: Any,
 ) -> Activity:
     """A draft activity with its sessions. Venues must belong to institutions the actor may
-    see; every value is validated before anything is written."""
+    see; every value is validated before anything is written. The description is sanitised
+    rich text; a `cover` Picture may be given, or an uploaded file (`cover_upload`) that
+    becomes one (lifelong.common.pictures) in the same transaction."""
     if not may_manage_activities_of(actor, institution):
         raise NotFound(field="institution")
     if not sessions:
@@ -126,26 +208,78 @@ def activity_create(
         _check_venue(actor, venue)
     _check_programme_and_team(actor, institution, fields.get("programme"), fields.get("team"))
     values = {name: fields[name] for name in ACTIVITY_FIELDS if name in fields}
+    values.update(_content_values(values))
     activity = Activity(
         institution=institution, created_by=actor, **{**values, "audiences": Activity.audiences_value(audiences)}
     )
     if activity.campaign_id:
         activity.campaign_status = campaign_placement(actor, activity.campaign)
     full_clean_or_raise(activity)
-    activity.save()
-    for spec in sessions:
-        session = Session(
-            activity=activity,
-            starts_at=spec["starts_at"],
-            ends_at=spec["ends_at"],
-            venue=spec.get("venue") or activity.venue,
-        )
-        full_clean_or_raise(session)
-        session.save()
-    # Sessions held at a venue book it; a clash refuses the whole activity (`venue_booked`).
-    session_bookings_sync(actor=actor, sessions=list(activity.sessions.all()))
+    # The picture is made once everything else checked out; if a session or booking is then
+    # refused, its files go again with the rolled-back rows.
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt) as cover:
+        if cover is not None:
+            activity.cover = cover
+        activity.save()
+        for spec in sessions:
+            session = Session(
+                activity=activity,
+                starts_at=spec["starts_at"],
+                ends_at=spec["ends_at"],
+                venue=spec.get("venue") or activity.venue,
+            )
+            full_clean_or_raise(session)
+            session.save()
+        # Sessions held at a venue book it; a clash refuses the whole activity (`venue_booked`).
+        session_bookings_sync(actor=actor, sessions=list(activity.sessions.all()))
     audit_record(actor=actor, action=AuditAction.CREATED, target=activity, changes={"title": activity.title})
     return activity
+
+
+CONTENT_FIELDS = ("summary", "description", "description_en", "contact_phone")
+
+
+@transaction.atomic
+def activity_content_update(
+    *,
+    actor: User,
+    activity: Activity,
+    cover_upload: UploadedFile | None = None,
+    cover_alt: str | None = None,
+    cover_clear: bool = False,
+    **fields: Any,
+) -> Activity:
+    """Change what an activity says about itself (summary, description, contact phone, cover)
+    in any status: none of it changes a seat, a session or an approval. Only the fields given
+    are changed; a new cover upload replaces the cover (the old picture stays stored, as it
+    may be another's), `cover_clear` removes it."""
+    current = (
+        Activity.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("institution__region", "cover")
+        .get(pk=activity.pk)
+    )
+    _require_manager(actor, current)
+    values = {name: fields[name] for name in CONTENT_FIELDS if name in fields}
+    values.update(_content_values(values))
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, values[name])
+    full_clean_or_raise(current)
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt or "") as new:
+        cover = cover_after_edit(actor=actor, current=current.cover, new=new, clear=cover_clear, alt=cover_alt)
+        if cover != current.cover:
+            current.cover = cover
+            changed.append("cover")
+        if changed:
+            current.save(update_fields=changed)
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATED,
+                target=current,
+                summary="activity content changed",
+                changes={name: str(getattr(current, name) or "")[:80] for name in changed if name != "contact_phone"},
+            )
+    return current
 
 
 def campaign_placement(actor: User, campaign: Campaign) -> CampaignStatus:

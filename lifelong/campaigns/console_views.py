@@ -45,7 +45,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise Http404
     campaign = _campaign_or_404(request, pk) if pk is not None else None
     regions = regions_in_scope(actor=request.user).filter(level__in=["county", "town"]).order_by("path")
-    form = CampaignForm(request.POST or None, instance=campaign, regions=regions)
+    form = CampaignForm(request.POST or None, request.FILES or None, instance=campaign, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
             if campaign is None:

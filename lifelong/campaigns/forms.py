@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lifelong.common.picture_forms import CoverFields
+
 from .models import Campaign
 from .selectors import campaigns_open_for_proposals
 from .services import CAMPAIGN_FIELDS
@@ -10,7 +12,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(CoverFields, forms.ModelForm):
     """Host-region choices are limited to the actor's towns and county by the view; the
     service checks scope again and is the authority on every rule."""
 
@@ -22,6 +24,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host_region"].queryset = regions
+        self.cover_setup(self.instance.cover if self.instance.pk else None)
 
 
 class ProposalDecisionForm(forms.Form):

@@ -4,6 +4,7 @@ programme, and the post-week report is generated."""
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from lifelong.activities.models import Activity
 from lifelong.activities.services import campaign_placement, may_manage_activities_of
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
+from lifelong.common.pictures import cover_after_edit, cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.regions.models import Region
 
@@ -50,23 +52,37 @@ def may_run_campaign(actor: User, campaign: Campaign) -> bool:
 
 
 @transaction.atomic
-def campaign_create(*, actor: User, host_region: Region, **fields: Any) -> Campaign:
+def campaign_create(
+    *, actor: User, host_region: Region, cover_upload: UploadedFile | None = None, cover_alt: str = "", **fields: Any
+) -> Campaign:
     """A campaign hosted by a region in the actor's admin scope (the county admin hosts the
-    county-wide Learning Week; a town admin may run a town's own)."""
+    county-wide Learning Week; a town admin may run a town's own). Its cover may be uploaded
+    with it (`cover_upload`, made into a Picture in the same transaction)."""
     if not policy.covers(actor, host_region):
         raise NotFound(field="host_region")
     campaign = Campaign(host_region=host_region, **{k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS})
     full_clean_or_raise(campaign)
-    campaign.save()
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt) as cover:
+        campaign.cover = cover
+        campaign.save()
     _schedule_report(campaign)
     audit_record(actor=actor, action=AuditAction.CREATED, target=campaign, changes={"slug": campaign.slug})
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, actor: User, campaign: Campaign, **fields: Any) -> Campaign:
-    """Change a campaign; the host region may only move within the actor's scope."""
-    current = Campaign.objects.select_for_update().select_related("host_region").filter(pk=campaign.pk).first()
+def campaign_update(
+    *,
+    actor: User,
+    campaign: Campaign,
+    cover_upload: UploadedFile | None = None,
+    cover_alt: str | None = None,
+    cover_clear: bool = False,
+    **fields: Any,
+) -> Campaign:
+    """Change a campaign; the host region may only move within the actor's scope. A new cover
+    upload replaces the cover (the old picture stays stored), `cover_clear` removes it."""
+    current = Campaign.objects.select_for_update().select_related("host_region", "cover").filter(pk=campaign.pk).first()
     if current is None or not may_run_campaign(actor, current):
         raise NotFound()
     if "host_region" in fields and not policy.covers(actor, fields["host_region"]):
@@ -76,10 +92,15 @@ def campaign_update(*, actor: User, campaign: Campaign, **fields: Any) -> Campai
         if name in fields and getattr(current, name) != fields[name]:
             changed[name] = str(fields[name])
             setattr(current, name, fields[name])
-    if not changed:
-        return current
     full_clean_or_raise(current)
-    current.save(update_fields=list(changed))
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt or "") as new:
+        cover = cover_after_edit(actor=actor, current=current.cover, new=new, clear=cover_clear, alt=cover_alt)
+        if cover != current.cover:
+            changed["cover"] = str(cover.key) if cover else ""
+            current.cover = cover
+        if not changed:
+            return current
+        current.save(update_fields=list(changed))
     if "ends_on" in changed:
         _schedule_report(current)
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changed)

@@ -51,6 +51,7 @@ urlpatterns = [
     path("activities/", activity_views.activity_list, name="activities"),
     path("activities/new/", activity_views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", activity_views.activity_manage, name="activity"),
+    path("activities/<int:pk>/edit/", activity_views.activity_content, name="activity_content"),
     path("activities/<int:pk>/<str:action>/", activity_views.activity_transition, name="activity_transition"),
     path("activities/<int:pk>/registrations/new/", activity_views.roster_register, name="roster_register"),
     path("registrations/<int:pk>/<str:action>/", activity_views.registration_action, name="registration_action"),

@@ -13,6 +13,7 @@ from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
+from lifelong.common.picture_forms import COVER_FIELDS
 from lifelong.institutions.selectors import institution_staff_list
 
 from . import selectors, services
@@ -43,9 +44,12 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     elif not towns.exists():  # a village admin runs no town's programme
         raise Http404
     institutions = institution_staff_list(actor=request.user).order_by("region__path", "name")
-    form = ProgrammeForm(request.POST or None, instance=programme, towns=towns, institutions=institutions)
+    form = ProgrammeForm(
+        request.POST or None, request.FILES or None, instance=programme, towns=towns, institutions=institutions
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.PROGRAMME_FIELDS}
+        fields.update({name: form.cleaned_data[name] for name in COVER_FIELDS if name in form.cleaned_data})
         try:
             if programme is None:
                 services.programme_create(actor=request.user, **fields)

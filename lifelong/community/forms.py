@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
 from lifelong.common.errors import InvalidInput
+from lifelong.common.picture_forms import CoverFields
 from lifelong.regions.models import Region
 
 from .choices import Level, TeamKind
@@ -35,7 +36,7 @@ class TeamFilterForm(forms.Form):
         self.fields["region"].queryset = Region.objects.filter(level="town").order_by("code")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(CoverFields, forms.ModelForm):
     """Town and institution choices are limited to the actor's scope by the view; the service
     checks scope again and is the authority on every rule."""
 
@@ -48,6 +49,7 @@ class ProgrammeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = towns
         self.fields["institution"].queryset = institutions
+        self.cover_setup(self.instance.cover if self.instance.pk else None)
 
 
 class TeamForm(forms.ModelForm):

@@ -9,6 +9,7 @@ parallel one, answers 409 `already_member`.
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.pictures import cover_after_edit, cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.institutions.models import Institution
 from lifelong.notifications.choices import NoticeKind
@@ -69,20 +71,34 @@ def _check_programme_place(actor: User, town: Region, institution: Institution |
 
 
 @transaction.atomic
-def programme_create(*, actor: User, town: Region, **fields: Any) -> Programme:
-    """A new brand programme of a town in the actor's admin subtree."""
+def programme_create(
+    *, actor: User, town: Region, cover_upload: UploadedFile | None = None, cover_alt: str = "", **fields: Any
+) -> Programme:
+    """A new brand programme of a town in the actor's admin subtree; its cover may be uploaded
+    with it (`cover_upload`, made into a Picture in the same transaction)."""
     _check_programme_place(actor, town, fields.get("institution"))
     programme = Programme(town=town, **{k: v for k, v in fields.items() if k in PROGRAMME_FIELDS})
     full_clean_or_raise(programme)
-    programme.save()
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt) as cover:
+        programme.cover = cover
+        programme.save()
     audit_record(actor=actor, action=AuditAction.CREATED, target=programme, changes={"slug": programme.slug})
     return programme
 
 
 @transaction.atomic
-def programme_update(*, actor: User, programme: Programme, **fields: Any) -> Programme:
-    """Change a programme in the actor's scope; its new town must be in that scope too."""
-    current = Programme.objects.select_for_update().select_related("town").filter(pk=programme.pk).first()
+def programme_update(
+    *,
+    actor: User,
+    programme: Programme,
+    cover_upload: UploadedFile | None = None,
+    cover_alt: str | None = None,
+    cover_clear: bool = False,
+    **fields: Any,
+) -> Programme:
+    """Change a programme in the actor's scope; its new town must be in that scope too. A new
+    cover upload replaces the cover (the old picture stays stored), `cover_clear` removes it."""
+    current = Programme.objects.select_for_update().select_related("town", "cover").filter(pk=programme.pk).first()
     if current is None or not policy.covers(actor, current.town):
         raise NotFound()
     changes = {}
@@ -91,10 +107,15 @@ def programme_update(*, actor: User, programme: Programme, **fields: Any) -> Pro
             changes[name] = _audit_value(value)
             setattr(current, name, value)
     _check_programme_place(actor, current.town, current.institution)
-    if not changes:
-        return current
     full_clean_or_raise(current)
-    current.save(update_fields=list(changes))
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt or "") as new:
+        cover = cover_after_edit(actor=actor, current=current.cover, new=new, clear=cover_clear, alt=cover_alt)
+        if cover != current.cover:
+            changes["cover"] = str(cover.key) if cover else ""
+            current.cover = cover
+        if not changes:
+            return current
+        current.save(update_fields=list(changes))
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changes)
     return current
 

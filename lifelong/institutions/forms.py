@@ -1,7 +1,10 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.activities.forms import DateTimeLocalInput
+from lifelong.common.picture_forms import CoverFields
 from lifelong.regions.models import Region
 
 from .models import Institution, Venue
@@ -22,14 +25,56 @@ class InstitutionForm(forms.ModelForm):
         self.fields["region"].queryset = regions
 
 
-class VenueForm(forms.ModelForm):
+def _coordinate_field(label, limit: int, help_text) -> forms.DecimalField:
+    # No decimal-places limit here: a number copied from a map app (often 8 or more places)
+    # is rounded to the stored 6 (about 10 cm) instead of being refused.
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=help_text,
+    )
+
+
+class VenueForm(CoverFields, forms.ModelForm):
+    latitude = _coordinate_field(_("Latitude"), 90, _("Decimal degrees north, e.g. 30.5262."))
+    longitude = _coordinate_field(_("Longitude"), 180, _("Decimal degrees east, e.g. 120.9421."))
+
     class Meta:
         model = Venue
-        fields = list(VENUE_FIELDS)
+        fields = [name for name in VENUE_FIELDS if name != "cover"]
+        widgets = {
+            "transport_notes": forms.Textarea(attrs={"rows": 2}),
+            "transport_notes_en": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
+        self.fields["transport_notes"].help_text = _("Bus lines and stops, parking, the entrance to use.")
+        self.cover_setup(self.instance.cover if self.instance.pk else None)
+        for name in ("latitude", "longitude"):  # 30.530000 reads as 30.53
+            if not self.is_bound and getattr(self.instance, name) is not None:
+                self.initial[name] = f"{getattr(self.instance, name).normalize():f}"
+
+    def _rounded(self, name: str) -> Decimal | None:
+        value = self.cleaned_data.get(name)
+        return None if value is None else value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+    def clean_latitude(self) -> Decimal | None:
+        return self._rounded("latitude")
+
+    def clean_longitude(self) -> Decimal | None:
+        return self._rounded("longitude")
+
+    def clean(self):
+        data = super().clean()
+        if ("latitude" in data and "longitude" in data) and (data["latitude"] is None) != (data["longitude"] is None):
+            missing = "latitude" if data["latitude"] is None else "longitude"
+            self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
+        return data
 
 
 class HallFilterForm(forms.Form):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import HttpRequest
@@ -19,6 +20,7 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.pictures import cover_after_edit, cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
@@ -37,6 +39,11 @@ VENUE_FIELDS = (
     "address",
     "accessibility_notes",
     "accessibility_notes_en",
+    "transport_notes",
+    "transport_notes_en",
+    "latitude",
+    "longitude",
+    "cover",
     "is_active",
 )
 
@@ -128,24 +135,72 @@ def institution_update(
     )
 
 
-@transaction.atomic
-def venue_create(*, actor: User, institution: Institution, request: HttpRequest | None = None, **fields: Any) -> Venue:
-    venue = Venue(**_pick({**fields, "institution": institution}, VENUE_FIELDS))
-    return _create(actor=actor, obj=venue, place=institution.region, place_field="institution", request=request)
+def _check_coordinates(latitude: Any, longitude: Any) -> None:
+    """A venue is on the map with both coordinates (WGS-84 degrees) or not at all."""
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput(
+            _("Give both the latitude and the longitude, or neither."),
+            code="invalid",
+            field="latitude" if latitude is None else "longitude",
+        )
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise InvalidInput(_("The latitude is between -90 and 90."), code="invalid", field="latitude")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise InvalidInput(_("The longitude is between -180 and 180."), code="invalid", field="longitude")
 
 
 @transaction.atomic
-def venue_update(*, actor: User, venue: Venue, request: HttpRequest | None = None, **fields: Any) -> Venue:
-    current = Venue.objects.select_for_update().select_related("institution__region").get(pk=venue.pk)
-    return _update(
-        actor=actor,
-        current=current,
-        fields=fields,
-        allowed=VENUE_FIELDS,
-        place_of=lambda obj: obj.institution.region,
-        place_field="institution",
-        request=request,
-    )
+def venue_create(
+    *,
+    actor: User,
+    institution: Institution,
+    request: HttpRequest | None = None,
+    cover_upload: UploadedFile | None = None,
+    cover_alt: str = "",
+    **fields: Any,
+) -> Venue:
+    """A venue of `institution`; a `cover` Picture may be given, or an uploaded file
+    (`cover_upload`) that becomes one in the same transaction."""
+    if not policy.covers(actor, institution.region):  # before any picture is made
+        raise NotFound(field="institution")
+    _check_coordinates(fields.get("latitude"), fields.get("longitude"))
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt) as cover:
+        venue = Venue(**_pick({**fields, "institution": institution}, VENUE_FIELDS))
+        if cover is not None:
+            venue.cover = cover
+        return _create(actor=actor, obj=venue, place=institution.region, place_field="institution", request=request)
+
+
+@transaction.atomic
+def venue_update(
+    *,
+    actor: User,
+    venue: Venue,
+    request: HttpRequest | None = None,
+    cover_upload: UploadedFile | None = None,
+    cover_alt: str | None = None,
+    cover_clear: bool = False,
+    **fields: Any,
+) -> Venue:
+    """Change a venue; a new cover upload replaces its cover (the old picture stays stored),
+    `cover_clear` removes it, `cover_alt` alone re-describes the current one."""
+    current = Venue.objects.select_for_update().select_related("institution__region", "cover").get(pk=venue.pk)
+    if not policy.covers(actor, current.institution.region):  # before any picture is made
+        raise NotFound()
+    _check_coordinates(fields.get("latitude", current.latitude), fields.get("longitude", current.longitude))
+    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt or "") as new:
+        fields["cover"] = cover_after_edit(
+            actor=actor, current=current.cover, new=new, clear=cover_clear, alt=cover_alt
+        )
+        return _update(
+            actor=actor,
+            current=current,
+            fields=fields,
+            allowed=VENUE_FIELDS,
+            place_of=lambda obj: obj.institution.region,
+            place_field="institution",
+            request=request,
+        )
 
 
 # --- Venue bookings ----------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     institutions = institution_staff_list(actor=request.user, action=policy.Action.CHANGE).order_by(
         "region__path", "name"
     )
-    form = VenueForm(request.POST or None, instance=venue, institutions=institutions)
+    form = VenueForm(request.POST or None, request.FILES or None, instance=venue, institutions=institutions)
     if request.method == "POST" and form.is_valid():
         try:
             if venue is None:

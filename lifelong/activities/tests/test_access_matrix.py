@@ -88,6 +88,7 @@ def test_console_activity_session_and_roster_pages_follow_scope(demo, actors, we
     allowed = persona in MANAGERS
     for url in (
         f"/console/activities/{activity.pk}/",
+        f"/console/activities/{activity.pk}/edit/",
         f"/console/sessions/{session.pk}/checkin/",
         f"/console/sessions/{session.pk}/checkin/qr/",
         f"/console/sessions/{session.pk}/sheet/",

@@ -280,6 +280,7 @@ def test_every_console_url_is_in_the_matrix():
         "activities/",
         "activities/new/",
         "activities/<int:pk>/",
+        "activities/<int:pk>/edit/",
         "activities/<int:pk>/<str:action>/",
         "activities/<int:pk>/registrations/new/",
         "registrations/<int:pk>/<str:action>/",
@@ -484,6 +485,8 @@ SITE_PAGES = {
     "news/": ("/news/", 200),
     "news/<int:pk>/": ("/news/999999/", 404),  # a draft to outsiders too: news/tests/test_pages.py
     "news/images/<uuid:key>/": ("/news/images/00000000-0000-4000-8000-000000000000/", 404),
+    # Cover pictures are public by design (random keys): no sign-in, unknown key 404.
+    "pictures/<uuid:key>/<str:size>.jpg": ("/pictures/00000000-0000-4000-8000-000000000000/small.jpg", 404),
     "news/feed/rss/": ("/news/feed/rss/", 200),
     "news/feed/atom/": ("/news/feed/atom/", 200),
     # Open data (totals only): lifelong/dashboards/tests/test_pages.py

@@ -149,6 +149,7 @@ def test_after_the_first_in_line_is_promoted_the_next_reads_one_everywhere(demo,
     me = client.get("/me/").content.decode()
     assert "number 1 on the waitlist" in me or "候补第 1 位" in me
     assert "#2" not in me and "第 2 位" not in me
+    assert 'data-confirm="' in me  # leaving the waitlist asks first
     detail = client.get(f"/activities/{activity.pk}/").content.decode()
     assert "候补第 1 位" in detail or "number 1 on the waitlist" in detail
 

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from lifelong.accounts import views as account_views
-from lifelong.common import picture_views
+from lifelong.common import picture_views, webapp_views
 from lifelong.common import views as common_views
 
 from .api import api, api_not_found
@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("lifelong.dashboards.urls")),
     path("me/notices/", include("lifelong.notifications.urls")),
     path("pictures/<uuid:key>/<str:size>.jpg", picture_views.picture, name="picture"),
+    path("favicon.ico", webapp_views.favicon, name="favicon"),
+    path("manifest.webmanifest", webapp_views.manifest, name="webmanifest"),
     path("preferences/elder-mode/", common_views.elder_mode_toggle, name="elder_mode"),
     path("preferences/language/", common_views.language_switch, name="language"),
     path("accounts/", include("lifelong.accounts.urls")),

@@ -61,3 +61,14 @@ bench-dashboard: setup
 
 bench-catalogue: setup
 	BENCH_ONLY=catalogue bench/run.sh
+
+# `make tour`: every public, learner and console page of the demo in Debian's chromium, at phone
+# and desktop size, in Chinese and English, standard and elder mode: screenshots in var/tour/,
+# one line per page and view (axe-core, weight, first heading, small elder targets).
+# TOUR_ARGS="--only news --viewport phone --fresh --no-fail" narrows or relaxes it.
+.PHONY: tour
+tour: setup node_modules/.package-lock.json
+	$(BIN)/python scripts/tour.py $(TOUR_ARGS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error

@@ -11,6 +11,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# The accessibility tests inject axe-core from node_modules (pinned in package-lock.json).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  command -v npm >/dev/null 2>&1 || { echo "The accessibility tests need Node.js and npm (apt-get install npm)."; exit 1; }
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
 $BIN/python manage.py makemigrations --check --dry-run --verbosity=0 \
   || { echo "Model changes without a migration: run makemigrations -n <name>."; exit 1; }
 

@@ -22,6 +22,7 @@ from lifelong.regions.models import Region
 from lifelong.resources.demo import demo_resources_load
 
 from . import haiyan
+from .pictures import demo_pictures_load
 
 
 def _split(total: int, parts: int, rng: random.Random) -> list[int]:
@@ -170,6 +171,7 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
         demo_honours_load()
         demo_resources_load()
         demo_news_load()
+        demo_pictures_load()  # after everything: covers go on what the loaders made
     return {
         "regions": Region.objects.count(),
         "institutions": len(institutions),

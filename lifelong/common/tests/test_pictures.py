@@ -186,3 +186,28 @@ def test_the_component_reserves_space_offers_both_sizes_and_loads_lazily(organiz
     assert f'src="{picture.large_url}" width="1200" height="675"' in cover
     assert 'alt=""' in cover and "loading=" not in cover and 'fetchpriority="high"' in cover
     assert render_to_string("common/components/picture.html", {"picture": None}).strip() == ""
+
+
+# --- The demo's pictures ------------------------------------------------------------------------
+
+
+def test_the_demo_pictures_are_small_and_go_through_the_pipeline_onto_two_thirds_of_activities(demo):
+    from lifelong.activities.models import Activity
+    from lifelong.activities.tests.helpers import published_activity
+    from lifelong.common.demo.pictures import PICTURES, PICTURES_DIR, demo_pictures_load
+    from lifelong.institutions.models import Venue
+
+    files = sorted(PICTURES_DIR.glob("*.png"))
+    assert {f.stem for f in files} == set(PICTURES) and 6 <= len(files) <= 10
+    assert all(f.stat().st_size <= 60 * 1024 for f in files) and sum(f.stat().st_size for f in files) <= 400 * 1024
+    for n in range(6):
+        published_activity(demo, title=f"活动{n}", category=("health", "reading", "agriculture")[n % 3])
+    assert demo_pictures_load() == len(PICTURES)
+    assert Picture.objects.count() == len(PICTURES)  # each made once, then shared
+    covered = Activity.objects.filter(cover__isnull=False)
+    assert covered.count() == 4  # every third activity shows the card without a cover
+    assert {a.cover.alt for a in covered if a.category == "health"} == {PICTURES["tai-chi"]}
+    halls = Venue.objects.filter(institution__kind="experience_hall")
+    assert halls.exists() and not halls.filter(cover__isnull=True).exists()
+    picture = Picture.objects.get(alt=PICTURES["seaside-science"])
+    assert picture.large_width == 960 and picture.small_width == 480

@@ -2,8 +2,10 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
@@ -489,7 +491,7 @@ def checkin_create(request, session_id: int, body: CheckinIn):
     learner = None
     if body.token is None:
         if body.learner is None:
-            raise InvalidInput("Send either token or learner.", code="invalid", field="learner")
+            raise InvalidInput(_("Send either token or learner."), code="invalid", field="learner")
         learner = User.objects.filter(pk=body.learner, is_active=True).first()
         if learner is None:
             raise NotFound(field="learner")

@@ -234,7 +234,7 @@ def learning_stars(request, query: Query[StarsQuery]):
     date_from = query.date_from or today.replace(month=1, day=1)
     date_to = query.date_to or today
     if date_from > date_to:
-        raise InvalidInput("date_from comes after date_to.", code="invalid", field="date_from")
+        raise InvalidInput(_("date_from comes after date_to."), code="invalid", field="date_from")
     stars = selectors.learning_stars(
         actor=request.user, region=region, date_from=date_from, date_to=date_to, limit=min(query.limit, 100)
     )

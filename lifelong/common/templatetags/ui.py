@@ -6,6 +6,7 @@ An icon beside a word is decoration (aria-hidden); an icon standing alone needs 
 """
 
 from django import template
+from django.http import QueryDict
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -99,3 +100,12 @@ BADGE_ICONS = {
 def badge_icon(kind: str) -> str:
     """The icon a status badge of this kind shows beside its words."""
     return BADGE_ICONS.get(str(kind), "info")
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int) -> str:
+    """`?…&page=N` keeping the list's other parameters (search, filters) as they are."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    params["page"] = str(number)
+    return "?" + params.urlencode()

@@ -285,3 +285,30 @@ def test_every_page_names_its_icons_and_manifest():
     assert 'rel="apple-touch-icon"' in html and 'href="/favicon.ico"' in html
     assert "lifelong/pages.css" in html.split("lifelong/lifelong.css")[1]  # pages.css after the system
     assert 'id="ll-confirm-template"' in html
+
+
+def test_the_pager_keeps_the_search_and_filters():
+    from django.core.paginator import Paginator
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/activities/", {"q": "太极", "category": "health", "page": "2"})
+    page = Paginator(list(range(120)), 50).get_page(2)
+    html = Template('{% include "common/pager.html" %}').render(Context({"page": page, "request": request}))
+    assert 'href="?q=%E5%A4%AA%E6%9E%81&amp;category=health&amp;page=1" rel="prev"' in html
+    assert 'href="?q=%E5%A4%AA%E6%9E%81&amp;category=health&amp;page=3" rel="next"' in html
+
+
+def test_a_form_with_errors_sums_them_up_with_links_to_the_fields():
+    from django import forms
+
+    class VenueForm(forms.Form):
+        name = forms.CharField(label="名称")
+
+        def clean(self):
+            raise forms.ValidationError("这个时段已被预订。")
+
+    form = VenueForm(data={"name": ""})
+    html = Template('{% include "common/form.html" %}').render(Context({"form": form}))
+    summary = html.split('class="form-errors ll-error-summary" role="alert"')[1].split("</div>")[0]
+    assert "这个时段已被预订。" in summary
+    assert '<a href="#id_name">名称: ' in summary

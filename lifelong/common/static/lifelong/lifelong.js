@@ -270,7 +270,8 @@
   // After a form posts and redirects with a message ("Saved."), keyboard and screen-reader
   // users land on the message rather than at the top of the page.
   function focusMessages() {
-    var messages = document.querySelector("[data-messages]");
+    // A form sent back with errors: its summary first (it links to each field).
+    var messages = document.querySelector(".ll-error-summary") || document.querySelector("[data-messages]");
     if (!messages || window.location.hash) {
       return;
     }

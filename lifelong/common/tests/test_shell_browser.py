@@ -19,14 +19,16 @@ HEADING_BUDGET = {False: 200, True: 260}
 # WCAG 2.5.8's inline exception. A checkbox or radio counts by its label, which takes the tap.
 SMALL_TARGETS = """(minimum) => {
   const found = [];
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex="0"]';
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+    + '[role=button], [tabindex="0"]';
   for (const el of document.querySelectorAll(selector)) {
     const style = getComputedStyle(el);
     let box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
     if (el.tagName === 'A' && el.closest('p') && !el.matches('[role=button]')) continue;
     if (el.closest('dialog:not([open])')) continue;
-    if ((el.type === 'checkbox' || el.type === 'radio') && el.closest('label')) box = el.closest('label').getBoundingClientRect();
+    const label = (el.type === 'checkbox' || el.type === 'radio') && el.closest('label');
+    if (label) box = label.getBoundingClientRect();
     if (box.width < minimum - 0.5 || box.height < minimum - 0.5) {
       const name = (el.innerText || el.value || el.getAttribute('aria-label') || el.name || '').trim().slice(0, 30);
       found.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(box.width)}×${Math.round(box.height)}`);

@@ -133,6 +133,7 @@ class ActivityOut(Schema):
     audiences: list[str]
     region: RegionRef
     starts_at: datetime | None
+    next_starts_at: datetime | None = Field(None, description="The next session not yet ended; null once it is over")
     capacity: int
     seats_left: int
     status: str
@@ -142,6 +143,13 @@ class ActivityOut(Schema):
     def resolve_campaign(activity: Activity) -> str | None:
         """The campaign whose programme holds the activity (a mere proposal is not shown)."""
         return activity.campaign.slug if activity.campaign_status == CampaignStatus.ACCEPTED else None
+
+    @staticmethod
+    def resolve_next_starts_at(activity: Activity) -> datetime | None:
+        if hasattr(activity, "next_starts_at"):  # the catalogue's annotation
+            return activity.next_starts_at
+        now = timezone.now()  # one activity: its prefetched sessions
+        return min((s.starts_at for s in activity.sessions.all() if s.ends_at > now), default=None)
 
     @staticmethod
     def resolve_region(activity: Activity):
@@ -198,7 +206,16 @@ class CatalogueQuery(PageQuery):
     category: Category | None = None
     audience: Audience | None = None
     campaign: str | None = Field(None, max_length=80)
-    available: bool | None = None
+    available: bool | None = Field(
+        None,
+        description="Only activities a learner can register for online now: still to come, inside the "
+        "registration window, with a seat open to online registration",
+    )
+    when: Literal["coming", "past"] = Field(
+        "coming",
+        description="coming (the default): activities with a session not yet ended, by their next session; "
+        "past: the rest, the latest first",
+    )
     date_from: date | None = Field(
         None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Activities with a session on or after this day"
     )
@@ -315,6 +332,7 @@ def activity_list(request, query: Query[CatalogueQuery]):
         available=bool(query.available),
         date_from=query.date_from,
         date_to=query.date_to,
+        when=query.when,
     )
     return paginate(activities, query)
 

@@ -12,15 +12,22 @@ from lifelong.common.picture_forms import COVER_FIELDS, CoverFields
 from lifelong.community.models import Programme, Team
 
 from .choices import Audience, Category
+from .selectors import WHEN_COMING, WHEN_PAST
 
 # Days far outside the county's calendar are refused (and then ignored) rather than overflowing.
 CATALOGUE_DAYS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
 
 
 class CatalogueFilterForm(forms.Form):
-    """The catalogue's filters; anything unreadable is simply ignored (no error page)."""
+    """The catalogue's search and filters. A value that cannot be read is left out (its field
+    shows why) and the rest still apply; nothing here is ever an error page."""
 
-    q = forms.CharField(label=_("Search"), max_length=50, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. tai chi, calligraphy, smartphone")}),
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
     )
@@ -40,13 +47,34 @@ class CatalogueFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=CATALOGUE_DAYS,
     )
-    available = forms.BooleanField(label=_("Only with seats left"), required=False)
+    available = forms.BooleanField(label=_("Only ones I can still register for"), required=False)
+    # Which list: still to come (the default) or the past ones; kept when searching.
+    when = forms.ChoiceField(
+        choices=[(WHEN_COMING, _("Upcoming")), (WHEN_PAST, _("Past"))], required=False, widget=forms.HiddenInput
+    )
+
+    # The fields behind the 筛选 / Filters button (the search box and the tabs stay outside).
+    FILTERS = ("category", "audience", "region", "date_from", "date_to", "available")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from lifelong.regions.models import Region
 
         self.fields["region"].queryset = Region.objects.filter(level="town").order_by("code")
+
+    def values(self) -> dict:
+        """The readable values (an empty dict for an empty query string)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def active_filter_count(self) -> int:
+        values = self.values()
+        return sum(1 for name in self.FILTERS if values.get(name))
+
+    def filter_fields(self):
+        return [self[name] for name in self.FILTERS]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

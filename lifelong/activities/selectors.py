@@ -1,5 +1,6 @@
 """Reads for activities: the public catalogue, one activity, rosters and a learner's own list."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -8,6 +9,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -19,6 +21,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
@@ -36,6 +41,35 @@ def _with_listing_data(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     return activities.select_related("institution__region", "campaign").annotate(starts_at=Min("sessions__starts_at"))
 
 
+# The catalogue's two lists: activities still to come (some session has not ended yet) and
+# those that are over. `?when=` on the catalogue page and the API.
+WHEN_COMING = "coming"
+WHEN_PAST = "past"
+
+
+def sessions_not_ended(*, now: datetime) -> QuerySet[Session]:
+    """The sessions of the outer activity that have not ended at `now`: an activity is
+    *coming* while one exists (a course whose first week is over is still coming)."""
+    return Session.objects.filter(activity=OuterRef("pk"), ends_at__gt=now)
+
+
+def with_card_data(activities: QuerySet[Activity], *, now: datetime | None = None) -> QuerySet[Activity]:
+    """What an activity card (activities/_card.html) shows, in the list's one query: the
+    cover, the venue and its town, the number of sessions, and three times — `starts_at` (the first session),
+    `next_starts_at` (the first session not yet ended; None once the activity is over) and
+    `last_ends_at`. Other apps' lists of activities use this too, so that every card tells
+    the time the same way."""
+    now = now or timezone.now()
+    return activities.select_related(
+        "institution__region__parent", "campaign", "cover", "venue__institution__region__parent"
+    ).annotate(
+        starts_at=Min("sessions__starts_at"),
+        next_starts_at=Min("sessions__starts_at", filter=Q(sessions__ends_at__gt=now)),
+        last_ends_at=Max("sessions__ends_at"),
+        session_count=Count("sessions", distinct=True),
+    )
+
+
 def activity_catalogue(
     *,
     q: str = "",
@@ -47,16 +81,24 @@ def activity_catalogue(
     date_to: date | None = None,
     near: Region | None = None,
     campaign: Campaign | None = None,
+    when: str = WHEN_COMING,
+    now: datetime | None = None,
 ) -> QuerySet[Activity]:
-    """Published activities, soonest first. `q` matches titles and summaries as a substring,
-    so short Chinese words such as 太极 or 读书 work. An activity is *at* its venue's place
-    (the organizer's when no venue is set): `region` keeps that place's subtree, and `near`
-    (a learner's home village) puts activities in that village first, then its town.
+    """Published activities. By default those still to come, soonest first (by the next
+    session that has not ended); `when="past"` gives the ones that are over, the latest
+    first. `q` matches titles and summaries as a substring, so short Chinese words such as
+    太极 or 读书 work. An activity is *at* its venue's place (the organizer's when no venue is
+    set): `region` keeps that place's subtree, and `near` (a learner's home village) puts
+    activities in that village first, then its town, then the rest of the county.
     `date_from`/`date_to` keep activities with a session on those days (county time);
-    `available` keeps only activities with seats left."""
+    `available` keeps only what a learner can register for online right now: still to come,
+    inside the registration window, and with a seat open to online registration."""
+    now = now or timezone.now()
     activities = Activity.objects.filter(status=ActivityStatus.PUBLISHED).annotate(
         place_path=Coalesce("venue__institution__region__path", "institution__region__path")
     )
+    coming = Exists(sessions_not_ended(now=now))
+    activities = activities.filter(~coming if when == WHEN_PAST else coming)
     if q:
         activities = activities.filter(Q(title__icontains=q) | Q(title_en__icontains=q) | Q(summary__icontains=q))
     if region is not None:
@@ -68,7 +110,14 @@ def activity_catalogue(
     if audience:
         activities = activities.filter(audiences__contains=f",{audience},")
     if available:
-        activities = activities.filter(seats_taken__lt=F("capacity"))
+        # The same seats registration_create would give an online learner (services._take_seat).
+        activities = activities.filter(
+            coming,
+            registration_opens__lte=now,
+            registration_closes__gt=now,
+            seats_taken__lt=F("capacity"),
+            seats_taken_online__lt=F("capacity") - F("reserved_offline"),
+        )
     if date_from or date_to:
         sessions = Session.objects.filter(activity=OuterRef("pk"))
         if date_from:
@@ -76,7 +125,9 @@ def activity_catalogue(
         if date_to:
             sessions = sessions.filter(starts_at__lt=_day_start(date_to + timedelta(days=1)))
         activities = activities.filter(Exists(sessions))
-    order = ["starts_at", "id"]
+    if when == WHEN_PAST:
+        return with_card_data(activities, now=now).order_by(F("last_ends_at").desc(nulls_last=True), "-id")
+    order = ["next_starts_at", "id"]
     if near is not None:
         town_path = near.path if near.parent_id is None else near.path.rsplit("/", 2)[0] + "/"
         activities = activities.annotate(
@@ -87,7 +138,7 @@ def activity_catalogue(
             )
         )
         order = ["distance", *order]
-    return _with_listing_data(activities).order_by(*order)
+    return with_card_data(activities, now=now).order_by(*order)
 
 
 def _day_start(day: date) -> datetime:
@@ -102,15 +153,163 @@ def manageable_institution_ids(actor: User) -> QuerySet[Institution]:
 
 
 def activity_visible(*, actor: User | None, activity_id: int) -> Activity | None:
-    """A published activity, or any activity the actor manages (drafts included)."""
+    """A published activity, or any activity the actor manages (drafts included), with what
+    its page shows: cover, venue with address and town, eligibility rules, sessions with
+    their venues."""
     visible = Q(status=ActivityStatus.PUBLISHED)
     if actor is not None and actor.is_authenticated:
         visible |= Q(institution_id__in=manageable_institution_ids(actor))
-    sessions = Prefetch("sessions", queryset=Session.objects.select_related("venue").order_by("starts_at"))
+    sessions = Prefetch(
+        "sessions",
+        queryset=Session.objects.select_related("venue__institution__region__parent").order_by("starts_at", "id"),
+    )
     return (
         _with_listing_data(Activity.objects.filter(visible, pk=activity_id))
-        .select_related("programme", "team")
+        .select_related(
+            "programme",
+            "team",
+            "cover",
+            "residents_of__parent",
+            "institution__region__parent",
+            "venue__institution__region__parent",
+        )
         .prefetch_related(sessions)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PublicState:
+    """Where an activity stands for someone who might join it, in plain words.
+
+    `code`: open, not_open, closed, full, waitlist, past, cancelled or unpublished; `badge`:
+    the `.ll-badge--<badge>` it wears; `text`: the sentence of an activity page; `short`: the
+    words of a card's badge; `action`: "register" or "waitlist" when a register button belongs
+    on the page (never for past, closed or full-without-waitlist ones)."""
+
+    code: str
+    badge: str
+    text: str
+    short: str
+    action: str | None = None
+
+
+def _not_ended(activity: Activity, now: datetime) -> bool:
+    """Whether a session is still to end: the listing annotation when the activity came from
+    with_card_data, else its (prefetched) sessions."""
+    if hasattr(activity, "next_starts_at"):
+        return activity.next_starts_at is not None
+    return any(session.ends_at > now for session in activity.sessions.all())
+
+
+def activity_public_state(activity: Activity, *, now: datetime | None = None) -> PublicState:
+    """The status line of a card or an activity page. It follows registration_create's
+    order of refusals (published, window, seats) so that a button is only shown where
+    tapping it can work; an activity whose sessions have all ended says so whatever its
+    window says. Seats are those open to online registration, what a learner can get."""
+    now = now or timezone.now()
+    if activity.status == ActivityStatus.CANCELLED:
+        return PublicState("cancelled", "closed", _("This activity has been cancelled."), _("Cancelled"))
+    if activity.status == ActivityStatus.COMPLETED or (
+        activity.status == ActivityStatus.PUBLISHED and not _not_ended(activity, now)
+    ):
+        return PublicState("past", "past", _("This activity has ended."), _("Ended"))
+    if activity.status != ActivityStatus.PUBLISHED:
+        return PublicState(
+            "unpublished", "pending", _("Not published yet: only its staff can see it."), _("Not published")
+        )
+    if now < activity.registration_opens:
+        opens = timezone.localtime(activity.registration_opens)
+        return PublicState(
+            "not_open",
+            "pending",
+            _("Registration opens %(when)s.") % {"when": format_date(opens, "Y-m-d H:i")},
+            _("Opens %(day)s") % {"day": format_date(opens, "m-d")},
+        )
+    if now >= activity.registration_closes:
+        return PublicState("closed", "closed", _("Registration has closed."), _("Registration closed"))
+    seats = activity.online_seats_left
+    if seats <= 0:
+        if activity.waitlist:
+            return PublicState(
+                "waitlist", "waitlist", _("Full: you can join the waitlist."), _("Full · waitlist"), "waitlist"
+            )
+        return PublicState("full", "full", _("Full: no seats left."), _("Full"))
+    text = ngettext("Open for registration: %(n)d seat left.", "Open for registration: %(n)d seats left.", seats)
+    short = ngettext("%(n)d seat left", "%(n)d seats left", seats)
+    return PublicState("open", "open", text % {"n": seats}, short % {"n": seats}, "register")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may register, said before anyone taps: `rules` in plain words (empty: everyone),
+    and for a signed-in viewer whether they themselves may (`viewer_ok`, `viewer_text`)."""
+
+    rules: list[str]
+    viewer_ok: bool | None = None
+    viewer_text: str = ""
+
+
+def _region_words(region: Region) -> str:
+    # Village names repeat across towns (丰义村 in two of them): a village carries its town.
+    if region.level == "village" and region.parent_id:
+        return _("%(village)s, %(town)s") % {"village": region.display_name, "town": region.parent.display_name}
+    return region.display_name
+
+
+def activity_eligibility(activity: Activity, *, viewer: User | None) -> Eligibility:
+    """The activity's conditions, and the viewer's own verdict computed by the very rule
+    registration applies (services.eligibility_problem), worded for "you"."""
+    from . import services  # services import the notification machinery; only this needs them
+
+    rules = []
+    if activity.min_age is not None and activity.max_age is not None:
+        rules.append(_("Only for people aged %(min)d to %(max)d.") % {"min": activity.min_age, "max": activity.max_age})
+    elif activity.min_age is not None:
+        rules.append(_("Only for people aged %(min)d and over.") % {"min": activity.min_age})
+    elif activity.max_age is not None:
+        rules.append(_("Only for people aged %(max)d and under.") % {"max": activity.max_age})
+    if activity.residents_of_id is not None:
+        rules.append(_("Only for residents of %(region)s.") % {"region": _region_words(activity.residents_of)})
+    if activity.requires_approval:
+        rules.append(_("Staff review each registration before it is confirmed."))
+    campaign = activity.campaign if activity.campaign_status == CampaignStatus.ACCEPTED else None
+    if campaign is not None and campaign.registration_cap:
+        rules.append(
+            _("During %(campaign)s each person may hold at most %(n)d registrations.")
+            % {"campaign": campaign.display_name, "n": campaign.registration_cap}
+        )
+    if viewer is None or not viewer.is_authenticated:
+        return Eligibility(rules)
+    problem = services.eligibility_problem(activity, viewer)
+    if problem is None:
+        return Eligibility(rules, True, _("You meet the conditions to register."))
+    if problem.code == "ineligible_age":
+        text = _("Your age is outside this activity's age range, so you cannot register.")
+    elif problem.code == "birth_year_unknown":
+        text = _("This activity has an age limit and your birth year is not on file: please call the contact below.")
+    elif problem.code == "ineligible_residence":
+        text = _("This activity is only for residents of %(region)s; your home is elsewhere.") % {
+            "region": _region_words(activity.residents_of)
+        }
+    else:
+        text = problem.detail
+    return Eligibility(rules, False, text)
+
+
+def next_session_for(*, learner: User, now: datetime | None = None) -> Session | None:
+    """The learner's next session that has not ended, of an activity they hold a seat for:
+    what the home page greets them with."""
+    now = now or timezone.now()
+    return (
+        Session.objects.filter(
+            ends_at__gt=now,
+            activity__status=ActivityStatus.PUBLISHED,
+            activity__registrations__learner=learner,
+            activity__registrations__status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED],
+        )
+        .select_related("activity", "venue__institution__region__parent")
+        .order_by("starts_at", "id")
         .first()
     )
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,13 +18,17 @@ from lifelong.common.paging import page_of
 from . import calendar, checkin, selectors, services
 from .forms import CatalogueFilterForm
 
+CATALOGUE_PAGE_SIZE = 20
+
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = form.values()
+    when = filters.get("when") or selectors.WHEN_COMING
     near = request.user.home_region if request.user.is_authenticated else None
+    q = (filters.get("q") or "").strip()
     activities = selectors.activity_catalogue(
-        q=(filters.get("q") or "").strip(),
+        q=q,
         region=filters.get("region"),
         category=filters.get("category") or None,
         audience=filters.get("audience") or None,
@@ -31,9 +36,29 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
         near=near,
+        when=when,
     )
-    context = {"form": form, "page": page_of(request, activities, 20), "near": near}
+    context = {
+        "form": form,
+        "page": page_of(request, activities, CATALOGUE_PAGE_SIZE),
+        "near": near if when == selectors.WHEN_COMING else None,
+        "when": when,
+        "q": q,
+        "active_filters": form.active_filter_count(),
+        "filter_errors": any(form[name].errors for name in form.FILTERS) if form.is_bound else False,
+    }
     return render(request, "activities/catalogue.html", context)
+
+
+def _venues_of(activity) -> list:
+    """The places the activity is held at, in session order (most have one)."""
+    venues = {}
+    for session in activity.sessions.all():
+        if session.venue is not None:
+            venues.setdefault(session.venue.pk, session.venue)
+    if not venues and activity.venue is not None:
+        venues[activity.venue.pk] = activity.venue
+    return list(venues.values())
 
 
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -41,11 +66,31 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_visible(actor=actor, activity_id=pk)
     if activity is None:
         raise Http404
-    mine, family = None, []
+    mine, family, place = None, [], None
     if actor is not None:
         mine = selectors.my_registrations(actor=actor).filter(activity=activity, learner=actor).first()
+        if mine is not None:
+            place = selectors.waitlist_place(mine)
         family = list(managed_profiles(actor=actor))
-    return render(request, "activities/detail.html", {"activity": activity, "mine": mine, "family": family})
+    now = timezone.now()
+    sessions = list(activity.sessions.all())
+    # The headline's date: the next session still to end, else (all over) the last one held.
+    headline = next((s for s in sessions if s.ends_at > now), sessions[-1] if sessions else None)
+    venues = _venues_of(activity)
+    context = {
+        "activity": activity,
+        "headline_session": headline,
+        "headline_place": venues[0].institution if venues else activity.institution,
+        "state": selectors.activity_public_state(activity, now=now),
+        "eligibility": selectors.activity_eligibility(activity, viewer=actor),
+        "venues": venues,
+        "contact_phone": activity.contact_phone or activity.institution.contact_phone,
+        "now": now,
+        "mine": mine if mine is not None and mine.status not in ("cancelled", "rejected") else None,
+        "my_place": place,
+        "family": family,
+    }
+    return render(request, "activities/detail.html", context)
 
 
 @login_required

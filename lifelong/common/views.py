@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
 from lifelong.accounts.services import user_preferences_update
-from lifelong.activities.selectors import activity_catalogue
+from lifelong.activities.selectors import activity_catalogue, next_session_for
 from lifelong.campaigns.selectors import campaign_current
 from lifelong.institutions.selectors import network_counts_by_town, town_institutions
 from lifelong.news.selectors import articles_latest
@@ -51,7 +51,10 @@ def home(request: HttpRequest) -> HttpResponse:
         (town, town.village_count, counts.get(town.path, {}))
         for town in town_overview().annotate(village_count=Count("children"))
     ]
-    near = request.user.home_region if request.user.is_authenticated else None
+    signed_in = request.user.is_authenticated
+    near = request.user.home_region if signed_in else None
+    # What is next: activities still to come, soonest first, those near the learner's home
+    # (their village, then their town) before the rest of the county.
     upcoming = activity_catalogue(near=near)[:HOME_UPCOMING]
     return render(
         request,
@@ -59,7 +62,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "county": county,
             "towns": towns,
+            "near": near,
             "upcoming": upcoming,
+            "next_session": next_session_for(learner=request.user) if signed_in else None,
             "campaign": campaign_current(),
             "news": articles_latest(limit=HOME_NEWS),
         },

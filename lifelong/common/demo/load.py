@@ -2,6 +2,7 @@
 and venues, and the DESIGN §5 personas. Demo only: never in production."""
 
 import random
+import zlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from lifelong.news.demo import demo_news_load
 from lifelong.regions.models import Region
 from lifelong.resources.demo import demo_resources_load
 
-from . import haiyan
+from . import activity_texts, haiyan
 from .pictures import demo_pictures_load
 
 
@@ -95,36 +96,61 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
     makes sure the database holds no regions yet."""
     county, towns, children = _regions()
     institutions: list[Institution] = []
-    venues: list[tuple[Institution, str, str, int, str, str]] = []
+    # (institution, name, English name, capacity, accessibility notes zh/en, where it is)
+    venues: list[tuple[Institution, str, str, int, str, str, haiyan.Place]] = []
 
     for _, kind, name, name_en, rooms in haiyan.COUNTY_INSTITUTIONS:
         institution = _institution(kind, county, name, name_en)
         institutions.append(institution)
-        venues += [(institution, *room) for room in rooms]
+        venues += [(institution, *room, haiyan.INSTITUTION_PLACES[name]) for room in rooms]
     for spec in haiyan.TOWNS:
         town = towns[spec.code]
         school = _institution("community_school", town, f"{spec.short}社区学校", f"{spec.short_en} Community School")
         institutions.append(school)
+        school_place = haiyan.town_school_place(spec.code)
         venues += [
-            (school, "多功能教室", "Multi-purpose classroom", 60, "一楼，无障碍通道", "Ground floor, step-free"),
-            (school, "电脑教室", "Computer room", 30, "二楼，无电梯", "First floor, no lift"),
+            (
+                school,
+                "多功能教室",
+                "Multi-purpose classroom",
+                60,
+                "一楼，无障碍通道",
+                "Ground floor, step-free",
+                school_place,
+            ),
+            (school, "电脑教室", "Computer room", 30, "二楼，无电梯", "First floor, no lift", school_place),
         ]
         for village in children[spec.code]:
             point = _institution(
                 "teaching_point", village, f"{village.name}教学点", f"{village.name_en} Teaching Point"
             )
             institutions.append(point)
-            venues.append((point, "学习室", "Study room", 30, "一楼", "Ground floor"))
+            point_place = haiyan.village_place(
+                spec.code, spec.name, village.code, village.name, village.name_en, hall=False
+            )
+            venues.append((point, "学习室", "Study room", 30, "一楼", "Ground floor", point_place))
             if village.name.endswith("村"):
                 hall = _institution(
                     "culture_hall", village, f"{village.name}文化礼堂", f"{village.name_en} Rural Culture Hall"
                 )
                 institutions.append(hall)
-                venues.append((hall, "礼堂", "Main hall", 150, *haiyan.CULTURE_HALL_ACCESSIBILITY))
+                hall_place = haiyan.village_place(
+                    spec.code, spec.name, village.code, village.name, village.name_en, hall=True
+                )
+                venues.append((hall, "礼堂", "Main hall", 150, *haiyan.CULTURE_HALL_ACCESSIBILITY, hall_place))
     for town_code, name, name_en, room, room_en, capacity in haiyan.EXPERIENCE_HALLS:
         hall = _institution("experience_hall", towns[town_code], name, name_en)
         institutions.append(hall)
-        venues.append((hall, room, room_en, capacity, *haiyan.EXPERIENCE_HALL_ACCESSIBILITY[name]))
+        venues.append(
+            (
+                hall,
+                room,
+                room_en,
+                capacity,
+                *haiyan.EXPERIENCE_HALL_ACCESSIBILITY[name],
+                haiyan.INSTITUTION_PLACES[name],
+            )
+        )
     Institution.objects.bulk_create(institutions)
     Venue.objects.bulk_create(
         [
@@ -135,8 +161,13 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
                 capacity=capacity,
                 accessibility_notes=notes,
                 accessibility_notes_en=notes_en,
+                address=place.address,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                transport_notes=place.transport,
+                transport_notes_en=place.transport_en,
             )
-            for institution, name, name_en, capacity, notes, notes_en in venues
+            for institution, name, name_en, capacity, notes, notes_en, place in venues
         ]
     )
 
@@ -172,6 +203,7 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
         demo_resources_load()
         demo_news_load()
         demo_pictures_load()  # after everything: covers go on what the loaders made
+        _demo_descriptions()  # after everything too: it describes every loader's activities
     return {
         "regions": Region.objects.count(),
         "institutions": len(institutions),
@@ -287,3 +319,21 @@ def _demo_learning_history(school: Institution) -> None:
         checkin.checkin_record(
             actor=organizer, session=session, learner=learner, now=session.starts_at + timedelta(minutes=5)
         )
+
+
+def _demo_descriptions() -> None:
+    """Every demo activity's description (both languages) and contact phone, once all the
+    demo loaders have made theirs. The texts are the demo's own known-safe HTML (see
+    activity_texts), so one UPDATE per title describes the activities of every app's demo
+    without each loader having to; the phone is the organizer's (one steady 0573-86 number
+    per institution)."""
+    from lifelong.activities.models import Activity
+
+    for title in set(Activity.objects.values_list("title", flat=True)):
+        texts = activity_texts.description_for(title)
+        if texts is not None:
+            Activity.objects.filter(title=title).update(description=texts[0], description_en=texts[1])
+    organizers = Institution.objects.filter(activities__isnull=False).distinct()
+    for institution in organizers:
+        number = zlib.crc32(institution.name.encode()) % 1_000_000
+        Activity.objects.filter(institution=institution).update(contact_phone=f"0573-86{number:06d}")

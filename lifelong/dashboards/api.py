@@ -54,6 +54,7 @@ class ChildOut(Schema):
     level: str
     figures: FiguresOut
     has_children: bool
+    town: str = Field("", description="A village's or community's town (village names repeat across towns)")
 
 
 class UnmetDemandOut(Schema):

@@ -3,7 +3,8 @@
 The charts are decorative duplicates of the tables beside them (the tables are what screen
 readers and exports use). `static/dashboards/charts.js` turns a spec into ECharts options:
 `kind` bar or line, `horizontal`, `stacked`, `categories` along one axis and `series` of
-`{name, values, axis}` (axis 1 is a second value axis on the right), `unit` for the labels.
+`{name, values, axis}` (axis 1 is a second value axis on the right, or on top of horizontal
+bars), `unit` for the labels (or `units`, one per axis).
 """
 
 from decimal import Decimal
@@ -39,18 +40,33 @@ def breakdown_chart(rows: list[BreakdownRow]) -> dict[str, Any]:
     }
 
 
-def children_chart(dashboard: Dashboard) -> dict[str, Any]:
-    rows = dashboard.children
+def _fine_percent(rate: float | None) -> float | None:
+    """A participation rate in percent to three decimals: a county's rates are small (0.05 %),
+    and rounded to one decimal their bars would all read 0."""
+    return None if rate is None else round(rate * 100, 3)
+
+
+def _rates_chart(rows: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Coverage (bottom axis) and participation (top axis, its own scale: its rates are a
+    hundred times smaller, and on one scale their bars would not show) of named regions."""
     return {
         "kind": "bar",
         "horizontal": True,
-        "unit": "%",
-        "categories": [row.name for row in rows],
+        "units": ["%", "%"],
+        "categories": [name for name, _figures in rows],
         "series": [
-            _series(_("Participation rate (%)"), [percent(row.figures.participation_rate) for row in rows]),
-            _series(_("Coverage (%)"), [percent(row.figures.coverage) for row in rows]),
+            _series(_("Coverage (%)"), [percent(figures.coverage) for _name, figures in rows]),
+            _series(
+                _("Participation rate (%, top scale)"),
+                [_fine_percent(figures.participation_rate) for _name, figures in rows],
+                axis=1,
+            ),
         ],
     }
+
+
+def children_chart(dashboard: Dashboard) -> dict[str, Any]:
+    return _rates_chart([(row.name, row.figures) for row in dashboard.children])
 
 
 def unmet_chart(dashboard: Dashboard) -> dict[str, Any]:
@@ -95,13 +111,4 @@ def open_data_chart(dashboard: Dashboard) -> dict[str, Any]:
     """Participation and coverage by town, the county's own figure first."""
     rows = [(dashboard.region.display_name, dashboard.figures)]
     rows += [(row.name, row.figures) for row in dashboard.children]
-    return {
-        "kind": "bar",
-        "horizontal": True,
-        "unit": "%",
-        "categories": [name for name, _figures in rows],
-        "series": [
-            _series(_("Participation rate (%)"), [percent(figures.participation_rate) for _name, figures in rows]),
-            _series(_("Coverage (%)"), [percent(figures.coverage) for _name, figures in rows]),
-        ],
-    }
+    return _rates_chart(rows)

@@ -104,10 +104,14 @@ def dashboard_export(request: HttpRequest, table: str, file_format: str) -> Http
 @staff_required
 @require_POST
 def dashboard_refresh(request: HttpRequest) -> HttpResponse:
-    """Ask the task worker to rebuild the rollups now, then come back to the same dashboard."""
+    """Ask the task worker to rebuild the period on screen now (with its trend months never
+    built), then come back to the same dashboard. A period that does not parse rebuilds the
+    current ones, as before there was a choice."""
     _admin_or_404(request)
+    form = PeriodForm({"period": request.POST.get("period", "")}, today=_today())
+    chosen = form.cleaned_data["period"] if request.POST.get("period") and form.is_valid() else None
     try:
-        queued = services.rollups_refresh_request(actor=request.user)
+        queued = services.rollups_refresh_request(actor=request.user, period=chosen)
     except NotFound as error:
         raise Http404 from error
     except DomainError as error:
@@ -121,8 +125,7 @@ def dashboard_refresh(request: HttpRequest) -> HttpResponse:
     region = request.POST.get("region", "")
     if REGION_CODE.fullmatch(region):
         back["region"] = region
-    period = request.POST.get("period", "")
-    if PeriodForm({"period": period}, today=_today()).is_valid():
-        back["period"] = period
+    if chosen is not None:
+        back["period"] = chosen.label
     url = reverse("console:dashboard")
     return redirect(f"{url}?{urlencode(back)}" if back else url)

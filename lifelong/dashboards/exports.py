@@ -129,7 +129,7 @@ def dashboard_table(dashboard: Dashboard, name: str) -> Table:
     if name == "figures":
         columns = [
             Column(_("Region code"), lambda d: d.region.code),
-            Column(_("Region"), lambda d: d.region.display_name),
+            Column(_("Region"), lambda d: d.region_name or d.region.display_name),
             Column(_("Level"), lambda d: level_label(d.region.level)),
             Column(_("Period"), lambda d: d.period.label),
             *figure_columns(lambda d: d.figures),
@@ -138,7 +138,7 @@ def dashboard_table(dashboard: Dashboard, name: str) -> Table:
     if name == "children":
         columns = [
             Column(_("Region code"), lambda row: row.code),
-            Column(_("Region"), lambda row: row.name),
+            Column(_("Region"), lambda row: row.full_name),
             Column(_("Level"), lambda row: level_label(row.level)),
             *figure_columns(lambda row: row.figures),
         ]
@@ -174,7 +174,7 @@ def open_data_table(dashboard: Dashboard) -> Table:
     """The public indicators: the county first, then each town (no personal data: totals)."""
     county = dashboard.region
     rows = [(county.code, county.display_name, county.level, dashboard.figures)]
-    rows += [(row.code, row.name, row.level, row.figures) for row in dashboard.children]
+    rows += [(row.code, row.full_name, row.level, row.figures) for row in dashboard.children]
     columns = [
         Column(_("Region code"), lambda row: row[0]),
         Column(_("Region"), lambda row: row[1]),

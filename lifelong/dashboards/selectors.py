@@ -171,6 +171,12 @@ class RegionRow:
     level: str
     figures: Figures
     has_children: bool
+    town: str = ""  # a village's or community's town (names repeat across towns: 丰义村 ×3)
+
+    @property
+    def full_name(self) -> str:
+        """The name that tells the region apart county-wide: "通元镇 · 丰义村" for a village."""
+        return with_town(self.name, self.town)
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,7 @@ class UnmetDemandRow:
     are listed under the dashboard region itself; a village's dashboard lists only itself."""
 
     region_code: str
-    region_name: str
+    region_name: str  # with its town for a village ("通元镇 · 丰义村")
     category: str
     category_label: str
     waitlisted: int
@@ -197,6 +203,7 @@ class TrendRow:
     learning_hours: Decimal
     attendances: int
     registrations: int
+    built: bool = True  # False: the month's rollups were never built (its figures read 0)
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,11 @@ class Dashboard:
     unmet_demand: list[UnmetDemandRow]
     trend: list[TrendRow]
     breadcrumb: list[Region]  # from the top of the actor's scope down to `region`
+    region_name: str = ""  # the region's name, with its town for a village
+
+    @property
+    def trend_complete(self) -> bool:
+        return all(row.built for row in self.trend)
 
 
 # --- Scope -----------------------------------------------------------------------------------
@@ -267,6 +279,10 @@ ACTIVITY_FIGURES = (
 )
 
 
+def with_town(name: str, town: str) -> str:
+    return f"{town} · {name}" if town else name
+
+
 def _ancestor_paths(path: str) -> list[str]:
     """'1/2/3/' → ['1/', '1/2/'] (the region's own path excluded)."""
     steps = path.strip("/").split("/")
@@ -287,6 +303,14 @@ def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
         )
     )
     ancestors = [r for r in subtree if region.path.startswith(r.path) and r.path.startswith(top_path)]
+    by_pk = {r.pk: r for r in subtree}
+
+    def town_of(place: Region) -> str:
+        """The town of a village or community ('' for the county and towns)."""
+        if place.level != RegionLevel.VILLAGE or place.parent_id not in by_pk:
+            return ""
+        return by_pk[place.parent_id].display_name
+
     subtree = [r for r in subtree if r.path.startswith(region.path)]
     children = [r for r in subtree if r.parent_id == region.pk]
     parents = {r.parent_id for r in subtree}
@@ -350,7 +374,7 @@ def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
         unmet.append(
             UnmetDemandRow(
                 region_code=place.code,
-                region_name=place.display_name,
+                region_name=with_town(place.display_name, town_of(place)),
                 category=key,
                 category_label=_label(Category, key),
                 waitlisted=sums["waitlisted"],
@@ -372,18 +396,20 @@ def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
                 level=child.level,
                 figures=figures_of(child, [child.path]),
                 has_children=child.pk in parents,
+                town=town_of(child),
             )
             for child in children
         ],
         unmet_demand=unmet,
         trend=trend,
         breadcrumb=ancestors,
+        region_name=with_town(region.display_name, town_of(region)),
     )
 
 
 def _trend(region: Region, period: Period) -> list[TrendRow]:
-    """Two grouped queries over the month rollups of the twelve trend months; a month never
-    built counts as zero."""
+    """Three grouped queries over the month rollups of the twelve trend months; a month never
+    built counts as zero and says so (`built`), and "refresh now" builds it."""
     months = period.trend_months()
     in_months = Q(
         period_kind=PeriodKind.MONTH,
@@ -402,6 +428,11 @@ def _trend(region: Region, period: Period) -> list[TrendRow]:
         .values("period_start")
         .annotate(attendances=Sum("attendances"), registrations=Sum("registrations"))
     }
+    built = set(
+        RollupRun.objects.filter(period_kind=PeriodKind.MONTH, period_start__in=[m.start for m in months]).values_list(
+            "period_start", flat=True
+        )
+    )
     rows = []
     for month in months:
         learner, activity = learners.get(month.start, {}), activities.get(month.start, {})
@@ -412,6 +443,7 @@ def _trend(region: Region, period: Period) -> list[TrendRow]:
                 learning_hours=_hours(learner.get("hours")),
                 attendances=activity.get("attendances") or 0,
                 registrations=activity.get("registrations") or 0,
+                built=month.start in built,
             )
         )
     return rows

@@ -32,7 +32,16 @@ and audience):
   away with `full` from an activity without a waitlist leaves no row anywhere, and writing one
   on the registration hot path is not worth it: such refusals are not counted.
 - learning_hours: ledger hours dated in the period of entries linked to the activity.
-- villages_with_activity: 1 on the "all" row of a village with an activity in the period.
+- villages_with_activity: 1 on the "all" row of a village (or community) covered in the
+  period: a held session of a published or completed activity took place there (at a venue of
+  an institution in the village; a session without a venue, at its organizer's) or was kept
+  for its residents (the activity is restricted to residents of that village). This is the
+  education bureau's 行政村覆盖率: the share of administrative villages the network reached
+  with an activity of their own. An activity for the residents of a whole town covers none of
+  its villages by itself: one town-wide class at the town school would otherwise mark every
+  village of the town as reached, which is exactly what the indicator is meant to tell apart.
+  Nor does a learner travelling to the town count for the village they live in: that is
+  participation (active learners), not coverage.
 
 Periods are months, quarters and years in county time (Asia/Shanghai): a session belongs to
 the period its start falls in, a registration to the period it was made in, an entry to the
@@ -47,6 +56,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -239,8 +249,31 @@ def _activity_facts(period: Period) -> dict[int, dict]:
     return facts
 
 
+def _covered_villages(period: Period, regions: dict[int, tuple[str, str]]) -> set[int]:
+    """The villages covered in the period (see the module docstring): two grouped queries over
+    the period's held sessions, where they took place and whom they were kept for."""
+    start_at, end_at = period.bounds()
+    held = Session.objects.filter(activity__status__in=HELD_STATUSES, starts_at__gte=start_at, starts_at__lt=end_at)
+    places = set(
+        held.annotate(place=Coalesce("venue__institution__region_id", "activity__institution__region_id"))
+        .values_list("place", flat=True)
+        .distinct()
+        .order_by()
+    )
+    kept_for = set(
+        held.filter(activity__residents_of__isnull=False)
+        .values_list("activity__residents_of_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return {pk for pk in places | kept_for if pk in regions and regions[pk][1] == RegionLevel.VILLAGE}
+
+
 def _activity_rollups(period: Period, regions: dict[int, tuple[str, str]]) -> list[ActivityRollup]:
     sums: dict[tuple[int, str, str], dict] = defaultdict(lambda: {"activities": 0, **dict.fromkeys(ACTIVITY_FIELDS, 0)})
+    covered = _covered_villages(period, regions)
+    for village_id in covered:  # a covered village has its "all" row, figures or not
+        sums[(village_id, Dimension.ALL, "")]  # noqa: B018 - creates the row
     for fact in _activity_facts(period).values():
         keys = [(Dimension.ALL, ""), (Dimension.CATEGORY, fact["category"])]
         keys += [(Dimension.AUDIENCE, a) for a in fact["audiences"].split(",") if a]
@@ -251,10 +284,10 @@ def _activity_rollups(period: Period, regions: dict[int, tuple[str, str]]) -> li
                 target[name] += fact[name]
     rows = []
     for (region_id, dimension, key), figures in sums.items():
-        if not any(figures.values()):
+        village_active = dimension == Dimension.ALL and region_id in covered
+        if not village_active and not any(figures.values()):
             continue
-        path, level = regions[region_id]
-        village_active = dimension == Dimension.ALL and level == RegionLevel.VILLAGE and figures["activities"] > 0
+        path, _level = regions[region_id]
         rows.append(
             ActivityRollup(
                 region_id=region_id,
@@ -331,6 +364,50 @@ def rollups_refresh(*, today: date | None = None, now: datetime | None = None) -
     return [rollups_build(period=period, now=now) for period in refresh_periods(today)]
 
 
+# At start (`manage.py dashboards_refresh`) every period the dashboard's picker offers is built
+# when it never was: its 24 months (so each of the last 13 has its whole twelve-month trend),
+# and the quarters and years they fall in. Once only: later starts find them built.
+BACKFILL_MONTHS = 24
+
+
+def backfill_periods(today: date) -> list[Period]:
+    """The months, quarters and years of the last BACKFILL_MONTHS months, oldest first."""
+    month = Period.current(PeriodKind.MONTH, today)
+    months = [month]
+    for _n in range(BACKFILL_MONTHS - 1):
+        months.append(months[-1].previous())
+    periods: list[Period] = []
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        for m in reversed(months):
+            period = Period.current(kind, m.start)
+            if period not in periods:
+                periods.append(period)
+    return periods
+
+
+def _never_built(periods: list[Period]) -> list[Period]:
+    built = set(RollupRun.objects.values_list("period_kind", "period_start"))
+    return [p for p in periods if (p.kind, p.start) not in built]
+
+
+def rollups_backfill(*, today: date | None = None, now: datetime | None = None) -> list[RollupRun]:
+    """Build the periods of `backfill_periods` that were never built (a new database, or a
+    server that was down for months), so every period the dashboard offers first has figures.
+    Periods already built are left alone: only a correction of the past changes them, and
+    "refresh now" or `--period` rebuilds those."""
+    today = today or timezone.localdate()
+    return [rollups_build(period=period, now=now) for period in _never_built(backfill_periods(today))]
+
+
+def rollups_rebuild(*, period: Period, now: datetime | None = None) -> list[RollupRun]:
+    """ "Refresh now" for one period: rebuild it, and build any month of its trend never built
+    (an old period chosen for the first time), so the page shows whole figures and a whole
+    trend. Returns the builds, the period's first."""
+    runs = [rollups_build(period=period, now=now)]
+    trend = [m for m in period.trend_months() if m != period]
+    return runs + [rollups_build(period=month, now=now) for month in _never_built(trend)]
+
+
 def _queued_refreshes():
     """The refresh tasks waiting in the database queue (run_after not yet come, or come and
     not yet claimed by a worker); None when the queue is not one we can look into."""
@@ -361,18 +438,38 @@ def rollups_refresh_schedule(*, now: datetime | None = None) -> bool:
     return True
 
 
+def _asks_for(task: DBTaskResult, label: str | None) -> bool:
+    """Whether a queued refresh rebuilds the period `label` (None: the current periods)."""
+    args = (task.args_kwargs or {}).get("args") or []
+    kwargs = (task.args_kwargs or {}).get("kwargs") or {}
+    return (kwargs.get("period") or (args[0] if args else None)) == label
+
+
 @transaction.atomic
-def rollups_refresh_request(*, actor: User) -> bool:
+def rollups_refresh_request(*, actor: User, period: Period | None = None) -> bool:
     """The console's "refresh now": an admin (of any region; a superuser) asks the worker to
-    rebuild the current periods at once. Audited. Returns False, queueing nothing, when a
-    refresh is already waiting to run now; others answer NotFound, like the dashboard."""
+    rebuild `period` (the one on screen; with its trend months never built) at once, or the
+    current periods when none is named. Audited. Returns False, queueing nothing, when a
+    rebuild of the same period is already waiting to run now; others answer NotFound, like
+    the dashboard."""
     from .tasks import dashboard_rollups_refresh
 
     if not policy.is_admin(actor):
         raise NotFound()
+    label = period.label if period is not None else None
     queued = _queued_refreshes()
-    if queued is not None and queued.filter(Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now())).exists():
+    if queued is not None and any(
+        _asks_for(task, label) for task in queued.filter(Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now()))
+    ):
         return False
-    audit_record(actor=actor, action=AuditAction.UPDATED, summary="dashboard rollups refresh requested")
-    transaction.on_commit(lambda: dashboard_rollups_refresh.enqueue())
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        summary="dashboard rollups refresh requested",
+        changes={"period": label} if label else None,
+    )
+    if label:
+        transaction.on_commit(lambda: dashboard_rollups_refresh.enqueue(period=label))
+    else:
+        transaction.on_commit(lambda: dashboard_rollups_refresh.enqueue())
     return True

@@ -23,6 +23,7 @@ from lifelong.regions.models import Region
 from lifelong.resources.demo import demo_resources_load
 
 from . import activity_texts, haiyan
+from .history import demo_history_load
 from .pictures import demo_pictures_load
 
 
@@ -202,6 +203,7 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
         demo_honours_load()
         demo_resources_load()
         demo_news_load()
+        demo_history_load()  # last: its rooms avoid the bookings made above
         demo_pictures_load()  # after everything: covers go on what the loaders made
         _demo_descriptions()  # after everything too: it describes every loader's activities
     return {

@@ -13,13 +13,16 @@ UNDEFINED = "—"
 
 @register.filter
 def percent(rate: float | None) -> str:
-    """0.1234 → "12.3%"; a rate above zero too small to show one decimal reads "<0.1%", not
-    as if nobody took part."""
+    """0.1234 → "12.3%"; under 1 % two decimals (0.00061 → "0.06%": a county's participation
+    is small, and "0.0%" would read as if nobody took part); a rate above zero too small even
+    for that reads "<0.01%". Rounded here: number_format cuts decimals off, it does not round."""
     if rate is None:
         return UNDEFINED
-    if 0 < rate < 0.0005:
-        return f"<{number_format(0.1, decimal_pos=1, use_l10n=True)}%"
-    return f"{number_format(rate * 100, decimal_pos=1, use_l10n=True)}%"
+    value = rate * 100
+    if 0 < value < 0.005:
+        return f"<{number_format(0.01, decimal_pos=2, use_l10n=True)}%"
+    places = 2 if 0 < value < 1 else 1
+    return f"{number_format(round(value, places), decimal_pos=places, use_l10n=True)}%"
 
 
 @register.filter

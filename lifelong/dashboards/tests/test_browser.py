@@ -60,10 +60,14 @@ def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it
     expect(page.get_by_test_id("figure-activities").locator(".figure-value")).to_have_text(
         f"{board.figures.activities:,}"
     )
-    # The charts are drawn on canvases, hidden from screen readers (the tables say the same).
+    # The charts are drawn on canvases; each is a keyboard stop that names itself and points to
+    # the table beside it (which says the same in words).
     chart = page.get_by_test_id("chart-categories")
     expect(chart).to_have_attribute("data-chart-drawn", "true")
-    expect(chart).to_have_attribute("aria-hidden", "true")
+    expect(chart).to_have_attribute("tabindex", "0")
+    expect(chart).to_have_attribute("aria-label", re.compile("按类别统计的活动"))
+    chart.focus()
+    expect(chart).to_be_focused()
     canvas = chart.locator("canvas").first
     expect(canvas).to_be_visible()
     assert canvas.evaluate(PAINTED)
@@ -91,7 +95,7 @@ def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
-    assert rows[1][0] == village.code and rows[1][1] == village.name
+    assert rows[1][0] == village.code and rows[1][1] == f"武原街道 · {village.name}"
     active_column = 6  # code, name, level, period, population, registered, active
     assert rows[1][active_column] == village_board.figures.active_learners > 0
     assert problems == []

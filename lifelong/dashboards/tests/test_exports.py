@@ -69,18 +69,32 @@ def figure_values(f) -> list:
     ]
 
 
+def _with_town(region) -> str:
+    """A village's English name after its town's ("Wuyuan Subdistrict · Wuyuan Community")."""
+    name = region.name_en or region.name
+    if region.level == "village":
+        return f"{region.parent.name_en or region.parent.name} · {name}"
+    return name
+
+
 def expected_table(board, table: str) -> tuple[list[str], list[list]]:
     """The oracle: what each table must hold, read straight from the Dashboard dataclasses."""
     level = {"county": "County", "town": "Town or subdistrict", "village": "Village or community"}
     if table == "figures":
         region = board.region
         return ["Region code", "Region", "Level", "Period", *FIGURE_HEADERS], [
-            [region.code, region.name_en or region.name, level[region.level], board.period.label]
-            + figure_values(board.figures)
+            [region.code, _with_town(region), level[region.level], board.period.label] + figure_values(board.figures)
         ]
     if table == "children":
         return ["Region code", "Region", "Level", *FIGURE_HEADERS], [
-            [row.code, row.name, level[row.level], *figure_values(row.figures)] for row in board.children
+            # A village carries its town: names repeat across towns.
+            [
+                row.code,
+                f"{row.town} · {row.name}" if row.town else row.name,
+                level[row.level],
+                *figure_values(row.figures),
+            ]
+            for row in board.children
         ]
     if table in ("categories", "audiences"):
         rows = board.by_category if table == "categories" else board.by_audience
@@ -180,17 +194,17 @@ def test_figures_in_the_export_are_not_all_zero(learning, demo, county_client):
 
 
 def test_a_name_starting_with_a_formula_stays_text(learning, demo, county_client):
-    village = learning.villages[0]
-    Region.objects.filter(pk=village.pk).update(name='=HYPERLINK("http://evil.example","点我")', name_en="")
+    # A town's name starts the cell (a village's follows its town's), so the town is renamed.
+    Region.objects.filter(code=WUYUAN).update(name='=HYPERLINK("http://evil.example","点我")', name_en="")
     response = county_client.get(
-        "/console/dashboard/export/children.csv", {"region": WUYUAN, "period": learning.period.label}
+        "/console/dashboard/export/children.csv", {"region": COUNTY, "period": learning.period.label}
     )
     cells = [cell for row in csv.reader(io.StringIO(response.content.decode()[1:])) for cell in row]
     assert '\'=HYPERLINK("http://evil.example","点我")' in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
 
     response = county_client.get(
-        "/console/dashboard/export/unmet.xlsx", {"region": WUYUAN, "period": learning.period.label}
+        "/console/dashboard/export/unmet.xlsx", {"region": COUNTY, "period": learning.period.label}
     )
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [cell for row in workbook.worksheets[0].iter_rows() for cell in row]

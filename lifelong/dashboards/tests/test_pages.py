@@ -61,8 +61,11 @@ def test_the_county_admin_sees_the_county_with_every_section(learning, demo, cou
     assert categories["series"][0]["values"] == [row.activities for row in board.by_category]
     assert chart_data(html, "chart-trend")["categories"] == [row.month for row in board.trend]
     assert len(board.trend) == 12
-    assert re.search(r'<div class="chart" data-chart="chart-categories" aria-hidden="true"', html)
-    assert html.count("<caption>") >= 5 and 'scope="col"' in html and 'scope="row"' in html
+    # Each chart is a keyboard stop that names itself and points to its table.
+    assert re.search(
+        r'<div class="chart ll-chart" data-chart="chart-categories" tabindex="0" role="img" aria-label="', html
+    )
+    assert html.count("<caption") >= 5 and 'scope="col"' in html and 'scope="row"' in html
     # Export links for every table, and the refresh button.
     for table in ("figures", "children", "categories", "audiences", "unmet", "trend"):
         assert f"/console/dashboard/export/{table}.csv?region={COUNTY}&amp;period={board.period.label}" in html
@@ -170,8 +173,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_size(demo, co
     )
     assert at_large == at_small
     # Session, user, two-factor device, grants, notices; the region, its subtree and ancestors;
-    # one grouped sum per rollup table, two for the trend, the last build.
-    assert set(at_small.values()) == {12}, at_small
+    # one grouped sum per rollup table, three for the trend (two sums, its built months), the
+    # last build.
+    assert set(at_small.values()) == {13}, at_small
     assert _queries(county_client, "/open-data/", {}) == open_small
     for table in ("figures", "children", "unmet"):
         assert _queries(county_client, f"/console/dashboard/export/{table}.xlsx", {"region": TONGYUAN}) <= 20
@@ -193,7 +197,7 @@ def test_the_open_data_page_shows_the_county_and_its_nine_towns(learning, client
     chart = chart_data(html, "chart-open-data")
     assert chart["categories"][0] == board.region.name and len(chart["categories"]) == 10
     assert f'href="/open-data/indicators.csv?period={learning.period.start.year}"' in html
-    assert "<caption>" in html and 'aria-hidden="true"' in html
+    assert "<caption" in html and 'data-chart="chart-open-data" tabindex="0" role="img" aria-label="' in html
     for learner in learning.learners:
         assert learner.name not in html and learner.phone not in html
     # The footer links here from every page.

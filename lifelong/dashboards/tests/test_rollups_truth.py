@@ -88,14 +88,16 @@ def raw_figures(region: Region, label: str) -> Figures:
     hours = Decimal(entries.aggregate(h=Sum("hours"))["h"] or 0).quantize(Decimal("0.1"))
     villages = Region.objects.filter(path__startswith=path, level="village")
     start_at, end_at = _instants(start, end)
+    # Covered: a held session took place in the village (its venue's institution there, or with
+    # no venue its organizer's) or its activity was kept for the village's residents.
+    held = Session.objects.filter(activity__status__in=HELD, starts_at__gte=start_at, starts_at__lt=end_at)
     with_activity = sum(
         1
         for village in villages
-        if Session.objects.filter(
-            activity__institution__region=village,
-            activity__status__in=HELD,
-            starts_at__gte=start_at,
-            starts_at__lt=end_at,
+        if held.filter(
+            Q(venue__institution__region=village)
+            | Q(venue__isnull=True, activity__institution__region=village)
+            | Q(activity__residents_of=village)
         ).exists()
     )
     a = raw_activity_figures(path, label)

@@ -2,13 +2,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lifelong.common.errors import InvalidInput
 from lifelong.dashboards.selectors import Period
-from lifelong.dashboards.services import rollups_build, rollups_refresh, rollups_refresh_schedule
+from lifelong.dashboards.services import (
+    rollups_backfill,
+    rollups_build,
+    rollups_refresh,
+    rollups_refresh_schedule,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Build the dashboards' rollups now: the current month, quarter and year (and those just ended), "
-        "or the periods named with --period. With --schedule, also start the task worker's refresh chain."
+        "Build the dashboards' rollups now: the current month, quarter and year (and those just ended), and "
+        "any of the last 24 months and their quarters and years never built; or only the periods named with "
+        "--period. With --schedule, also start the task worker's refresh chain."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +36,11 @@ class Command(BaseCommand):
             periods = [Period.parse(value) for value in period]
         except InvalidInput as error:
             raise CommandError(error.detail) from error
-        runs = [rollups_build(period=p) for p in periods] if periods else rollups_refresh()
+        if periods:
+            runs = [rollups_build(period=p) for p in periods]
+        else:  # the periods that may still change, then those a new database never built
+            runs = rollups_refresh()
+            runs += rollups_backfill()
         for run in runs:
             self.stdout.write(
                 f"Built {run.period_kind} {run.period_start:%Y-%m-%d}: {run.rows} rows in {run.duration_ms} ms."

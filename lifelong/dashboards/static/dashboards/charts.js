@@ -12,7 +12,7 @@
     return document.documentElement.classList.contains("elder");
   }
 
-  function options(spec) {
+  function options(spec, narrow) {
     var big = elder();
     var font = big ? 18 : 13;
     var horizontal = !!spec.horizontal;
@@ -24,11 +24,13 @@
       axisLabel: { fontSize: font, color: "#222", interval: 0, hideOverlap: !horizontal },
     };
     var valueAxis = function (index) {
+      var unit = spec.units ? spec.units[index] : spec.unit;
       return {
         type: "value",
         position: index === 1 ? (horizontal ? "top" : "right") : (horizontal ? "bottom" : "left"),
         splitLine: { show: index === 0 },
-        axisLabel: { fontSize: font, color: "#222", formatter: spec.unit ? "{value}" + spec.unit : "{value}" },
+        splitNumber: narrow ? 3 : 5, // a phone's width holds three labels without overlap
+        axisLabel: { fontSize: font, color: "#222", hideOverlap: true, formatter: unit ? "{value}" + unit : "{value}" },
       };
     };
     var valueAxes = twoAxes ? [valueAxis(0), valueAxis(1)] : valueAxis(0);
@@ -39,7 +41,7 @@
       aria: { enabled: false }, // the table beside the chart is its accessible form
       tooltip: { trigger: "axis", renderMode: "richText", textStyle: { fontSize: font } },
       legend: { top: 0, textStyle: { fontSize: font, color: "#222" }, itemWidth: big ? 28 : 20, itemHeight: big ? 18 : 12 },
-      grid: { left: 8, right: twoAxes ? 16 : 24, top: big ? 56 : 40, bottom: 8, containLabel: true },
+      grid: { left: 8, right: twoAxes ? 16 : 24, top: (big ? 56 : 40) + (twoAxes && horizontal ? 28 : 0), bottom: 8, containLabel: true },
       xAxis: horizontal ? valueAxes : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxes,
       series: spec.series.map(function (s) {
@@ -83,7 +85,7 @@
     }
     container.style.height = Math.round(height(spec)) + "px";
     var chart = window.echarts.init(container, null, { renderer: "canvas" });
-    chart.setOption(options(spec));
+    chart.setOption(options(spec, container.clientWidth < 560));
     container.setAttribute("data-chart-drawn", "true");
     return chart;
   }

@@ -32,9 +32,11 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -82,7 +84,8 @@ def server_environment(port: int) -> dict[str, str]:
 
 
 def demo_fingerprint() -> str:
-    """Changes when a migration or anything the demo loads from changes: then the database is stale."""
+    """Changes when a migration or anything the demo loads from changes, or the day: then the
+    database is stale."""
     digest = hashlib.sha256()
     files = sorted(
         path
@@ -94,6 +97,8 @@ def demo_fingerprint() -> str:
     for path in files:
         digest.update(str(path.relative_to(REPO)).encode())
         digest.update(path.read_bytes())
+    # The demo's dates are relative to the day it is loaded (coming activities, this month's figures).
+    digest.update(datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat().encode())
     return digest.hexdigest()
 
 
@@ -117,7 +122,7 @@ def database_ready(env: dict[str, str], *, fresh: bool) -> None:
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
     manage(env, "migrate", "--noinput", "--verbosity=0")
-    manage(env, "demo_load", "--verbosity=0")
+    manage(env, "demo_load", quiet=True)
     manage(env, "dashboards_refresh", quiet=True)
     DATABASE_STAMP.write_text(fingerprint)
 
@@ -323,19 +328,50 @@ def context_open(browser, base_url: str, viewport: str, lang: str, mode: str, pe
         if "/accounts/login/" in response.url:
             raise RuntimeError(f"Could not sign in as {persona} ({PERSONAS[persona]}).")
     headers = {"X-CSRFToken": csrf_token(context), "Referer": base_url + "/"}
-    context.request.post("/preferences/language/", form={"language": LANGUAGES[lang][0], "next": "/"}, headers=headers)
-    context.request.post(
-        "/preferences/elder-mode/", form={"elder_mode": "1" if mode == "elder" else "0", "next": "/"}, headers=headers
-    )
+    for url, form in (
+        ("/preferences/language/", {"language": LANGUAGES[lang][0], "next": "/"}),
+        ("/preferences/elder-mode/", {"elder_mode": "1" if mode == "elder" else "0", "next": "/"}),
+    ):
+        response = context.request.post(url, form=form, headers=headers, max_redirects=0)
+        if response.status >= 400:
+            raise RuntimeError(f"POST {url} answered {response.status}: the tour cannot set {lang}-{mode}.")
     return context
 
 
-def visit(page, stop: Stop, *, mode: str, screenshots: Path) -> a11y.PageCheck:
+# A full-page screenshot keeps bars fixed (or stuck) to the bottom of the screen where the first
+# screen ends, over the middle of the page. After measuring, move them to the end of the page,
+# where a person who scrolled to the end sees them.
+BOTTOM_BARS_TO_PAGE_END_JS = """
+() => {
+  const height = document.documentElement.scrollHeight;
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (style.position !== 'fixed' && style.position !== 'sticky') continue;
+    const r = el.getBoundingClientRect();
+    if (r.height === 0 || r.top < innerHeight / 2 || r.bottom < innerHeight - 2) continue;
+    if (style.position === 'sticky') { el.style.position = 'static'; continue; }
+    // As wide as on screen, where the screen's edge clips a bar that is too wide.
+    const width = Math.min(r.width, document.documentElement.clientWidth - r.left);
+    Object.assign(el.style, {position: 'absolute', top: (height - r.height) + 'px', bottom: 'auto',
+                             left: r.left + 'px', width: width + 'px', boxSizing: 'border-box', overflow: 'hidden'});
+  }
+}
+"""
+
+
+def visit(page, stop: Stop, *, lang: str, mode: str, screenshots: Path) -> a11y.PageCheck:
     response = page.goto(stop.url, wait_until="load")
     check = a11y.check_page(page, stop.url, elder=mode == "elder", response=response)
     final = urlsplit(page.url)
     if final.path != urlsplit(stop.url).path:
         check.problems.append(f"redirected to {final.path}")
+    # The view must be the one asked for, or its numbers would be filed under the wrong one.
+    shown_lang, shown_elder = page.evaluate(
+        "[document.documentElement.lang, document.documentElement.classList.contains('elder')]"
+    )
+    if not (shown_lang or "").startswith(lang) or shown_elder != (mode == "elder"):
+        check.problems.append(f"shown as lang={shown_lang!r} elder={shown_elder}, not {lang}-{mode}")
+    page.evaluate(BOTTOM_BARS_TO_PAGE_END_JS)
     page.screenshot(path=str(screenshots / f"{stop.slug}.png"), full_page=True)
     return check
 
@@ -353,6 +389,8 @@ def line(viewport: str, view: str, stop: Stop, check: a11y.PageCheck) -> str:
     small = "-" if check.small_targets is None else str(len(check.small_targets))
     top = "-" if check.heading_top is None else str(check.heading_top)
     verdict = "FAIL" if check.blocking else "ok"
+    if check.overflow_px:
+        verdict += f" (+{check.overflow_px}px wide)"
     return (
         f"{viewport:<7} {view:<11} {stop.slug:<34.34} {check.status or '---':>3}  axe {impacts:<9} "
         f"{check.kilobytes:>7.1f} KB {check.requests:>3} req  h1 {top:>5}  small {small:>3}  {verdict}"
@@ -418,7 +456,7 @@ def tour_view(browser, base_url: str, stops: list[Stop], *, viewport: str, lang:
         page = page_open(context)
         for stop in mine:
             try:
-                check = visit(page, stop, mode=mode, screenshots=screenshots)
+                check = visit(page, stop, lang=lang, mode=mode, screenshots=screenshots)
             except Exception as error:  # one broken page must not end the tour
                 check = a11y.PageCheck(url=stop.url)
                 check.problems.append(f"tour error: {error}".splitlines()[0][:200])

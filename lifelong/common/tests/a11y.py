@@ -121,6 +121,20 @@ WEIGHT_JS = """
 }
 """
 
+# How far the page reaches past the right edge of the screen (a sideways scroll on a phone),
+# fixed bars included, which never scroll and are simply cut off.
+OVERFLOW_JS = """
+() => {
+  let right = document.documentElement.scrollWidth;
+  for (const el of document.querySelectorAll('body *')) {
+    if (getComputedStyle(el).position !== 'fixed') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.height) right = Math.max(right, r.right);
+  }
+  return Math.max(0, Math.round(right - document.documentElement.clientWidth));
+}
+"""
+
 HEADING_TOP_JS = """
 () => {
   const h1 = document.querySelector('h1');
@@ -142,6 +156,7 @@ class PageCheck:
     kilobytes: float = 0.0
     requests: int = 0
     heading_top: int | None = None
+    overflow_px: int = 0  # how far past the screen's right edge the page reaches
     small_targets: list[dict[str, Any]] | None = None  # measured in elder mode only
     problems: list[str] = field(default_factory=list)  # the page could not be seen as asked (redirect, error)
 
@@ -194,6 +209,7 @@ def check_page(page, url: str, *, elder: bool, response=None) -> PageCheck:
     check.kilobytes = round(weight["bytes"] / 1024, 1)
     check.requests = weight["requests"]
     check.heading_top = page.evaluate(HEADING_TOP_JS)
+    check.overflow_px = page.evaluate(OVERFLOW_JS)
     check.violations = axe_violations(page)
     for violation in check.violations:
         check.impacts[violation["impact"] or "minor"] += 1

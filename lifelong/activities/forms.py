@@ -57,6 +57,7 @@ class CatalogueFilterForm(forms.Form):
     FILTERS = ("category", "audience", "region", "date_from", "date_to", "available")
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # the labels stand above their fields, no colon needed
         super().__init__(*args, **kwargs)
         from lifelong.regions.models import Region
 

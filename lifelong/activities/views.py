@@ -14,6 +14,7 @@ from lifelong.accounts.selectors import managed_profiles
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import posted_id
 from lifelong.common.paging import page_of
+from lifelong.common.views import safe_next
 
 from . import calendar, checkin, selectors, services
 from .forms import CatalogueFilterForm
@@ -144,7 +145,8 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.detail)
     else:
         messages.success(request, _("Your registration has been cancelled."))
-    return redirect("me")
+    # Back where the learner cancelled (the activity page sends `next`), else their own page.
+    return redirect(safe_next(request, fallback=reverse("me")))
 
 
 @login_required

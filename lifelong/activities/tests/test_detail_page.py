@@ -252,3 +252,17 @@ def test_every_demo_activity_title_has_a_description_in_both_languages():
 def test_the_demo_years_courses_are_described_too():
     history = pytest.importorskip("lifelong.common.demo.history")  # the demo history's own module
     _described({course.title for course in history.VILLAGE_COURSES + history.TOWN_COURSES + history.COUNTY_COURSES})
+
+
+def test_cancelling_on_the_page_comes_back_to_it(demo):
+    activity = held(demo, "太极入门", first_in=timedelta(days=5))
+    mine = services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
+    client = english(demo.elder_learner)
+    page = page_of(activity, client)
+    assert f'name="next" value="/activities/{activity.pk}/"' in page
+    response = client.post(f"/registrations/{mine.pk}/cancel/", {"next": f"/activities/{activity.pk}/"})
+    assert response.status_code == 302 and response["Location"] == f"/activities/{activity.pk}/"
+    assert "Sign me up" in client.get(response["Location"]).content.decode()  # and may register again
+    again = services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
+    response = client.post(f"/registrations/{again.pk}/cancel/", {"next": "https://elsewhere.example/"})
+    assert response["Location"] == "/me/"  # never off the site

@@ -4,7 +4,7 @@ The charts are decorative duplicates of the tables beside them (the tables are w
 readers and exports use). `static/dashboards/charts.js` turns a spec into ECharts options:
 `kind` bar or line, `horizontal`, `stacked`, `categories` along one axis and `series` of
 `{name, values, axis}` (axis 1 is a second value axis on the right, or on top of horizontal
-bars), `unit` for the labels (or `units`, one per axis).
+bars), `unit` for the labels (or `units`, one per axis), `max` (one per axis, null: automatic).
 """
 
 from decimal import Decimal
@@ -53,6 +53,7 @@ def _rates_chart(rows: list[tuple[str, Any]]) -> dict[str, Any]:
         "kind": "bar",
         "horizontal": True,
         "units": ["%", "%"],
+        "max": [100, None],  # coverage is a share: its scale ends at 100 %
         "categories": [name for name, _figures in rows],
         "series": [
             _series(_("Coverage (%)"), [percent(figures.coverage) for _name, figures in rows]),

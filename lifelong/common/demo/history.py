@@ -154,7 +154,11 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
     registered_at: list[tuple[int, datetime]] = []
     booked: set[tuple[int, datetime]] = set()
 
-    def hold(institution: Institution, course: Course, starts: list[datetime], people: list[User], **extra) -> None:
+    def hold(
+        institution: Institution, course: Course, starts: list[datetime], people: list[User], seats: int = 0, **extra
+    ) -> None:
+        """Hold `course` at `institution` for `people`; with `seats`, only that many get one and
+        the rest wait (the unmet demand the dashboard points at)."""
         venue = max(institution.venues.all(), key=lambda v: v.capacity)
         starts = [s for s in starts if (venue.pk, s) not in booked]
         if not starts or not people:
@@ -177,7 +181,7 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
                 title_en=course.title_en,
                 category=course.category,
                 audiences=list(course.audiences),
-                capacity=max(len(people) + 5, 20),
+                capacity=seats or max(len(people) + 5, 20),
                 registration_opens=opens,
                 registration_closes=first - timedelta(minutes=30),
                 hours=Decimal("0"),
@@ -198,6 +202,8 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
             )
             registered_at.append((registration.pk, when))
             made["registrations"] += 1
+            if registration.status != "confirmed":  # on the waitlist: no seat, no check-in
+                continue
             for session in sessions:
                 if rng.random() < 0.82:  # most come; some stay home
                     checkin.checkin_record(
@@ -232,7 +238,10 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
                 continue
             course = rng.choice(TOWN_COURSES)
             sessions = rng.sample(slots, min(2, len(slots)))
-            hold(school, course, sorted(sessions), rng.sample(people, min(len(people), rng.randint(6, 10))))
+            chosen = rng.sample(people, min(len(people), rng.randint(6, 10)))
+            # One class in three is popular: two more people than seats, who wait.
+            seats = len(chosen) - 2 if rng.random() < 0.35 else 0
+            hold(school, course, sorted(sessions), chosen, seats=seats)
         for school in rng.sample(schools, 2):
             targeted = [v for v in lived_in if v.parent_id == school.region_id]
             if targeted:

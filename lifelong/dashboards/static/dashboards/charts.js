@@ -30,6 +30,7 @@
         position: index === 1 ? (horizontal ? "top" : "right") : (horizontal ? "bottom" : "left"),
         splitLine: { show: index === 0 },
         splitNumber: narrow ? 3 : 5, // a phone's width holds three labels without overlap
+        max: spec.max ? spec.max[index] : null, // a share never passes 100 %
         axisLabel: { fontSize: font, color: "#222", hideOverlap: true, formatter: unit ? "{value}" + unit : "{value}" },
       };
     };

@@ -122,6 +122,12 @@ def test_every_target_in_elder_mode_is_at_least_48_px(county_with_activities, ph
     assert page.evaluate(SMALL_TARGETS, 48) == []
     page.keyboard.press("Escape")
     expect(page.locator(".ll-more__sheet")).to_be_hidden()
+    # Typing in a field: the tab bar steps aside for the phone's keyboard, and comes back after.
+    search = page.locator('#main input[type="search"], #main input[name="q"]').first
+    search.focus()
+    expect(page.locator(".ll-tabbar")).to_be_hidden()
+    search.blur()
+    expect(page.locator(".ll-tabbar")).to_be_visible()
 
 
 def test_link_buttons_keep_white_on_green_in_elder_mode(county_with_activities, phone):

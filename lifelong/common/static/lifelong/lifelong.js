@@ -125,6 +125,20 @@
     });
   }
 
+  // While a text field has the focus on a phone, the on-screen keyboard takes the bottom of the
+  // screen: the tab bar steps aside (CSS html.ll-typing) so it does not sit on the field.
+  function setUpTypingState() {
+    var typing = "input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button]):not([type=hidden]), textarea";
+    document.addEventListener("focusin", function (event) {
+      if (event.target.matches && event.target.matches(typing)) {
+        document.documentElement.classList.add("ll-typing");
+      }
+    });
+    document.addEventListener("focusout", function () {
+      document.documentElement.classList.remove("ll-typing");
+    });
+  }
+
   // --- Confirmation before a risky action -----------------------------------------------------
   // <form data-confirm="Cancel your place?" data-confirm-yes="Yes, cancel"> asks in a real
   // <dialog> before it is sent. The safe answer has the focus, Escape keeps everything as it
@@ -314,6 +328,7 @@
     setUpListFilter();
     setUpWideDetails();
     setUpMenus();
+    setUpTypingState();
     setUpConfirm();
     setUpHtmxFocus();
     makeScrollRegionsFocusable(document);

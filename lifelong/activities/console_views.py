@@ -135,6 +135,9 @@ def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "session_form": SessionForm(venues=venues),
             "may_approve": policy.covers(request.user, activity.institution.region),
             "roster": page_of(request, selectors.roster(actor=request.user, activity=activity), 100),
+            # The overview's tiles and the approval queue: two queries whatever the roster's size.
+            "counts": selectors.roster_counts(activity=activity),
+            "approval_queue": selectors.approval_queue(activity=activity),
             "lookup": lookup,
             "found": found,
             "desk_phone": desk_phone,

@@ -74,5 +74,8 @@ def test_a_town_admin_books_a_hall_and_an_overlapping_slot_is_refused_by_name(co
     assert list(VenueBooking.objects.order_by("starts_at").values_list("purpose", flat=True)) == ["太极入门", "书法班"]
 
     page.get_by_role("row").filter(has_text="太极入门").get_by_test_id("cancel-booking").click()
+    dialog = page.get_by_test_id("confirm-dialog")  # a destructive action asks first
+    expect(dialog).to_contain_text("太极入门")
+    dialog.locator("[data-confirm-yes]").click()
     expect(bookings.get_by_role("row").filter(has_text="太极入门")).to_have_count(0)
     assert list(VenueBooking.objects.values_list("purpose", flat=True)) == ["书法班"]

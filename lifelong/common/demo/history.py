@@ -211,7 +211,8 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
                         session=session,
                         learner=learner,
                         method="paper",
-                        now=session.starts_at + timedelta(minutes=rng.randint(0, 10)),
+                        # Never later than now: early on the 1st the session began minutes ago.
+                        now=min(session.starts_at + timedelta(minutes=rng.randint(0, 10)), now),
                     )
                     made["attendances"] += 1
 

@@ -194,3 +194,23 @@ def test_village_names_carry_their_town_in_the_table_and_the_csv(demo, county_cl
     # A village's own dashboard names its town too.
     village_page = county_client.get(DASHBOARD, {"region": village.code}).content.decode()
     assert f"{town.name} · {village.name}" in village_page
+
+
+def test_a_second_refresh_of_the_same_period_waits_but_another_period_queues(demo, django_capture_on_commit_callbacks):
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from lifelong.dashboards.tasks import dashboard_rollups_refresh
+
+    october, september = months_ago(2), months_ago(3)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.rollups_refresh_request(actor=demo.county_admin, period=october) is True
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.rollups_refresh_request(actor=demo.county_admin, period=october) is False
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.rollups_refresh_request(actor=demo.county_admin, period=september) is True
+        queued = DBTaskResult.objects.filter(task_path=dashboard_rollups_refresh.module_path)
+        assert sorted(task.args_kwargs["kwargs"]["period"] for task in queued) == sorted(
+            [october.label, september.label]
+        )

@@ -266,3 +266,8 @@ def test_cancelling_on_the_page_comes_back_to_it(demo):
     again = services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
     response = client.post(f"/registrations/{again.pk}/cancel/", {"next": "https://elsewhere.example/"})
     assert response["Location"] == "/me/"  # never off the site
+
+
+def test_the_demo_rules_name_real_demo_activities():
+    titles = {spec[0] for spec in haiyan.ACTIVITIES}
+    assert set(haiyan.ACTIVITY_RULES) <= titles

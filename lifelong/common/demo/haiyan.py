@@ -280,6 +280,15 @@ ACTIVITIES = [
         12,
     ),
 ]
+# Who may register for some of them, so the demo's activity pages show the conditions in
+# words (and a learner outside them is told before tapping). The demo residents registered
+# above are all over 80, so they meet the age limits.
+ACTIVITY_RULES = {
+    "太极拳晨练班": {"min_age": 60},
+    "长者智能手机课堂": {"min_age": 55},
+    "新型职业农民讲座": {"requires_approval": True},
+    "退役军人技能培训": {"requires_approval": True},
+}
 # Demo residents of the Tongyuan persona village, registered by its village admin.
 DEMO_RESIDENT_NAMES = [
     "沈阿根",

@@ -252,6 +252,7 @@ def _demo_activities(towns: dict[str, Region], village: Region) -> int:
             hours=Decimal(str(hours)),
             offer_hours=24,
             campaign=week if week.starts_on <= timezone.localdate(starts) <= week.ends_on else None,
+            **haiyan.ACTIVITY_RULES.get(title, {}),
         )
         activity_services.activity_publish(actor=county_admin, activity=activity)
         for resident in residents[:taken]:

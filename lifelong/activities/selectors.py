@@ -332,6 +332,25 @@ def roster(*, actor: User, activity: Activity) -> QuerySet[Registration]:
     )
 
 
+def roster_counts(*, activity: Activity) -> dict[str, int]:
+    """How many of an activity's registrations are in each state (one query), for the manage
+    page's overview; states nobody is in count 0."""
+    counts = {status: 0 for status in RegistrationStatus.values}
+    rows = Registration.objects.filter(activity=activity).values("status").annotate(n=Count("id")).order_by()
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def approval_queue(*, activity: Activity, limit: int = 200) -> QuerySet[Registration]:
+    """Registrations of an activity waiting for the organizer's approval, oldest first (the
+    caller has checked that the actor manages the activity)."""
+    return (
+        Registration.objects.filter(activity=activity, status=RegistrationStatus.PENDING)
+        .select_related("learner__home_region")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
 def registration_for_actor(*, actor: User, registration_id: int) -> Registration | None:
     """A registration the actor may act on: their own or a managed relative's, or one on an
     activity they manage, or of a learner whose home is in their admin scope."""

@@ -99,3 +99,25 @@ def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it
     active_column = 6  # code, name, level, period, population, registered, active
     assert rows[1][active_column] == village_board.figures.active_learners > 0
     assert problems == []
+
+
+def test_the_open_data_chart_is_drawn_and_reachable_by_keyboard(learning, page):
+    """The public page's chart used to stay blank: every bar read 0 %. Coverage and
+    participation now each have a scale, and the chart is a keyboard stop beside its table."""
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto("/open-data/")
+    chart = page.get_by_test_id("chart-open-data")
+    expect(chart).to_have_attribute("data-chart-drawn", "true")
+    assert chart.locator("canvas").first.evaluate(PAINTED)
+    table = page.get_by_test_id("open-data-table")
+    expect(table.get_by_test_id("open-data-county")).to_be_visible()
+    page.keyboard.press("Tab")
+    for _n in range(60):  # tab through the header and the year form to the chart
+        if chart.evaluate("element => element === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(chart).to_be_focused()
+    page.keyboard.press("Tab")  # next: the table's scroll region
+    expect(page.locator(".ll-table-wrap").filter(has=table)).to_be_focused()
+    assert problems == []

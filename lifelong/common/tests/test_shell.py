@@ -312,3 +312,12 @@ def test_a_form_with_errors_sums_them_up_with_links_to_the_fields():
     summary = html.split('class="form-errors ll-error-summary" role="alert"')[1].split("</div>")[0]
     assert "这个时段已被预订。" in summary
     assert '<a href="#id_name">名称: ' in summary
+
+
+@pytest.mark.django_db
+def test_a_missing_page_says_so_and_offers_the_way_home():
+    response = Client().get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>未找到</h1>" in html and 'class="ll-empty"' in html
+    assert 'href="/" role="button"' in html and "ll-tabbar" in html  # the shell is there to go on from

@@ -88,7 +88,8 @@ def county_with_activities(transactional_db):
 
 
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
-def test_the_first_heading_is_in_the_first_screen_of_a_phone(county_with_activities, phone, elder):
+def test_the_first_heading_is_in_the_first_screen_of_a_phone(county_with_activities, phone, elder, settings):
+    settings.STAFF_TWO_FACTOR_REQUIRED = False  # the console's menu is measured here, not sign-in
     page = phone(elder=elder)
     for path in ("/", "/activities/", "/news/"):
         page.goto(path)
@@ -106,6 +107,18 @@ def test_the_first_heading_is_in_the_first_screen_of_a_phone(county_with_activit
     box = tab_bar.bounding_box()
     assert box["y"] + box["height"] == pytest.approx(PHONE["height"], abs=1)
     expect(tab_bar.locator('[aria-current="page"]')).to_have_attribute("href", "/me/")
+    # Staff: the console's grouped menu folds into one line above the heading.
+    staff = phone(elder=elder)
+    sign_in(staff, "13900000004")
+    switch = staff.get_by_test_id("elder-switch")
+    if switch.get_attribute("aria-pressed") != ("true" if elder else "false"):
+        switch.click()
+    for path in ("/console/", "/console/activities/"):
+        staff.goto(path)
+        assert heading_top(staff) <= HEADING_BUDGET[elder], f"{path}: the heading starts at {heading_top(staff)} px"
+    expect(staff.get_by_role("navigation", name="工作台").get_by_role("link", name="场地")).to_be_hidden()
+    staff.get_by_role("navigation", name="工作台").locator("summary").click()
+    expect(staff.get_by_role("navigation", name="工作台").get_by_role("link", name="场地")).to_be_visible()
 
 
 def test_every_target_in_elder_mode_is_at_least_48_px(county_with_activities, phone):

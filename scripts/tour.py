@@ -285,7 +285,10 @@ def public_stops(request, objects: dict[str, str]) -> list[Stop]:
             continue
         stops.append(Stop("public", slug, link))
         if slug == "campaign":
-            stops.append(Stop("public", "campaign-report", f"{link}report/"))
+            if f"{link}report/" in page_links(request, link):
+                stops.append(Stop("public", "campaign-report", f"{link}report/"))
+            else:
+                print(f"  (no report linked from {link})")
         if slug == "article":
             stops.append(Stop("public", "article-print", f"{link}?print=1"))
     return stops
@@ -411,6 +414,9 @@ def summary(results: list[dict]) -> list[str]:
         entry["kb"] = max(entry["kb"], check["kilobytes"])
         entry["failing_views"] += bool(result["blocking"])
         entry["rules"].update(v["id"] for v in check["violations"] if v["impact"] in ("critical", "serious"))
+        entry["rules"].update(check["problems"])
+        if check["status"] is not None and check["status"] >= 400:
+            entry["rules"].add(f"HTTP {check['status']}")
     worst = sorted(pages.items(), key=lambda item: (-item[1]["failing_views"], -item[1]["serious"], -item[1]["small"]))
     failing = [(slug, entry) for slug, entry in worst if entry["failing_views"]]
     out = [
@@ -550,6 +556,9 @@ def main() -> int:
                 print(f"{stop.persona:<13} {stop.slug:<40} {stop.url}")
             return 0
         viewports = [options.viewport] if options.viewport else list(a11y.VIEWPORTS)
+        if not options.only:  # a whole tour leaves no screenshot of a page that is gone
+            for viewport in viewports:
+                shutil.rmtree(VAR / viewport, ignore_errors=True)
         work = shares(stops, max(1, options.jobs))
         print(
             f"Touring {len(stops)} pages × {len(viewports) * 4} views at {base_url} in {len(work)} browsers\n",

@@ -103,7 +103,9 @@ SMALL_TARGETS_JS = """
     const label = labelBox(el);
     if (label) { width = Math.max(width, label.width); height = Math.max(height, label.height); }
     if (width + 0.5 < minimum || height + 0.5 < minimum) {
-      const text = (el.innerText || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '')
+      const labelText = el.labels && el.labels.length ? el.labels[0].textContent : '';
+      const text = (el.getAttribute('aria-label') || labelText || el.innerText || el.textContent
+        || el.getAttribute('title') || el.value || '')
         .trim().replace(/\\s+/g, ' ').slice(0, 40);
       small.push({selector: describe(el), text, width: Math.round(width), height: Math.round(height)});
     }

@@ -126,3 +126,40 @@ def test_a_main_page_has_no_serious_accessibility_problem_on_a_phone(site, name,
     assert tab.evaluate("document.documentElement.classList.contains('elder')") == (mode == "elder")
     check = a11y.check_page(tab, address, elder=mode == "elder", response=response)
     assert not check.blocking, a11y.describe_failures(check)
+
+
+MEASURED_PAGE = """<!doctype html><html lang="en"><head><title>Measured</title><style>
+  body { font: 16px/1.5 sans-serif; margin: 0; }
+  .big { display: inline-block; min-width: 48px; min-height: 48px; }
+  .small { display: inline-block; height: 30px; width: 120px; }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  label.row { display: flex; align-items: center; min-height: 48px; }
+</style></head><body>
+  <a class="sr-only" href="#main">Skip to content</a>
+  <main id="main"><h1>Measured</h1>
+    <button class="big" id="big">Big enough</button>
+    <button class="small" id="small">Too small</button>
+    <p>Read <a href="/rules/" id="inline">the rules</a> before you come.</p>
+    <p><a href="/back/" id="alone">Back</a></p>
+    <label class="row"><input type="checkbox" id="ticked"> A row as tall as a finger</label>
+    <button class="small" hidden>Hidden</button>
+    <a href="/nameless/" class="big" id="nameless"><svg width="48" height="48"></svg></a>
+  </main></body></html>"""
+
+
+def test_the_measurement_counts_what_a_finger_and_a_screen_reader_meet(browser):
+    """The shared measurement itself: without this, a page could pass by the tour missing things."""
+    context = browser.new_context(viewport=PHONE)
+    tab = context.new_page()
+    tab.set_content(MEASURED_PAGE)
+    small = {target["selector"] for target in a11y.small_targets(tab)}
+    # The 30 px button and a link standing alone are too small; a link inside a sentence, a
+    # checkbox whose label row is 48 px, the skip link (visually hidden) and hidden elements are not.
+    assert small == {"button#small", "a#alone"}
+    violations = {violation["id"]: violation["impact"] for violation in a11y.axe_violations(tab)}
+    assert violations.get("link-name") == "serious"  # a link with no text
+    check = a11y.check_page(tab, "/measured/", elder=True)
+    assert check.heading_top == round(tab.locator("h1").bounding_box()["y"])
+    # No response (the page was set, not loaded) counts as an error, like an HTTP error would.
+    assert check.blocking == ["HTTP None", "axe: link-name", "2 elder targets < 48px"]
+    context.close()

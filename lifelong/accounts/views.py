@@ -9,13 +9,14 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from lifelong.activities import calendar
-from lifelong.activities.selectors import my_registrations
+from lifelong.activities.selectors import next_session_for
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
@@ -142,12 +143,16 @@ def me_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The family profile has been added."))
             return redirect("me")
+    coming, past = selectors.my_registrations_with_times(actor=request.user)
     return render(
         request,
         "accounts/me.html",
         {
             "profiles": selectors.managed_profiles(actor=request.user),
-            "registrations": my_registrations(actor=request.user).exclude(status__in=["cancelled", "rejected"])[:50],
+            "registrations": coming,
+            "past_registrations": past,
+            "next_session": next_session_for(learner=request.user),
+            "now": timezone.now(),
             "grants": policy.grants(request.user),
             "form": form,
             "email_form": ContactEmailForm(initial={"email": request.user.email}),

@@ -33,7 +33,7 @@ def in_programme(path: str = "") -> Q:
 
 
 def campaign_get(*, slug: str) -> Campaign | None:
-    return Campaign.objects.select_related("host_region").filter(slug=slug).first()
+    return Campaign.objects.select_related("host_region", "cover").filter(slug=slug).first()
 
 
 def campaign_list() -> QuerySet[Campaign]:

@@ -35,13 +35,18 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     counters = selectors.campaign_counters(campaign=campaign)
     labels = counter_labels()
+    programme = selectors.campaign_programme(campaign=campaign)
+    today = timezone.localdate()
     return render(
         request,
         "campaigns/page.html",
         {
             "campaign": campaign,
             "counters": [(key, labels[key], figure["value"], figure["target"]) for key, figure in counters.items()],
-            "programme": selectors.campaign_programme(campaign=campaign),
+            "programme": programme,
+            # Days still to come first; the days already held fold away below them.
+            "coming_days": [(day, sessions) for day, sessions in programme.days if day >= today],
+            "past_days": [(day, sessions) for day, sessions in programme.days if day < today],
             "has_report": CampaignReport.objects.filter(campaign=campaign).exists(),
             # While it runs, the counters refresh themselves every minute.
             "running": campaign.starts_on <= timezone.localdate() <= campaign.ends_on,

@@ -28,7 +28,7 @@ SHOWN_STATUSES = [ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED]
 
 def programme_public_list(*, region: Region | None = None, level: str | None = None) -> QuerySet[Programme]:
     """Every brand programme, by town; `region` keeps programmes whose town lies in its subtree."""
-    programmes = Programme.objects.select_related("town", "institution")
+    programmes = Programme.objects.select_related("town", "institution", "cover")
     if region is not None:
         programmes = programmes.filter(town__path__startswith=region.path)
     if level:
@@ -37,7 +37,7 @@ def programme_public_list(*, region: Region | None = None, level: str | None = N
 
 
 def programme_get(*, slug: str) -> Programme | None:
-    return Programme.objects.select_related("town", "institution__region").filter(slug=slug).first()
+    return Programme.objects.select_related("town", "institution__region", "cover").filter(slug=slug).first()
 
 
 def _shown_activities(**owner) -> QuerySet[Activity]:

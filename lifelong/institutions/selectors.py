@@ -112,7 +112,7 @@ def hall_directory(
 
 
 def venue_public_get(*, venue_id: int) -> Venue | None:
-    return venue_public_list().filter(pk=venue_id).first()
+    return venue_public_list().select_related("cover", "institution__region__parent").filter(pk=venue_id).first()
 
 
 def venue_bookable_list(*, actor: User) -> QuerySet[Venue]:

@@ -157,6 +157,7 @@ def test_a_learner_finds_an_activity_registers_is_waitlisted_on_a_full_one_and_c
     page.goto("/me/")
     row = page.get_by_test_id("my-registrations").get_by_role("listitem").filter(has_text="太极拳晨练")
     row.get_by_role("button", name="取消").click()
+    page.get_by_test_id("confirm-dialog").locator("[data-confirm-yes]").click()  # cancelling asks first
     expect(page.get_by_test_id("my-registrations")).not_to_contain_text("太极拳晨练")
     expect(page.get_by_test_id("my-registrations")).to_contain_text("书法提高班")
 

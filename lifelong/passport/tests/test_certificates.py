@@ -1,6 +1,7 @@
 """Completion, certificates and their verification: online, by API and offline."""
 
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -203,3 +204,21 @@ def test_a_secret_key_rotated_the_django_way_keeps_the_signing_key(certificate, 
     settings.SECRET_KEY = "rotated-secret-key-" + "y" * 40
     assert signing.signing_key() == certificate.key
     assert signing.sign({"a": "b"}, certificate.key)
+
+
+def verdict_of(body: str) -> str:
+    return re.search(r'<div class="ll-verdict[^"]*" data-testid="verify-status".*?</div>\s*</div>', body, re.S).group(0)
+
+
+def test_the_verify_page_states_its_verdict_in_words_with_an_icon(client, demo, certificate):
+    """Colour is never the only sign: each verdict has its own word and icon."""
+    valid = verdict_of(client.get(f"/verify/{certificate.serial}/").content.decode())
+    assert ("真实有效" in valid or "Genuine" in valid) and "#shield-check" in valid
+    unknown = verdict_of(client.get("/verify/LL-2026-NOSUCH00/").content.decode())
+    assert ("未找到" in unknown or "Not found" in unknown) and "LL-2026-NOSUCH00" in unknown
+    services.certificate_revoke(actor=demo.county_admin, certificate=certificate, reason="出勤记录有误")
+    revoked = verdict_of(client.get(f"/verify/{certificate.serial}/").content.decode())
+    assert ("已撤销" in revoked or "Revoked" in revoked) and "#ban" in revoked and "出勤记录有误" in revoked
+    # The search form is labelled and offers to check another one.
+    body = client.get(f"/verify/{certificate.serial}/").content.decode()
+    assert '<label for="verify-serial">' in body and 'id="verify-serial"' in body

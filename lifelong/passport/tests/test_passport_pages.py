@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import uuid
 from decimal import Decimal
 
@@ -208,3 +209,25 @@ def test_console_passport_pages_run_a_fixed_number_of_queries(demo, verified_cli
     for url, queries in pages.items():
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200, url
+
+
+def test_each_certificate_is_a_card_with_three_buttons_a_person_can_find(learner_with_history):
+    """The actions were three small links in a sentence; now each is a named button-sized link."""
+    serial = Certificate.objects.get().serial
+    page = signed_in(learner_with_history).get("/me/passport/").content.decode()
+    card = re.search(r'<li class="ll-card ll-cert[^"]*" data-testid="certificate">.*?</section>', page, re.S).group(0)
+    links = dict(re.findall(r'<a href="([^"]+)" role="button"[^>]*data-testid="certificate-(\w+)"', card))
+    assert {kind: href for href, kind in links.items()} == {
+        "pdf": f"/me/certificates/{serial}.pdf",
+        "document": f"/me/certificates/{serial}.json",
+        "verify": f"/verify/{serial}/",
+    }
+    names = re.sub(r"<[^>]+>", " ", card)
+    assert "下载证书" in names or "Download the certificate (PDF)" in names
+    assert "验证页" in names or "Verification page" in names
+    # The figures are tiles, the certificates counted among them.
+    assert 'data-testid="certificate-count">1<' in page and 'data-testid="year-hours">' in page
+    # The month and category tables scroll inside focusable, named regions.
+    region = r'<div class="ll-table-wrap" tabindex="0" role="region" aria-labelledby="[^"]+">\s*'
+    for table in ("hours-by-category", "hours-by-month", "passport-entries"):
+        assert re.search(region + rf'<table [^>]*data-testid="{table}"', page), table

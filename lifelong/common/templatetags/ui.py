@@ -1,4 +1,6 @@
-"""The design system's template tags: `{% icon "name" %}` and `{% category_icon category %}`.
+"""The design system's template tags (`{% load ui %}`): `{% icon "name" %}`, `{% category_icon %}`,
+the `badge_icon` filter of the status badge, and the shell's `aria_current`, `nav_link` and
+`page_query` (a pager link that keeps the list's filters).
 
 Icons are symbols of one vendored Lucide sprite (static/vendor/lucide/sprite.svg), referenced
 with <use>: the sprite is downloaded once and cached, and each icon costs a few bytes of HTML.
@@ -8,6 +10,7 @@ An icon beside a word is decoration (aria-hidden); an icon standing alone needs 
 from django import template
 from django.http import QueryDict
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -16,7 +19,7 @@ register = template.Library()
 SPRITE = "vendor/lucide/sprite.svg"
 
 # The symbol each activity category shows (activities.choices.Category); a category added
-# later falls back to a neutral book rather than an empty square.
+# later falls back to a neutral mortarboard rather than an empty square.
 CATEGORY_ICONS = {
     "reading": "book-open",
     "culture": "landmark",
@@ -77,8 +80,6 @@ def aria_current(context: template.Context, prefix: str, exact: bool = False) ->
 @register.simple_tag(takes_context=True)
 def nav_link(context: template.Context, url_name: str, label: str, testid: str = "", exact: bool = False) -> str:
     """A menu link to a named URL, marked current when the page is that URL or below it."""
-    from django.urls import reverse
-
     href = reverse(url_name)
     current = aria_current(context, href, exact=exact)
     testid_attr = format_html(' data-testid="{}"', testid) if testid else ""

@@ -257,7 +257,8 @@ def session_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 def _qr_context(session) -> dict:
     token = checkin.checkin_token(session=session)
     link = checkin.checkin_url(session=session, token=token)
-    return {"qr_svg": segno.make(link, error="m").svg_inline(scale=8, border=2), "qr_link": link}
+    # omitsize: a viewBox without a fixed size, so the venue screen scales the code to the room.
+    return {"qr_svg": segno.make(link, error="m").svg_inline(scale=8, border=2, omitsize=True), "qr_link": link}
 
 
 @staff_required

@@ -9,8 +9,10 @@ how many interactive targets are smaller than 48×48 px. var/tour/report.json ke
 (the violations' targets, the small targets' selectors). It exits non-zero when any page has a
 critical or serious violation, an undersized elder target or an HTTP error, unless --no-fail.
 
-The demo lives in its own SQLite database, var/tour/tour.sqlite3, rebuilt when the migrations or
-the demo loaders change (or with --fresh). The app runs under gunicorn on a free 127.0.0.1 port.
+The demo lives in its own SQLite database, var/tour/tour.sqlite3, rebuilt when the migrations, the
+demo loaders or the day change (or with --fresh). The app runs under gunicorn on a free 127.0.0.1
+port; the console's pages are found by following its links (one page of each kind); a few
+browsers (--jobs) share the pages, each signed-in persona's pages in one browser.
 """
 
 from __future__ import annotations

@@ -523,7 +523,11 @@ def main() -> int:
     parser.add_argument("--viewport", choices=sorted(a11y.VIEWPORTS), help="one size only (default: both)")
     parser.add_argument("--list", action="store_true", help="list the pages the tour would visit, and stop")
     parser.add_argument(
-        "--jobs", type=int, default=min(3, os.cpu_count() or 1), help="browsers working at once (default: up to 3)"
+        # Two by default: the county admin's pages (about half of all) stay in one browser anyway.
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="browsers working at once (default: 2)",
     )
     parser.add_argument("--no-fail", action="store_true", help="report only; exit 0 whatever the findings")
     options = parser.parse_args()

@@ -92,9 +92,11 @@ def _institution(kind: str, region: Region, name: str, name_en: str) -> Institut
 
 
 @transaction.atomic
-def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
+def demo_county_load(*, with_activities: bool = True, with_history: bool = False) -> dict[str, int]:
     """Create the demo county (and, unless told not to, its upcoming activities). The caller
-    makes sure the database holds no regions yet."""
+    makes sure the database holds no regions yet. `with_history` adds a year of past classes,
+    check-ins and learning hours so every dashboard period has figures (`manage.py demo_load`
+    asks for it; tests that do not read the past skip its seconds of work)."""
     county, towns, children = _regions()
     institutions: list[Institution] = []
     # (institution, name, English name, capacity, accessibility notes zh/en, where it is)
@@ -203,7 +205,8 @@ def demo_county_load(*, with_activities: bool = True) -> dict[str, int]:
         demo_honours_load()
         demo_resources_load()
         demo_news_load()
-        demo_history_load()  # last: its rooms avoid the bookings made above
+        if with_history:
+            demo_history_load()  # last: its rooms avoid the bookings made above
         demo_pictures_load()  # after everything: covers go on what the loaders made
         _demo_descriptions()  # after everything too: it describes every loader's activities
     return {

@@ -32,7 +32,7 @@ def test_the_whole_demo_has_a_living_past_and_every_dashboard_period_shows_it():
     # The one test that loads the whole demo (about ten seconds): the history must fit around
     # the rest of it (rooms already booked, personas, the 2019 week), and `make run` runs
     # exactly this pair of commands on an empty database.
-    demo_county_load()
+    demo_county_load(with_history=True)
     call_command("dashboards_refresh", stdout=StringIO())
     admin = Personas().county_admin
     now = timezone.now()

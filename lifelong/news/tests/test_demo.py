@@ -5,12 +5,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
+from lifelong.common.demo.load import demo_county_load
 from lifelong.news import selectors
 from lifelong.news.choices import ArticleStatus
 from lifelong.news.models import Article
@@ -20,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_loaded():
-    with override_settings(DEMO_MODE=True):
-        call_command("demo_load")
+    demo_county_load()
 
 
 def test_the_2019_opening_report_is_released_at_its_original_time(demo_loaded):

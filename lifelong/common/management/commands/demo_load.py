@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 self._logins()
                 return
             raise CommandError("The database already holds regions; the demo loads only into an empty one.")
-        counts = demo_county_load()
+        counts = demo_county_load(with_history=True)
         self.stdout.write(
             self.style.SUCCESS(
                 "Loaded {regions} regions, {institutions} institutions, {venues} venues, {personas} personas, "

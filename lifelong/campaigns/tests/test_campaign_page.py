@@ -1,5 +1,6 @@
 """The campaign page and API: counters equal the raw records, targets beside them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lifelong.activities import services as activity_services
-from lifelong.activities.models import Attendance, Registration
+from lifelong.activities.models import Attendance, Registration, Session
 from lifelong.activities.tests.helpers import new_learner
 from lifelong.campaigns.models import Campaign
 from lifelong.campaigns.selectors import campaign_counters
@@ -127,3 +128,29 @@ def test_the_campaign_page_lists_its_released_news_only(demo, week):
     page = Client().get("/campaigns/week-2026/").content.decode()
     assert "活动周开幕式通知" in page
     assert "尚未审核的草稿" not in page and "与活动周无关的新闻" not in page
+
+
+def test_each_counter_is_a_tile_with_a_labelled_bar_and_its_numbers_in_words(demo, week):
+    """Not four thin bars: each figure in words against its target, with the percentage."""
+    course(demo, sessions=2, campaign=week)
+    page = Client().get("/campaigns/week-2026/").content.decode()
+    tile = re.search(r'<div class="ll-stat ll-counter" data-counter="activities">.*?</div>\s*</div>', page, re.S).group(
+        0
+    )
+    assert '<progress max="10" value="1" aria-hidden="true">' in tile
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", tile))
+    assert "已完成 1 / 目标 10（10%）" in words or "1 done of a target of 10 (10%)" in words
+
+
+def test_days_already_held_fold_away_below_the_days_to_come(demo, week):
+    Campaign.objects.filter(pk=week.pk).update(starts_on=timezone.localdate() - timedelta(days=30))
+    activity = course(demo, sessions=2, campaign=week)
+    first = activity.sessions.order_by("starts_at").first()
+    Session.objects.filter(pk=first.pk).update(
+        starts_at=first.starts_at - timedelta(days=14), ends_at=first.ends_at - timedelta(days=14)
+    )
+    page = Client().get("/campaigns/week-2026/").content.decode()
+    held = re.search(r'data-testid="programme-past-days".*?</details>', page, re.S).group(0)
+    assert f"{timezone.localtime(first.starts_at - timedelta(days=14)):%Y-%m-%d}" in held
+    coming = page[page.index('id="programme-title"') : page.index('data-testid="programme-past-days"')]
+    assert 'data-testid="programme-day"' in coming and "数字生活课堂" in coming

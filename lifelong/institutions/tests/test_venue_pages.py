@@ -184,3 +184,24 @@ def test_the_booking_page_runs_a_fixed_number_of_queries(demo, verified_client, 
     # session, user, device, grants, the venue, the count, the page, unread notices
     with django_assert_num_queries(8):
         assert client.get(f"/console/venues/{hall.pk}/bookings/").status_code == 200
+
+
+def test_a_venue_page_tells_how_to_get_there_and_lists_only_what_is_coming(demo):
+    hall = memorial_hall()
+    Venue.objects.filter(pk=hall.pk).update(
+        latitude="30.526400",
+        longitude="120.945300",
+        transport_notes="乘 101 路到县政府站",
+        address="武原街道海滨东路 1 号",
+    )
+    later = published_at(demo, hall, (county_time(9, 9), county_time(9, 11)), title="第二场讲座")
+    sooner = published_at(demo, hall, (county_time(2, 9), county_time(2, 11)), title="第一场讲座")
+    published_at(demo, hall, (county_time(-3, 9), county_time(-3, 11)), title="已经结束的活动")
+    html = Client().get(f"/venues/{hall.pk}/").content.decode()
+    assert "武原街道海滨东路 1 号" in html and "乘 101 路到县政府站" in html
+    assert 'data-testid="venue-coordinates"' in html and "30.52640" in html and "120.94530" in html
+    assert re.search(r'href="geo:30\.526400?,120\.945300?[^"]*" [^>]*data-testid="map-link"', html)
+    assert re.search(r'href="https://uri\.amap\.com/marker\?position=120\.945300?%2C30\.526400?[^"]*"', html)
+    coming = re.search(r'data-testid="venue-sessions".*?</ul>', html, re.S).group(0)
+    assert coming.index(f"/activities/{sooner.pk}/") < coming.index(f"/activities/{later.pk}/")
+    assert "已经结束的活动" not in html

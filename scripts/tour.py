@@ -18,6 +18,7 @@ browsers (--jobs) share the pages, each signed-in persona's pages in one browser
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -536,6 +537,14 @@ def main() -> int:
 
     a11y.axe_source()  # fail early, with the fix, when `npm ci` has not run
     VAR.mkdir(parents=True, exist_ok=True)
+    # One tour at a time: tours share the demo database (which one may rebuild under the other's
+    # server), the screenshots and the report.
+    lock = (VAR / "tour.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("Another tour is running; waiting for it to finish...", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     port = free_port()
     env = server_environment(port)
     # This process reads the same database to find a full and a past activity and a certificate.

@@ -5,10 +5,15 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export DJANGO_SETTINGS_MODULE=config.settings.test
 
-# Browser tests drive Debian's chromium; install it when missing and we may.
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests..."
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# Browser tests drive Debian's chromium, and measure Chinese pages: without a CJK font every
+# character is a box of another size, so layout checks (first heading, target sizes) would judge
+# a page nobody sees. Install both when missing and we may.
+MISSING=""
+command -v chromium >/dev/null 2>&1 || MISSING="chromium"
+fc-list :lang=zh 2>/dev/null | grep -q . || MISSING="$MISSING fonts-noto-cjk"
+if [ -n "$MISSING" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian's$MISSING for the browser tests..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null
 fi
 
 # The accessibility tests inject axe-core from node_modules (pinned in package-lock.json).

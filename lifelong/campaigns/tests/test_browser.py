@@ -24,7 +24,7 @@ def test_a_visitor_explores_the_campaign_page_the_honour_roll_and_a_programme(co
     expect(page.get_by_role("heading", level=1)).to_have_text("海盐县全民终身学习活动周")
     expect(page.get_by_test_id("campaign-theme")).to_contain_text("学习在身边")
     counters = page.get_by_test_id("campaign-counters")
-    expect(counters.locator('[data-counter="activities"] td').first).not_to_have_text("0")
+    expect(counters.locator('[data-counter="activities"] .ll-stat__value').first).not_to_have_text("0")
     expect(page.get_by_test_id("programme-day").first).to_be_visible()
     page.get_by_test_id("programme-town").first.locator("summary").click()
     expect(page.get_by_test_id("programme-town").first.get_by_role("link").first).to_be_visible()

@@ -487,6 +487,9 @@ SITE_PAGES = {
     "news/images/<uuid:key>/": ("/news/images/00000000-0000-4000-8000-000000000000/", 404),
     # Cover pictures are public by design (random keys): no sign-in, unknown key 404.
     "pictures/<uuid:key>/<str:size>.jpg": ("/pictures/00000000-0000-4000-8000-000000000000/small.jpg", 404),
+    # The browser's icon and the add-to-home-screen manifest: public, nothing personal.
+    "favicon.ico": ("/favicon.ico", 200),
+    "manifest.webmanifest": ("/manifest.webmanifest", 200),
     "news/feed/rss/": ("/news/feed/rss/", 200),
     "news/feed/atom/": ("/news/feed/atom/", 200),
     # Open data (totals only): lifelong/dashboards/tests/test_pages.py

@@ -25,12 +25,16 @@ fi
 $BIN/python manage.py makemigrations --check --dry-run --verbosity=0 \
   || { echo "Model changes without a migration: run makemigrations -n <name>."; exit 1; }
 
+# One test process per core (pytest-xdist); a module's tests stay in one process, so a module
+# that loads the demo once for all its tests does so once. TEST_WORKERS=0 runs in this process.
+WORKERS=(-n "${TEST_WORKERS:-auto}" --dist loadfile)
+
 echo "== Test suite on SQLite =="
-$BIN/pytest "$@"
+$BIN/pytest "${WORKERS[@]}" "$@"
 
 if [ -n "${TEST_POSTGRES_URL:-}" ]; then
   echo "== Test suite on PostgreSQL =="
-  LIFELONG_TEST_DB=postgres $BIN/pytest "$@"
+  LIFELONG_TEST_DB=postgres $BIN/pytest "${WORKERS[@]}" "$@"
 else
   echo "TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."
 fi

@@ -284,7 +284,9 @@ def test_the_notices_page_shows_only_ones_own_and_marks_them_read(demo, on_commi
             services.registration_create(actor=learner, activity=activity, learner=learner)
     client.force_login(mine)
     page = client.get("/me/notices/").content.decode()
-    assert page.count("报名成功") == 1 and 'data-testid="notices-link"' in page and "<mark" in page
+    # One notice (its kind and its text), not the other learner's as well.
+    assert page.count('<li class="ll-notice') == 1 and "您已报名成功" in page
+    assert 'data-testid="notices-link"' in page and "<mark" in page
     client.post("/me/notices/read/")
     assert not Notification.objects.filter(recipient=mine, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=other, read_at__isnull=True).exists()

@@ -1,0 +1,105 @@
+"""Shared form and console styles on a phone in elder mode (issue 13, `make tour`): a checkbox's
+row and a form's "Cancel" are full-size targets, a console tile is one big link, and a page of
+long English words and wide tables stays as wide as the phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from lifelong.accounts.models import User
+from lifelong.accounts.services import user_preferences_update
+from lifelong.common.demo.load import demo_county_load
+from lifelong.common.tests import a11y
+from lifelong.institutions.models import Venue
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 812}
+COUNTY_ADMIN = "13900000001"
+
+
+@pytest.fixture
+def elder_admin(transactional_db, browser, live_server, settings):
+    """The county administrator, signed in on a phone in elder mode; `language` picks zh or en."""
+    settings.STAFF_TWO_FACTOR_REQUIRED = False  # the pages are measured here, not the sign-in
+    demo_county_load()
+    user_preferences_update(user=User.objects.get(phone=COUNTY_ADMIN), elder_mode=True)
+    contexts = []
+
+    def open_tab(language: str = "zh-hans"):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        contexts.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        tab.goto("/accounts/login/")
+        tab.locator('input[name="phone"]').fill(COUNTY_ADMIN)
+        tab.locator('input[name="password"]').fill("lifelong-demo")
+        tab.locator('#main button[type="submit"]').click()
+        expect(tab).not_to_have_url(re.compile(r"/accounts/login/"))
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+def box(tab, selector: str) -> dict:
+    found = tab.locator(selector).first.bounding_box()
+    assert found, f"{selector} is not on the page"
+    return found
+
+
+def test_a_checkbox_row_and_a_forms_cancel_are_full_size_targets(elder_admin):
+    tab = elder_admin()
+    venue = Venue.objects.order_by("pk").first()
+    tab.goto(f"/console/venues/{venue.pk}/")
+    expect(tab.locator("html")).to_have_class(re.compile("elder"))
+    # "Active: [x]": the label (which ticks the box) is a 48 px row, the box itself 28 px.
+    assert box(tab, 'label[for="id_is_active"]')["height"] >= 48
+    assert box(tab, "#id_is_active")["height"] >= 27.5
+    ticked = tab.locator("#id_is_active").is_checked()
+    tab.locator('label[for="id_is_active"]').click()
+    assert tab.locator("#id_is_active").is_checked() != ticked
+    # "Cancel" after "Save" is a secondary button as wide as Save, not a 29 px bare link.
+    save, cancel = box(tab, "main form > button[type=submit]"), box(tab, "main form > button[type=submit] ~ a")
+    assert cancel["height"] >= 48
+    assert cancel["width"] == pytest.approx(save["width"], abs=1)
+    small = [t for t in tab.evaluate(a11y.SMALL_TARGETS_JS, 48) if " form" in t["selector"]]
+    assert small == []
+
+
+def test_a_console_tile_is_one_full_size_link(elder_admin):
+    tab = elder_admin()
+    response = tab.goto("/console/")
+    links = tab.locator(".ll-console-tiles .ll-tile-link")
+    assert links.count() >= 3
+    for index in range(links.count()):
+        assert links.nth(index).bounding_box()["height"] >= 48
+    check = a11y.check_page(tab, "/console/", elder=True, response=response)
+    assert not check.blocking, a11y.describe_failures(check)
+    # A tap on the tile's title, not on its link, opens the tile's page.
+    tile = tab.locator(".ll-console-tiles .ll-card", has=tab.locator(".ll-tile-link")).first
+    target = tile.locator(".ll-tile-link").get_attribute("href")
+    title = tile.locator("h2").bounding_box()
+    tab.mouse.click(title["x"] + title["width"] / 2, title["y"] + title["height"] / 2)
+    expect(tab).to_have_url(re.compile(re.escape(target) + "$"))
+
+
+@pytest.mark.parametrize("path", ["/open-data/", "/console/dashboard/", "/venues/", "/console/honours/"])
+def test_english_elder_pages_stay_as_wide_as_the_phone(elder_admin, path):
+    tab = elder_admin(language="en")
+    tab.goto(path)
+    expect(tab.locator("html")).to_have_attribute("lang", re.compile("^en"))
+    assert tab.evaluate(a11y.OVERFLOW_JS) == 0, f"{path} reaches past the screen's right edge"
+
+
+def test_the_console_menu_offers_record_imports_only_to_those_who_may_open_them(transactional_db, client, settings):
+    settings.STAFF_TWO_FACTOR_REQUIRED = False
+    demo_county_load()
+    client.force_login(User.objects.get(phone="13900000004"))  # an organiser: the import page is not theirs
+    assert client.get("/console/imports/").status_code == 404
+    assert 'href="/console/imports/"' not in client.get("/console/").content.decode()
+    client.force_login(User.objects.get(phone=COUNTY_ADMIN))
+    assert 'href="/console/imports/"' in client.get("/console/").content.decode()

@@ -260,7 +260,30 @@ def _demo_activities(towns: dict[str, Region], village: Region) -> int:
         activity_services.activity_publish(actor=county_admin, activity=activity)
         for resident in residents[:taken]:
             activity_services.registration_create(actor=village_admin, activity=activity, learner=resident)
+    _demo_learner_registers()
     return len(haiyan.ACTIVITIES)
+
+
+def _demo_learner_registers() -> None:
+    """The elder persona holds a seat in the soonest open class of their town that admits them
+    and needs no approval, so their home page and "My learning" open on a coming session."""
+    from lifelong.activities import services as activity_services
+    from lifelong.activities.models import Activity
+
+    learner = User.objects.get(phone=haiyan.PERSONAS[4][0])
+    town_path = learner.home_region.parent.path
+    now = timezone.now()
+    candidates = Activity.objects.filter(
+        status="published",
+        requires_approval=False,
+        registration_opens__lte=now,
+        registration_closes__gt=now,
+        institution__region__path__startswith=town_path,
+    ).order_by("registration_closes", "id")
+    for activity in candidates:
+        if activity.online_seats_left > 1 and activity_services.eligibility_problem(activity, learner) is None:
+            activity_services.registration_create(actor=learner, activity=activity, learner=learner)
+            return
 
 
 def _demo_learning_week(towns: dict[str, Region]) -> Campaign:

@@ -45,3 +45,18 @@ def test_the_demo_has_upcoming_open_activities_some_nearly_full():
     assert any(a.waitlist_last_position > 0 for a in open_now)
     for activity in open_now:
         assert_counters_match(activity)
+
+
+@pytest.mark.django_db
+def test_the_elder_persona_opens_the_demo_on_a_coming_class_of_their_town():
+    from django.utils import timezone
+
+    from lifelong.activities.models import Registration
+    from lifelong.common.demo.load import demo_county_load
+
+    demo_county_load()
+    coming = Registration.objects.filter(
+        learner__phone="13900000005", status="confirmed", activity__sessions__starts_at__gt=timezone.now()
+    ).select_related("activity__institution__region")
+    assert coming.exists()
+    assert all(r.activity.institution.region.path.startswith(r.learner.home_region.parent.path) for r in coming)

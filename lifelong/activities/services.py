@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import nh3
-import phonenumbers
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from lifelong.accounts import policy
 from lifelong.accounts.choices import Role
 from lifelong.accounts.models import RoleGrant, User
+from lifelong.accounts.phone import normalize_contact_phone
 from lifelong.campaigns.models import Campaign
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -115,44 +115,6 @@ def _require_manager(actor: User, activity: Activity) -> None:
 
 # --- What an activity says about itself ------------------------------------------------------
 
-# A fixed-line number typed without its area code is a Haiyan (Jiaxing) one.
-HOME_AREA_CODE = "0573"
-CONTACT_PHONE_TYPES = {
-    phonenumbers.PhoneNumberType.MOBILE,
-    phonenumbers.PhoneNumberType.FIXED_LINE,
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-}
-
-
-def contact_phone_normalize(raw: str) -> str:
-    """A mainland mobile number as 11 digits, or a fixed-line number as area code, dash and
-    number (`0573-86121234`); empty stays empty. Raises `InvalidInput` (`invalid_phone`)."""
-    text = "".join(ch for ch in str(raw or "") if ch not in " -.()\u00a0\t")
-    if not text:
-        return ""
-    if text.isdigit() and 7 <= len(text) <= 8 and text[0] not in "01":
-        text = HOME_AREA_CODE + text
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        number = None
-    if (
-        number is None
-        or number.country_code != 86
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.number_type(number) not in CONTACT_PHONE_TYPES
-    ):
-        raise InvalidInput(
-            _("Enter a mainland mobile number or a landline with its area code, such as 0573-86121234."),
-            code="invalid_phone",
-            field="contact_phone",
-        )
-    national = str(number.national_number)
-    area = phonenumbers.length_of_geographical_area_code(number)
-    if area and number.national_number // 10**10 != 1:  # a landline: 0 + area code, dash, number
-        return f"0{national[:area]}-{national[area:]}"
-    return national
-
 
 # Descriptions may hold what a news article may (lifelong.news.richtext) except pictures: the
 # cover is the activity's picture, and an article image's address means nothing here.
@@ -174,7 +136,7 @@ def _content_values(fields: dict[str, Any]) -> dict[str, Any]:
         if name in fields:
             values[name] = _description_cleaner.clean(fields[name] or "").strip()
     if "contact_phone" in fields:
-        values["contact_phone"] = contact_phone_normalize(fields["contact_phone"])
+        values["contact_phone"] = normalize_contact_phone(fields["contact_phone"])
     return values
 
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from lifelong.accounts.phone import normalize_contact_phone
 from lifelong.activities.forms import html_as_typed_text, typed_text_as_html
 from lifelong.activities.models import Activity
-from lifelong.activities.services import contact_phone_normalize
 from lifelong.common.errors import InvalidInput
 from lifelong.common.models import Picture
 from lifelong.common.tests.api_helpers import ApiClient
@@ -176,13 +176,13 @@ def test_the_api_accepts_a_description_and_cleans_it(demo):
     ],
 )
 def test_contact_phones_are_stored_as_digits_and_a_dash(typed, stored):
-    assert contact_phone_normalize(typed) == stored
+    assert normalize_contact_phone(typed) == stored
 
 
 @pytest.mark.parametrize("typed", ["12345", "1381234567", "400-800-8888", "+44 20 7946 0000", "电话"])
 def test_other_numbers_are_refused(typed):
     with pytest.raises(InvalidInput) as refused:
-        contact_phone_normalize(typed)
+        normalize_contact_phone(typed)
     assert refused.value.code == "invalid_phone" and refused.value.field == "contact_phone"
 
 

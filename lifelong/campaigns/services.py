@@ -82,7 +82,12 @@ def campaign_update(
 ) -> Campaign:
     """Change a campaign; the host region may only move within the actor's scope. A new cover
     upload replaces the cover (the old picture stays stored), `cover_clear` removes it."""
-    current = Campaign.objects.select_for_update().select_related("host_region", "cover").filter(pk=campaign.pk).first()
+    current = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("host_region", "cover")
+        .filter(pk=campaign.pk)
+        .first()
+    )
     if current is None or not may_run_campaign(actor, current):
         raise NotFound()
     if "host_region" in fields and not policy.covers(actor, fields["host_region"]):

@@ -98,7 +98,12 @@ def programme_update(
 ) -> Programme:
     """Change a programme in the actor's scope; its new town must be in that scope too. A new
     cover upload replaces the cover (the old picture stays stored), `cover_clear` removes it."""
-    current = Programme.objects.select_for_update().select_related("town", "cover").filter(pk=programme.pk).first()
+    current = (
+        Programme.objects.select_for_update(of=("self",))
+        .select_related("town", "cover")
+        .filter(pk=programme.pk)
+        .first()
+    )
     if current is None or not policy.covers(actor, current.town):
         raise NotFound()
     changes = {}

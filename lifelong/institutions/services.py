@@ -184,7 +184,9 @@ def venue_update(
 ) -> Venue:
     """Change a venue; a new cover upload replaces its cover (the old picture stays stored),
     `cover_clear` removes it, `cover_alt` alone re-describes the current one."""
-    current = Venue.objects.select_for_update().select_related("institution__region", "cover").get(pk=venue.pk)
+    current = (
+        Venue.objects.select_for_update(of=("self",)).select_related("institution__region", "cover").get(pk=venue.pk)
+    )
     if not policy.covers(actor, current.institution.region):  # before any picture is made
         raise NotFound()
     _check_coordinates(fields.get("latitude", current.latitude), fields.get("longitude", current.longitude))

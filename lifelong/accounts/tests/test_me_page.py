@@ -122,3 +122,18 @@ def test_my_page_runs_a_fixed_number_of_queries(demo, django_assert_num_queries,
 
 
 QUERIES_ON_MY_PAGE = 12
+
+
+def test_after_registration_closes_a_waitlisted_learner_may_still_leave_the_waitlist(demo):
+    # The service lets a learner leave the waitlist at any time (only a held seat is kept
+    # once registration closes), so the card must keep offering it rather than "call us".
+    activity = published_activity(demo, title="书法入门", capacity=1)
+    holder, waiting = new_learner(demo), new_learner(demo)
+    services.registration_create(actor=holder, activity=activity, learner=holder)
+    waitlisted = services.registration_create(actor=waiting, activity=activity, learner=waiting)
+    type(activity).objects.filter(pk=activity.pk).update(registration_closes=timezone.now() - timedelta(minutes=1))
+
+    card = card_of(my_page(waiting), "书法入门")
+    assert 'data-testid="cancel-form"' in card and f'action="/registrations/{waitlisted.pk}/cancel/"' in card
+    assert "请致电组织方" not in card and "please call the organizer" not in card
+    assert services.registration_cancel(actor=waiting, registration=waitlisted).status == "cancelled"

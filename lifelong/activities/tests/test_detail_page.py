@@ -271,3 +271,13 @@ def test_cancelling_on_the_page_comes_back_to_it(demo):
 def test_the_demo_rules_name_real_demo_activities():
     titles = {spec[0] for spec in haiyan.ACTIVITIES}
     assert set(haiyan.ACTIVITY_RULES) <= titles
+
+
+def test_after_registration_closes_the_page_offers_no_cancel_button_that_would_be_refused(demo):
+    activity = held(demo, "太极入门", first_in=timedelta(days=5))
+    mine = services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
+    Activity.objects.filter(pk=activity.pk).update(registration_closes=timezone.now() - timedelta(minutes=1))
+
+    page = page_of(activity, english(demo.elder_learner))
+    assert f'action="/registrations/{mine.pk}/cancel/"' not in page  # the service answers cancel_closed
+    assert "please call the organizer" in page

@@ -221,15 +221,49 @@ def cover_after_edit(
     *, actor: User, current: Picture | None, new: Picture | None, clear: bool = False, alt: str | None = None
 ) -> Picture | None:
     """The cover an object keeps after an edit: the `new` upload if there is one, none when
-    the editor ticked "remove", otherwise the current one, described by `alt` when given.
+    the editor ticked "remove", otherwise the current one, described by `alt` when given (a
+    picture other objects show too is copied first, so their description stays theirs).
     The replaced picture stays stored: it may be another object's cover too."""
     if new is not None:
         return new
     if clear:
         return None
-    if current is not None and alt is not None:
+    if current is not None and alt is not None and (alt or "").strip()[:200] != current.alt:
+        if _cover_uses(current) > 1:
+            # Shared (the demo's category pictures, a reused upload), possibly with objects
+            # outside the editor's scope: the new words are this object's own, on a new row
+            # over the same files, and the others keep theirs.
+            return _described_copy(actor=actor, picture=current, alt=alt)
         picture_alt_update(actor=actor, picture=current, alt=alt)
     return current
+
+
+def _cover_uses(picture: Picture) -> int:
+    """How many objects (activities, programmes, campaigns, venues) have the picture as cover."""
+    relations = [rel for rel in Picture._meta.get_fields(include_hidden=True) if rel.one_to_many]
+    return sum(rel.related_model._base_manager.filter(**{rel.field.name: picture}).count() for rel in relations)
+
+
+def _described_copy(*, actor: User, picture: Picture, alt: str) -> Picture:
+    copy = Picture(
+        large=picture.large.name,
+        small=picture.small.name,
+        large_width=picture.large_width,
+        large_height=picture.large_height,
+        small_width=picture.small_width,
+        small_height=picture.small_height,
+        alt=(alt or "").strip()[:200],
+        uploaded_by=picture.uploaded_by,
+    )
+    copy.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=copy,
+        summary="picture described anew",
+        changes={"alt": copy.alt},
+    )
+    return copy
 
 
 # --- Reads ------------------------------------------------------------------------------------

@@ -193,3 +193,30 @@ def test_typed_text_becomes_paragraphs_and_back():
     # An escaped "<" stays HTML when edited again, so it is never re-read as a tag.
     assert html_as_typed_text("<p>a &lt; b</p>") == "<p>a &lt; b</p>"
     assert html_as_typed_text("<ul><li>a</li></ul>") == "<ul><li>a</li></ul>"
+
+
+def test_describing_a_shared_cover_anew_changes_it_only_for_this_activity(demo, verified_client):
+    # The demo (and any editor reusing a picture) puts one Picture on several objects, some
+    # outside the editor's scope: a new description of it is this activity's own.
+    mine = published_activity(demo, title="书法入门", cover_upload=png((500, 500)), cover_alt="老人在练书法")
+    theirs = published_activity(demo, title="书法提高班")
+    elsewhere = Institution.objects.exclude(region__path__startswith=mine.institution.region.path).first()
+    Activity.objects.filter(pk=theirs.pk).update(cover=mine.cover, institution=elsewhere)
+    shared = mine.cover
+
+    organizer = verified_client(demo.organizer)
+    response = organizer.post(
+        f"/console/activities/{mine.pk}/edit/", {"description": "第一段", "cover_alt": "写毛笔字"}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    shared.refresh_from_db()
+    assert mine.cover.alt == "写毛笔字" and mine.cover.large.name == shared.large.name  # the same files
+    assert theirs.cover == shared and shared.alt == "老人在练书法"
+
+    # A picture only this activity shows is described anew in place.
+    organizer.post(f"/console/activities/{mine.pk}/edit/", {"description": "第一段", "cover_alt": "练字"})
+    own = mine.cover
+    mine.refresh_from_db()
+    assert mine.cover == own and mine.cover.alt == "练字"

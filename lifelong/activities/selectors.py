@@ -57,8 +57,8 @@ def with_card_data(activities: QuerySet[Activity], *, now: datetime | None = Non
     """What an activity card (activities/_card.html) shows, in the list's one query: the
     cover, the venue and its town, the number of sessions, and three times — `starts_at` (the first session),
     `next_starts_at` (the first session not yet ended; None once the activity is over) and
-    `last_ends_at`. Other apps' lists of activities use this too, so that every card tells
-    the time the same way."""
+    `last_ends_at`. The catalogue and the home page (through activity_catalogue) use it; a
+    list elsewhere that shows activities/_card.html must use it too, or each card queries."""
     now = now or timezone.now()
     return activities.select_related(
         "institution__region__parent", "campaign", "cover", "venue__institution__region__parent"

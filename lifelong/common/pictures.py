@@ -79,7 +79,7 @@ def _decoded(data: bytes, field: str) -> Image.Image:
             with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
                 probe.verify()
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-            if image.format == "JPEG":
+            if image.format in ("JPEG", "MPO"):  # MPO: a phone's JPEG with a second picture appended
                 # Decode a big camera photo at a fraction of its size (JPEG's DCT scaling):
                 # it saves most of the memory and time and still leaves more than LARGE_BOX.
                 image.draft("RGB", (LARGE_BOX[0] * 2, LARGE_BOX[1] * 2))

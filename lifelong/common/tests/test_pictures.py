@@ -211,3 +211,15 @@ def test_the_demo_pictures_are_small_and_go_through_the_pipeline_onto_two_thirds
     assert halls.exists() and not halls.filter(cover__isnull=True).exists()
     picture = Picture.objects.get(alt=PICTURES["seaside-science"])
     assert picture.large_width == 960 and picture.small_width == 480
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "MPO"])
+def test_a_big_camera_photo_is_decoded_at_a_fraction_of_its_size(fmt):
+    # Many phones save their photos as MPO (a JPEG with a second, depth or preview, picture
+    # appended); Pillow names it "MPO", and it must get the same cheap scaled decode as JPEG.
+    from lifelong.common.pictures import _decoded
+
+    out = io.BytesIO()
+    extra = {"save_all": True, "append_images": [Image.new("RGB", (60, 48))]} if fmt == "MPO" else {}
+    Image.new("RGB", (6000, 4800), (11, 93, 59)).save(out, format=fmt, **extra)
+    assert _decoded(out.getvalue(), "cover").size == (3000, 2400)  # 1/2: still more than LARGE_BOX

@@ -89,16 +89,23 @@ def programme_figures(*, programme: Programme) -> Figures:
 
 
 def activities_split(activities: QuerySet[Activity]) -> tuple[list[Activity], list[Activity]]:
-    """(upcoming, past) in one query: upcoming ones still have a session to come (soonest
-    first), past ones have all ended (latest first)."""
+    """(upcoming, past) in one query, as the catalogue splits them (activities.selectors):
+    upcoming ones still have a session not ended, soonest first by that session
+    (`next_starts_at`, what their row shows: a course whose first week is over is listed by
+    its next one), past ones have all ended (latest first)."""
     now = timezone.now()
     rows = list(
         activities.select_related("institution__region")
-        .annotate(starts_at=Min("sessions__starts_at"), ends_at=Max("sessions__ends_at"))
+        .annotate(
+            starts_at=Min("sessions__starts_at"),
+            next_starts_at=Min("sessions__starts_at", filter=Q(sessions__ends_at__gt=now)),
+            ends_at=Max("sessions__ends_at"),
+        )
         .order_by("starts_at", "id")
     )
-    upcoming = [a for a in rows if a.ends_at is not None and a.ends_at >= now]
-    past = [a for a in rows if a.ends_at is None or a.ends_at < now]
+    upcoming = [a for a in rows if a.next_starts_at is not None]
+    upcoming.sort(key=lambda a: (a.next_starts_at, a.pk))
+    past = [a for a in rows if a.next_starts_at is None]
     past.sort(key=lambda a: (a.starts_at or now, a.pk), reverse=True)
     return upcoming, past
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.test import Client
 from django.utils import timezone
 
 from lifelong.activities import checkin
@@ -109,3 +110,34 @@ def test_activities_split_into_upcoming_and_past(demo):
     upcoming, done = selectors.programme_activities(programme=programme)
     assert [a.pk for a in upcoming] == [coming.pk] and [a.pk for a in done] == [past.pk]
     assert selectors.programme_figures(programme=programme).hours == Decimal("2.0")
+
+
+def test_a_course_under_way_is_coming_by_its_next_session_as_in_the_catalogue(demo):
+    # Its first week is over and its second is in ten days: listed by (and showing) the
+    # session still to come, after a one-off next week, as the catalogue lists it.
+    programme = brand(demo)
+    now = timezone.now().replace(second=0, microsecond=0)
+    started = activity_services.activity_create(
+        actor=demo.organizer,
+        institution=school(),
+        sessions=[
+            {"starts_at": now + timedelta(days=d), "ends_at": now + timedelta(days=d, hours=2)} for d in (-10, 10)
+        ],
+        title="正在进行的课",
+        category="arts",
+        capacity=10,
+        registration_opens=now - timedelta(days=20),
+        registration_closes=now + timedelta(days=5),
+        programme=programme,
+    )
+    activity_services.activity_publish(actor=demo.county_admin, activity=started)
+    soon = course(demo, sessions=1, programme=programme, title="下周的课")  # in a week
+    soon_start = soon.sessions.get().starts_at
+    assert now < soon_start < now + timedelta(days=10)
+
+    upcoming, _done = selectors.programme_activities(programme=programme)
+    assert [a.pk for a in upcoming] == [soon.pk, started.pk]
+    assert upcoming[1].next_starts_at == now + timedelta(days=10)
+    page = Client().get(f"/programmes/{programme.slug}/").content.decode()
+    row = page[page.index("正在进行的课") : page.index("正在进行的课") + 600]
+    assert timezone.localtime(now + timedelta(days=10)).strftime("%Y-%m-%d") in row

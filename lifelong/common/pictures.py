@@ -58,9 +58,14 @@ def _refusal(field: str) -> InvalidInput:
     )
 
 
+# A PNG or WebP this large (a 6,000 × 4,000 canvas) still decodes in about 100 MB; JPEG photos
+# may be bigger (up to Pillow's MAX_IMAGE_PIXELS) because they are decoded scaled down.
+LOSSLESS_MAX_PIXELS = 24_000_000
+
+
 def _too_large(field: str) -> InvalidInput:
     return InvalidInput(
-        _("The picture is too large: at most %(mb)s MB and about 90 million pixels.")
+        _("The picture is too large: at most %(mb)s MB, and a PNG or WebP at most 24 million pixels.")
         % {"mb": settings.PICTURES_UPLOAD_MAX_BYTES // (1024 * 1024)},
         code="picture_too_large",
         field=field,
@@ -79,6 +84,10 @@ def _decoded(data: bytes, field: str) -> Image.Image:
             with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
                 probe.verify()
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+            if image.format not in ("JPEG", "MPO") and image.width * image.height > LOSSLESS_MAX_PIXELS:
+                # PNG and WebP decode at full size (no DCT scaling), and a small file can hold a
+                # huge canvas: refuse it from its header, before its pixels are allocated.
+                raise Image.DecompressionBombError("too many pixels for a lossless picture")
             if image.format in ("JPEG", "MPO"):  # MPO: a phone's JPEG with a second picture appended
                 # Decode a big camera photo at a fraction of its size (JPEG's DCT scaling):
                 # it saves most of the memory and time and still leaves more than LARGE_BOX.

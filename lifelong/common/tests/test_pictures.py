@@ -139,6 +139,19 @@ def test_a_decompression_bomb_is_refused(organizer, monkeypatch, pixels):
     assert not Picture.objects.exists()
 
 
+def test_a_huge_lossless_canvas_is_refused_from_its_header(organizer, monkeypatch):
+    """A PNG under Pillow's bomb limit but over the lossless cap (a small file that would
+    decode to hundreds of MB) is refused before decoding; a JPEG of the same size is not."""
+    from lifelong.common import pictures
+
+    monkeypatch.setattr(pictures, "LOSSLESS_MAX_PIXELS", 2500)
+    with pytest.raises(InvalidInput) as refused:
+        picture_create(actor=organizer, upload=upload(image_bytes("PNG", size=(60, 60))))
+    assert refused.value.code == "picture_too_large"
+    assert not Picture.objects.exists()
+    assert picture_create(actor=organizer, upload=upload(image_bytes("JPEG", size=(60, 60)))).pk
+
+
 def test_no_upload_is_a_clear_error(organizer):
     with pytest.raises(InvalidInput) as refused:
         picture_create(actor=organizer, upload=None)

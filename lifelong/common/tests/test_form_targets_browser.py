@@ -103,3 +103,14 @@ def test_the_console_menu_offers_record_imports_only_to_those_who_may_open_them(
     assert 'href="/console/imports/"' not in client.get("/console/").content.decode()
     client.force_login(User.objects.get(phone=COUNTY_ADMIN))
     assert 'href="/console/imports/"' in client.get("/console/").content.decode()
+
+
+def test_a_wide_tables_hidden_column_name_scrolls_with_it_instead_of_widening_the_page(elder_admin):
+    from lifelong.honours.models import HonorCall
+
+    tab = elder_admin(language="en")
+    tab.set_viewport_size({"width": 1280, "height": 860})
+    call = HonorCall.objects.order_by("pk").first()
+    tab.goto(f"/console/honours/calls/{call.pk}/")
+    assert tab.locator(".ll-table-wrap .visually-hidden").count() >= 1
+    assert tab.evaluate(a11y.OVERFLOW_JS) == 0

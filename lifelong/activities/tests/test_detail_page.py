@@ -198,6 +198,16 @@ def test_cancelling_asks_for_confirmation_first(demo):
     assert 'data-testid="my-status"' in page and register_form(activity) not in page
 
 
+def test_withdrawing_a_request_that_holds_no_seat_does_not_speak_of_a_seat(demo):
+    activity = held(demo, "书法审核班", first_in=timedelta(days=5), requires_approval=True)
+    mine = services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
+    assert mine.status == "pending"
+    page = page_of(activity, english(demo.elder_learner))
+    form = page[page.index('action="/registrations/') :]
+    form = form[: form.index(">")]
+    assert 'data-confirm="Withdraw your request to join' in form and "seat" not in form
+
+
 def test_a_staff_member_sees_that_a_draft_is_not_public(demo, verified_client):
     school = Institution.objects.get(kind="community_school", region__code="330424105")
     now = timezone.now()

@@ -27,7 +27,7 @@ from lifelong.accounts.phone import normalize_contact_phone
 from lifelong.campaigns.models import Campaign
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from lifelong.common.pictures import cover_after_edit, cover_from_upload
+from lifelong.common.pictures import cover_from_upload, save_with_cover_edit
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.community.models import Programme, Team
 from lifelong.community.services import programme_refusal, team_refusal
@@ -227,20 +227,17 @@ def activity_content_update(
     for name in changed:
         setattr(current, name, values[name])
     full_clean_or_raise(current)
-    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt or "") as new:
-        cover = cover_after_edit(actor=actor, current=current.cover, new=new, clear=cover_clear, alt=cover_alt)
-        if cover != current.cover:
-            current.cover = cover
-            changed.append("cover")
-        if changed:
-            current.save(update_fields=changed)
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATED,
-                target=current,
-                summary="activity content changed",
-                changes={name: str(getattr(current, name) or "")[:80] for name in changed if name != "contact_phone"},
-            )
+    changed = save_with_cover_edit(
+        actor=actor, target=current, changed_fields=changed, upload=cover_upload, alt=cover_alt, clear=cover_clear
+    )
+    if changed:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            target=current,
+            summary="activity content changed",
+            changes={name: str(getattr(current, name) or "")[:80] for name in changed if name != "contact_phone"},
+        )
     return current
 
 

@@ -16,7 +16,7 @@ from lifelong.activities.models import Activity
 from lifelong.activities.services import campaign_placement, may_manage_activities_of
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
-from lifelong.common.pictures import cover_after_edit, cover_from_upload
+from lifelong.common.pictures import cover_from_upload, save_with_cover_edit
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.regions.models import Region
 
@@ -98,14 +98,13 @@ def campaign_update(
             changed[name] = str(fields[name])
             setattr(current, name, fields[name])
     full_clean_or_raise(current)
-    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt or "") as new:
-        cover = cover_after_edit(actor=actor, current=current.cover, new=new, clear=cover_clear, alt=cover_alt)
-        if cover != current.cover:
-            changed["cover"] = str(cover.key) if cover else ""
-            current.cover = cover
-        if not changed:
-            return current
-        current.save(update_fields=list(changed))
+    saved = save_with_cover_edit(
+        actor=actor, target=current, changed_fields=list(changed), upload=cover_upload, alt=cover_alt, clear=cover_clear
+    )
+    if not saved:
+        return current
+    if "cover" in saved:
+        changed["cover"] = str(current.cover.key) if current.cover else ""
     if "ends_on" in changed:
         _schedule_report(current)
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changed)

@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -245,6 +246,29 @@ def cover_after_edit(
             return _described_copy(actor=actor, picture=current, alt=alt)
         picture_alt_update(actor=actor, picture=current, alt=alt)
     return current
+
+
+def save_with_cover_edit(
+    *,
+    actor: User,
+    target: Any,
+    changed_fields: list[str],
+    upload: UploadedFile | None,
+    alt: str | None,
+    clear: bool,
+) -> list[str]:
+    """Apply an edit form's cover (a new upload, "remove", or new words for the current one) to
+    `target` and save its changed fields with it, in the caller's transaction; a failed save
+    leaves no uploaded files behind. Returns the fields saved ("cover" among them when it
+    changed); an empty list means nothing changed and nothing was written."""
+    with cover_from_upload(actor=actor, upload=upload, alt=alt or "") as new:
+        cover = cover_after_edit(actor=actor, current=target.cover, new=new, clear=clear, alt=alt)
+        if cover != target.cover:
+            target.cover = cover
+            changed_fields = [*changed_fields, "cover"]
+        if changed_fields:
+            target.save(update_fields=changed_fields)
+    return changed_fields
 
 
 def _cover_uses(picture: Picture) -> int:

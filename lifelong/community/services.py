@@ -18,7 +18,7 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
-from lifelong.common.pictures import cover_after_edit, cover_from_upload
+from lifelong.common.pictures import cover_from_upload, save_with_cover_edit
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.institutions.models import Institution
 from lifelong.notifications.choices import NoticeKind
@@ -113,14 +113,13 @@ def programme_update(
             setattr(current, name, value)
     _check_programme_place(actor, current.town, current.institution)
     full_clean_or_raise(current)
-    with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt or "") as new:
-        cover = cover_after_edit(actor=actor, current=current.cover, new=new, clear=cover_clear, alt=cover_alt)
-        if cover != current.cover:
-            changes["cover"] = str(cover.key) if cover else ""
-            current.cover = cover
-        if not changes:
-            return current
-        current.save(update_fields=list(changes))
+    saved = save_with_cover_edit(
+        actor=actor, target=current, changed_fields=list(changes), upload=cover_upload, alt=cover_alt, clear=cover_clear
+    )
+    if not saved:
+        return current
+    if "cover" in saved:
+        changes["cover"] = str(current.cover.key) if current.cover else ""
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changes)
     return current
 

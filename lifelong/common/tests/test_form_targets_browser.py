@@ -95,6 +95,34 @@ def test_english_elder_pages_stay_as_wide_as_the_phone(elder_admin, path):
     assert tab.evaluate(a11y.OVERFLOW_JS) == 0, f"{path} reaches past the screen's right edge"
 
 
+# The label column of a table shown as cards, against the width of its longest word set in the
+# label's own font (a pseudo-element's lines cannot be measured directly).
+LABEL_FITS_JS = """() => {
+  const cell = document.querySelector('.ll-table-cards td[data-label]');
+  const label = getComputedStyle(cell, '::before');
+  const column = parseFloat(getComputedStyle(cell).gridTemplateColumns.split(' ')[0]);
+  const probe = document.createElement('span');
+  probe.style.font = label.font;
+  probe.style.cssText += ';white-space:nowrap;position:absolute;display:inline-block;width:auto;';
+  document.body.append(probe);
+  const widest = Math.max(...cell.dataset.label.split(/\\s+/).map(word => {
+    probe.textContent = word;
+    return probe.getBoundingClientRect().width;
+  }));
+  probe.remove();
+  return {column, widest};
+}"""
+
+
+def test_a_cards_label_never_breaks_inside_a_word_in_english_elder_mode(elder_admin):
+    tab = elder_admin(language="en")
+    tab.goto("/console/learners/")
+    expect(tab.locator("html")).to_have_attribute("lang", re.compile("^en"))
+    expect(tab.locator('.ll-table-cards td[data-label="Home village or community"]').first).to_be_visible()
+    fit = tab.evaluate(LABEL_FITS_JS.replace("td[data-label]", 'td[data-label="Home village or community"]'))
+    assert fit["column"] + 0.5 >= fit["widest"], fit
+
+
 def test_the_console_menu_offers_record_imports_only_to_those_who_may_open_them(transactional_db, client, settings):
     settings.STAFF_TWO_FACTOR_REQUIRED = False
     demo_county_load()

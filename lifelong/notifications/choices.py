@@ -27,3 +27,5 @@ class NoticeKind(models.TextChoices):
     NOMINATION_NOT_AWARDED = "nom_not_awarded", _("Nomination not chosen")
     ARTICLE_RETURNED = "article_returned", _("Article sent back")
     ARTICLE_PUBLISHED = "article_pub", _("Article published")
+    ACTIVITY_CHANGED = "act_changed", _("Activity changed")
+    ORGANIZER_MESSAGE = "organizer_msg", _("Message from the organizer")

@@ -35,7 +35,11 @@ class MemorySmsBackend:
         self.outbox.append((phone, text))
 
 
-def send_sms(phone: str, text: str) -> None:
+def send_sms(phone: str, text: str, *, template: str = "notice", params: dict[str, str] | None = None) -> None:
+    """Send `text` to `phone`. `template` names the kind of message (`notice`: params
+    `{"text"}`; `code`: a verification code, params `{"code"}`): gateways in mainland China send
+    only pre-approved templates filled with parameters, while the file and console backends
+    write the rendered text."""
     import_string(settings.SMS_BACKEND)().send(phone, text)
 
 

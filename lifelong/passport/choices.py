@@ -19,3 +19,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Finished")
     FAILED = "failed", _("Failed")
+
+
+class ImportKind(models.TextChoices):
+    RECORDS = "records", _("Learning records")
+    LEARNERS = "learners", _("Residents")

@@ -7,10 +7,7 @@ after the process was killed midway, skips what is already there and ends in the
 clean run gives. Bad rows never stop the import: each is reported with its line and reason.
 """
 
-import codecs
-import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,39 +20,42 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
 from lifelong.activities.choices import Category
 from lifelong.common.bulk import insert_rows
+from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from lifelong.common.services import audit_record
+from lifelong.common.spreadsheets import Columns, cell_text, check_upload, read_table
 from lifelong.regions.models import Region
 
-from .choices import ImportStatus, RecordSource
+from .choices import ImportKind, ImportStatus, RecordSource
 from .models import STALLED_AFTER, LearningRecord, RecordImport
 from .services import ONE_DECIMAL, balances_add, points_for
 from .tasks import record_import_run
 
 BATCH_ROWS = 2000
-# 100,000 rows unpack to about 45 MB: this allows some 900,000 rows per workbook.
-XLSX_UNPACKED_MAX = 400 * 1024 * 1024
 PROBLEMS_KEPT = 5000  # problems kept on a RecordImport; the command's report file has them all
 EARLIEST_DATE = date(1950, 1, 1)
 
 # Column names as the credit bank's and other institutions' exports spell them.
-COLUMNS = {
-    "record_id": ("record_id", "id", "记录编号", "编号", "记录号"),
-    "phone": ("phone", "mobile", "手机号", "手机号码", "手机"),
-    "learner_id": ("learner_id", "学员编号"),
-    "name": ("name", "姓名"),
-    "date": ("date", "learned_on", "日期", "学习日期"),
-    "title": ("title", "学习内容", "内容", "课程", "课程名称"),
-    "hours": ("hours", "学时"),
-    "points": ("points", "积分"),
-    "category": ("category", "类别", "分类"),
-}
+RECORD_FILE_COLUMNS = Columns(
+    aliases={
+        "record_id": ("record_id", "id", "记录编号", "编号", "记录号"),
+        "phone": ("phone", "mobile", "手机号", "手机号码", "手机"),
+        "learner_id": ("learner_id", "学员编号"),
+        "name": ("name", "姓名"),
+        "date": ("date", "learned_on", "日期", "学习日期"),
+        "title": ("title", "学习内容", "内容", "课程", "课程名称"),
+        "hours": ("hours", "学时"),
+        "points": ("points", "积分"),
+        "category": ("category", "类别", "分类"),
+    },
+    required=("record_id", "date", "title", "hours", ("phone", "learner_id")),
+)
 
 
 class RowProblem(Exception):
@@ -71,120 +71,10 @@ class ImportResult:
     problems: list[tuple[int, str]] = field(default_factory=list)
 
 
-# --- Reading ------------------------------------------------------------------------------------
-
-
-def _header_map(header: list[Any]) -> dict[str, int]:
-    aliases = {alias.lower(): name for name, names in COLUMNS.items() for alias in names}
-    found = {}
-    for index, cell in enumerate(header):
-        name = aliases.get(str(cell or "").strip().lstrip("\ufeff").lower())
-        if name and name not in found:
-            found[name] = index
-    missing = [name for name in ("record_id", "date", "title", "hours") if name not in found]
-    if "phone" not in found and "learner_id" not in found:
-        missing.append("phone")
-    if missing:
-        raise InvalidInput(
-            _("The file has no column for: %(columns)s. The first row must name the columns.")
-            % {"columns": ", ".join(missing)},
-            code="bad_header",
-            field="file",
-        )
-    return found
-
-
-def _text_stream(binary: IO[bytes]) -> io.TextIOBase:
-    """UTF-8 (with or without the BOM Excel writes), else GB18030, which is what Chinese Excel
-    saves as "CSV"; decided on the first 64 KB."""
-    head = binary.read(65536)
-    binary.seek(0)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-    return io.TextIOWrapper(binary, encoding=encoding, newline="")
-
-
-def _count_csv_rows(binary: IO[bytes]) -> int:
-    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
-    binary.seek(0)
-    return max(lines - 1, 0)  # minus the header; a last line without newline is off by one at most
-
-
 def read_rows(binary: IO[bytes], name: str) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
-    """(about how many data rows, an iterator of (line number, {column: value}))."""
-    if name.lower().endswith(".xlsx"):
-        return _read_xlsx(binary)
-    if not name.lower().endswith(".csv"):
-        raise InvalidInput(_("Upload a CSV or XLSX file."), code="bad_file_type", field="file")
-    total = _count_csv_rows(binary)
-    reader = csv.reader(_text_stream(binary))
-    try:
-        columns = _header_map(next(reader))
-    except StopIteration:
-        raise InvalidInput(_("The file is empty."), code="bad_header", field="file") from None
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise InvalidInput(_("The file is not readable CSV."), code="bad_file_type", field="file") from error
-
-    def rows():
-        line = 1
-        try:
-            for line, cells in enumerate(reader, start=2):
-                if any(cell.strip() for cell in cells):
-                    yield line, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise InvalidInput(
-                _("The file cannot be read after line %(line)s; save it again as CSV and upload it.") % {"line": line},
-                code="bad_file_type",
-                field="file",
-            ) from error
-
-    return total, rows()
-
-
-def _check_workbook(binary: IO[bytes]) -> None:
-    """A workbook is a zip archive: refuse one that is not, or that would unpack to more than
-    XLSX_UNPACKED_MAX (a "zip bomb"), before anything unpacks it."""
-    try:
-        with zipfile.ZipFile(binary) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise InvalidInput(
-            _("The file is not a readable XLSX workbook."), code="bad_file_type", field="file"
-        ) from error
-    finally:
-        binary.seek(0)
-    if not any(member.filename == "xl/workbook.xml" for member in members):
-        raise InvalidInput(_("The file is not a readable XLSX workbook."), code="bad_file_type", field="file")
-    if sum(member.file_size for member in members) > XLSX_UNPACKED_MAX:
-        raise InvalidInput(_("The workbook is too large; split it into smaller files."), code="too_large", field="file")
-
-
-def _read_xlsx(binary: IO[bytes]) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
-    """The first sheet of a workbook, read by calamine (Rust): a 100,000-row sheet in about a
-    second, where a pure-Python reader takes fifteen."""
-    _check_workbook(binary)
-    try:
-        sheet = CalamineWorkbook.from_filelike(binary).get_sheet_by_index(0)
-        values = iter(sheet.iter_rows())
-    except Exception as error:  # calamine raises several kinds for a file that is not a workbook
-        raise InvalidInput(
-            _("The file is not a readable XLSX workbook."), code="bad_file_type", field="file"
-        ) from error
-    try:
-        columns = _header_map(list(next(values)))
-    except StopIteration:
-        raise InvalidInput(_("The file is empty."), code="bad_header", field="file") from None
-    total = max(sheet.total_height - 1, 0)
-
-    def rows():
-        for line, cells in enumerate(values, start=2):
-            if any(cell not in (None, "") for cell in cells):
-                yield line, {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
-
-    return total, rows()
+    """(about how many data rows, an iterator of (line number, {column: value})) of a file of
+    learning records."""
+    return read_table(binary, name, RECORD_FILE_COLUMNS)
 
 
 # --- Checking one row ---------------------------------------------------------------------------
@@ -198,12 +88,7 @@ def _phone(raw: str) -> str | None:
         return None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a spreadsheet turns ids and phones into numbers
-    return str(value).strip()
+_text = cell_text
 
 
 def _date(value: Any, today: date) -> date:
@@ -460,18 +345,14 @@ def _import_batch(
             deltas[row.learner_id] = (hours + row.hours, points + row.points, entries + 1)
         balances_add(deltas)
         if record_import is not None:
-            kept = max(PROBLEMS_KEPT - len(result.problems), 0)
-            RecordImport.objects.filter(pk=record_import.pk).update(
-                heartbeat_at=timezone.now(),
-                rows_done=F("rows_done") + len(batch),
-                imported=F("imported") + len(new),
-                already_there=F("already_there") + len(there),
-                bad_rows=F("bad_rows") + len(problems),
+            job_batch_committed(
+                record_import,
+                rows=len(batch),
+                imported=len(new),
+                already_there=len(there),
+                problems=problems,
+                problems_so_far=len(result.problems),
             )
-            if problems and kept:
-                current = RecordImport.objects.get(pk=record_import.pk)
-                current.problems = current.problems + [list(p) for p in problems[:kept]]
-                current.save(update_fields=["problems"])
     result.rows += len(batch)
     result.imported += len(new)
     result.already_there += len(there)
@@ -479,35 +360,50 @@ def _import_batch(
     result.problems += problems
 
 
-# --- Imports uploaded by staff ------------------------------------------------------------------
+# --- Import jobs: uploads, the worker's run, progress, running again ----------------------------
+# Both kinds of import (learning records, residents) run as a RecordImport job through the code
+# below; only reading a row and writing a batch differ (`import_records`, `learner_imports`).
 
-ZIP_MAGIC = b"PK\x03\x04"
+
+def job_batch_committed(
+    record_import: RecordImport,
+    *,
+    rows: int,
+    imported: int,
+    already_there: int,
+    problems: list[tuple[int, str]],
+    problems_so_far: int,
+    updated: int = 0,
+    checkpoint_line: int | None = None,
+) -> None:
+    """Count a batch on its job, inside the batch's own transaction: the counters, the report
+    and the checkpoint commit with the rows they describe, or not at all."""
+    changes: dict[str, Any] = {
+        "heartbeat_at": timezone.now(),
+        "rows_done": F("rows_done") + rows,
+        "imported": F("imported") + imported,
+        "already_there": F("already_there") + already_there,
+        "updated": F("updated") + updated,
+        "bad_rows": F("bad_rows") + len(problems),
+    }
+    if checkpoint_line is not None:
+        changes["checkpoint_line"] = checkpoint_line
+    RecordImport.objects.filter(pk=record_import.pk).update(**changes)
+    kept = max(PROBLEMS_KEPT - problems_so_far, 0)
+    if problems and kept:
+        current = RecordImport.objects.only("problems").get(pk=record_import.pk)
+        current.problems = current.problems + [list(p) for p in problems[:kept]]
+        current.save(update_fields=["problems"])
 
 
 def _check_upload(upload: Any) -> str:
-    """The upload's kind ("csv" or "xlsx"), judged by its content, not its name alone."""
-    name = (upload.name or "").lower()
-    if upload.size > settings.PASSPORT_IMPORT_MAX_BYTES:
-        raise InvalidInput(
-            _("The file is larger than %(mb)s MB.") % {"mb": settings.PASSPORT_IMPORT_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
-            field="file",
-        )
-    head = upload.read(4096)
-    upload.seek(0)
-    if name.endswith(".xlsx"):
-        _check_workbook(upload)
-        return "xlsx"
-    if name.endswith(".csv"):
-        if b"\x00" in head or head.lstrip().startswith((b"<", ZIP_MAGIC, b"%PDF")):
-            raise InvalidInput(_("The file is not readable CSV."), code="bad_file_type", field="file")
-        return "csv"
-    raise InvalidInput(_("Upload a CSV or XLSX file."), code="bad_file_type", field="file")
+    return check_upload(upload, max_bytes=settings.PASSPORT_IMPORT_MAX_BYTES)
 
 
-def _importer_region(actor: User):
-    """The widest region the actor administers: the import is theirs and their superiors'."""
-    if policy.is_superuser(actor):
+def importer_region(actor: User | None) -> Region | None:
+    """The widest region the actor administers: the import is theirs and their superiors'.
+    An operator at the command line (no actor) imports for the whole county."""
+    if actor is None or policy.is_superuser(actor):
         return Region.objects.filter(parent__isnull=True).order_by("path").first()
     regions = policy.admin_regions(actor)
     if not regions:
@@ -515,29 +411,55 @@ def _importer_region(actor: User):
     return min(regions, key=lambda region: len(region.path))
 
 
-@transaction.atomic
-def record_import_start(*, actor: User, upload: Any, issuer: str) -> RecordImport:
-    """Check an uploaded file (kind by content, size, columns) and queue its import for the task
-    worker. Admins only; records are imported for learners in their area only."""
+_importer_region = importer_region
 
-    region = _importer_region(actor)
+
+def _file_columns(kind: str) -> Columns:
+    if kind == ImportKind.LEARNERS:
+        from .learner_imports import LEARNER_FILE_COLUMNS
+
+        return LEARNER_FILE_COLUMNS
+    return RECORD_FILE_COLUMNS
+
+
+@transaction.atomic
+def record_import_start(*, actor: User, upload: Any, issuer: str = "", kind: str = ImportKind.RECORDS) -> RecordImport:
+    """Check an uploaded file (kind by content, size, columns) and queue its import for the task
+    worker. Admins only; records are imported for learners in their area only, residents into
+    villages in their area only."""
+
+    region = importer_region(actor)
     if region is None:
         raise NotFound()
+    if kind not in ImportKind.values:
+        raise InvalidInput(_("Choose what the file holds."), code="invalid", field="kind")
     issuer = (issuer or "").strip()
-    if not issuer:
+    if kind == ImportKind.RECORDS and not issuer:
         raise InvalidInput(_("Say who issued these records."), code="invalid", field="issuer")
-    kind = _check_upload(upload)
-    if kind == "csv":
+    file_type = _check_upload(upload)
+    if file_type == "csv":
         # The header is in the first 64 KB: a bad one is refused at once. (A workbook must be
         # unpacked whole to read its first row, which is the worker's job, not the request's.)
         sample = io.BytesIO(upload.read(65536))
         upload.seek(0)
-        read_rows(sample, "upload.csv")
+        read_table(sample, "upload.csv", _file_columns(kind))
     record_import = RecordImport(
-        original_name=(upload.name or "")[:200], issuer=issuer[:120], region=region, created_by=actor
+        kind=kind,
+        original_name=(upload.name or "")[:200],
+        issuer=issuer[:120] if kind == ImportKind.RECORDS else "",
+        region=region,
+        created_by=actor,
     )
-    record_import.file.save(f"records.{kind}", upload, save=False)
+    record_import.file.save(f"{kind}.{file_type}", upload, save=False)
     record_import.save()
+    if kind == ImportKind.LEARNERS:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATED,
+            target=record_import,
+            summary="resident import",
+            changes={"region": region.code},
+        )
     pk = record_import.pk
     transaction.on_commit(lambda: record_import_run.enqueue(record_import_id=pk))
     return record_import
@@ -555,26 +477,43 @@ def _claim(record_import: RecordImport, now: datetime) -> bool:
     return bool(claimed)
 
 
-def record_import_execute(*, record_import_id: int) -> RecordImport:
-    """Run one uploaded import to the end (the task worker calls this). Running it again after a
-    crash is safe: what was committed is found and skipped."""
-    record_import = RecordImport.objects.select_related("created_by").get(pk=record_import_id)
-    if not _claim(record_import, timezone.now()):
-        return record_import
-    try:
-        with record_import.file.open("rb") as binary:
+def _run(record_import: RecordImport, progress: Callable[[int, int], None] | None) -> None:
+    with record_import.file.open("rb") as binary:
+        if record_import.kind == ImportKind.LEARNERS:
+            from .learner_imports import import_learners
+
+            import_learners(
+                binary=binary,
+                name=record_import.file.name,
+                actor=record_import.created_by,
+                record_import=record_import,
+                progress=progress,
+            )
+        else:
             import_records(
                 binary=binary,
                 name=record_import.file.name,
                 issuer=record_import.issuer,
                 actor=record_import.created_by,
                 record_import=record_import,
+                progress=progress,
             )
+
+
+def record_import_execute(*, record_import_id: int, progress: Callable[[int, int], None] | None = None) -> RecordImport:
+    """Run one import to the end (the task worker, or the import command, calls this). Running
+    it again after a crash is safe: a records import skips what was committed, a residents
+    import resumes after its checkpoint."""
+    record_import = RecordImport.objects.select_related("created_by").get(pk=record_import_id)
+    if not _claim(record_import, timezone.now()):
+        return record_import
+    try:
+        _run(record_import, progress)
     except DomainError as error:
         RecordImport.objects.filter(pk=record_import.pk).update(
             status=ImportStatus.FAILED, error=error.detail[:300], finished_at=timezone.now()
         )
-    except Exception:
+    except BaseException:  # a crash, or Ctrl-C at the command line: the batches so far stay
         RecordImport.objects.filter(pk=record_import.pk).update(
             status=ImportStatus.FAILED,
             error=_("The import stopped unexpectedly. Run it again: nothing is counted twice."),
@@ -584,6 +523,19 @@ def record_import_execute(*, record_import_id: int) -> RecordImport:
     else:
         RecordImport.objects.filter(pk=record_import.pk).update(status=ImportStatus.DONE, finished_at=timezone.now())
     record_import.refresh_from_db()
+    if record_import.kind == ImportKind.LEARNERS and record_import.status == ImportStatus.DONE:
+        audit_record(
+            actor=record_import.created_by,
+            action=AuditAction.UPDATED,
+            target=record_import,
+            summary="resident import finished",
+            changes={
+                "created": record_import.imported,
+                "updated": record_import.updated,
+                "unchanged": record_import.already_there,
+                "bad_rows": record_import.bad_rows,
+            },
+        )
     return record_import
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lifelong.activities.choices import Category
 from lifelong.common.i18n import english_wanted
 
-from .choices import CertificateStatus, ImportStatus, RecordSource
+from .choices import CertificateStatus, ImportKind, ImportStatus, RecordSource
 
 
 class LearningRecordQuerySet(models.QuerySet):
@@ -222,26 +222,40 @@ STALLED_AFTER = timedelta(minutes=10)
 
 
 class RecordImport(models.Model):
-    """One upload of learning records from another institution or the credit bank. The task
-    worker imports it in batches, each batch one transaction, and counts its progress here;
-    bad rows are listed in `problems` with their line number and the reason."""
+    """One imported file, of learning records (from another institution or the credit bank)
+    or of residents (a village roster). The task worker, or `manage.py import_learning_records`
+    / `import_learners`, imports it in batches, each batch one transaction that also moves the
+    counters and `checkpoint_line` here; bad rows are listed in `problems` with their line
+    number and the reason. Both kinds share this job, its progress bar and its report."""
 
+    kind = models.CharField(_("kind"), max_length=8, choices=ImportKind.choices, default=ImportKind.RECORDS)
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=200)
-    issuer = models.CharField(_("issued by"), max_length=120)
+    # Learning records only: who issued them (part of each record's identity).
+    issuer = models.CharField(_("issued by"), max_length=120, blank=True)
     # The importer's admin region: records are imported only for learners living inside it,
-    # and admins over it see the import.
+    # residents only into villages inside it, and admins over it see the import.
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for an operator's `manage.py import_learners` run without `--as`.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # Records: new records; residents: new learners.
     imported = models.PositiveIntegerField(default=0)
+    # Records: already in the ledger; residents: already known, nothing to add.
     already_there = models.PositiveIntegerField(default=0)
+    # Residents only: known learners whose empty birth year or home village the file filled.
+    updated = models.PositiveIntegerField(default=0)
     bad_rows = models.PositiveIntegerField(default=0)
     # The first PROBLEMS_KEPT bad rows as [line, reason]; `bad_rows` counts them all.
     problems = models.JSONField(default=list, blank=True)
+    # Residents: the file's last line whose batch committed. A run that stopped resumes after
+    # it; the batch that was in flight rolled back whole, so nothing is lost or doubled.
+    checkpoint_line = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     # Moved by every committed batch: a run whose heartbeat stopped (its worker died) may be
     # started again, and a live one may not.
@@ -250,11 +264,15 @@ class RecordImport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("record import")
-        verbose_name_plural = _("record imports")
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_learners(self) -> bool:
+        return self.kind == ImportKind.LEARNERS
 
     @property
     def percent(self) -> int:

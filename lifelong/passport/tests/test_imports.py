@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from lifelong.accounts.models import User
+from lifelong.common import spreadsheets
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.passport import imports
 from lifelong.passport.models import LearningRecord, PassportBalance, RecordImport
@@ -418,7 +419,7 @@ def test_a_workbook_that_would_unpack_too_far_is_refused(demo, monkeypatch):
     workbook.active.append(HEADER)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    monkeypatch.setattr(imports, "XLSX_UNPACKED_MAX", 1000)
+    monkeypatch.setattr(spreadsheets, "XLSX_UNPACKED_MAX", 1000)
     with pytest.raises(InvalidInput) as error:
         imports.record_import_start(
             actor=demo.village_admin, upload=upload("bomb.xlsx", buffer.getvalue()), issuer="某机构"

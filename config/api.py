@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 
 from lifelong.accounts.api import router as accounts_router
 from lifelong.activities.api import router as activities_router
+from lifelong.activities.participants_api import router as participants_router
 from lifelong.campaigns.api import router as campaigns_router
 from lifelong.common.api import install_error_handlers
 from lifelong.common.errors import NotFound
@@ -29,6 +30,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", institutions_router)
 api.add_router("/", activities_router)
+api.add_router("/", participants_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", notifications_router)
 api.add_router("/", passport_router)

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from lifelong.accounts import views as account_views
 from lifelong.activities import console_views as activity_views
+from lifelong.activities import participant_views
 from lifelong.campaigns import console_views as campaign_views
 from lifelong.community import console_views as community_views
 from lifelong.dashboards import console_views as dashboard_views
@@ -52,6 +53,13 @@ urlpatterns = [
     path("activities/new/", activity_views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", activity_views.activity_manage, name="activity"),
     path("activities/<int:pk>/edit/", activity_views.activity_content, name="activity_content"),
+    # Before the transition pattern below, which would take "message" for an action.
+    path("activities/<int:pk>/message/", participant_views.activity_message, name="activity_message"),
+    re_path(
+        r"^activities/(?P<pk>[0-9]+)/roster\.(?P<file_format>csv|xlsx)$",
+        participant_views.roster_export,
+        name="activity_roster_export",
+    ),
     path("activities/<int:pk>/<str:action>/", activity_views.activity_transition, name="activity_transition"),
     path("activities/<int:pk>/registrations/new/", activity_views.roster_register, name="roster_register"),
     path("registrations/<int:pk>/<str:action>/", activity_views.registration_action, name="registration_action"),

@@ -69,6 +69,8 @@ TEMPLATES = {
     ),
     NoticeKind.ARTICLE_RETURNED: gettext_lazy("Your article “%(title)s” was sent back: %(comment)s"),
     NoticeKind.ARTICLE_PUBLISHED: gettext_lazy("Your article “%(title)s” is published, released %(released)s."),
+    # The organizer's own words (`text`), said to be theirs: who wrote, for which activity.
+    NoticeKind.ORGANIZER_MESSAGE: gettext_lazy("Message from %(sender)s (%(institution)s) about “%(title)s”: %(text)s"),
 }
 # The words when the activity has no session still to come (the ones above name the next one).
 NO_COMING_SESSION = {
@@ -153,6 +155,23 @@ def _coming(kind: str, activity, *, named) -> tuple[Any, Any]:
     return session, (REMINDER_OF_NEXT if named is not None else TEMPLATES[kind])
 
 
+def _organizer_message(activity, params: dict[str, Any], *, for_name: str) -> tuple[str, str]:
+    """An organizer's message to the activity's learners (`params`: `text`, `sender`), naming
+    the activity and the institution in the recipient's language."""
+    values = {
+        "sender": params.get("sender", ""),
+        "institution": activity.institution.display_name,
+        "title": activity.display_title,
+        "text": params.get("text", ""),
+    }
+    text = str(TEMPLATES[NoticeKind.ORGANIZER_MESSAGE]) % values
+    if for_name:
+        text = _("For %(name)s: %(text)s") % {"name": for_name, "text": text}
+    # Only a published activity has a public page; otherwise the learner's own list has it.
+    link = reverse("activities:detail", args=[activity.pk]) if activity.status == "published" else reverse("me")
+    return text, link
+
+
 def render(
     kind: str, *, activity, params: dict[str, Any], for_name: str = "", relative_id: int | None = None
 ) -> tuple[str, str]:
@@ -166,6 +185,8 @@ def render(
         from lifelong.honours.notices import honour_notice  # honours' services import this app
 
         return honour_notice(kind, params, for_name=for_name, relative_id=relative_id)
+    if kind == NoticeKind.ORGANIZER_MESSAGE:
+        return _organizer_message(activity, params, for_name=for_name)
     template = TEMPLATES[kind]
     session = None
     if params.get("session_id"):

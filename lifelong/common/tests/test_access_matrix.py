@@ -283,6 +283,9 @@ def test_every_console_url_is_in_the_matrix():
         "activities/<int:pk>/edit/",
         "activities/<int:pk>/<str:action>/",
         "activities/<int:pk>/registrations/new/",
+        # Messages to an activity's learners and its roster files: lifelong/activities/tests/test_participants_access.py
+        "activities/<int:pk>/message/",
+        r"^activities/(?P<pk>[0-9]+)/roster\.(?P<file_format>csv|xlsx)$",
         "registrations/<int:pk>/<str:action>/",
         "sessions/<int:pk>/checkin/",
         "sessions/<int:pk>/checkin/qr/",
@@ -371,6 +374,8 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/activities/<activity_id>/reject",
         "api/v1/activities/<activity_id>/cancel",
         "api/v1/activities/<activity_id>/registrations",
+        # Messages to an activity's learners: lifelong/activities/tests/test_participants_access.py
+        "api/v1/activities/<activity_id>/messages",
         "api/v1/registrations/<registration_id>",
         "api/v1/registrations/<registration_id>/accept",
         "api/v1/me/registrations",

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every audit event written while a request is handled (by any middleware
+    # or service) records the request's address and user agent.
+    "lifelong.common.middleware.AuditOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lifelong.common.middleware.ApiErrorContractMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

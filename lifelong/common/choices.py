@@ -15,3 +15,4 @@ class AuditAction(models.TextChoices):
     CREATED = "created", _("Created")
     UPDATED = "updated", _("Updated")
     LEARNER_REGISTERED = "learner_registered", _("Learner registered")
+    EXPORTED = "exported", _("Exported")

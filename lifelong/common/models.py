@@ -21,6 +21,13 @@ class AuditEvent(models.Model):
     Written only by `audit_record`; never updated or deleted (the model and its queryset
     refuse, and PostgreSQL triggers installed by migration refuse at the database too).
     `changes` holds field names and new values with personal data already masked.
+
+    "From where": `ip_address` and `user_agent` are the request's, whichever service wrote the
+    event (see `lifelong.common.services.audit_origin`); an event made outside a request has no
+    address and names its origin in `user_agent` ("task:<path>", "command:<name>").
+    `region` is the place the event belongs to, resolved when it is written (the target's region,
+    else the actor's); the audit viewer shows each admin the events of their subtree. Events
+    written before the field existed have none and only admins of the top of the tree see them.
     """
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -33,6 +40,8 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=255, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True, default="")
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     success = models.BooleanField(default=True)
 
     objects = AuditEventQuerySet.as_manager()

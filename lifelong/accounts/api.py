@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
@@ -9,7 +10,7 @@ from lifelong.common.sms import mask_phone
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
-from . import policy, selectors, services
+from . import policy, selectors, self_service, services
 from .auth import BearerToken
 from .forms import latest_birth_year
 
@@ -163,3 +164,101 @@ class MeOut(Schema):
 @router.get("/me", auth=bearer, response=MeOut, summary="The signed-in account")
 def me(request):
     return request.user
+
+
+# --- Self-service: sign-up and password reset (DESIGN §5) ---------------------------------------
+
+
+class PhoneIn(InputSchema):
+    phone: str = Field(max_length=32)
+
+
+class AcceptedOut(Schema):
+    detail: str
+
+
+class SignUpIn(InputSchema):
+    phone: str = Field(max_length=32)
+    code: str = Field(max_length=8, description="The 6-digit code sent by SMS")
+    name: str = Field(min_length=1, max_length=50)
+    birth_year: int
+    home_region: str = Field(max_length=12, description="Code of the citizen's village or community")
+    password: str = Field(max_length=256)
+
+
+class PasswordResetConfirmIn(InputSchema):
+    phone: str = Field(max_length=32)
+    code: str = Field(max_length=8, description="The 6-digit code sent by SMS")
+    new_password: str = Field(max_length=256)
+
+
+@router.post(
+    "/auth/signup/code",
+    response={202: AcceptedOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Text a sign-up code to a mobile number",
+    description=(
+        "202 for every valid number: a number nobody uses gets a 6-digit code (valid 10 minutes), a "
+        "registered one an SMS saying it already has an account. At most one SMS a minute and 5 a day per "
+        "number, counted alike for both: 429 `too_many_codes`. 422 `invalid_phone`."
+    ),
+)
+def signup_code(request, body: PhoneIn):
+    self_service.signup_code_send(phone=body.phone)
+    return Status(202, {"detail": _("If this number can be used, a code has been sent.")})
+
+
+@router.post(
+    "/auth/signup",
+    response={201: IdOut, 400: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Create a citizen's own account with the sign-up code",
+    description=(
+        "400 `invalid_code` (wrong, expired, used, or locked after 5 wrong tries); 409 `phone_taken`; 422 "
+        "`invalid_phone`, `invalid_name`, `invalid_birth_year`, `invalid_region` (a village's code is needed) "
+        "or `weak_password`. A refused request creates nothing. Sign in afterwards with `POST /auth/token`."
+    ),
+)
+def signup(request, body: SignUpIn):
+    home_region = region_get_by_code(body.home_region)
+    citizen = self_service.citizen_sign_up(
+        phone=body.phone,
+        code=body.code,
+        name=body.name,
+        birth_year=body.birth_year,
+        home_region=home_region,
+        password=body.password,
+        request=request,
+    )
+    return Status(201, {"id": citizen.pk})
+
+
+@router.post(
+    "/auth/password-reset",
+    response={202: AcceptedOut, 422: ErrorOut},
+    summary="Text a password-reset code to a registered number",
+    description=(
+        "Always 202 with the same body, whether or not the number is registered and whether or not its "
+        "limits (one SMS a minute, 5 a day) allowed a message. A registered number gets a 6-digit code, valid "
+        "10 minutes; a new code replaces the last. 422 `invalid_phone` for something that is not a mainland "
+        "mobile number."
+    ),
+)
+def password_reset(request, body: PhoneIn):
+    self_service.password_reset_request(phone=body.phone, request=request)
+    return Status(202, {"detail": _("If this number has an account, a code has been sent.")})
+
+
+@router.post(
+    "/auth/password-reset/confirm",
+    response={200: AcceptedOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Set a new password with the reset code",
+    description=(
+        "200: the password is changed, and every API token and web session of the account ends. 400 "
+        "`invalid_code` (wrong, expired, used, or locked after 5 wrong tries); 422 `weak_password` or "
+        "`invalid_phone`; a refused request changes nothing."
+    ),
+)
+def password_reset_confirm(request, body: PasswordResetConfirmIn):
+    self_service.password_reset_confirm(
+        phone=body.phone, code=body.code, new_password=body.new_password, request=request
+    )
+    return Status(200, {"detail": _("Your password has been changed; sign in with the new one.")})

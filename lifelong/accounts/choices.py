@@ -31,3 +31,12 @@ ROLE_RANK = {
 class Language(models.TextChoices):
     ZH_HANS = "zh-hans", "简体中文"
     EN = "en", "English"
+
+
+class CodePurpose(models.TextChoices):
+    """What an SMS verification code proves possession of the phone for."""
+
+    SIGN_UP = "sign_up", _("Sign-up")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    CLAIM = "claim", _("Own account for a family profile")
+    TWO_FACTOR = "two_factor", _("Two-factor set-up")

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +146,114 @@ class RoleGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["institution"].queryset = institutions
+
+
+# --- Self-service: sign-up, password reset, own account for a family profile ------------------
+
+
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("6-digit code from the SMS"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+def _new_password_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class NewPasswordMixin:
+    """Two password fields that must agree; the first is named by `password_field`."""
+
+    password_field = "password"  # noqa: S105 - a field name, not a password
+
+    def clean(self):
+        data = super().clean()
+        if data.get(self.password_field) != data.get("confirm_password"):
+            self.add_error("confirm_password", _("The two passwords differ."))
+        return data
+
+
+class SignUpDetailsForm(NewPasswordMixin, forms.Form):
+    """The sign-up's second step. The home village is picked in two selects, town first:
+    the village select holds only the chosen town's villages (htmx swaps it when the town
+    changes; without scripts a button reloads the form with them)."""
+
+    code = _code_field()
+    name = forms.CharField(label=_("Name"), max_length=50)
+    birth_year = BirthYearField()
+    town = forms.ModelChoiceField(
+        label=_("Town or subdistrict"),
+        queryset=Region.objects.filter(level="town").order_by("code"),
+        to_field_name="code",
+        empty_label=_("Choose your town"),
+    )
+    home_region = VillageChoiceField(
+        label=_("Home village or community"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        empty_label=_("Choose your village or community"),
+    )
+    password = _new_password_field(_("Password"))
+    confirm_password = _new_password_field(_("Password again"))
+
+    def __init__(self, *args, town: Region | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if town is None and self.is_bound:
+            town = Region.objects.filter(level="town", code=self.data.get("town") or "").first()
+        self.chosen_town = town
+        # htmx swaps in the chosen town's villages; without scripts the page's own button does.
+        self.fields["town"].widget.attrs.update(
+            {
+                "hx-get": reverse("accounts:signup_villages"),
+                "hx-trigger": "change",
+                "hx-target": "#village-field",
+                "hx-swap": "outerHTML",
+                "hx-include": "this",
+            }
+        )
+        if town is not None:
+            self.fields["home_region"].queryset = (
+                Region.objects.filter(level="village", parent=town).select_related("parent").order_by("code")
+            )
+        else:
+            self.fields["home_region"].help_text = _("Choose your town first.")
+
+
+class PasswordResetConfirmForm(NewPasswordMixin, forms.Form):
+    password_field = "new_password"  # noqa: S105 - a field name, not a password
+
+    code = _code_field()
+    new_password = _new_password_field(_("New password"))
+    confirm_password = _new_password_field(_("New password again"))
+
+
+class ClaimCompleteForm(NewPasswordMixin, forms.Form):
+    """The relative, on the family member's phone: the code and their own password."""
+
+    code = _code_field()
+    password = _new_password_field(_("Password for the relative"))
+    confirm_password = _new_password_field(_("Password again"))
+
+
+class OwnAccountForm(NewPasswordMixin, forms.Form):
+    """The relative, on their own phone: the number, the code and a password."""
+
+    phone = PhoneForm.base_fields["phone"]
+    code = _code_field()
+    password = _new_password_field(_("Password"))
+    confirm_password = _new_password_field(_("Password again"))

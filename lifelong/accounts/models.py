@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifelong.common.errors import InvalidInput
 
-from .choices import INSTITUTION_ROLES, Language, Role
+from .choices import INSTITUTION_ROLES, CodePurpose, Language, Role
 from .phone import normalize_phone
 
 
@@ -196,21 +196,50 @@ class APIToken(models.Model):
         return f"token {self.pk} of user {self.user_id}"
 
 
-class EnrolmentCode(models.Model):
-    """The SMS code that lets a staff member enrol an authenticator app: one per user, kept
-    hashed. Attempts and sends are counted here, not in the session, so neither parallel
-    requests nor new sign-ins reset them (ASVS 6.5, 6.6)."""
+class PhoneCode(models.Model):
+    """The one live SMS verification code for a number and purpose (sign-up, password reset,
+    own account for a family profile, two-factor set-up). Only a keyed hash of the code is
+    kept. A new code overwrites the row, so the old one stops working; a used code keeps its
+    row with `used_at`, so it cannot be used twice. Guesses are counted here, not in the
+    session, so neither parallel requests nor new sessions reset them (ASVS 6.5, 6.6)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField(max_length=11)
+    purpose = models.CharField(max_length=16, choices=CodePurpose.choices)
+    # The account the code acts on: the one to reset or enrol, the family profile to hand
+    # over; empty for a sign-up, which has no account yet.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     digest = models.CharField(max_length=64)
-    sent_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
-    sends_in_window = models.PositiveSmallIntegerField(default=0)
-    window_started_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("enrolment code")
-        verbose_name_plural = _("enrolment codes")
+        verbose_name = _("SMS code")
+        verbose_name_plural = _("SMS codes")
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "purpose"], name="phonecode_one_per_number_and_purpose"),
+        ]
 
     def __str__(self) -> str:
-        return f"enrolment code of user {self.user_id}"
+        return f"{self.purpose} code for {self.phone[:3]}****{self.phone[-4:]}"
+
+
+class PhoneCodeQuota(models.Model):
+    """How many SMS messages of the verification kind went to one number today, and when the
+    last one went: one row per number, locked while deciding, so parallel requests cannot
+    both take the last message of the day."""
+
+    phone = models.CharField(max_length=11, unique=True)
+    day = models.DateField()
+    sent_on_day = models.PositiveSmallIntegerField(default=0)
+    last_sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("SMS code quota")
+        verbose_name_plural = _("SMS code quotas")
+
+    def __str__(self) -> str:
+        return f"{self.sent_on_day} codes on {self.day}"

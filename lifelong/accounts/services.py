@@ -1,7 +1,7 @@
 """Writes for accounts: sign-in, tokens, learners, managed profiles, roles, preferences."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -9,10 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -22,13 +20,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, Locked, NotAuthenticated, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.common.sms import mask_phone, send_sms
+from lifelong.common.sms import mask_phone
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
-from . import policy
-from .choices import INSTITUTION_ROLES, Language, Role
-from .models import APIToken, EnrolmentCode, RoleGrant, User, hash_token
+from . import codes, policy
+from .choices import INSTITUTION_ROLES, CodePurpose, Language, Role
+from .models import APIToken, RoleGrant, User, hash_token
 from .phone import normalize_phone
 from .tasks import learner_welcome_sms
 
@@ -86,17 +84,10 @@ def two_factor_verify(*, request: HttpRequest, user: User, code: str) -> None:
 
 
 # Enrolling an authenticator app needs the staff member's phone as well as their password: an
-# SMS code (6 digits, 10 minutes, 5 guesses, at most 3 codes an hour per person) and a first
-# code from the app, whose secret lives only in this browser session until it is confirmed.
-ENROLMENT_CODE_LIFETIME = timedelta(minutes=10)
-ENROLMENT_CODE_RESEND_AFTER = timedelta(minutes=1)
-ENROLMENT_CODE_GUESSES = 5
-ENROLMENT_CODES_PER_HOUR = 3
+# SMS code (the one code mechanism of codes.py: 6 digits, 10 minutes, 5 wrong tries, at most
+# one a minute and 5 a day per number) and a first code from the app, whose secret lives only
+# in this browser session until it is confirmed.
 PENDING_TOTP_KEY = "lifelong_pending_totp_key"
-
-
-def _enrolment_code_digest(user: User, code: str) -> str:
-    return salted_hmac("lifelong.enrolment-code", f"{user.pk}:{code}").hexdigest()
 
 
 def pending_totp_device(*, request: HttpRequest, user: User) -> TOTPDevice:
@@ -109,59 +100,33 @@ def pending_totp_device(*, request: HttpRequest, user: User) -> TOTPDevice:
     return TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
 
 
-@transaction.atomic
 def enrolment_code_send(*, user: User, resend: bool = False) -> bool:
     """Text an enrolment code to the user's own phone, unless a usable one is out already
-    (`resend` asks for a new one anyway) or one went out less than a minute ago. Sent from
-    the request, not the task worker, so the code is never stored in clear. Returns whether
-    a code was sent; past the hourly cap raises `Locked` (`sms_code_limit`)."""
-    now = timezone.now()
-    row = EnrolmentCode.objects.select_for_update().filter(user=user).first()
-    if row is None:
-        row = EnrolmentCode(user=user, window_started_at=now)
-    else:
-        age = now - row.sent_at
-        usable = age < ENROLMENT_CODE_LIFETIME and row.attempts < ENROLMENT_CODE_GUESSES
-        if (usable and not resend) or age < ENROLMENT_CODE_RESEND_AFTER:
-            return False
-        if now - row.window_started_at >= timedelta(hours=1):
-            row.window_started_at, row.sends_in_window = now, 0
-        if row.sends_in_window >= ENROLMENT_CODES_PER_HOUR:
-            raise Locked(_("Too many SMS codes were sent. Try again in an hour."), code="sms_code_limit")
-    code = f"{secrets.randbelow(10**6):06d}"
-    row.digest, row.sent_at, row.attempts = _enrolment_code_digest(user, code), now, 0
-    row.sends_in_window += 1
-    row.save()
-    with translation.override(user.message_language):
-        text = _("Lifelong: your code to set up two-factor sign-in is %(code)s. It is valid for 10 minutes.") % {
-            "code": code
-        }
-    send_sms(user.phone, text)
+    (`resend` asks for a new one anyway). Returns whether a code was sent. Opening the page
+    again within a minute of a code sends nothing and says nothing; past the daily limit, or
+    an explicit resend within the minute, raises `TooManyCodes` (`too_many_codes`)."""
+    if not resend and codes.code_live(phone=user.phone, purpose=CodePurpose.TWO_FACTOR):
+        return False
+
+    def text(code: str) -> str:
+        with translation.override(user.message_language):
+            return _("Lifelong: your code to set up two-factor sign-in is %(code)s. It is valid for 10 minutes.") % {
+                "code": code
+            }
+
+    try:
+        codes.code_send(phone=user.phone, purpose=CodePurpose.TWO_FACTOR, text=text, user=user)
+    except codes.CodeSentRecently:
+        if resend:
+            raise
+        return False
     return True
-
-
-def _enrolment_code_check(*, user: User, sms_code: str) -> None:
-    """Spend one guess (a conditional UPDATE, so parallel requests cannot share one) and
-    compare. Raises `InvalidInput` with `invalid_sms_code` or `sms_code_expired`."""
-    fresh_after = timezone.now() - ENROLMENT_CODE_LIFETIME
-    spent = EnrolmentCode.objects.filter(
-        user=user, sent_at__gt=fresh_after, attempts__lt=ENROLMENT_CODE_GUESSES
-    ).update(attempts=F("attempts") + 1)
-    if not spent:
-        raise InvalidInput(
-            _("The SMS code has expired or was mistyped too often. Ask for a new one."),
-            code="sms_code_expired",
-            field="sms_code",
-        )
-    digest = EnrolmentCode.objects.values_list("digest", flat=True).get(user=user)
-    if not constant_time_compare(digest, _enrolment_code_digest(user, (sms_code or "").strip())):
-        raise InvalidInput(_("The SMS code is wrong."), code="invalid_sms_code", field="sms_code")
 
 
 def two_factor_enrol(*, request: HttpRequest, user: User, sms_code: str, code: str) -> None:
     """Confirm this session's authenticator secret with the SMS code and a first code from
     the app; the device is saved only then, and the session counts as verified."""
-    _enrolment_code_check(user=user, sms_code=sms_code)
+    sms = codes.code_check(phone=user.phone, purpose=CodePurpose.TWO_FACTOR, code=sms_code, field="sms_code")
     device = pending_totp_device(request=request, user=user)
     verifier = TOTP(device.bin_key, device.step, device.t0, device.digits)
     code = (code or "").strip()
@@ -171,8 +136,8 @@ def two_factor_enrol(*, request: HttpRequest, user: User, sms_code: str, code: s
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device.confirmed = True
         device.last_t = verifier.t()
+        codes.code_use(row=sms, field="sms_code")
         device.save()
-        EnrolmentCode.objects.filter(user=user).delete()
     request.session.pop(PENDING_TOTP_KEY, None)
     otp_login(request, device)
     audit_record(actor=user, action=AuditAction.TWO_FACTOR_ENROLLED, target=user, request=request)

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.accounts.middleware import SESSION_LAST_SEEN
-from lifelong.accounts.models import EnrolmentCode
+from lifelong.accounts.models import PhoneCodeQuota
 from lifelong.accounts.services import SESSION_SIGNED_IN_AT
 from lifelong.common.models import AuditEvent
 from lifelong.common.sms import MemorySmsBackend
@@ -160,15 +160,17 @@ def test_enrolment_sms_codes_allow_few_guesses_and_few_sends(demo, client):
     sign_in(other, "13900000003", demo.password)
     other.get(two_factor)
     assert len(MemorySmsBackend.outbox) == 1
-    # Asking for new codes works at most three times an hour, and at most once a minute.
-    EnrolmentCode.objects.update(sent_at=timezone.now() - timedelta(minutes=2))
+    # Asking for new codes works at most once a minute and 5 times a day per number (the one
+    # code mechanism of accounts/codes.py).
+    PhoneCodeQuota.objects.update(last_sent_at=timezone.now() - timedelta(minutes=2))
     other.post(two_factor, {"intent": "resend"})
-    other.post(two_factor, {"intent": "resend"})
+    refused = other.post(two_factor, {"intent": "resend"}, follow=True)
     assert len(MemorySmsBackend.outbox) == 2
-    for _ in range(3):
-        EnrolmentCode.objects.update(sent_at=timezone.now() - timedelta(minutes=2))
+    assert "minute" in refused.content.decode() or "分钟" in refused.content.decode()
+    for _ in range(4):
+        PhoneCodeQuota.objects.update(last_sent_at=timezone.now() - timedelta(minutes=2))
         other.post(two_factor, {"intent": "resend"})
-    assert len(MemorySmsBackend.outbox) == 3
+    assert len(MemorySmsBackend.outbox) == 5
 
 
 def test_a_password_set_by_staff_must_be_changed_at_first_web_sign_in(demo, client):

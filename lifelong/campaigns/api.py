@@ -261,7 +261,12 @@ def campaign_report(request, slug: str):
 
 
 @router.post(
-    "/campaigns/{slug}/report", auth=bearer, response={201: ReportOut, **ERRORS}, summary="Generate the report now"
+    "/campaigns/{slug}/report",
+    auth=bearer,
+    response={201: ReportOut, **ERRORS},
+    summary="Generate the report now",
+    description="Admins over the host region, once the campaign's last day has passed (county time); "
+    "before that 409 `campaign_not_ended`, and nothing is written.",
 )
 def campaign_report_generate(request, slug: str):
     return Status(201, services.campaign_report_generate(campaign=_run_by(request, slug), actor=request.user))

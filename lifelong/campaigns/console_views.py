@@ -76,6 +76,7 @@ def campaign_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "statuses": CampaignStatus.choices,
             "report": getattr(campaign, "report", None),
+            "campaign_ended": services.campaign_has_ended(campaign),
         },
     )
 
@@ -139,6 +140,10 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_or_404(request, pk)
-    services.campaign_report_generate(campaign=campaign, actor=request.user)
+    try:
+        services.campaign_report_generate(campaign=campaign, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.detail)
+        return redirect("console:campaign", pk=campaign.pk)
     messages.success(request, _("The report has been generated from today's figures."))
     return redirect("campaigns:report", slug=campaign.slug)

@@ -171,19 +171,33 @@ def campaign_proposal_decide(*, actor: User, activity: Activity, accept: bool) -
     return current
 
 
+def campaign_has_ended(campaign: Campaign, *, now: datetime | None = None) -> bool:
+    """Has the campaign's last day passed in county time (so its report may be made)?"""
+    return timezone.localdate(now or timezone.now()) > campaign.ends_on
+
+
 @transaction.atomic
 def campaign_report_generate(
     *, campaign: Campaign, actor: User | None = None, now: datetime | None = None
 ) -> CampaignReport:
     """Count the campaign's figures now and keep them as its report (replacing an earlier one).
-    `actor` is None when the task worker generates it after the campaign."""
+    `actor` is None when the task worker generates it after the campaign. A report is public
+    once made, so before the campaign's last day has passed (county time) it answers 409
+    `campaign_not_ended` and writes nothing: half a week's figures would read as the result."""
     if actor is not None and not may_run_campaign(actor, campaign):
         raise NotFound()
+    now = now or timezone.now()
+    if not campaign_has_ended(campaign, now=now):
+        raise Conflict(
+            _("The report can be made once the campaign has ended, from %(day)s.")
+            % {"day": (campaign.ends_on + timedelta(days=1)).isoformat()},
+            code="campaign_not_ended",
+        )
     report, _created = CampaignReport.objects.update_or_create(
         campaign=campaign,
         defaults={
             "figures": campaign_figures(campaign=campaign),
-            "generated_at": now or timezone.now(),
+            "generated_at": now,
             "generated_by": actor,
         },
     )
@@ -192,13 +206,14 @@ def campaign_report_generate(
     return report
 
 
-def campaign_report_due(*, campaign_id: int, ends_on: str) -> CampaignReport | None:
+def campaign_report_due(*, campaign_id: int, ends_on: str, now: datetime | None = None) -> CampaignReport | None:
     """The task worker's call after the campaign: generate the report unless the campaign has
-    moved its dates since the task was scheduled (the move scheduled a new one) or is gone."""
+    moved its dates since the task was scheduled (the move scheduled a new one) or is gone, or
+    the task runs before the campaign has ended (then it does nothing)."""
     campaign = Campaign.objects.select_related("host_region").filter(pk=campaign_id, ends_on=ends_on).first()
-    if campaign is None:
+    if campaign is None or not campaign_has_ended(campaign, now=now):
         return None
-    return campaign_report_generate(campaign=campaign)
+    return campaign_report_generate(campaign=campaign, now=now)
 
 
 def _schedule_report(campaign: Campaign) -> None:

@@ -85,9 +85,19 @@ def test_console_campaign_pages_follow_the_host_region(world, persona):
         assert decided.status_code == (302 if allowed or persona == "anonymous" else 404), (persona, code)
         activity.refresh_from_db()
         assert (activity.campaign_status == "accepted") == allowed, (persona, code)
+        ended(campaign)  # a report waits for the campaign's end (test_campaign_workflow.py)
         report = client.post(f"/console/campaigns/{campaign.pk}/report/")
         assert report.status_code == (302 if allowed or persona == "anonymous" else 404)
         assert CampaignReport.objects.filter(campaign=campaign).exists() == allowed
+
+
+def ended(campaign) -> None:
+    """Move the campaign into the past, as if its week were over."""
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        starts_on=today - timedelta(days=8), ends_on=today - timedelta(days=1)
+    )
+    campaign.refresh_from_db()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -105,6 +115,7 @@ def test_the_staff_campaign_api_follows_the_host_region(world, persona):
             assert [item["id"] for item in listing.json()["items"]] == [activity.pk]
         assert api.post(f"/campaigns/{slug}/proposals/{activity.pk}/accept").status_code == (200 if allowed else denied)
         assert api.patch(f"/campaigns/{slug}", {"theme": persona}).status_code == (200 if allowed else denied)
+        ended(campaign)
         assert api.post(f"/campaigns/{slug}/report").status_code == (201 if allowed else denied)
         assert Activity.objects.get(pk=activity.pk).campaign_status == ("accepted" if allowed else "proposed")
         assert (Campaign.objects.get(pk=campaign.pk).theme == persona) == allowed

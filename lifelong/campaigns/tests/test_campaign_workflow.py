@@ -1,7 +1,7 @@
 """Running a campaign: admins create it, organizers propose activities, admins of the host
 region accept or decline them; the calendar feed and the post-week report follow the programme."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -161,7 +161,10 @@ def test_admins_create_campaigns_only_for_regions_they_administer(demo):
 def test_the_report_is_scheduled_for_the_day_after_and_skipped_when_the_dates_moved(demo, week):
     assert services.campaign_report_due(campaign_id=week.pk, ends_on="2000-01-01") is None
     assert not CampaignReport.objects.exists()
-    report = services.campaign_report_due(campaign_id=week.pk, ends_on=week.ends_on.isoformat())
+    # Run early (the test task backend runs deferred tasks at once), it does nothing.
+    assert services.campaign_report_due(campaign_id=week.pk, ends_on=week.ends_on.isoformat()) is None
+    assert not CampaignReport.objects.exists()
+    report = services.campaign_report_due(campaign_id=week.pk, ends_on=week.ends_on.isoformat(), now=after_end(week))
     assert report.campaign == week and report.generated_by is None
 
 
@@ -240,9 +243,24 @@ def test_the_campaign_api_creates_lists_changes_and_decides(demo, week):
     assert admin.post(f"/campaigns/week-2026/proposals/{activity.pk}/decline").json()["campaign_status"] == "declined"
 
 
+def after_end(campaign: Campaign):
+    """Noon (county time) of the day after the campaign's last day: its report may be made."""
+    return timezone.make_aware(datetime.combine(campaign.ends_on + timedelta(days=1), time(12)))
+
+
+def end_campaign(campaign: Campaign) -> None:
+    """Move the campaign into the past, as if its week were over."""
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        starts_on=today - timedelta(days=8), ends_on=today - timedelta(days=1)
+    )
+    campaign.refresh_from_db()
+
+
 def test_the_report_api_answers_404_until_generated(demo, week):
     assert ApiClient().get("/campaigns/week-2026/report").status_code == 404
     assert ApiClient(demo.town_admin).post("/campaigns/week-2026/report").status_code == 404
+    end_campaign(week)
     generated = ApiClient(demo.county_admin).post("/campaigns/week-2026/report")
     assert generated.status_code == 201
     report = ApiClient().get("/campaigns/week-2026/report").json()
@@ -329,7 +347,7 @@ def test_the_report_figures_equal_the_raw_records(demo, week, week_held):
 
 
 def test_the_report_page_prints_and_speaks_both_languages(demo, week, week_held):
-    services.campaign_report_generate(campaign=week, actor=demo.county_admin)
+    services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
     page = Client().get("/campaigns/week-2026/report/").content.decode()
     assert 'data-testid="report-by-town"' in page and "澉浦镇" in page and "王**" in page
     assert "王小明" not in page  # the public report names nobody in full
@@ -342,11 +360,11 @@ def test_the_report_page_prints_and_speaks_both_languages(demo, week, week_held)
 
 
 def test_the_report_keeps_its_figures_until_generated_again(demo, week, week_held):
-    report = services.campaign_report_generate(campaign=week, actor=demo.county_admin)
+    report = services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
     latecomer = new_learner(demo)
     activity_services.registration_create(actor=latecomer, activity=week_held["lecture"], learner=latecomer)
     assert CampaignReport.objects.get().figures["totals"]["registrations"]["value"] == "6"
-    again = services.campaign_report_generate(campaign=week, actor=demo.county_admin)
+    again = services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
     assert again.pk == report.pk and again.figures["totals"]["registrations"]["value"] == "7"
 
 
@@ -455,3 +473,43 @@ def test_a_campaign_that_is_over_takes_proposals_from_its_admins_only(demo, week
     with pytest.raises(Conflict) as refused:
         services.campaign_propose(actor=demo.organizer, activity=cancelled, campaign=week)
     assert refused.value.code == "invalid_status"
+
+
+# --- The report waits for the campaign's end ---------------------------------------------------
+
+
+def test_no_report_before_the_campaign_ends_and_nothing_is_written(demo, week):
+    last_day = timezone.make_aware(datetime.combine(week.ends_on, time(23, 59)))
+    for now in (timezone.now(), last_day):
+        with pytest.raises(Conflict) as error:
+            services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=now)
+        assert error.value.code == "campaign_not_ended" and error.value.status == 409
+    # The task worker is held to the same rule.
+    with pytest.raises(Conflict):
+        services.campaign_report_generate(campaign=week, now=last_day)
+    assert not CampaignReport.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="campaigns.campaign", changes__report="generated").exists()
+    report = services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
+    assert report.generated_at == after_end(week)
+
+
+def test_the_api_answers_409_before_the_end(demo, week):
+    response = ApiClient(demo.county_admin).post("/campaigns/week-2026/report")
+    assert response.status_code == 409 and response.json()["code"] == "campaign_not_ended"
+    assert ApiClient().get("/campaigns/week-2026/report").status_code == 404  # nothing was made public
+
+
+def test_the_console_explains_why_there_is_no_report_button_before_the_end(demo, week, verified_client):
+    client = verified_client(demo.county_admin)
+    page = client.get(f"/console/campaigns/{week.pk}/").content.decode()
+    assert 'data-testid="report-not-yet"' in page and 'data-testid="report-generate"' not in page
+    refused = client.post(f"/console/campaigns/{week.pk}/report/", follow=True)
+    assert refused.redirect_chain[-1][0] == f"/console/campaigns/{week.pk}/"
+    assert any(message.level_tag == "error" for message in refused.context["messages"])
+    assert not CampaignReport.objects.exists()
+    end_campaign(week)
+    page = client.get(f"/console/campaigns/{week.pk}/").content.decode()
+    assert 'data-testid="report-generate"' in page and 'data-testid="report-not-yet"' not in page
+    made = client.post(f"/console/campaigns/{week.pk}/report/")
+    assert made.status_code == 302 and made["Location"] == "/campaigns/week-2026/report/"
+    assert CampaignReport.objects.filter(campaign=week).exists()

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from lifelong.accounts import views as account_views
 from lifelong.common import picture_views, webapp_views
 from lifelong.common import views as common_views
+from lifelong.notifications.receipts import sms_receipts
 
 from .api import api, api_not_found
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", include("lifelong.news.urls")),
     path("", include("lifelong.dashboards.urls")),
     path("me/notices/", include("lifelong.notifications.urls")),
+    # Delivery receipts pushed by the SMS provider; the last part is the secret SMS_RECEIPT_TOKEN.
+    path("sms/receipts/<str:token>/", sms_receipts, name="sms_receipts"),
     path("pictures/<uuid:key>/<str:size>.jpg", picture_views.picture, name="picture"),
     path("favicon.ico", webapp_views.favicon, name="favicon"),
     path("manifest.webmanifest", webapp_views.manifest, name="webmanifest"),

@@ -223,6 +223,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lifelong <noreply@localhost>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="lifelong.common.sms.ConsoleSmsBackend")
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
+# Alibaba Cloud SMS (SMS_BACKEND=lifelong.common.sms.AliyunSmsBackend). SMS_ALIYUN_TEMPLATES maps
+# our message kinds to the provider's approved template codes: "notice=SMS_123,code=SMS_456".
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_SIGN_NAME = env.str("SMS_ALIYUN_SIGN_NAME", default="")
+SMS_ALIYUN_TEMPLATES = env.dict("SMS_ALIYUN_TEMPLATES", default={})
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
+SMS_ALIYUN_CONNECT_TIMEOUT = env.float("SMS_ALIYUN_CONNECT_TIMEOUT", default=3.0)
+SMS_ALIYUN_READ_TIMEOUT = env.float("SMS_ALIYUN_READ_TIMEOUT", default=10.0)
+# The secret last part of the delivery-receipt address (/sms/receipts/<token>/) given to the
+# provider; empty: receipts are not accepted (the address answers 404).
+SMS_RECEIPT_TOKEN = env.str("SMS_RECEIPT_TOKEN", default="")
 
 API_PAGE_SIZE_MAX = 100
 

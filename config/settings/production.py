@@ -3,7 +3,21 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, DEMO_MODE, SECRET_KEY, SITE_URL, SMS_BACKEND, env
+from .base import (
+    ALLOWED_HOSTS,
+    DEBUG,
+    DEMO_MODE,
+    SECRET_KEY,
+    SITE_URL,
+    SMS_ALIYUN_ACCESS_KEY_ID,
+    SMS_ALIYUN_ACCESS_KEY_SECRET,
+    SMS_ALIYUN_ENDPOINT,
+    SMS_ALIYUN_SIGN_NAME,
+    SMS_ALIYUN_TEMPLATES,
+    SMS_BACKEND,
+    SMS_RECEIPT_TOKEN,
+    env,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -15,9 +29,27 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts explicitly.")
 if SMS_BACKEND in ("lifelong.common.sms.ConsoleSmsBackend", "lifelong.common.sms.MemorySmsBackend"):
     raise ImproperlyConfigured(
-        "SMS_BACKEND must name a gateway (or lifelong.common.sms.FileSmsBackend as a spool): the console "
-        "backend writes sign-in codes to the log."
+        "SMS_BACKEND must name a gateway (lifelong.common.sms.AliyunSmsBackend, or "
+        "lifelong.common.sms.FileSmsBackend as a spool): the console backend writes sign-in codes to the log."
     )
+if SMS_BACKEND == "lifelong.common.sms.AliyunSmsBackend":
+    # Checked here, not only when the first message is sent: a sign-up code that cannot go out
+    # should stop the deployment, not a villager at the sign-up page.
+    from lifelong.common.sms import aliyun_config_problems
+
+    _sms_problems = aliyun_config_problems(
+        access_key_id=SMS_ALIYUN_ACCESS_KEY_ID,
+        access_key_secret=SMS_ALIYUN_ACCESS_KEY_SECRET,
+        sign_name=SMS_ALIYUN_SIGN_NAME,
+        templates=SMS_ALIYUN_TEMPLATES,
+        endpoint=SMS_ALIYUN_ENDPOINT,
+    )
+    if not SMS_ALIYUN_ENDPOINT.startswith("https://"):
+        _sms_problems.append("SMS_ALIYUN_ENDPOINT must be an https:// address")
+    if _sms_problems:
+        raise ImproperlyConfigured("SMS_BACKEND AliyunSmsBackend: " + "; ".join(_sms_problems))
+if SMS_RECEIPT_TOKEN and len(SMS_RECEIPT_TOKEN) < 32:
+    raise ImproperlyConfigured("SMS_RECEIPT_TOKEN must be a random value of at least 32 characters (or empty).")
 
 if not SITE_URL.startswith("https://") or "127.0.0.1" in SITE_URL or "localhost" in SITE_URL:
     raise ImproperlyConfigured(

@@ -39,3 +39,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.kind}"
+
+
+class SmsStatus(models.TextChoices):
+    # Kept beside its model rather than in choices.py: only SmsMessage uses it.
+    UNKNOWN = "unknown", _("Outcome unknown")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Not delivered")
+
+
+class SmsMessage(models.Model):
+    """One text message handed to a real SMS provider, and what became of it.
+
+    The gateway backend writes the row before it asks the provider (status `unknown`: if the
+    process dies mid-request nobody can say whether it went out), then records the provider's
+    answer (`sent` with its `biz_id`, or `failed` with the provider's error code); the
+    provider's delivery receipt later makes it `delivered` or `failed`. The number is kept
+    only as a keyed hash (to find "the messages sent to this number" without storing it) and
+    in masked form (DESIGN §8); `out_id` is our random reference, sent to the provider as
+    OutId and echoed in its receipts.
+    """
+
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_messages"
+    )
+    provider = models.CharField(_("provider"), max_length=16)
+    template = models.CharField(_("template"), max_length=16)
+    phone_digest = models.CharField(max_length=64, db_index=True)
+    phone_masked = models.CharField(_("phone"), max_length=16)
+    out_id = models.CharField(max_length=32, unique=True)
+    biz_id = models.CharField(max_length=64, blank=True, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=SmsStatus.choices, default=SmsStatus.UNKNOWN)
+    error_code = models.CharField(_("error code"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=SmsStatus.values), name="sms_message_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} · {self.template} · {self.status}"

@@ -88,10 +88,17 @@ def _send(notice: Notification) -> None:
     sent = {}
     if recipient.phone:
         try:
-            send_sms(recipient.phone, brand + notice.text)
+            # A gateway fills its approved notice template with the text; its signature brands it.
+            send_sms(
+                recipient.phone,
+                brand + notice.text,
+                template="notice",
+                params={"text": notice.text},
+                notification_id=notice.pk,
+            )
             sent["sms_sent_at"] = timezone.now()
         except Exception as error:  # the error text may hold the number: log its kind only
-            logger.error("SMS for notice %s failed: %s", notice.pk, type(error).__name__)
+            logger.error("SMS for notice %s failed: %s %s", notice.pk, type(error).__name__, getattr(error, "code", ""))
     if recipient.email:
         try:
             send_mail(

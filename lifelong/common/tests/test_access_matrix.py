@@ -468,6 +468,8 @@ SITE_PAGES = {
     "me/calendar/reset/": ("/me/calendar/reset/", 302),
     "me/notices/": ("/me/notices/", 302),
     "me/notices/read/": ("/me/notices/read/", 302),
+    # The SMS provider's delivery receipts: 404 without the secret token (lifelong/common/tests/test_sms_receipts.py).
+    "sms/receipts/<str:token>/": ("/sms/receipts/not-the-token/", 404),
     "preferences/elder-mode/": ("/preferences/elder-mode/", 405),  # POST only
     "preferences/language/": ("/preferences/language/", 405),
     "accounts/login/": ("/accounts/login/", 200),

@@ -42,10 +42,44 @@ def test_check_deploy_is_clean_with_production_values():
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"SITE_URL": "http://127.0.0.1:8000"}, "SITE_URL"),
         ({"SMS_BACKEND": "lifelong.common.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "lifelong.common.sms.MemorySmsBackend"}, "SMS_BACKEND"),
+        ({"SMS_RECEIPT_TOKEN": "short"}, "SMS_RECEIPT_TOKEN"),
     ],
 )
 def test_production_refuses_to_start_with_an_insecure_value(override, complaint):
     result = manage("check", **{**GOOD, **override})
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+# Alibaba Cloud SMS, fully configured (lifelong/common/tests/test_sms_aliyun.py tests the backend).
+ALIYUN = {
+    "SMS_BACKEND": "lifelong.common.sms.AliyunSmsBackend",
+    "SMS_ALIYUN_ACCESS_KEY_ID": "LTAI5tExampleKeyId",
+    "SMS_ALIYUN_ACCESS_KEY_SECRET": "ExampleSecretExampleSecret0123",
+    "SMS_ALIYUN_SIGN_NAME": "海盐终身学习",
+    "SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321",
+    "SMS_RECEIPT_TOKEN": "q8ZkT3vN0pW6yR1mB5xC9aD2fG7hJ4sL",
+}
+
+
+def test_production_accepts_the_aliyun_gateway_with_its_configuration():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**GOOD, **ALIYUN})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"SMS_ALIYUN_ACCESS_KEY_SECRET": ""}, "SMS_ALIYUN_ACCESS_KEY_SECRET"),
+        ({"SMS_ALIYUN_ACCESS_KEY_ID": ""}, "SMS_ALIYUN_ACCESS_KEY_ID"),
+        ({"SMS_ALIYUN_SIGN_NAME": ""}, "SMS_ALIYUN_SIGN_NAME"),
+        ({"SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789"}, "SMS_ALIYUN_TEMPLATES"),
+        ({"SMS_ALIYUN_ENDPOINT": "http://127.0.0.1:9/"}, "SMS_ALIYUN_ENDPOINT"),
+    ],
+)
+def test_production_refuses_the_aliyun_gateway_with_missing_configuration(override, complaint):
+    result = manage("check", **{**GOOD, **ALIYUN, **override})
     assert result.returncode != 0
     assert complaint in result.stderr
 

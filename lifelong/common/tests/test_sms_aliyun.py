@@ -1,0 +1,275 @@
+"""Contract tests of the Alibaba Cloud SMS backend against a local fake of the provider's API
+(sms_fake_aliyun.py), which checks each request with its own implementation of the documented
+signature."""
+
+import http.client
+import json
+import logging
+import socket
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from lifelong.common import sms
+from lifelong.common.sms import (
+    AliyunSmsBackend,
+    SmsOutcomeUnknown,
+    SmsRejected,
+    SmsUnavailable,
+    aliyun_signature,
+    phone_digest,
+    send_sms,
+)
+from lifelong.common.tests import sms_fake_aliyun as fake_api
+from lifelong.notifications.models import Notification, SmsMessage, SmsStatus
+
+PHONE = "13912345678"
+
+# The worked example of the SMS documentation's "HTTP protocol and signature" page
+# (https://help.aliyun.com/document_detail/56189.html): AccessKeySecret "testSecret".
+SMS_DOC_PARAMS = {
+    "AccessKeyId": "testId",
+    "Action": "SendSms",
+    "Format": "XML",
+    "OutId": "123",
+    "PhoneNumbers": "15300000001",
+    "RegionId": "cn-hangzhou",
+    "SignName": "阿里云短信测试专用",
+    "SignatureMethod": "HMAC-SHA1",
+    "SignatureNonce": "45e25e9b-0a6f-4070-8c85-2956eda1b466",
+    "SignatureVersion": "1.0",
+    "TemplateCode": "SMS_71390007",
+    "TemplateParam": '{"customer":"test"}',
+    "Timestamp": "2017-07-12T02:42:19Z",
+    "Version": "2017-05-25",
+}
+SMS_DOC_SIGNATURE = "zJDF+Lrzhj/ThnlvIToysFRq6t4="
+# The RPC signature documentation's example (ECS DescribeRegions), AccessKeySecret "testsecret".
+RPC_DOC_PARAMS = {
+    "AccessKeyId": "testid",
+    "Action": "DescribeRegions",
+    "Format": "XML",
+    "SignatureMethod": "HMAC-SHA1",
+    "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+    "SignatureVersion": "1.0",
+    "Timestamp": "2016-02-23T12:46:24Z",
+    "Version": "2014-05-26",
+}
+RPC_DOC_SIGNATURE = "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+
+
+@pytest.mark.parametrize(
+    ("params", "secret", "signature"),
+    [(SMS_DOC_PARAMS, "testSecret", SMS_DOC_SIGNATURE), (RPC_DOC_PARAMS, "testsecret", RPC_DOC_SIGNATURE)],
+)
+def test_the_signature_matches_the_providers_published_examples(params, secret, signature):
+    assert aliyun_signature(params, secret) == signature
+    # The fake's own implementation agrees, so it can judge the backend's requests.
+    assert fake_api.pop_signature("GET", params, secret) == signature
+    assert aliyun_signature(params, secret + "x") != signature
+
+
+def test_the_encoding_is_the_documented_one_not_form_encoding():
+    assert sms.aliyun_percent_encode("a b*c~d/e+f") == "a%20b%2Ac~d%2Fe%2Bf"
+    assert sms.aliyun_percent_encode("派") == "%E6%B4%BE"
+
+
+@pytest.fixture
+def fake():
+    with fake_api.FakeAliyunSms() as server:
+        yield server
+
+
+@pytest.fixture
+def aliyun(settings, fake):
+    settings.SMS_BACKEND = "lifelong.common.sms.AliyunSmsBackend"
+    settings.SMS_ALIYUN_ACCESS_KEY_ID = fake_api.ACCESS_KEY_ID
+    settings.SMS_ALIYUN_ACCESS_KEY_SECRET = fake_api.ACCESS_KEY_SECRET
+    settings.SMS_ALIYUN_SIGN_NAME = fake_api.SIGN_NAME
+    settings.SMS_ALIYUN_TEMPLATES = dict(fake_api.TEMPLATES)
+    settings.SMS_ALIYUN_ENDPOINT = fake.endpoint
+    settings.SMS_ALIYUN_CONNECT_TIMEOUT = 2.0
+    settings.SMS_ALIYUN_READ_TIMEOUT = 0.3
+    return fake
+
+
+def test_a_code_goes_out_signed_with_its_template_and_parameters(db, aliyun):
+    send_sms(PHONE, "Your code is 123456", template="code", params={"code": "123456"})
+    [request] = aliyun.accepted
+    assert request["PhoneNumbers"] == PHONE
+    assert request["SignName"] == "海盐终身学习"
+    assert request["TemplateCode"] == "SMS_900002"
+    assert json.loads(request["TemplateParam"]) == {"code": "123456"}
+    assert request["Format"] == "JSON" and request["Version"] == "2017-05-25"
+    message = SmsMessage.objects.get()
+    assert request["OutId"] == message.out_id
+    assert message.status == SmsStatus.SENT and message.biz_id.endswith("^0") and message.sent_at
+    assert message.template == "code" and message.provider == "aliyun"
+    assert message.phone_masked == "139****5678" and message.phone_digest == phone_digest(PHONE)
+    stored = json.dumps(list(SmsMessage.objects.values()), default=str)
+    assert PHONE not in stored  # the number itself is nowhere in the record
+
+
+def test_a_caller_that_passes_only_text_sends_it_in_the_notice_template(db, aliyun):
+    send_sms(PHONE, "明天上午九点开课")
+    [request] = aliyun.accepted
+    assert request["TemplateCode"] == "SMS_900001"
+    assert json.loads(request["TemplateParam"]) == {"text": "明天上午九点开课"}
+
+
+def test_each_request_has_a_fresh_nonce_and_the_fake_refuses_a_replay(db, aliyun):
+    send_sms(PHONE, "one")
+    send_sms(PHONE, "two")
+    first, second = aliyun.accepted
+    assert first["SignatureNonce"] != second["SignatureNonce"]
+    replay = "&".join(f"{sms.aliyun_percent_encode(k)}={sms.aliyun_percent_encode(v)}" for k, v in first.items())
+    connection = http.client.HTTPConnection("127.0.0.1", int(aliyun.endpoint.rsplit(":", 1)[1].strip("/")))
+    connection.request("GET", "/?" + replay)
+    assert json.loads(connection.getresponse().read())["Code"] == "SignatureNonceUsed"
+
+
+def test_a_wrong_secret_is_refused_by_the_provider_and_recorded(db, aliyun, settings):
+    settings.SMS_ALIYUN_ACCESS_KEY_SECRET = "not-the-secret"
+    with pytest.raises(SmsRejected) as raised:
+        send_sms(PHONE, "hello")
+    assert raised.value.code == "SignatureDoesNotMatch"
+    assert aliyun.received and not aliyun.accepted
+    message = SmsMessage.objects.get()
+    assert (message.status, message.error_code) == (SmsStatus.FAILED, "SignatureDoesNotMatch")
+
+
+@pytest.mark.parametrize(
+    ("phone", "code"), [("13900000099", "isv.BUSINESS_LIMIT_CONTROL"), ("1390000", "isv.MOBILE_NUMBER_ILLEGAL")]
+)
+def test_a_refused_message_raises_the_providers_code_without_the_number(db, aliyun, caplog, phone, code):
+    with caplog.at_level(logging.INFO), pytest.raises(SmsRejected) as raised:
+        send_sms(phone, "hello")
+    assert raised.value.code == code
+    assert raised.value.request_id
+    assert phone not in str(raised.value)
+    assert phone not in caplog.text and code in caplog.text
+    message = SmsMessage.objects.get()
+    assert (message.status, message.error_code, message.biz_id) == (SmsStatus.FAILED, code, "")
+
+
+def test_a_template_the_provider_does_not_know_is_refused(db, aliyun, settings):
+    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_000000", "code": "SMS_900002"}
+    with pytest.raises(SmsRejected) as raised:
+        send_sms(PHONE, "hello")
+    assert raised.value.code == "isv.SMS_TEMPLATE_ILLEGAL"
+
+
+def test_a_message_kind_without_a_provider_template_sends_nothing(db, aliyun):
+    with pytest.raises(SmsRejected) as raised:
+        send_sms(PHONE, "hello", template="marketing", params={"text": "hello"})
+    assert raised.value.code == "template_not_configured"
+    assert aliyun.received == [] and not SmsMessage.objects.exists()
+
+
+def test_no_answer_in_time_is_an_unknown_outcome_and_is_not_sent_again(db, aliyun):
+    aliyun.mode = "slow"
+    with pytest.raises(SmsOutcomeUnknown) as raised:
+        send_sms(PHONE, "hello")
+    assert raised.value.code == "timeout"
+    assert len(aliyun.received) == 1  # no retry: the provider may have sent it
+    message = SmsMessage.objects.get()
+    assert (message.status, message.error_code) == (SmsStatus.UNKNOWN, "timeout")
+
+
+def test_a_reply_that_is_not_the_providers_is_an_unknown_outcome(db, aliyun):
+    aliyun.mode = "garbage"
+    with pytest.raises(SmsOutcomeUnknown) as raised:
+        send_sms(PHONE, "hello")
+    assert raised.value.code == "bad_response"
+    assert SmsMessage.objects.get().status == SmsStatus.UNKNOWN
+
+
+def test_an_unreachable_provider_fails_cleanly(db, aliyun, settings):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.SMS_ALIYUN_ENDPOINT = f"http://127.0.0.1:{port}/"
+    with pytest.raises(SmsUnavailable) as raised:
+        send_sms(PHONE, "hello")
+    assert raised.value.code == "unreachable"
+    message = SmsMessage.objects.get()
+    assert (message.status, message.error_code) == (SmsStatus.FAILED, "unreachable")
+
+
+def test_a_connection_refused_once_is_tried_again_and_sends_once(db, aliyun, monkeypatch):
+    real_connect = http.client.HTTPConnection.connect
+    attempts = []
+
+    def flaky_connect(connection):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConnectionRefusedError("refused")
+        return real_connect(connection)
+
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", flaky_connect)
+    send_sms(PHONE, "hello")
+    assert len(attempts) == 2
+    assert len(aliyun.received) == 1 and len(aliyun.accepted) == 1
+    assert SmsMessage.objects.get().status == SmsStatus.SENT
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [
+        ("SMS_ALIYUN_ACCESS_KEY_ID", "SMS_ALIYUN_ACCESS_KEY_ID"),
+        ("SMS_ALIYUN_ACCESS_KEY_SECRET", "SMS_ALIYUN_ACCESS_KEY_SECRET"),
+        ("SMS_ALIYUN_SIGN_NAME", "SMS_ALIYUN_SIGN_NAME"),
+        ("SMS_ALIYUN_ENDPOINT", "SMS_ALIYUN_ENDPOINT"),
+    ],
+)
+def test_the_backend_refuses_to_start_without_its_configuration(aliyun, settings, missing, named):
+    setattr(settings, missing, "")
+    with pytest.raises(ImproperlyConfigured, match=named):
+        AliyunSmsBackend()
+
+
+def test_the_backend_needs_a_template_for_every_message_kind(aliyun, settings):
+    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_900001"}
+    with pytest.raises(ImproperlyConfigured, match="code"):
+        AliyunSmsBackend()
+
+
+# --- Notices: the in-app copy stays whatever the gateway says -----------------------------------
+
+
+def _deliver_a_notice(demo):
+    from lifelong.notifications.services import deliver
+
+    return deliver(kind="organizer_msg", activity_id=None, subject_ids=[demo.young_learner.pk], event="t", params={})
+
+
+@pytest.fixture
+def notice_renders(monkeypatch):
+    """A notice kind's text, whatever the messages module says about organizer messages today."""
+    from lifelong.notifications import services
+
+    monkeypatch.setattr(services, "render", lambda kind, **kw: ("活动时间改为周三上午", "/me/notices/"))
+
+
+def test_a_notice_goes_out_as_the_notice_template_and_is_linked_to_its_message(demo, aliyun, notice_renders):
+    [notice] = _deliver_a_notice(demo)
+    [request] = aliyun.accepted
+    # No "[Lifelong]" in front: the provider's signature brands the message.
+    assert json.loads(request["TemplateParam"]) == {"text": "活动时间改为周三上午"}
+    assert request["PhoneNumbers"] == demo.young_learner.phone
+    message = SmsMessage.objects.get()
+    assert message.notification_id == notice.pk and message.status == SmsStatus.SENT
+    assert Notification.objects.get(pk=notice.pk).sms_sent_at is not None
+
+
+def test_a_provider_refusal_leaves_the_notice_in_the_app(demo, aliyun, notice_renders, settings):
+    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_000000", "code": "SMS_900002"}
+    [notice] = _deliver_a_notice(demo)
+    stored = Notification.objects.get(pk=notice.pk)
+    assert stored.text == "活动时间改为周三上午" and stored.sms_sent_at is None
+    message = SmsMessage.objects.get()
+    assert (message.notification_id, message.status, message.error_code) == (
+        notice.pk,
+        SmsStatus.FAILED,
+        "isv.SMS_TEMPLATE_ILLEGAL",
+    )

@@ -151,12 +151,15 @@ def activity_create(
     sessions: list[dict[str, Any]],
     cover_upload: UploadedFile | None = None,
     cover_alt: str = "",
+    over_venue_capacity: bool = False,
     **fields: Any,
 ) -> Activity:
     """A draft activity with its sessions. Venues must belong to institutions the actor may
-    see; every value is validated before anything is written. The description is sanitised
-    rich text; a `cover` Picture may be given, or an uploaded file (`cover_upload`) that
-    becomes one (lifelong.common.pictures) in the same transaction."""
+    see; the capacity fits the venues' seats unless an admin over the organizer allows more
+    (`over_venue_capacity`, else 422 `over_venue_capacity`); every value is validated before
+    anything is written. The description is sanitised rich text; a `cover` Picture may be
+    given, or an uploaded file (`cover_upload`) that becomes one (lifelong.common.pictures) in
+    the same transaction. A draft books no rooms: submitting (or publishing) it does."""
     if not may_manage_activities_of(actor, institution):
         raise NotFound(field="institution")
     if not sessions:
@@ -177,8 +180,14 @@ def activity_create(
     if activity.campaign_id:
         activity.campaign_status = campaign_placement(actor, activity.campaign)
     full_clean_or_raise(activity)
-    # The picture is made once everything else checked out; if a session or booking is then
-    # refused, its files go again with the rolled-back rows.
+    from .editing import venue_capacity_check  # editing builds on this module
+
+    held_at = [activity.venue, *(s.get("venue") or activity.venue for s in sessions)]
+    overridden = venue_capacity_check(
+        actor=actor, activity=activity, venues=held_at, over_venue_capacity=over_venue_capacity
+    )
+    # The picture is made once everything else checked out; if a session is then refused, its
+    # files go again with the rolled-back rows.
     with cover_from_upload(actor=actor, upload=cover_upload, alt=cover_alt) as cover:
         if cover is not None:
             activity.cover = cover
@@ -192,9 +201,8 @@ def activity_create(
             )
             full_clean_or_raise(session)
             session.save()
-        # Sessions held at a venue book it; a clash refuses the whole activity (`venue_booked`).
-        session_bookings_sync(actor=actor, sessions=list(activity.sessions.all()))
-    audit_record(actor=actor, action=AuditAction.CREATED, target=activity, changes={"title": activity.title})
+    changes = {"title": activity.title, **({"over_venue_capacity": True} if overridden else {})}
+    audit_record(actor=actor, action=AuditAction.CREATED, target=activity, changes=changes)
     return activity
 
 
@@ -268,6 +276,13 @@ def _check_venue(actor: User, venue: Venue | None) -> None:
         raise NotFound(field="venue")
 
 
+def _book_rooms(actor: User, activity: Activity) -> None:
+    """Sessions held at a venue book it once the activity is submitted (or published straight
+    from a draft); a clash refuses the step with `venue_booked`, naming the booking in the way."""
+    sessions = list(activity.sessions.select_related("activity"))
+    session_bookings_sync(actor=actor, sessions=sessions)
+
+
 def _transition(activity: Activity, to: ActivityStatus, allowed_from: set[str], **extra: Any) -> Activity:
     # NO KEY UPDATE: rows that merely point at the activity (a check-in's ledger entry, a
     # completion) may still be written meanwhile, so a cancel and a check-in never deadlock.
@@ -295,6 +310,7 @@ def activity_submit(*, actor: User, activity: Activity) -> Activity:
     submitted = _transition(
         activity, ActivityStatus.SUBMITTED, {ActivityStatus.DRAFT, ActivityStatus.REJECTED}, rejection_reason=""
     )
+    _book_rooms(actor, submitted)
     audit_record(actor=actor, action=AuditAction.UPDATED, target=submitted, summary="submitted")
     return submitted
 
@@ -306,6 +322,7 @@ def activity_publish(*, actor: User, activity: Activity) -> Activity:
     if not policy.covers(actor, activity.institution.region):
         raise NotFound()
     published = _transition(activity, ActivityStatus.PUBLISHED, {ActivityStatus.SUBMITTED, ActivityStatus.DRAFT})
+    _book_rooms(actor, published)  # a draft's first; a submitted one's are already held
     audit_record(actor=actor, action=AuditAction.UPDATED, target=published, summary="published")
     notify(
         NoticeKind.ACTIVITY_PUBLISHED,
@@ -327,6 +344,7 @@ def activity_reject(*, actor: User, activity: Activity, reason: str) -> Activity
     if not reason:
         raise InvalidInput(_("Say why the activity is rejected."), code="reason_required", field="reason")
     rejected = _transition(activity, ActivityStatus.REJECTED, {ActivityStatus.SUBMITTED}, rejection_reason=reason[:300])
+    session_bookings_release(actor=actor, activity=rejected)  # held again when submitted again
     audit_record(actor=actor, action=AuditAction.UPDATED, target=rejected, summary="rejected")
     notify(
         NoticeKind.ACTIVITY_REJECTED,
@@ -360,60 +378,6 @@ def activity_cancel(*, actor: User, activity: Activity) -> Activity:
         event=f"cancelled:{cancelled.pk}",
     )
     return cancelled
-
-
-@transaction.atomic
-def session_update(
-    *,
-    actor: User,
-    session: Session,
-    starts_at: datetime,
-    ends_at: datetime,
-    venue: Venue | None | object = KEEP_VENUE,
-) -> Session:
-    """Move a session or change its venue (`None`: to be announced; left out: unchanged).
-    Everyone holding or waiting for a place is told, and the reminder follows the new time."""
-    current = (
-        Session.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("activity__institution")
-        .get(pk=session.pk)
-    )
-    activity = current.activity
-    _require_manager(actor, activity)
-    if activity.status in (ActivityStatus.CANCELLED, ActivityStatus.COMPLETED):
-        raise Conflict(_("A cancelled or completed activity cannot change."), code="invalid_transition")
-    if venue is not KEEP_VENUE:
-        _check_venue(actor, venue)
-        current.venue = venue
-    before = (current.starts_at, current.ends_at, Session.objects.values_list("venue_id", flat=True).get(pk=current.pk))
-    current.starts_at, current.ends_at = starts_at, ends_at
-    full_clean_or_raise(current)
-    if before == (current.starts_at, current.ends_at, current.venue_id):
-        return current
-    current.save(update_fields=["starts_at", "ends_at", "venue"])
-    session_bookings_sync(actor=actor, sessions=[current])  # the booking moves too, or the change is refused
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATED,
-        target=activity,
-        summary="session changed",
-        changes={
-            "session": current.pk,
-            "from": [before[0].isoformat(), before[1].isoformat(), before[2]],
-            "to": [current.starts_at.isoformat(), current.ends_at.isoformat(), current.venue_id],
-        },
-    )
-    if activity.status == ActivityStatus.PUBLISHED:
-        affected = Registration.objects.filter(activity=activity, status__in=ACTIVE_STATUSES)
-        notify(
-            NoticeKind.SESSION_CHANGED,
-            activity_id=activity.pk,
-            subject_ids=list(affected.values_list("learner_id", flat=True)),
-            event=f"changed:{current.pk}:{timezone.now().isoformat()}",  # every change is news, even back again
-            session_id=current.pk,
-        )
-        _schedule_reminder(current)
-    return current
 
 
 # --- Reminders and alerts, run by the task worker at their time -------------------------------
@@ -888,3 +852,17 @@ def registration_reject(*, actor: User, registration: Registration) -> Registrat
         event=f"rejected:{current.pk}",
     )
     return current
+
+
+# Edits after creation live in their own module (this one is long enough). They are part of the
+# same service layer, so callers keep reaching them here; looked up on use, because `editing`
+# builds on this module and either may be imported first.
+EDITING_SERVICES = ("activity_update", "activity_copy", "session_update")
+
+
+def __getattr__(name: str) -> Any:
+    if name in EDITING_SERVICES:
+        from . import editing
+
+        return getattr(editing, name)
+    raise AttributeError(name)

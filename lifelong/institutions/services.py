@@ -420,9 +420,16 @@ def session_bookings_sync(*, actor: User, sessions: "list[Session]") -> None:
 
 
 @transaction.atomic
-def session_bookings_release(*, actor: User, activity: "Activity") -> int:
-    """Free every venue booked for the activity's sessions (it was cancelled). Returns how many."""
-    bookings = list(VenueBooking.objects.filter(session__activity=activity).select_for_update())
+def session_bookings_release(
+    *, actor: User, activity: "Activity | None" = None, sessions: "list[Session] | None" = None
+) -> int:
+    """Free the venues booked for the activity's sessions (it was cancelled or rejected, and a
+    draft holds no rooms), or for the given `sessions` only (they are being removed). Returns
+    how many bookings were freed. Freeing needs no venue lock."""
+    if (activity is None) == (sessions is None):
+        raise TypeError("Name either the activity or its sessions.")
+    scope = {"session__activity": activity} if activity is not None else {"session__in": [s.pk for s in sessions]}
+    bookings = list(VenueBooking.objects.filter(**scope).select_for_update())
     for booking in bookings:
         _release(actor=actor, booking=booking, summary="session booking released")
     return len(bookings)

@@ -211,7 +211,7 @@ ACTIVITIES = [
         "agriculture",
         ["farmers"],
         ("community_school", "330424102"),
-        80,
+        60,  # the Baibu school's classroom seats 60: an activity never takes more than its venue
         10,
         8,
         3,

@@ -1,5 +1,6 @@
 from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from lifelong.activities import services as activity_services
@@ -25,8 +26,9 @@ def school_classroom() -> Venue:
 def activity_at(
     actor, venue: Venue | None, *slots: tuple[datetime, datetime], title: str = "太极入门", **extra
 ) -> Activity:
-    """A draft activity of `venue`'s institution (or the Tongyuan school's without a venue),
-    one session per slot, held at `venue`."""
+    """A submitted activity of `venue`'s institution (or the Tongyuan school's without a
+    venue), one session per slot, held at `venue`: submitted, because a draft holds no rooms.
+    A clash refuses the whole activity, as a refused submit of a new draft would leave it."""
     institution = (
         venue.institution if venue else Institution.objects.get(kind="community_school", region__code="330424105")
     )
@@ -40,9 +42,11 @@ def activity_at(
         "registration_closes": now + timedelta(days=5),
         **extra,
     }
-    return activity_services.activity_create(
-        actor=actor,
-        institution=institution,
-        sessions=[{"starts_at": s, "ends_at": e, "venue": venue} for s, e in slots],
-        **fields,
-    )
+    with transaction.atomic():
+        draft = activity_services.activity_create(
+            actor=actor,
+            institution=institution,
+            sessions=[{"starts_at": s, "ends_at": e, "venue": venue} for s, e in slots],
+            **fields,
+        )
+        return activity_services.activity_submit(actor=actor, activity=draft)

@@ -71,7 +71,19 @@ TEMPLATES = {
     NoticeKind.ARTICLE_PUBLISHED: gettext_lazy("Your article “%(title)s” is published, released %(released)s."),
     # The organizer's own words (`text`), said to be theirs: who wrote, for which activity.
     NoticeKind.ORGANIZER_MESSAGE: gettext_lazy("Message from %(sender)s (%(institution)s) about “%(title)s”: %(text)s"),
+    # One notice for a whole edit (params `changes`: what changed, worded by ACTIVITY_CHANGES).
+    NoticeKind.ACTIVITY_CHANGED: gettext_lazy(
+        "“%(title)s” has changed. %(changes)s Next session: %(start)s, %(place)s."
+    ),
 }
+# What an edit of an activity changed, one sentence each (lifelong.activities.editing).
+ACTIVITY_CHANGES = {
+    "time": gettext_lazy("Session times have changed."),
+    "place": gettext_lazy("The place has changed."),
+    "added": gettext_lazy("A session has been added."),
+    "removed": gettext_lazy("A session has been cancelled."),
+}
+ACTIVITY_CHANGED_NO_COMING = gettext_lazy("“%(title)s” has changed. %(changes)s It has no coming session now.")
 # The words when the activity has no session still to come (the ones above name the next one).
 NO_COMING_SESSION = {
     NoticeKind.REGISTRATION_CONFIRMED: gettext_lazy(
@@ -172,6 +184,23 @@ def _organizer_message(activity, params: dict[str, Any], *, for_name: str) -> tu
     return text, link
 
 
+def _activity_changed(activity, params: dict[str, Any], *, for_name: str) -> tuple[str, str]:
+    """An edit of an activity, told once: what changed, then the next session as it is now."""
+    changes = " ".join(str(ACTIVITY_CHANGES[c]) for c in params.get("changes", []) if c in ACTIVITY_CHANGES)
+    session = next_session(activity)
+    template = TEMPLATES[NoticeKind.ACTIVITY_CHANGED] if session else ACTIVITY_CHANGED_NO_COMING
+    values = {
+        "title": activity.display_title,
+        "changes": changes,
+        "start": when(session.starts_at if session else None),
+        "place": place(session.venue if session else activity.venue),
+    }
+    text = str(template) % values
+    if for_name:
+        text = _("For %(name)s: %(text)s") % {"name": for_name, "text": text}
+    return text, reverse("activities:detail", args=[activity.pk])
+
+
 def render(
     kind: str, *, activity, params: dict[str, Any], for_name: str = "", relative_id: int | None = None
 ) -> tuple[str, str]:
@@ -187,6 +216,8 @@ def render(
         return honour_notice(kind, params, for_name=for_name, relative_id=relative_id)
     if kind == NoticeKind.ORGANIZER_MESSAGE:
         return _organizer_message(activity, params, for_name=for_name)
+    if kind == NoticeKind.ACTIVITY_CHANGED:
+        return _activity_changed(activity, params, for_name=for_name)
     template = TEMPLATES[kind]
     session = None
     if params.get("session_id"):

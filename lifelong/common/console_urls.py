@@ -14,12 +14,14 @@ from lifelong.news import console_views as news_views
 from lifelong.passport import console_views as passport_views
 from lifelong.resources import console_views as resource_views
 
-from . import views
+from . import audit_views, views
 
 app_name = "console"
 urlpatterns = [
     path("", views.console_index, name="index"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("audit/", audit_views.audit_list, name="audit"),
+    re_path(r"^audit/export\.(?P<file_format>csv|xlsx)$", audit_views.audit_export, name="audit_export"),
     re_path(
         r"^dashboard/export/(?P<table>[a-z]+)\.(?P<file_format>csv|xlsx)$",
         dashboard_views.dashboard_export,

@@ -268,6 +268,9 @@ def test_every_console_url_is_in_the_matrix():
         "dashboard/",
         r"^dashboard/export/(?P<table>[a-z]+)\.(?P<file_format>csv|xlsx)$",
         "dashboard/refresh/",
+        # The audit log and its export: lifelong/common/tests/test_audit_viewer.py
+        "audit/",
+        r"^audit/export\.(?P<file_format>csv|xlsx)$",
         # Activities, sessions and registrations: lifelong/activities/tests/test_access_matrix.py
         # Campaigns: lifelong/campaigns/tests/test_access_matrix.py
         "campaigns/",

@@ -138,11 +138,14 @@ def certificate_revoke(request: HttpRequest, serial: str) -> HttpResponse:
 def import_list(request: HttpRequest) -> HttpResponse:
     if not policy.is_admin(request.user):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         try:
             started = imports.record_import_start(
-                actor=request.user, upload=form.cleaned_data["file"], issuer=form.cleaned_data["issuer"]
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                issuer=form.cleaned_data["issuer"],
+                kind=form.cleaned_data["kind"],
             )
         except DomainError as error:
             add_domain_error(form, error)

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lifelong.regions.models import Region
 
+from .choices import ImportKind
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), min_length=2, max_length=300)
@@ -17,10 +19,24 @@ class AdjustmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    # Missing means learning records: what this form imported before residents could be.
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices, required=False)
     file = forms.FileField(label=_("File (CSV or XLSX)"))
     issuer = forms.CharField(
-        label=_("Issued by"), max_length=120, help_text=_("The institution or credit bank the records come from.")
+        label=_("Issued by"),
+        max_length=120,
+        required=False,
+        help_text=_("Learning records only: the institution or credit bank they come from."),
     )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or ImportKind.RECORDS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ImportKind.RECORDS and not (data.get("issuer") or "").strip():
+            self.add_error("issuer", _("Say who issued these records."))
+        return data
 
 
 class StarsForm(forms.Form):

@@ -477,12 +477,14 @@ def _claim(record_import: RecordImport, now: datetime) -> bool:
     return bool(claimed)
 
 
-def _run(record_import: RecordImport, progress: Callable[[int, int], None] | None) -> None:
+def _run(
+    record_import: RecordImport, progress: Callable[[int, int], None] | None, report: list[tuple[int, str]] | None
+) -> None:
     with record_import.file.open("rb") as binary:
         if record_import.kind == ImportKind.LEARNERS:
             from .learner_imports import import_learners
 
-            import_learners(
+            result = import_learners(
                 binary=binary,
                 name=record_import.file.name,
                 actor=record_import.created_by,
@@ -490,7 +492,7 @@ def _run(record_import: RecordImport, progress: Callable[[int, int], None] | Non
                 progress=progress,
             )
         else:
-            import_records(
+            result = import_records(
                 binary=binary,
                 name=record_import.file.name,
                 issuer=record_import.issuer,
@@ -498,17 +500,25 @@ def _run(record_import: RecordImport, progress: Callable[[int, int], None] | Non
                 record_import=record_import,
                 progress=progress,
             )
+    if report is not None:
+        report.extend(result.problems)
 
 
-def record_import_execute(*, record_import_id: int, progress: Callable[[int, int], None] | None = None) -> RecordImport:
+def record_import_execute(
+    *,
+    record_import_id: int,
+    progress: Callable[[int, int], None] | None = None,
+    report: list[tuple[int, str]] | None = None,
+) -> RecordImport:
     """Run one import to the end (the task worker, or the import command, calls this). Running
     it again after a crash is safe: a records import skips what was committed, a residents
-    import resumes after its checkpoint."""
+    import resumes after its checkpoint. `report` receives every bad row of this run (the job
+    keeps the first PROBLEMS_KEPT)."""
     record_import = RecordImport.objects.select_related("created_by").get(pk=record_import_id)
     if not _claim(record_import, timezone.now()):
         return record_import
     try:
-        _run(record_import, progress)
+        _run(record_import, progress, report)
     except DomainError as error:
         RecordImport.objects.filter(pk=record_import.pk).update(
             status=ImportStatus.FAILED, error=error.detail[:300], finished_at=timezone.now()

@@ -42,8 +42,9 @@ class Command(BaseCommand):
             bar.total = max(total, done)
             bar.update(done - bar.n)
 
+        problems: list[tuple[int, str]] = []
         try:
-            job = record_import_execute(record_import_id=job.pk, progress=progress)
+            job = record_import_execute(record_import_id=job.pk, progress=progress, report=problems)
         finally:
             bar.close()
         if job.status != ImportStatus.DONE:
@@ -52,12 +53,12 @@ class Command(BaseCommand):
             with report.open("w", newline="", encoding="utf-8-sig") as out:
                 writer = csv.writer(out)
                 writer.writerow(["line", "problem"])
-                writer.writerows(job.problems)
-        for line, reason in job.problems[:20]:
+                writer.writerows(problems)
+        for line, reason in problems[:20]:
             self.stdout.write(f"line {line}: {reason}")
-        if job.bad_rows > 20:
+        if len(problems) > 20:
             where = f" (see {report})" if report else ""
-            self.stdout.write(f"… and {job.bad_rows - 20} more bad rows{where}")
+            self.stdout.write(f"… and {len(problems) - 20} more bad rows{where}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Import {job.pk}: {job.rows_done} rows read: {job.imported} created, {job.updated} updated, "

@@ -20,7 +20,6 @@ inside its own transaction for that one UPDATE; other connections never see it l
 `_ledger_open_for_merge`).
 """
 
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -142,6 +141,10 @@ def _ledger_open_for_merge() -> Iterator[None]:
                 [table],
             )
             names = [row[0] for row in cursor.fetchall()]
+            # ALTER TABLE refuses while the transaction has foreign-key checks waiting for
+            # commit (Django's are deferred): run them now, and keep them immediate until the
+            # trigger is back on, so none are left pending in between.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for name in names:
                 cursor.execute(
                     f"ALTER TABLE {connection.ops.quote_name(table)} DISABLE TRIGGER {connection.ops.quote_name(name)}"
@@ -151,6 +154,7 @@ def _ledger_open_for_merge() -> Iterator[None]:
                 cursor.execute(
                     f"ALTER TABLE {connection.ops.quote_name(table)} ENABLE TRIGGER {connection.ops.quote_name(name)}"
                 )
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         elif connection.vendor == "sqlite":
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
             triggers = cursor.fetchall()
@@ -266,33 +270,35 @@ class MergeResult:
     deleted: dict[str, int] = field(default_factory=dict)
     retired: dict[str, int] = field(default_factory=dict)
     filled: list[str] = field(default_factory=list)
+    # (kind of record, how many rows moved), for the message staff see.
+    summary: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _model_label(key: str) -> str:
-    app_label, model_name, _field = key.split(".")
-    return str(apps.get_model(app_label, model_name)._meta.verbose_name_plural)
-
-
-def moved_summary(counts: dict[str, int]) -> list[tuple[str, int]]:
-    """(what, how many) per kind of record, for people: links of one model are added up."""
-    totals: Counter[str] = Counter()
-    for key, count in counts.items():
-        if count:
-            totals[_model_label(key)] += count
-    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-
-
-def merge_preview(*, learner: User) -> dict[str, int]:
-    """How many rows of each link point at `learner`: what would move if it were removed."""
-    counts: dict[str, int] = {}
+def _rows_linked_to(user_id: int) -> dict[type[models.Model], set]:
+    """The rows of each model that point at the person through any link that moves."""
+    found: dict[type[models.Model], set] = {}
+    by_model: dict[type[models.Model], Q] = {}
     for model, model_field in user_links():
-        key = link_key(model, model_field)
-        if LINK_RULES.get(key) in (HISTORY, CREDENTIAL, BALANCE):
+        if LINK_RULES.get(link_key(model, model_field)) in (HISTORY, CREDENTIAL, BALANCE, REFUSED):
             continue
-        count = model._base_manager.filter(**{model_field.attname: learner.pk}).count()
-        if count:
-            counts[key] = count
-    return counts
+        by_model[model] = by_model.get(model, Q(pk__in=[])) | Q(**{model_field.attname: user_id})
+    for model, q in by_model.items():
+        pks = set(model._base_manager.filter(q).values_list("pk", flat=True))
+        if pks:
+            found[model] = pks
+    return found
+
+
+def _people_counts(rows: dict[type[models.Model], set]) -> list[tuple[str, int]]:
+    """(kind of record, how many) for people, largest first: a registration the learner made
+    for themselves is one registration, though two of its links point at them."""
+    counts = [(str(model._meta.verbose_name_plural), len(pks)) for model, pks in rows.items() if pks]
+    return sorted(counts, key=lambda item: (-item[1], item[0]))
+
+
+def merge_preview(*, learner: User) -> list[tuple[str, int]]:
+    """What would move if `learner` were merged into another record: (kind, how many)."""
+    return _people_counts(_rows_linked_to(learner.pk))
 
 
 def _is_stronger_registration(a, b) -> bool:
@@ -440,6 +446,7 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
         result.retired["community.teammembership.user"] = retired
 
     # First what stays (clashes), then the ledger, then everything else.
+    linked_before = _rows_linked_to(remove.pk)
     links = user_links()
     stays: dict[str, set] = {}
     for model, model_field in links:
@@ -488,6 +495,11 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
             _balances_recount([keep.pk, remove.pk])
     else:
         move_all()
+
+    still_linked = _rows_linked_to(remove.pk)  # what stayed (clashes)
+    result.summary = _people_counts(
+        {model: pks - still_linked.get(model, set()) for model, pks in linked_before.items()}
+    )
 
     # Fill what the kept record lacks, then close the removed one.
     keep.refresh_from_db()

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.accounts import merging
@@ -268,6 +269,10 @@ BUILDERS = {
     "resources.resourcestudy.learner": lambda w: ResourceStudy.objects.create(
         learner=w["remove"], resource=_resource(w), hours=Decimal("0.5"), studied_at=timezone.now()
     ),
+    # Looked up by name: the model is newer than this test's imports.
+    "resources.resourceopen.learner": lambda w: apps.get_model("resources", "ResourceOpen").objects.create(
+        learner=w["remove"], resource=_resource(w), opened_at=timezone.now()
+    ),
     "news.article.author": lambda w: _article(w, author=w["remove"]),
     "news.article.reviewed_by": lambda w: _article(w, reviewed_by=w["remove"]),
     "news.articlerevision.saved_by": lambda w: ArticleRevision.objects.create(
@@ -296,8 +301,6 @@ OPTIONAL_BUILDERS = {
 
 
 def _build_code(world, model_name: str) -> None:
-    from django.apps import apps
-
     model = apps.get_model("accounts", model_name)
     now = timezone.now()
     values = {"user": world["remove"], "digest": "0" * 64}
@@ -604,3 +607,21 @@ def test_activity_counters_stay_right_through_a_merge(demo, pair):
         assert activity.seats_taken == held.count()
         assert activity.seats_taken_online == held.filter(channel="online").count()
     assert Registration.objects.filter(learner=keep, status="confirmed").count() == 3
+
+
+def test_the_summary_counts_rows_once_and_leaves_out_what_stayed(demo, pair, django_capture_on_commit_callbacks):
+    keep, remove = pair
+    world = {"demo": demo, "keep": keep, "remove": remove}
+    with django_capture_on_commit_callbacks(execute=True):
+        _attended(world)  # one online registration: learner and registered_by both point at remove
+    resource = _resource(world)
+    for learner in (keep, remove):
+        ResourceStudy.objects.create(
+            learner=learner, resource=resource, hours=Decimal("1.0"), studied_at=timezone.now()
+        )
+    with translation.override("en"):
+        assert dict(merging.merge_preview(learner=remove))["registrations"] == 1
+        result = learner_merge(actor=demo.county_admin, keep=keep, remove=remove)
+        summary = dict(result.summary)
+    assert summary["registrations"] == 1 and summary["certificates"] == 1 and summary["learning records"] == 1
+    assert "studied resources" not in summary  # the twin stayed with the closed record

@@ -272,7 +272,7 @@ def test_a_failing_sms_gateway_keeps_the_in_app_notice_and_the_registration(demo
 
 
 class BrokenGateway:
-    def send(self, phone, text):
+    def send(self, phone, text, **message):
         raise ConnectionError("gateway down")
 
 

@@ -1,6 +1,6 @@
 """The activities API (DESIGN §5): catalogue, workflow, registrations and rosters."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -93,11 +93,80 @@ class ActivityIn(InputSchema):
         None, description="Id of the learning team running it: in the organizer's area or led by you"
     )
     sessions: list[SessionIn] = Field(min_length=1, max_length=200)
+    over_venue_capacity: bool = Field(
+        False,
+        description="Admins whose area covers the organizer: allow a capacity above the venue's seats "
+        "(otherwise 422 `over_venue_capacity`)",
+    )
 
     @field_validator("registration_opens", "registration_closes")
     @classmethod
     def with_offset(cls, value: datetime) -> datetime:
         return aware(value)
+
+
+class SessionPatchIn(SessionIn):
+    id: int | None = Field(None, description="A session of this activity to keep (and move); none: a new session")
+    venue: int | None = Field(
+        None,
+        description="Left out: the session keeps its venue (one held at the activity's venue follows it); "
+        "null: online or to be announced",
+    )
+
+
+class ActivityPatchIn(InputSchema):
+    """Any of the fields set at creation; those left out stay as they are. The organizer
+    institution cannot change. `sessions`, when given, is the full list: sessions named by `id`
+    are kept (and moved), ones without `id` added, the rest removed."""
+
+    title: str = Field(None, min_length=1, max_length=120)
+    title_en: str = Field(None, max_length=160)
+    summary: str = Field(None, max_length=5000)
+    description: str = Field(None, max_length=20_000, description="HTML, cleaned as on creation")
+    description_en: str = Field(None, max_length=20_000)
+    contact_phone: str = Field(None, max_length=20)
+    category: Category = None
+    audiences: list[Audience] = Field(None, min_length=1, max_length=7)
+    venue: int | None = None
+    capacity: int = Field(None, ge=1, le=100_000)
+    reserved_offline: int = Field(None, ge=0, le=100_000)
+    registration_opens: datetime = None
+    registration_closes: datetime = None
+    requires_approval: bool = None
+    waitlist: bool = None
+    offer_hours: int = Field(None, ge=0, le=720)
+    hours: Decimal = Field(None, ge=0, le=999, decimal_places=1)
+    certificate: bool = None
+    completion_share: int = Field(None, ge=1, le=100)
+    min_age: int | None = Field(None, ge=0, le=150)
+    max_age: int | None = Field(None, ge=0, le=150)
+    residents_of: str | None = Field(None, description="Region code; null: anyone")
+    campaign: str | None = Field(None, max_length=80, description="Campaign slug; null: none")
+    programme: str | None = Field(None, max_length=80, description="Programme slug; null: none")
+    team: int | None = Field(None, description="Team id; null: none")
+    sessions: list[SessionPatchIn] = Field(None, min_length=1, max_length=200)
+    over_venue_capacity: bool = Field(
+        False, description="Admins whose area covers the organizer: allow a capacity above the venue's seats"
+    )
+
+    @field_validator("registration_opens", "registration_closes")
+    @classmethod
+    def with_offset(cls, value: datetime) -> datetime:
+        return aware(value)
+
+
+class CopyIn(InputSchema):
+    """Where the copy's sessions go: shifted by `offset_days`, or so the first starts at
+    `first_starts_at`; neither: the same weekday and time, the week after the original's last
+    session (and not in the past). The registration window moves by the same shift."""
+
+    offset_days: int | None = Field(None, ge=-3650, le=3650)
+    first_starts_at: datetime | None = None
+
+    @field_validator("first_starts_at")
+    @classmethod
+    def with_offset(cls, value: datetime | None) -> datetime | None:
+        return aware(value) if value is not None else None
 
 
 class StatusOut(Schema):
@@ -252,6 +321,13 @@ def _team(team_id: int) -> Team:
     return team
 
 
+def _region(code: str):
+    region = region_get_by_code(code)
+    if region is None:
+        raise NotFound(field="residents_of")
+    return region
+
+
 def _venue(venue_id: int | None) -> Venue | None:
     if venue_id is None:
         return None
@@ -264,13 +340,18 @@ def _venue(venue_id: int | None) -> Venue | None:
 @router.post("/activities", auth=bearer, response={201: StatusOut, **ERRORS}, summary="Create a draft activity")
 def activity_create(request, body: ActivityIn):
     data = body.model_dump(
-        exclude={"institution", "venue", "residents_of", "campaign", "programme", "team", "sessions"}
+        exclude={
+            "institution",
+            "venue",
+            "residents_of",
+            "campaign",
+            "programme",
+            "team",
+            "sessions",
+            "over_venue_capacity",
+        }
     )
-    residents_of = None
-    if body.residents_of:
-        residents_of = region_get_by_code(body.residents_of)
-        if residents_of is None:
-            raise NotFound(field="residents_of")
+    residents_of = _region(body.residents_of) if body.residents_of else None
     activity = services.activity_create(
         actor=request.user,
         institution=_institution_for(request.user, body.institution),
@@ -280,6 +361,7 @@ def activity_create(request, body: ActivityIn):
         programme=_programme(body.programme) if body.programme else None,
         team=_team(body.team) if body.team is not None else None,
         sessions=[{"starts_at": s.starts_at, "ends_at": s.ends_at, "venue": _venue(s.venue)} for s in body.sessions],
+        over_venue_capacity=body.over_venue_capacity,
         **data,
     )
     return Status(201, {"id": activity.pk, "status": activity.status})
@@ -290,6 +372,69 @@ def _managed(request, activity_id: int) -> Activity:
     if activity is None:
         raise NotFound()
     return activity
+
+
+# The references a change may name, read from the body as on creation (null clears them).
+_REFERENCES = {
+    "venue": _venue,
+    "residents_of": lambda code: _region(code) if code else None,
+    "campaign": lambda slug: _campaign(slug) if slug else None,
+    "programme": lambda slug: _programme(slug) if slug else None,
+    "team": lambda team_id: _team(team_id) if team_id is not None else None,
+}
+
+
+@router.patch(
+    "/activities/{activity_id}",
+    auth=bearer,
+    response={200: ActivityDetailOut, **ERRORS},
+    summary="Change an activity (organizer or admin in scope); learners are told of a new time or place",
+    description="Any subset of the fields set at creation (others: 422). 409 `capacity_below_taken` when "
+    "fewer seats than are taken; 422 `over_venue_capacity` above the venue's seats (an admin may send "
+    "`over_venue_capacity: true`); 409 `venue_booked` when a room is taken at a new time; 409 "
+    "`session_has_checkins` for removing a session someone attended; 409 `invalid_transition` once "
+    "cancelled or completed. More seats go to the waitlist first come, first served.",
+)
+def activity_update(request, activity_id: int, body: ActivityPatchIn):
+    activity = _managed(request, activity_id)
+    given = body.model_fields_set - {"sessions", "over_venue_capacity"}
+    fields = {name: getattr(body, name) for name in given}
+    for name, read in _REFERENCES.items():
+        if name in fields:
+            fields[name] = read(fields[name])
+    sessions = None
+    if body.sessions is not None:
+        sessions = []
+        for item in body.sessions:
+            spec = {"id": item.id, "starts_at": item.starts_at, "ends_at": item.ends_at}
+            if "venue" in item.model_fields_set:
+                spec["venue"] = _venue(item.venue)
+            sessions.append(spec)
+    services.activity_update(
+        actor=request.user,
+        activity=activity,
+        sessions=sessions,
+        over_venue_capacity=body.over_venue_capacity,
+        **fields,
+    )
+    return selectors.activity_visible(actor=request.user, activity_id=activity.pk)
+
+
+@router.post(
+    "/activities/{activity_id}/copy",
+    auth=bearer,
+    response={201: StatusOut, **ERRORS},
+    summary="Copy as a new draft (same content and rules, sessions shifted, no registrations)",
+)
+def activity_copy(request, activity_id: int, body: CopyIn | None = None):
+    body = body or CopyIn()
+    copy = services.activity_copy(
+        actor=request.user,
+        activity=_managed(request, activity_id),
+        offset=timedelta(days=body.offset_days) if body.offset_days is not None else None,
+        first_starts_at=body.first_starts_at,
+    )
+    return Status(201, {"id": copy.pk, "status": copy.status})
 
 
 @router.post("/activities/{activity_id}/submit", auth=bearer, response={200: StatusOut, **ERRORS})

@@ -144,6 +144,8 @@ class StudyOut(Schema):
     auth=bearer,
     response={201: StudyOut, **ERRORS},
     summary="I have studied this: the resource's hours go into the caller's passport, once",
+    description="Only after the caller opened it (its file fetched while signed in, its link followed, or "
+    "`POST /resources/{id}/open`): before that 409 `not_opened`. A repeat answers 409 `already_studied`.",
 )
 def resource_study(request, resource_id: int):
     resource = selectors.resource_visible(actor=request.user, resource_id=resource_id)
@@ -159,6 +161,20 @@ def resource_study(request, resource_id: int):
             "studied_at": study.studied_at,
         },
     )
+
+
+@router.post(
+    "/resources/{resource_id}/open",
+    auth=bearer,
+    response={204: None, **ERRORS},
+    summary="The caller opened the resource (an app showed, played or downloaded it); studying needs this first",
+)
+def resource_open(request, resource_id: int):
+    resource = selectors.resource_visible(actor=request.user, resource_id=resource_id)
+    if resource is None or not resource.is_published:
+        raise NotFound()
+    services.resource_open_record(learner=request.user, resource=resource)
+    return Status(204, None)
 
 
 class LinkIn(InputSchema):

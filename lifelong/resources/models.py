@@ -146,3 +146,24 @@ class ResourceStudy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} ✓ {self.resource_id}"
+
+
+class ResourceOpen(models.Model):
+    """A learner opened a resource: its file was fetched (viewed, played or downloaded) or its
+    link followed through this site, while they were signed in. Studying a resource needs one,
+    so hours are credited for material the learner has at least looked at. The first opening
+    is kept (one row per learner and resource)."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resource_opens")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="opens")
+    opened_at = models.DateTimeField(_("first opened"))
+
+    class Meta:
+        verbose_name = _("opened resource")
+        verbose_name_plural = _("opened resources")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "resource"], name="resource_open_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} → {self.resource_id}"

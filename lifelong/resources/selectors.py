@@ -12,7 +12,7 @@ from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
 from .choices import Visibility
-from .models import Resource, ResourceStudy
+from .models import Resource, ResourceOpen, ResourceStudy
 
 
 def _signed_in(actor: User | None) -> bool:
@@ -71,6 +71,13 @@ def resource_studied(*, learner: User | None, resource: Resource) -> ResourceStu
     if not _signed_in(learner):
         return None
     return ResourceStudy.objects.filter(learner=learner, resource=resource).first()
+
+
+def resource_opened(*, learner: User | None, resource: Resource) -> bool:
+    """Has the signed-in learner opened the resource (so they may mark it studied)?"""
+    if not _signed_in(learner):
+        return False
+    return ResourceOpen.objects.filter(learner=learner, resource=resource).exists()
 
 
 def resources_managed(*, actor: User, published: bool | None = None) -> QuerySet[Resource]:

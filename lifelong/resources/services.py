@@ -32,7 +32,7 @@ from lifelong.passport.services import entry_write, points_for
 
 from . import sniffing
 from .choices import ResourceKind, Visibility
-from .models import Resource, ResourceStudy, ResourceView
+from .models import Resource, ResourceOpen, ResourceStudy, ResourceView
 
 ONE_DECIMAL = Decimal("0.1")
 # Fields staff may set; anything else in a request is not theirs to set.
@@ -292,18 +292,40 @@ def resource_download_count(*, resource: Resource) -> None:
     Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
 
 
+def resource_open_record(*, learner: User | None, resource: Resource, now: datetime | None = None) -> bool:
+    """Remember that a signed-in learner opened the resource (its file fetched, its link
+    followed), which `resource_study` asks for. The first opening is kept; True when this one
+    was the first. Visitors who are not signed in leave nothing (there is nobody to credit)."""
+    if learner is None or not learner.is_authenticated:
+        return False
+    if ResourceOpen.objects.filter(learner=learner, resource=resource).exists():
+        return False
+    try:
+        with transaction.atomic():
+            ResourceOpen.objects.create(learner=learner, resource=resource, opened_at=now or timezone.now())
+    except IntegrityError:  # the same learner's other request (a player's range requests) was first
+        return False
+    return True
+
+
 @transaction.atomic
 def resource_study(*, learner: User, resource: Resource, now: datetime | None = None) -> ResourceStudy:
     """The learner studied the resource: its declared hours (and points for them) go into their
     passport as one ledger entry with source "resource". Once per learner and resource: the
     ResourceStudy row is inserted first and is unique, so a repeat (or a concurrent double
-    press) answers 409 `already_studied` and writes nothing."""
+    press) answers 409 `already_studied` and writes nothing. Only a resource the learner has
+    opened (`resource_open_record`) may be marked studied: before that, 409 `not_opened`."""
     if learner is None or not learner.is_authenticated:
         raise NotAuthenticated()
     if not resource.is_published:
         raise NotFound()
     if resource.hours <= 0:
         raise InvalidInput(_("This resource carries no learning hours."), code="no_hours")
+    if not ResourceOpen.objects.filter(learner=learner, resource=resource).exists():
+        raise Conflict(
+            _("Open the resource first (read, play or download it); then you can record your learning hours."),
+            code="not_opened",
+        )
     now = now or timezone.now()
     try:
         with transaction.atomic():

@@ -8,4 +8,5 @@ urlpatterns = [
     path("resources/<int:pk>/", views.resource_detail, name="detail"),
     path("resources/<int:pk>/file", views.resource_file, name="file"),
     path("resources/<int:pk>/study/", views.resource_study, name="study"),
+    path("resources/<int:pk>/open/", views.resource_link_open, name="open"),
 ]

@@ -23,6 +23,7 @@ from lifelong.common.paging import page_of
 from lifelong.common.visitors import remember_visitor, visitor_of
 
 from . import selectors, services
+from .choices import ResourceKind
 from .forms import LibraryFilterForm
 from .models import Resource
 
@@ -86,12 +87,16 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         resource=resource, visitor=visitor, day=timezone.localdate()
     ):
         resource.view_count += 1  # shown at once; the row moved by a relative UPDATE
+    if resource.is_published and resource.kind == ResourceKind.IMAGE:
+        # The page shows the picture itself: seeing the page is opening it.
+        services.resource_open_record(learner=request.user, resource=resource)
     response = render(
         request,
         "resources/detail.html",
         {
             "resource": resource,
             "study": selectors.resource_studied(learner=request.user, resource=resource),
+            "opened": selectors.resource_opened(learner=request.user, resource=resource),
             "file_url": reverse("resources:file", args=[resource.pk]) if resource.is_file else "",
         },
     )
@@ -160,6 +165,10 @@ def resource_file(request: HttpRequest, pk: int) -> HttpResponse:
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         return refused
+    # Any request for the file opens it, a player's range request too: a learner who played a
+    # video, read the PDF or downloaded it may then mark it studied.
+    if resource.is_published:
+        services.resource_open_record(learner=request.user, resource=resource)
     handle = storage.open(resource.file.name, "rb")
     start, end = byte_range or (0, size - 1)
     response = StreamingHttpResponse(
@@ -180,6 +189,25 @@ def resource_file(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def resource_link_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a link resource through this site, so a signed-in learner's opening is recorded
+    (the address is the resource's own, never one from the request: no open redirect). The
+    outside site is told nothing about where the reader came from."""
+    found = _visible_or_redirect(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    resource = found
+    if resource.is_file or not resource.url:
+        raise Http404
+    if resource.is_published:
+        services.resource_open_record(learner=request.user, resource=resource)
+    response = redirect(resource.url)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"  # each following is recorded, not answered by a cache
     return response
 
 

@@ -150,3 +150,24 @@ def test_an_editor_publishes_in_their_region_only(world):
     body = {"title": "古镇", "category": "culture", "url": "https://www.haiyan.gov.cn/"}
     assert api.post("/resources", {**body, "institution": ganpu_hall.pk}).status_code == 201
     assert api.post("/resources", {**body, "institution": tongyuan_school.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_following_a_link_and_recording_an_opening_follow_visibility(world, persona):
+    """Published resources open for everyone (an opening is recorded only for someone signed
+    in); an unpublished one only for those who manage it, and it records nothing."""
+    from lifelong.resources.models import ResourceOpen
+
+    client, user = world["web"][persona], world["actors"][persona]
+    api = ApiClient(user) if user else ApiClient()
+    for resource, place in zip(world["resources"], world["places"], strict=True):
+        followed = client.get(f"/resources/{resource.pk}/open/")
+        visible = resource.is_published or (is_staff(world, persona) and oracle_may(world, persona, place))
+        assert followed.status_code == (302 if visible else 404), (persona, resource.title)
+        if visible:
+            assert followed["Location"] == resource.url
+        opened = api.post(f"/resources/{resource.pk}/open")
+        expected = 401 if user is None else (204 if resource.is_published else 404)
+        assert opened.status_code == expected, (persona, resource.title, opened.status_code)
+        recorded = ResourceOpen.objects.filter(resource=resource).exists()
+        assert recorded == (user is not None and resource.is_published), (persona, resource.title)

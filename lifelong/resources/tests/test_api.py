@@ -96,6 +96,10 @@ def test_study_gives_hours_once(demo, settings):
     settings.PASSPORT_POINTS_PER_HOUR = 10
     resource = publish_pdf(demo, hours=Decimal("2.5"))
     api = ApiClient(demo.elder_learner)
+    unopened = api.post(f"/resources/{resource.pk}/study")
+    assert unopened.status_code == 409 and unopened.json()["code"] == "not_opened"
+    assert not LearningRecord.objects.exists()
+    assert api.post(f"/resources/{resource.pk}/open").status_code == 204
     response = api.post(f"/resources/{resource.pk}/study")
     assert response.status_code == 201
     data = response.json()

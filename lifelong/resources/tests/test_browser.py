@@ -95,6 +95,10 @@ def test_an_organizer_publishes_a_pdf_that_a_learner_studies_for_hours(demo, new
     expect(learner.get_by_test_id("resource-title")).to_have_text("老年人手机防骗讲义")
     expect(learner.get_by_test_id("view-count")).to_have_text("1")
 
+    # Not opened yet: the page asks for that first and offers no "studied" button.
+    expect(learner.get_by_test_id("study-open-first")).to_be_visible()
+    expect(learner.get_by_test_id("study")).to_have_count(0)
+
     # Its file is the PDF, served as the type detected at upload, sandboxed.
     href = learner.get_by_test_id("resource-open").get_attribute("href")
     served = learner.request.get(href)
@@ -103,7 +107,8 @@ def test_an_organizer_publishes_a_pdf_that_a_learner_studies_for_hours(demo, new
     assert served.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in served.headers["content-security-policy"]
 
-    # Studied: once, and the hours are in the passport.
+    # Having opened it, "I have opened it" brings the button; studied once, hours in the passport.
+    learner.get_by_test_id("study-open-first").get_by_role("button").click()
     learner.get_by_test_id("study").click()
     expect(learner.get_by_test_id("studied")).to_be_visible()
     expect(learner.get_by_test_id("study")).to_have_count(0)

@@ -76,6 +76,7 @@ def test_concurrent_downloads_all_count(county):
 def test_a_double_press_of_studied_writes_one_entry(county):
     resource = publish_pdf(county, hours=Decimal("1.5"))
     learner = county.elder_learner
+    services.resource_open_record(learner=learner, resource=resource)
     outcomes = race([lambda: services.resource_study(learner=learner, resource=resource)] * 8)
     studies = [o for o in outcomes if isinstance(o, ResourceStudy)]
     refusals = [o for o in outcomes if isinstance(o, Conflict)]

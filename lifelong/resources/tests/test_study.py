@@ -20,6 +20,7 @@ from .helpers import publish_link, publish_pdf
 def test_studying_writes_one_entry_with_the_declared_hours_and_points(demo, settings):
     settings.PASSPORT_POINTS_PER_HOUR = 10
     resource = publish_pdf(demo, title="防骗指南", title_en="Scam safety", hours=Decimal("1.5"), category="civic")
+    services.resource_open_record(learner=demo.elder_learner, resource=resource)
     study = services.resource_study(learner=demo.elder_learner, resource=resource)
     record = LearningRecord.objects.get(learner=demo.elder_learner)
     assert (record.source, record.hours, record.points) == ("resource", Decimal("1.5"), 15)
@@ -33,6 +34,8 @@ def test_studying_writes_one_entry_with_the_declared_hours_and_points(demo, sett
 
 def test_a_repeat_is_409_already_studied_and_writes_nothing(demo):
     resource = publish_pdf(demo, hours=Decimal("2"))
+    for learner in (demo.elder_learner, demo.young_learner):
+        services.resource_open_record(learner=learner, resource=resource)
     services.resource_study(learner=demo.elder_learner, resource=resource)
     with pytest.raises(Conflict) as refusal:
         services.resource_study(learner=demo.elder_learner, resource=resource)
@@ -46,6 +49,7 @@ def test_a_repeat_is_409_already_studied_and_writes_nothing(demo):
 
 def test_the_database_keeps_one_study_per_learner_and_resource(demo):
     resource = publish_pdf(demo)
+    services.resource_open_record(learner=demo.elder_learner, resource=resource)
     services.resource_study(learner=demo.elder_learner, resource=resource)
     with pytest.raises(IntegrityError), transaction.atomic():
         ResourceStudy.objects.create(
@@ -70,6 +74,7 @@ def test_resources_without_hours_drafts_and_visitors_earn_nothing(demo):
 
 def test_a_resource_entry_can_be_reversed_and_the_ledger_stays_append_only(demo):
     resource = publish_pdf(demo, hours=Decimal("1.5"))
+    services.resource_open_record(learner=demo.elder_learner, resource=resource)
     services.resource_study(learner=demo.elder_learner, resource=resource)
     record = LearningRecord.objects.get()
     reversal = record_reverse(actor=demo.village_admin, record=record, reason="误点")
@@ -86,7 +91,11 @@ def test_the_button_puts_the_hours_in_the_passport_page(demo):
     learner = Client()
     learner.force_login(demo.elder_learner)
     page = learner.get(f"/resources/{resource.pk}/").content.decode()
-    assert 'data-testid="study"' in page
+    # Not opened yet: the page says to open it first and offers no button.
+    assert 'data-testid="study-open-first"' in page and 'data-testid="study"' not in page
+    b"".join(learner.get(f"/resources/{resource.pk}/file").streaming_content)  # reading the PDF
+    page = learner.get(f"/resources/{resource.pk}/").content.decode()
+    assert 'data-testid="study"' in page and 'data-testid="study-open-first"' not in page
     response = learner.post(f"/resources/{resource.pk}/study/")
     assert response.status_code == 302 and response["Location"] == f"/resources/{resource.pk}/"
     page = learner.get(f"/resources/{resource.pk}/").content.decode()
@@ -112,6 +121,7 @@ def test_the_passport_exports_name_the_studied_resource(demo):
     import json
 
     resource = publish_pdf(demo, title="手机防骗小课堂", title_en="Phone scam safety", hours=Decimal("1.5"))
+    services.resource_open_record(learner=demo.elder_learner, resource=resource)
     services.resource_study(learner=demo.elder_learner, resource=resource)
     learner = Client()
     learner.force_login(demo.elder_learner)

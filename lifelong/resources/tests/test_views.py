@@ -176,11 +176,14 @@ def test_the_detail_page_plays_media_and_links_documents(demo):
     link = publish_link(demo, url="https://www.haiyan.gov.cn/")
     client = Client()
     page = client.get(f"/resources/{video.pk}/").content.decode()
-    assert f'<video controls preload="metadata" src="/resources/{video.pk}/file"' in page
+    # preload="none": the player fetches nothing until played (fetching it is opening it).
+    assert f'<video controls preload="none" src="/resources/{video.pk}/file"' in page
     page = client.get(f"/resources/{audio.pk}/").content.decode()
-    assert f'<audio controls preload="metadata" src="/resources/{audio.pk}/file"' in page
+    assert f'<audio controls preload="none" src="/resources/{audio.pk}/file"' in page
     page = client.get(f"/resources/{pdf.pk}/").content.decode()
     assert f'href="/resources/{pdf.pk}/file"' in page and f'href="/resources/{pdf.pk}/file?download=1"' in page
     assert 'data-testid="view-count">1<' in page and 'data-testid="download-count">0<' in page
     page = client.get(f"/resources/{link.pk}/").content.decode()
-    assert 'href="https://www.haiyan.gov.cn/"' in page and 'rel="noopener noreferrer"' in page
+    # Followed through the site, which records the opening and sends on to the address.
+    assert f'href="/resources/{link.pk}/open/"' in page and 'rel="noopener noreferrer"' in page
+    assert client.get(f"/resources/{link.pk}/open/")["Location"] == "https://www.haiyan.gov.cn/"

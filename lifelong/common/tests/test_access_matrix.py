@@ -353,6 +353,11 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
     known = {
         "api/v1/",
         "api/v1/auth/token",
+        # Sign-up and password reset are for anyone: lifelong/accounts/tests/test_self_service_access_matrix.py
+        "api/v1/auth/signup/code",
+        "api/v1/auth/signup",
+        "api/v1/auth/password-reset",
+        "api/v1/auth/password-reset/confirm",
         "api/v1/learners",
         "api/v1/learners/<learner_id>",
         "api/v1/me",
@@ -481,6 +486,15 @@ SITE_PAGES = {
     "accounts/two-factor/": ("/accounts/two-factor/", 302),
     "accounts/password/": ("/accounts/password/", 302),
     "accounts/email/": ("/accounts/email/", 302),
+    # Self-service accounts: lifelong/accounts/tests/test_self_service_access_matrix.py
+    "accounts/signup/": ("/accounts/signup/", 200),
+    "accounts/signup/details/": ("/accounts/signup/details/", 302),  # a number first
+    "accounts/signup/villages/": ("/accounts/signup/villages/", 200),  # regions are public
+    "accounts/password-reset/": ("/accounts/password-reset/", 200),
+    "accounts/password-reset/confirm/": ("/accounts/password-reset/confirm/", 302),  # a number first
+    "accounts/own-account/": ("/accounts/own-account/", 200),
+    "accounts/family/<int:pk>/own-account/": ("/accounts/family/1/own-account/", 302),  # sign in first
+    "accounts/family/<int:pk>/unlink/": ("/accounts/family/1/unlink/", 302),
     "me/passport/": ("/me/passport/", 302),
     "me/passport/archive.pdf": ("/me/passport/archive.pdf", 302),
     "me/passport/export.<str:kind>": ("/me/passport/export.json", 302),

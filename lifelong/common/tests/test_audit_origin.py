@@ -5,6 +5,7 @@ import asyncio
 import sys
 
 import pytest
+from django.db import connections
 from django.db.models import Max
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -152,6 +153,7 @@ def test_concurrent_async_requests_keep_their_own_origin(rf):
             middleware(rf.get("/a", REMOTE_ADDR="10.0.0.10", HTTP_USER_AGENT="ua-a")),
             middleware(rf.get("/b", REMOTE_ADDR="10.0.0.11", HTTP_USER_AGENT="ua-b")),
         )
+        await sync_to_async(connections.close_all)()  # the worker thread's connection, before teardown
 
     asyncio.run(both())
     assert seen["/a"] == AuditOrigin("10.0.0.10", "ua-a") and seen["/b"] == AuditOrigin("10.0.0.11", "ua-b")

@@ -118,6 +118,7 @@ class _SessionPlan:
     added: list[Session]
     removed: list[Session]
     changes: set[str]
+    venues_before: set[int | None] = field(default_factory=set)
 
 
 def _plan_sessions(
@@ -139,7 +140,10 @@ def _plan_sessions(
         specs = [{"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at} for s in existing]
     if not specs:
         raise InvalidInput(_("An activity needs at least one session."), code="no_sessions", field="sessions")
-    plan = _SessionPlan(kept=[], moved=[], moved_before={}, added=[], removed=[], changes=set())
+    plan = _SessionPlan(
+        kept=[], moved=[], moved_before={}, added=[], removed=[], changes=set(), venues_before={old_venue_id}
+    )
+    plan.venues_before.update(s.venue_id for s in existing)
     seen: set[int] = set()
     for spec in specs:
         session_id = spec.get("id")
@@ -338,14 +342,17 @@ def activity_update(
         _check_seats(current)
     full_clean_or_raise(current)
     plan = _plan_sessions(actor=actor, activity=current, specs=sessions, old_venue_id=old_venue_id)
-    overridden = False
-    if {"capacity", "venue"} & set(changed) or plan.moved or plan.added:
-        venues = Venue.objects.filter(
-            pk__in={current.venue_id, *(s.venue_id for s in [*plan.kept, *plan.added])} - {None}
-        )
-        overridden = venue_capacity_check(
-            actor=actor, activity=current, venues=list(venues), over_venue_capacity=over_venue_capacity
-        )
+    # A new capacity is held to every venue; otherwise only a venue the activity was not held
+    # at before is checked, so an admin's allowed capacity survives a change of time.
+    held_at = {current.venue_id, *(s.venue_id for s in [*plan.kept, *plan.added])} - {None}
+    if "capacity" not in changed:
+        held_at -= plan.venues_before
+    overridden = venue_capacity_check(
+        actor=actor,
+        activity=current,
+        venues=list(Venue.objects.filter(pk__in=held_at)),
+        over_venue_capacity=over_venue_capacity,
+    )
     if old_venue_id != current.venue_id:
         plan.changes.add(CHANGE_PLACE)
     _apply_sessions(actor, current, plan)

@@ -6,14 +6,17 @@ refusal leaves the database and the files exactly as they were.
 The tests run with real transactions (the backup reads one snapshot; restore loads in one
 transaction) and on PostgreSQL as well as SQLite in `make test`."""
 
+import contextlib
 import io
 import json
 import os
 import subprocess
 import sys
 import tarfile
+import threading
 from hashlib import sha256
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -23,13 +26,22 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import models
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from conftest import Personas
-from lifelong.common.backup import MANIFEST, MANIFEST_SUM, BackupError, backup_restore, backup_verify, backup_write
+from lifelong.common import backup as backup_module
+from lifelong.common.backup import (
+    MANIFEST,
+    MANIFEST_SUM,
+    BackupError,
+    Manifest,
+    backup_restore,
+    backup_verify,
+    backup_write,
+)
 from lifelong.common.demo.load import demo_county_load
 from lifelong.common.models import Picture
 from lifelong.common.pictures import picture_create
@@ -296,6 +308,72 @@ def test_restore_refuses_an_upload_folder_that_holds_files_and_changes_nothing(m
         backup_restore(path)
     assert refused.value.code == "media_not_empty"
     assert _every_row() == before and _every_file(media) == files
+
+
+def test_restore_refuses_a_database_at_another_schema_than_the_archive(archive, media):
+    # The archive claims a database that never ran common.0002; this one did.
+    _edit_manifest(
+        archive, lambda m: m["migrations"]["common"].remove("0002_audit_append_only_trigger"), fix_checksum=True
+    )
+    with pytest.raises(BackupError) as refused:
+        backup_restore(archive)
+    assert refused.value.code == "schema_differs"
+    assert not Group.objects.exists() and _every_file(media) == {}
+
+
+# --- One snapshot -----------------------------------------------------------------------------
+
+
+def _backup_while_a_user_signs_up(path: Path) -> Manifest:
+    """Back up; right after the first table is read, another connection adds a group and commits."""
+    dump_table = backup_module._dump_table
+    written = []
+
+    def dump_then_someone_writes(model, out, using):
+        counted = dump_table(model, out, using)
+        if not written:
+            thread = threading.Thread(target=_create_group_elsewhere, args=(written,))
+            thread.start()
+            thread.join()  # the backup's transaction stays open meanwhile: writers are not blocked
+        return counted
+
+    with mock.patch.object(backup_module, "_dump_table", dump_then_someone_writes):
+        manifest = backup_write(path)
+    assert written == ["committed"]
+    return manifest
+
+
+def _create_group_elsewhere(written: list) -> None:
+    try:
+        Group.objects.create(name=f"Signed up during backup {Group.objects.count()}")
+        written.append("committed")
+    finally:
+        connections.close_all()
+
+
+def _groups_in(manifest: Manifest) -> int:
+    return next(t.rows for t in manifest.tables if t.model == "auth.group")
+
+
+def test_backup_reads_one_snapshot_while_the_site_writes(media, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("A second writer needs PostgreSQL (the SQLite test database lives in memory).")
+    Group.objects.create(name="Before the backup")
+    manifest = _backup_while_a_user_signs_up(tmp_path / "one.tar")
+    assert _groups_in(manifest) == 1  # the row committed after the snapshot began is not in it
+    assert Group.objects.count() == 2
+
+    # Control: without the snapshot, the same race shows up in the archive.
+    with mock.patch.object(backup_module, "_snapshot", lambda connection: contextlib.nullcontext()):
+        manifest = _backup_while_a_user_signs_up(tmp_path / "two.tar")
+    assert _groups_in(manifest) == 3
+
+
+def test_a_backup_inside_a_transaction_is_refused(media, tmp_path):
+    with transaction.atomic(), pytest.raises(BackupError) as refused:
+        backup_write(tmp_path / "site.tar")
+    assert refused.value.code == "in_transaction"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 # --- The commands -----------------------------------------------------------------------------

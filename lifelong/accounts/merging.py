@@ -292,7 +292,11 @@ def _rows_linked_to(user_id: int) -> dict[type[models.Model], set]:
 def _people_counts(rows: dict[type[models.Model], set]) -> list[tuple[str, int]]:
     """(kind of record, how many) for people, largest first: a registration the learner made
     for themselves is one registration, though two of its links point at them."""
-    counts = [(str(model._meta.verbose_name_plural), len(pks)) for model, pks in rows.items() if pks]
+    counts = [
+        (str(model._meta.verbose_name if len(pks) == 1 else model._meta.verbose_name_plural), len(pks))
+        for model, pks in rows.items()
+        if pks
+    ]
     return sorted(counts, key=lambda item: (-item[1], item[0]))
 
 

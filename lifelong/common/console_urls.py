@@ -2,6 +2,7 @@
 
 from django.urls import path, re_path
 
+from lifelong.accounts import learner_views
 from lifelong.accounts import views as account_views
 from lifelong.activities import console_views as activity_views
 from lifelong.activities import participant_views
@@ -40,6 +41,8 @@ urlpatterns = [
     path("roles/<int:pk>/revoke/", account_views.role_revoke, name="role_revoke"),
     path("learners/", account_views.learner_list, name="learners"),
     path("learners/<int:pk>/activities/", activity_views.learner_activities, name="learner_activities"),
+    path("learners/<int:pk>/edit/", learner_views.learner_edit, name="learner_edit"),
+    path("learners/<int:pk>/merge/", learner_views.learner_merge, name="learner_merge"),
     path("campaigns/", campaign_views.campaign_list, name="campaigns"),
     path("campaigns/new/", campaign_views.campaign_edit, name="campaign_new"),
     path("campaigns/proposals/new/", campaign_views.proposal_create, name="campaign_propose"),

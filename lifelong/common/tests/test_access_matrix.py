@@ -264,6 +264,9 @@ def test_every_console_url_is_in_the_matrix():
         "roles/<int:pk>/revoke/",
         "learners/",
         "learners/<int:pk>/activities/",
+        # Editing and merging learners: lifelong/accounts/tests/test_learner_edit.py
+        "learners/<int:pk>/edit/",
+        "learners/<int:pk>/merge/",
         # The dashboard and its exports: lifelong/dashboards/tests/test_access_matrix.py
         "dashboard/",
         r"^dashboard/export/(?P<table>[a-z]+)\.(?P<file_format>csv|xlsx)$",

@@ -379,3 +379,15 @@ def test_records_still_need_their_issuer_and_only_admins_import_residents(demo, 
     with pytest.raises(NotFound):
         imports.record_import_start(actor=demo.organizer, upload=upload("a.csv", content), kind="learners")
     assert not RecordImport.objects.exists()
+
+
+def test_the_quick_phone_check_agrees_with_the_full_one():
+    """Every 3-digit prefix and several endings: the regex path and libphonenumber agree."""
+    from lifelong.passport.imports import _phone
+
+    for prefix in range(100, 200):
+        for ending in ("00000000", "12345678", "99999999", "10000001", "55501234"):
+            number = f"{prefix}{ending}"
+            assert learner_imports.mobile_number(number) == _phone(number), number
+    assert learner_imports.mobile_number("+86 137 1234 0001") == "13712340001"
+    assert learner_imports.mobile_number("0573-86121234") is None

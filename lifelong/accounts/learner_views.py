@@ -88,7 +88,19 @@ def learner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The details of %(name)s have been saved.") % {"name": fields["name"]})
             return redirect("console:learners")
-    return render(request, "accounts/console/learner_edit.html", {"learner": learner, "form": form})
+    return render(
+        request, "accounts/console/learner_edit.html", {"learner": learner, "form": form, "refusal": _refusal(learner)}
+    )
+
+
+def _refusal(learner: User) -> str:
+    """Why this record cannot be edited or merged here (a staff account, a closed record), so
+    the page says so before anyone fills in a form; the services refuse the same way."""
+    try:
+        merging.require_plain_learner(learner)
+    except DomainError as error:
+        return error.detail
+    return ""
 
 
 SEARCH_RESULTS_SHOWN = 20
@@ -124,7 +136,7 @@ def learner_merge(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     intent = request.POST.get("intent") if request.method == "POST" else None
     search = MergeSearchForm(request.POST if intent == "search" else None)
-    context: dict = {"learner": learner, "search": search, "this": _side(learner)}
+    context: dict = {"learner": learner, "search": search, "this": _side(learner), "refusal": _refusal(learner)}
     if intent == "search" and search.is_valid():
         context["candidates"] = _candidates(request.user, learner, search.cleaned_data["q"])
         context["searched"] = True

@@ -172,7 +172,7 @@ def _ledger_open_for_merge() -> Iterator[None]:
 EDITABLE_FIELDS = ("name", "birth_year", "home_region", "phone")
 
 
-def _require_plain_learner(learner: User) -> None:
+def require_plain_learner(learner: User) -> None:
     """Staff accounts are not corrected or merged here: changing a staff member's phone would
     hand their sign-in (and their role) to someone else."""
     if learner.is_superuser or learner.is_staff or learner.role_grants.exists():
@@ -202,7 +202,7 @@ def learner_update(*, actor: User, learner: User, request: HttpRequest | None = 
     if unknown:
         raise InvalidInput(_("These details cannot be changed here."), code="unknown_field", field=sorted(unknown)[0])
     current = _learner_in_scope(actor, learner.pk)
-    _require_plain_learner(current)
+    require_plain_learner(current)
     before = {name: getattr(current, name) for name in ("name", "birth_year", "home_region_id", "phone")}
     if "name" in fields:
         name = str(fields["name"] or "").strip()
@@ -388,7 +388,7 @@ def _refusal(actor: User, keep: User, remove: User) -> None:
     if keep.pk == remove.pk:
         raise InvalidInput(_("Choose two different records."), code="same_learner", field="remove")
     for learner in (keep, remove):
-        _require_plain_learner(learner)
+        require_plain_learner(learner)
     refused = [key for key, rule in LINK_RULES.items() if rule == REFUSED]
     for model, model_field in user_links():
         pair = {f"{model_field.attname}__in": [keep.pk, remove.pk]}

@@ -256,3 +256,15 @@ def test_the_edit_and_merge_pages_open_only_for_admins_over_the_learner(world, p
         client.post(f"/console/learners/{learner.pk}/merge/", {"intent": "merge", "other": twin.pk, "keep": learner.pk})
         if not may:
             assert (details(learner), details(twin)) == before, persona
+
+
+def test_a_staff_account_or_closed_record_shows_why_instead_of_a_form(demo, verified_client):
+    client = verified_client(demo.county_admin)
+    closed = villager(demo, "已合并", None, is_active=False)
+    for learner in (demo.village_admin, closed):
+        for url in (f"/console/learners/{learner.pk}/edit/", f"/console/learners/{learner.pk}/merge/"):
+            page = client.get(url).content.decode()
+            assert 'data-testid="refusal"' in page, url
+            assert 'name="name"' not in page and 'name="q"' not in page, url
+    page = client.get(f"/console/learners/{demo.elder_learner.pk}/merge/").content.decode()
+    assert 'data-testid="refusal"' not in page and 'name="q"' in page

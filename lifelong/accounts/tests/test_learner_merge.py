@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -627,3 +628,42 @@ def test_the_summary_counts_rows_once_and_leaves_out_what_stayed(demo, pair, dja
     assert (
         "studied resource" not in summary and "studied resources" not in summary
     )  # the twin stayed with the closed record
+
+
+# --- Two merges at once (PostgreSQL: real parallel connections) ---------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL")
+def test_two_opposite_merges_at_once_close_exactly_one_record_and_lose_nothing(transactional_db):
+    from conftest import Personas
+    from lifelong.common.demo.load import demo_county_load
+    from lifelong.common.tests.races import race
+
+    demo_county_load(with_activities=False)
+    demo = Personas()
+    first = villager(demo, "张三", "13711110001")
+    second = villager(demo, "张三", "13711110002")
+    for learner in (first, second):
+        entry_write(
+            learner=learner,
+            source="adjustment",
+            hours=Decimal("1.0"),
+            points=10,
+            learned_on=date(2025, 5, 1),
+            title="讲座",
+        )
+    outcomes = race(
+        [
+            lambda: learner_merge(actor=demo.county_admin, keep=first, remove=second),
+            lambda: learner_merge(actor=demo.county_admin, keep=second, remove=first),
+        ]
+    )
+    done = [o for o in outcomes if not isinstance(o, Exception)]
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(done) == 1 and len(refused) == 1, outcomes
+    assert isinstance(refused[0], Conflict) and refused[0].code == "inactive"
+    assert User.objects.filter(pk__in=[first.pk, second.pk], is_active=True).count() == 1
+    kept = done[0].keep
+    assert LearningRecord.objects.filter(learner=kept).count() == 2
+    assert balance_matches_ledger(User.objects.get(pk=kept.pk))

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RecordSource(models.TextChoices):
@@ -23,4 +24,4 @@ class ImportStatus(models.TextChoices):
 
 class ImportKind(models.TextChoices):
     RECORDS = "records", _("Learning records")
-    LEARNERS = "learners", _("Residents")
+    LEARNERS = "learners", pgettext_lazy("import kind", "Residents")

@@ -144,6 +144,29 @@ def test_imports_are_for_admins_and_visible_above_the_importer_only(world, perso
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_resident_imports_are_for_admins_and_fill_only_villages_in_their_scope(
+    world, persona, django_capture_on_commit_callbacks
+):
+    client = world["web"][persona]
+    roster = residents_csv([["通元村民", "", "1950", "330424105201"], ["武原居民", "", "1960", "330424001001"]])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/console/imports/", {"kind": "learners", "file": upload("roster.csv", roster)})
+    expect_page(response, persona in world["codes"], persona, ok=302)
+    created = set(User.objects.filter(name__in=["通元村民", "武原居民"]).values_list("home_region__code", flat=True))
+    assert created == {code for code in ("330424105201", "330424001001") if covers(world, persona, code)}
+    job = RecordImport.objects.filter(kind="learners").first()
+    if job is not None:  # an import belongs to the importer's region: admins over it see it
+        county = world["web"]["county_admin"]
+        assert county.get(f"/console/imports/{job.pk}/").status_code == 200
+        ganpu = world["web"]["ganpu_admin"].get(f"/console/imports/{job.pk}/")
+        assert ganpu.status_code == (200 if persona == "ganpu_admin" else 404)
+
+
+def residents_csv(rows) -> bytes:
+    return csv_bytes(rows, header=["name", "phone", "birth_year", "home_region"])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_the_learning_star_list_covers_regions_in_scope_only(world, persona):
     client, api = world["web"][persona], ApiClient(world["actors"][persona])
     today = timezone.localdate()

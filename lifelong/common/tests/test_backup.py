@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -258,19 +259,21 @@ DAMAGES = {
 }
 
 
-@pytest.mark.parametrize("damage", DAMAGES, ids=list(DAMAGES))
-def test_a_damaged_archive_is_refused_and_nothing_is_written(archive, media, damage):
-    damage_it, says = DAMAGES[damage]
-    damage_it(archive)
+def test_a_damaged_archive_is_refused_and_nothing_is_written(archive, media):
+    # One archive, damaged in each way on its own copy (a wipe per case would only add time).
     empty = _every_row()
-    with pytest.raises(BackupError) as refused:
-        backup_restore(archive)
-    assert refused.value.code == "damaged"
-    assert says in str(refused.value)
-    assert _every_row() == empty and not Group.objects.exists()
-    assert _every_file(media) == {}
-    with pytest.raises(BackupError):
-        backup_verify(archive)
+    for number, (damage, (damage_it, says)) in enumerate(DAMAGES.items()):
+        copy = archive.with_name(f"damaged-{number}.tar")
+        shutil.copyfile(archive, copy)
+        damage_it(copy)
+        with pytest.raises(BackupError) as refused:
+            backup_restore(copy)
+        assert (refused.value.code, damage) == ("damaged", damage)
+        assert says in str(refused.value), damage
+        assert _every_row() == empty and _every_file(media) == {}, damage
+        with pytest.raises(BackupError):
+            backup_verify(copy)
+    assert not Group.objects.exists()
 
 
 def test_a_sound_archive_restores_after_the_damage_tests_own_setup(archive, media):

@@ -4,9 +4,13 @@ outside scope); every change goes through `services` or `checkin`."""
 
 import segno
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
@@ -22,16 +26,20 @@ from lifelong.common.paging import page_of
 from lifelong.community.selectors import programmes_for_activity_form, teams_for_activity_form
 from lifelong.institutions.models import Institution, Venue
 
-from . import checkin, selectors, services
+from . import checkin, editing, selectors, services
 from .choices import ACTIVE_STATUSES, ActivityStatus, Channel, CheckinMethod
 from .forms import (
     ActivityContentForm,
+    ActivityEditForm,
     ActivityForm,
     CatalogueFilterForm,
     LearnerLookupForm,
     RejectForm,
+    SessionEditFormSet,
     SessionForm,
     SessionFormSet,
+    session_initial,
+    session_specs,
 )
 from .models import Registration
 
@@ -100,8 +108,82 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def activity_content(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change an activity's summary, description, contact phone and cover, in any status."""
+    """The activity's edit page: everything set at creation, sessions included (the url keeps
+    its old name). A cancelled or completed activity keeps only its words and picture editable."""
     activity = _managed_or_404(request, pk)
+    if activity.status in editing.FINISHED:
+        return _content_only(request, activity)
+    _institutions, venues = _form_choices(request.user)
+    # The places the activity is held at stay choosable, even if the actor would not be offered them.
+    held_at = {activity.venue_id, *activity.sessions.values_list("venue_id", flat=True)} - {None}
+    venues = (
+        Venue.objects.filter(Q(pk__in=venues.values("pk")) | Q(pk__in=held_at))
+        .select_related("institution")
+        .order_by("institution__name", "name")
+    )
+    data = request.POST or None
+    form = ActivityEditForm(
+        data,
+        request.FILES or None,
+        activity=activity,
+        venues=venues,
+        may_override=policy.covers(request.user, activity.institution.region),
+        programmes=programmes_for_activity_form(actor=request.user),
+        teams=teams_for_activity_form(actor=request.user),
+    )
+    sessions = SessionEditFormSet(
+        data, prefix="sessions", initial=None if data else session_initial(activity), form_kwargs={"venues": venues}
+    )
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name in services.ACTIVITY_FIELDS}
+        try:
+            change = services.activity_update(
+                actor=request.user,
+                activity=activity,
+                sessions=session_specs(sessions, activity=activity),
+                over_venue_capacity=form.cleaned_data.get("over_venue_capacity", False),
+                cover_upload=form.cleaned_data.get("cover_upload"),
+                cover_alt=form.cleaned_data.get("cover_alt"),
+                cover_clear=form.cleaned_data.get("cover_clear", False),
+                **fields,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _edit_result(change))
+            return redirect("console:activity", pk=pk)
+    return render(
+        request, "activities/console/edit_form.html", {"form": form, "sessions": sessions, "activity": activity}
+    )
+
+
+def _edit_result(change: editing.ActivityChange) -> str:
+    """What an edit did, in words: saved or not, who was told, who got a seat."""
+    if not change.anything:
+        return _("Nothing was changed.")
+    said = [_("Saved.")]
+    if change.told:
+        said.append(
+            ngettext(
+                "%(n)d learner was told about the change.", "%(n)d learners were told about the change.", change.told
+            )
+            % {"n": change.told}
+        )
+    if change.promoted:
+        said.append(
+            ngettext(
+                "%(n)d learner moved up from the waitlist.",
+                "%(n)d learners moved up from the waitlist.",
+                change.promoted,
+            )
+            % {"n": change.promoted}
+        )
+    if change.activity.status == ActivityStatus.REJECTED:
+        said.append(_("Submit it again when it is ready."))
+    return " ".join(said)
+
+
+def _content_only(request: HttpRequest, activity) -> HttpResponse:
     form = ActivityContentForm(request.POST or None, request.FILES or None, activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,8 +192,31 @@ def activity_content(request: HttpRequest, pk: int) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("console:activity", pk=pk)
+            return redirect("console:activity", pk=activity.pk)
     return render(request, "activities/console/content_form.html", {"form": form, "activity": activity})
+
+
+@staff_required
+@require_POST
+def activity_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy as a new draft (same content and rules, sessions the week after the original's
+    last one, no registrations) and open it for editing."""
+    activity = _managed_or_404(request, pk)
+    try:
+        copy = services.activity_copy(actor=request.user, activity=activity)
+    except DomainError as error:
+        messages.error(request, error.detail)
+        return redirect("console:activity", pk=pk)
+    first = copy.sessions.order_by("starts_at").values_list("starts_at", flat=True).first()
+    messages.success(
+        request,
+        _(
+            "A copy is saved as a draft, starting %(start)s. Check the dates and the details, save, and submit it "
+            "for approval."
+        )
+        % {"start": format_date(timezone.localtime(first), "Y-m-d H:i")},
+    )
+    return redirect("console:activity_content", pk=copy.pk)
 
 
 @staff_required

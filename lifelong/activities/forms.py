@@ -1,15 +1,18 @@
+import copy
 import html
 import re
 from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.campaigns.selectors import campaigns_open_for_proposals
 from lifelong.common.picture_forms import COVER_FIELDS, CoverFields
 from lifelong.community.models import Programme, Team
+from lifelong.regions.models import Region
 
 from .choices import Audience, Category
 from .selectors import WHEN_COMING, WHEN_PAST
@@ -204,6 +207,13 @@ class ActivityForm(ActivityContentFields):
     )
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=120, required=False)
     max_age = forms.IntegerField(label=_("Maximum age"), min_value=0, max_value=120, required=False)
+    residents_of = forms.ModelChoiceField(
+        label=_("Only for residents of"),
+        queryset=None,
+        required=False,
+        empty_label=_("Anyone may register"),
+        help_text=_("A town takes in its villages and communities."),
+    )
     campaign = forms.ModelChoiceField(
         label=_("Propose for a campaign"),
         queryset=None,
@@ -229,6 +239,7 @@ class ActivityForm(ActivityContentFields):
         if len(institutions) == 1:  # most organizers work for one institution
             self.fields["institution"].initial = institutions[0].pk
         self.fields["venue"].queryset = venues
+        self.fields["residents_of"].queryset = Region.objects.order_by("path")
         self.fields["campaign"].queryset = campaigns_open_for_proposals()
         self.fields["programme"].queryset = programmes if programmes is not None else Programme.objects.none()
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
@@ -249,6 +260,151 @@ class SessionForm(forms.Form):
 SessionFormSet = forms.formset_factory(
     SessionForm, extra=3, min_num=1, validate_min=True, max_num=30, validate_max=True, absolute_max=30
 )
+
+
+class ActivityEditForm(ActivityForm):
+    """Everything an organizer set at creation, on the activity's edit page (the organizer
+    institution stays). The current campaign, programme, team and venue stay choosable even
+    when they would no longer be offered to a new activity. Admins over the organizer may allow
+    more seats than the venue has."""
+
+    over_venue_capacity = forms.BooleanField(
+        label=_("Allow more seats than the venue has (admins)"),
+        required=False,
+        help_text=_("Only when the organizer has made room, for example with extra chairs."),
+    )
+
+    def __init__(self, *args, activity, venues, may_override: bool, programmes=None, teams=None, **kwargs):
+        own = type(activity.institution).objects.filter(pk=activity.institution_id)
+        super().__init__(*args, institutions=own, venues=venues, programmes=programmes, teams=teams, **kwargs)
+        del self.fields["institution"]
+        if not may_override:
+            del self.fields["over_venue_capacity"]
+        for name, current in (
+            ("venue", activity.venue_id),
+            ("campaign", activity.campaign_id),
+            ("programme", activity.programme_id),
+            ("team", activity.team_id),
+        ):
+            field = self.fields[name]
+            if current is not None:
+                offered = field.queryset
+                field.queryset = offered.model.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk=current))
+        self.activity = activity
+        if not self.is_bound:
+            self.initial = {
+                name: getattr(activity, name)
+                for name in (
+                    "title",
+                    "title_en",
+                    "summary",
+                    "contact_phone",
+                    "category",
+                    "venue",
+                    "capacity",
+                    "reserved_offline",
+                    "registration_opens",
+                    "registration_closes",
+                    "requires_approval",
+                    "waitlist",
+                    "offer_hours",
+                    "hours",
+                    "certificate",
+                    "completion_share",
+                    "min_age",
+                    "max_age",
+                    "residents_of",
+                    "campaign",
+                    "programme",
+                    "team",
+                )
+            }
+            self.initial["audiences"] = activity.audience_list
+            self.initial["description"] = html_as_typed_text(activity.description)
+            self.initial["description_en"] = html_as_typed_text(activity.description_en)
+        # The create form has no cover to remove; this one may.
+        self.fields["cover_clear"] = copy.deepcopy(self.base_fields["cover_clear"])
+        self.cover_setup(activity.cover)
+        self.order_fields(["title", "title_en", *CONTENT_FIELD_ORDER])
+
+    def _clean_window(self, name: str):
+        # The page shows minutes: a time shown and sent back unchanged stays what it was.
+        return same_minute(self.cleaned_data[name], getattr(self.activity, name))
+
+    def clean_registration_opens(self):
+        return self._clean_window("registration_opens")
+
+    def clean_registration_closes(self):
+        return self._clean_window("registration_closes")
+
+
+def same_minute(posted, stored):
+    """`stored` when `posted` is it as the page shows it (to the minute), else `posted`."""
+    if posted is not None and stored is not None and posted == stored.replace(second=0, microsecond=0):
+        return stored
+    return posted
+
+
+class SessionEditForm(SessionForm):
+    """One session on the edit page: a stored one carries its id (and may be removed), an empty
+    row adds one when filled in."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].help_text = _("Empty: where the activity is held.")
+        self.fields["starts_at"].required = self.fields["ends_at"].required = False
+
+    def clean(self):
+        data = super().clean()
+        filled = data.get("starts_at") and data.get("ends_at")
+        if (data.get("id") or data.get("starts_at") or data.get("ends_at")) and not filled and not data.get("DELETE"):
+            raise forms.ValidationError(_("Give the session's start and end."))
+        if filled and data["ends_at"] <= data["starts_at"]:
+            raise forms.ValidationError(_("A session ends after it starts."))
+        return data
+
+
+SessionEditFormSet = forms.formset_factory(
+    SessionEditForm, extra=2, can_delete=True, max_num=200, validate_max=True, absolute_max=200
+)
+
+
+def session_specs(formset, *, activity) -> list[dict]:
+    """The edit page's session rows as `activity_update` takes them: stored sessions by id
+    (a ticked "remove" leaves one out), filled new rows added, empty rows ignored. An empty
+    venue is left out, so a session keeps its place (or follows the activity's venue). Times
+    sent back as shown (to the minute) keep their stored seconds, so they are no change."""
+    stored = {s.pk: s for s in activity.sessions.all()}
+    specs = []
+    for row in formset.cleaned_data:
+        if not row or row.get("DELETE") or not (row.get("starts_at") and row.get("ends_at")):
+            continue
+        before = stored.get(row.get("id"))
+        spec = {
+            "id": row.get("id"),
+            "starts_at": same_minute(row["starts_at"], before.starts_at if before else None),
+            "ends_at": same_minute(row["ends_at"], before.ends_at if before else None),
+        }
+        if row.get("venue") is not None:
+            spec["venue"] = row["venue"]
+        specs.append(spec)
+    return specs
+
+
+def session_initial(activity) -> list[dict]:
+    """The stored sessions as the edit page's rows; a session held where the activity is shows
+    an empty venue ("where the activity is held")."""
+    return [
+        {
+            "id": session.pk,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "venue": session.venue_id if session.venue_id != activity.venue_id else None,
+        }
+        for session in activity.sessions.order_by("starts_at", "id")
+    ]
 
 
 class RejectForm(forms.Form):

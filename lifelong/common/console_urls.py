@@ -58,6 +58,7 @@ urlpatterns = [
     path("activities/new/", activity_views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", activity_views.activity_manage, name="activity"),
     path("activities/<int:pk>/edit/", activity_views.activity_content, name="activity_content"),
+    path("activities/<int:pk>/copy/", activity_views.activity_copy, name="activity_copy"),
     # Before the transition pattern below, which would take "message" for an action.
     path("activities/<int:pk>/message/", participant_views.activity_message, name="activity_message"),
     re_path(

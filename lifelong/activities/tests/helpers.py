@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -58,3 +58,48 @@ def assert_counters_match(activity: Activity) -> None:
         )
     )
     assert len(positions) == len(set(positions))
+
+
+def edit_form_data(activity: Activity, **overrides) -> dict:
+    """What the console's edit page posts when nothing is changed (the form as it is shown),
+    with `overrides` on top: a test changes only what it is about."""
+    from django.db.models import Model
+
+    from lifelong.activities.forms import ActivityEditForm, SessionEditFormSet, session_initial
+    from lifelong.institutions.models import Venue
+
+    form = ActivityEditForm(activity=activity, venues=Venue.objects.all(), may_override=True)
+    data: dict = {}
+
+    def put(name, value):
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, datetime):
+            shown = timezone.localtime(value) if timezone.is_aware(value) else value  # the form's own is local
+            data[name] = shown.strftime("%Y-%m-%dT%H:%M")
+        elif isinstance(value, Model):
+            data[name] = value.pk
+        elif value is None:
+            data[name] = ""
+        else:
+            data[name] = value
+
+    for name in form.fields:
+        if name in ("cover_upload", "cover_clear", "over_venue_capacity"):
+            continue
+        put(name, form[name].value())
+    rows = session_initial(activity)
+    formset = SessionEditFormSet(prefix="sessions", initial=rows, form_kwargs={"venues": Venue.objects.all()})
+    data.update(
+        {
+            "sessions-TOTAL_FORMS": str(len(formset.forms)),
+            "sessions-INITIAL_FORMS": str(len(rows)),
+            "sessions-MIN_NUM_FORMS": "0",
+            "sessions-MAX_NUM_FORMS": "200",
+        }
+    )
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            put(f"sessions-{index}-{name}", value)
+    return {**data, **overrides}

@@ -130,3 +130,25 @@ def test_console_writes_outside_scope_answer_404_and_change_nothing(demo, actors
     may_cancel = persona in VILLAGER_STAFF
     expect_page(client.post(f"/console/registrations/{theirs.pk}/cancel/"), may_cancel, persona, ok=302)
     assert (Registration.objects.get(pk=theirs.pk).status == "cancelled") == may_cancel
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_editing_and_copying_follow_scope_in_the_api_and_the_console(demo, actors, web, persona):
+    from lifelong.activities.models import Activity
+
+    from .helpers import edit_form_data
+
+    api, client = ApiClient(actors[persona]), web[persona]
+    activity = published_activity(demo, capacity=5)
+    allowed = persona in MANAGERS
+    expect(api.patch(f"/activities/{activity.pk}", {"summary": "改过"}), allowed, persona)
+    activity.refresh_from_db()
+    assert (activity.summary == "改过") == allowed
+    before = Activity.objects.count()
+    expect(api.post(f"/activities/{activity.pk}/copy"), allowed, persona, ok=201)
+    expect_page(client.post(f"/console/activities/{activity.pk}/copy/"), allowed, persona, ok=302)
+    assert Activity.objects.count() == before + (2 if allowed else 0)
+    edit = client.post(f"/console/activities/{activity.pk}/edit/", edit_form_data(activity, title="新标题"))
+    expect_page(edit, allowed, persona, ok=302)
+    activity.refresh_from_db()
+    assert (activity.title == "新标题") == allowed

@@ -16,7 +16,7 @@ from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.common.tests.test_pictures import stored_files
 from lifelong.institutions.models import Institution
 
-from .helpers import published_activity
+from .helpers import edit_form_data, published_activity
 from .test_api import activity_body
 from .test_console_pages import draft_form
 
@@ -103,12 +103,13 @@ def test_the_edit_page_changes_words_and_replaces_then_removes_the_cover(demo, v
     url = f"/console/activities/{activity.pk}/edit/"
     response = organizer.post(
         url,
-        {
-            "summary": "新的简介",
-            "description": "第一段\n\n第二段",
-            "contact_phone": "13812345678",
-            "cover_upload": png(),
-        },
+        edit_form_data(
+            activity,
+            summary="新的简介",
+            description="第一段\n\n第二段",
+            contact_phone="13812345678",
+            cover_upload=png(),
+        ),
     )
     assert response.status_code == 302
     activity.refresh_from_db()
@@ -118,12 +119,12 @@ def test_the_edit_page_changes_words_and_replaces_then_removes_the_cover(demo, v
     # Shown again as the text that was typed, not as HTML.
     assert "第一段\n\n第二段</textarea>" in organizer.get(url).content.decode()
 
-    organizer.post(url, {"description": "第一段", "cover_upload": png((500, 500)), "cover_alt": "新封面"})
+    organizer.post(url, edit_form_data(activity, cover_upload=png((500, 500)), cover_alt="新封面"))
     activity.refresh_from_db()
     assert activity.cover != first and activity.cover.alt == "新封面"
     assert Picture.objects.filter(pk=first.pk).exists()  # kept: a picture may be shared
 
-    organizer.post(url, {"description": "第一段", "cover_clear": "on"})
+    organizer.post(url, edit_form_data(activity, cover_clear="on"))
     activity.refresh_from_db()
     assert activity.cover is None and activity.status == "published"
 
@@ -193,9 +194,7 @@ def test_describing_a_shared_cover_anew_changes_it_only_for_this_activity(demo, 
     shared = mine.cover
 
     organizer = verified_client(demo.organizer)
-    response = organizer.post(
-        f"/console/activities/{mine.pk}/edit/", {"description": "第一段", "cover_alt": "写毛笔字"}
-    )
+    response = organizer.post(f"/console/activities/{mine.pk}/edit/", edit_form_data(mine, cover_alt="写毛笔字"))
     assert response.status_code == 302
     mine.refresh_from_db()
     theirs.refresh_from_db()
@@ -204,7 +203,7 @@ def test_describing_a_shared_cover_anew_changes_it_only_for_this_activity(demo, 
     assert theirs.cover == shared and shared.alt == "老人在练书法"
 
     # A picture only this activity shows is described anew in place.
-    organizer.post(f"/console/activities/{mine.pk}/edit/", {"description": "第一段", "cover_alt": "练字"})
+    organizer.post(f"/console/activities/{mine.pk}/edit/", edit_form_data(mine, cover_alt="练字"))
     own = mine.cover
     mine.refresh_from_db()
     assert mine.cover == own and mine.cover.alt == "练字"

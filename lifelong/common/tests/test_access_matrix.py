@@ -287,6 +287,7 @@ def test_every_console_url_is_in_the_matrix():
         "activities/new/",
         "activities/<int:pk>/",
         "activities/<int:pk>/edit/",
+        "activities/<int:pk>/copy/",  # lifelong/activities/tests/test_access_matrix.py
         "activities/<int:pk>/<str:action>/",
         "activities/<int:pk>/registrations/new/",
         # Messages to an activity's learners and its roster files: lifelong/activities/tests/test_participants_access.py
@@ -384,6 +385,7 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/activities/<activity_id>/publish",
         "api/v1/activities/<activity_id>/reject",
         "api/v1/activities/<activity_id>/cancel",
+        "api/v1/activities/<activity_id>/copy",
         "api/v1/activities/<activity_id>/registrations",
         # Messages to an activity's learners: lifelong/activities/tests/test_participants_access.py
         "api/v1/activities/<activity_id>/messages",

@@ -358,20 +358,22 @@ def _snapshot(connection: BaseDatabaseWrapper) -> Iterator[None]:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {connection.vendor}.", code="vendor")
 
 
-def _dump_table(model: type[models.Model], out: IO[bytes], using: str) -> tuple[int, set[str]]:
-    """Write the table's rows as JSON lines; returns the row count and the file names its
-    file columns refer to."""
+def _dump_table(model: type[models.Model], out: IO[bytes], using: str) -> tuple[int, set[str], str, int]:
+    """Write the table's rows as JSON lines; returns the row count, the file names its file
+    columns refer to, and the SHA-256 and size of what was written."""
     columns = _columns(model)
     selected = [Cast(c.attname, models.TextField()) if isinstance(c, models.JSONField) else c.attname for c in columns]
     file_positions = [i for i, c in enumerate(columns) if isinstance(c, models.FileField)]
-    rows, files = 0, set()
+    rows, files, digest, size = 0, set(), hashlib.sha256(), 0
     query = model._base_manager.using(using).order_by("pk").values_list(*selected)
     for row in query.iterator(chunk_size=2000):
-        out.write(json.dumps([_plain(v) for v in row], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        out.write(b"\n")
+        line = json.dumps([_plain(v) for v in row], ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        out.write(line)
+        digest.update(line)
+        size += len(line)
         rows += 1
         files.update(row[i] for i in file_positions if row[i])
-    return rows, files
+    return rows, files, digest.hexdigest(), size
 
 
 def _add_member(archive: tarfile.TarFile, name: str, stream: IO[bytes], size: int) -> None:
@@ -393,7 +395,10 @@ def backup_write(path: str | os.PathLike, *, force: bool = False, using: str = D
         raise BackupError(f"The folder {target.parent} does not exist.", code="no_folder")
     compress = target.name.endswith((".gz", ".tgz"))
     connection = connections[using]
-    handle, partial_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        handle, partial_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as error:
+        raise BackupError(f"Cannot write in {target.parent} ({error}).", code="write_failed") from error
     partial = Path(partial_name)
     try:
         with (
@@ -428,6 +433,10 @@ def backup_write(path: str | os.PathLike, *, force: bool = False, using: str = D
             partial.unlink()
     except FileExistsError as error:
         raise BackupError(f"{target} appeared while the backup ran; it was left alone.", code="exists") from error
+    except OSError as error:  # a full disk, a file that shrank while it was copied
+        raise BackupError(
+            f"Writing {target} failed ({error}); nothing was left behind.", code="write_failed"
+        ) from error
     finally:
         partial.unlink(missing_ok=True)
     logger.info("Backup written to %s: %s rows, %s files", target, manifest.row_count, len(manifest.media))
@@ -458,9 +467,7 @@ def _backup_tables(
         for model in _tables(_state_apps(loader, applied), connection.alias):
             part = scratch / f"{model._meta.label_lower}.jsonl"
             with part.open("wb") as out:
-                rows, files = _dump_table(model, out, connection.alias)
-            with part.open("rb") as written:
-                sha256, size = _sha256(written)
+                rows, files, sha256, size = _dump_table(model, out, connection.alias)
             entry = TableEntry(
                 model=model._meta.label_lower,
                 db_table=model._meta.db_table,
@@ -483,8 +490,12 @@ def _backup_tables(
 def _backup_media(archive: tarfile.TarFile, referenced: set[str]) -> tuple[list[MediaEntry], list[str]]:
     media = []
     for name in _storage_names(default_storage):
-        size = default_storage.size(name)
-        with default_storage.open(name, "rb") as stored:
+        try:
+            size = default_storage.size(name)
+            stored = default_storage.open(name, "rb")
+        except FileNotFoundError:  # deleted since it was listed; if a row needs it, it is "missing"
+            continue
+        with stored:
             reader = _Hashing(stored)
             entry = MediaEntry(name=name, bytes=size, sha256="")
             _add_member(archive, entry.member, reader, size)  # tarfile fails if the file shrank

@@ -4,12 +4,20 @@ command, and the console page."""
 
 import csv
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
+from django.conf import settings as project_settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
@@ -391,3 +399,46 @@ def test_the_quick_phone_check_agrees_with_the_full_one():
             assert learner_imports.mobile_number(number) == _phone(number), number
     assert learner_imports.mobile_number("+86 137 1234 0001") == "13712340001"
     assert learner_imports.mobile_number("0573-86121234") is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process needs a shared database")
+def test_killing_the_command_midway_and_resuming_it_loses_and_doubles_nobody(tmp_path):
+    """The real thing: `manage.py import_learners` in its own process, killed with SIGKILL once
+    some batches are in, then resumed from its checkpoint to the end."""
+    from lifelong.common.demo.load import demo_county_load
+
+    demo_county_load(with_activities=False)
+    source = tmp_path / "roster.csv"
+    source.write_bytes(roster(30_000))
+    users_before = User.objects.count()
+    db = connection.settings_dict
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "LIFELONG_TEST_DB": "postgres",
+        "TEST_POSTGRES_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    command = [sys.executable, "manage.py", "import_learners", str(source), "--no-progress"]
+    process = subprocess.Popen(command, cwd=project_settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while User.objects.count() - users_before < 3 * imports.BATCH_ROWS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the import finished before it could be killed"
+    job = RecordImport.objects.get()
+    assert job.status == "running" and 0 < job.checkpoint_line < 30_000
+    # What committed is exactly the batches before the checkpoint: counters and rows agree.
+    assert User.objects.count() - users_before == job.imported
+    with pytest.raises(CommandError, match="has not moved for 10 minutes"):  # it might still be alive
+        call_command("import_learners", "--resume", str(job.pk), "--no-progress")
+    RecordImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - imports.STALLED_AFTER * 2)
+    # The job's copy of the file lived in the killed process's in-memory test storage; a real
+    # site keeps it in the shared media folder. Put it where the job says it is.
+    assert default_storage.save(job.file.name, ContentFile(source.read_bytes())) == job.file.name
+    call_command("import_learners", "--resume", str(job.pk), "--no-progress")
+    job.refresh_from_db()
+    bad = 30_000 // 500 + 1
+    assert (job.status, job.rows_done, job.imported, job.bad_rows) == ("done", 30_000 + bad, 30_000, bad)
+    assert User.objects.count() - users_before == 30_000
+    assert_no_duplicates()

@@ -5,6 +5,11 @@ the learners' balances and the import's progress counters commit together. A rec
 (issuer, the issuer's record id), a unique constraint, so re-running a file, or re-running it
 after the process was killed midway, skips what is already there and ends in the state one
 clean run gives. Bad rows never stop the import: each is reported with its line and reason.
+
+The second half of this module runs imports as jobs (RecordImport): the console's upload, the
+task worker's run, progress and its report, "run it again". Resident rosters
+(`learner_imports`) run through the same job code; only reading a row and writing a batch
+differ. Files are read by `common.spreadsheets`, one way for every import.
 """
 
 import io
@@ -409,9 +414,6 @@ def importer_region(actor: User | None) -> Region | None:
     if not regions:
         return None
     return min(regions, key=lambda region: len(region.path))
-
-
-_importer_region = importer_region
 
 
 def _file_columns(kind: str) -> Columns:

@@ -29,6 +29,11 @@ urlpatterns = [
         name="dashboard_export",
     ),
     path("dashboard/refresh/", dashboard_views.dashboard_refresh, name="dashboard_refresh"),
+    path(
+        "dashboard/unmet/<str:region_code>/<str:category>/",
+        dashboard_views.unmet_demand,
+        name="unmet_demand",
+    ),
     path("institutions/", institution_views.institution_list, name="institutions"),
     path("institutions/new/", institution_views.institution_edit, name="institution_new"),
     path("institutions/<int:pk>/", institution_views.institution_edit, name="institution_edit"),

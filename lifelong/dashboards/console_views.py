@@ -22,7 +22,7 @@ from lifelong.accounts import policy
 from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError, NotFound
 
-from . import exports, selectors, services
+from . import exports, selectors, services, unmet
 from .charts import dashboard_charts
 from .forms import PeriodForm, period_display
 
@@ -80,6 +80,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "unmet_total": board.figures.waitlisted + board.figures.rejected,
     }
     return render(request, "dashboards/console_dashboard.html", context)
+
+
+@staff_required
+def unmet_demand(request: HttpRequest, region_code: str, category: str) -> HttpResponse:
+    """The activities behind one row of the dashboard's unmet demand (region × category, in
+    the period of `?period=`; `?own=1` for the row of the dashboard region's own institutions),
+    each with a link to its page and, where the actor may copy it, "Copy as a new session"."""
+    _admin_or_404(request)
+    if not REGION_CODE.fullmatch(region_code):
+        raise Http404
+    own_level = request.GET.get("own") == "1"
+    form = PeriodForm(request.GET, today=_today())
+    context = {"form": form, "region_code": region_code, "category": category, "own_level": own_level}
+    if not form.is_valid():  # a period typed into the URL: say what is wrong, list nothing
+        try:  # but only for a row the actor may open at all
+            unmet.unmet_scope(actor=request.user, region_code=region_code, category=category)
+        except NotFound as error:
+            raise Http404 from error
+        return render(request, "dashboards/unmet_demand.html", context)
+    try:
+        demand = unmet.unmet_demand_activities(
+            actor=request.user,
+            region_code=region_code,
+            category=category,
+            period=form.cleaned_data["period"],
+            own_level=own_level,
+        )
+    except NotFound as error:
+        raise Http404 from error
+    context |= {
+        "demand": demand,
+        "period_name": period_display(demand.period),
+        "period_label": demand.period.label,
+        "back_query": urlencode({"region": demand.dashboard_code, "period": demand.period.label}),
+    }
+    return render(request, "dashboards/unmet_demand.html", context)
 
 
 @staff_required

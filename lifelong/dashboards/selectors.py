@@ -192,6 +192,9 @@ class UnmetDemandRow:
     category_label: str
     waitlisted: int
     rejected: int
+    # The row of the dashboard region itself (activities of its own institutions): its
+    # activities page then leaves out the regions below, whose rows are their own.
+    own_level: bool = False
 
 
 @dataclass(frozen=True)
@@ -379,6 +382,7 @@ def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
                 category_label=_label(Category, key),
                 waitlisted=sums["waitlisted"],
                 rejected=sums["rejected"],
+                own_level=group not in groups,
             )
         )
     unmet.sort(key=lambda u: (-(u.waitlisted + u.rejected), -u.waitlisted, u.region_code, u.category))

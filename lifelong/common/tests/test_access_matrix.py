@@ -271,6 +271,7 @@ def test_every_console_url_is_in_the_matrix():
         "dashboard/",
         r"^dashboard/export/(?P<table>[a-z]+)\.(?P<file_format>csv|xlsx)$",
         "dashboard/refresh/",
+        "dashboard/unmet/<str:region_code>/<str:category>/",
         # The audit log and its export: lifelong/common/tests/test_audit_viewer.py
         "audit/",
         r"^audit/export\.(?P<file_format>csv|xlsx)$",

@@ -132,3 +132,24 @@ def test_staff_without_two_factor_are_stopped_before_the_dashboard(demo):
     assert response.status_code == 302 and "/accounts/two-factor/" in response["Location"]
     response = client.get("/console/dashboard/export/children.csv", {"region": WUYUAN})
     assert response.status_code == 302 and "/accounts/two-factor/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("place", ["county", "wuyuan", "wuyuan_village", "ganpu", "tongyuan_village"])
+def test_the_unmet_demand_page_follows_the_admins_subtree(world, persona, place):
+    """The activities behind an unmet-demand row: the same subtree rule as the dashboard, and
+    a category that is none answers 404 even where the region is in scope."""
+    code = world["regions"][place]
+    client = world["clients"][persona]
+    for own in ("", "1"):
+        response = client.get(f"/console/dashboard/unmet/{code}/health/", {"own": own} if own else {})
+        if persona == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        elif oracle_may_see(world, persona, code):
+            assert response.status_code == 200, (persona, place)
+            assert response.context["demand"].region.code == code
+            assert response.context["demand"].own_level is (own == "1")
+        else:
+            assert response.status_code == 404, (persona, place)
+    unknown = client.get(f"/console/dashboard/unmet/{code}/knitting/")
+    assert unknown.status_code == (302 if persona == "anonymous" else 404)

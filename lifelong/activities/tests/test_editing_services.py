@@ -532,3 +532,19 @@ def test_copying_a_past_activity_lands_in_the_coming_week_and_leaves_an_ended_ca
     assert timezone.now() < start <= timezone.now() + timedelta(days=7)
     assert timezone.localtime(start).weekday() == timezone.localtime(past).weekday()
     assert copy.campaign is None
+
+
+def test_the_migration_frees_rooms_held_by_drafts_and_rejected_activities(demo):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("lifelong.activities.migrations.0009_free_draft_room_bookings")
+    for day, status in enumerate(["draft", "rejected", "submitted", "published"], start=8):
+        activity = draft_at_classroom(demo, (county_time(day, 9), county_time(day, 11)))
+        services.activity_submit(actor=demo.organizer, activity=activity)  # books, as drafts once did
+        Activity.objects.filter(pk=activity.pk).update(status=status)
+    assert VenueBooking.objects.count() == 4
+    migration.free_draft_bookings(apps, None)
+    kept = set(VenueBooking.objects.values_list("session__activity__status", flat=True))
+    assert kept == {"submitted", "published"}

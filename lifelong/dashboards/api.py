@@ -5,13 +5,14 @@ and `/open-data/`, from the same rollups (aggregates only: no personal data)."""
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import CleanText, ErrorOut
+from lifelong.common.api import CleanText, ErrorOut, PageQuery
 from lifelong.regions.api import RegionRef
 
-from . import selectors
+from . import selectors, unmet
 
 router = Router(tags=["dashboards"])
 bearer = BearerToken()
@@ -64,6 +65,10 @@ class UnmetDemandOut(Schema):
     category_label: str
     waitlisted: int
     rejected: int
+    own_level: bool = Field(
+        description="The row of the region itself (its own institutions); others cover a child region's subtree. "
+        "Pass it as `own` to /dashboard/unmet-demand for the activities behind the row."
+    )
 
 
 class TrendOut(Schema):
@@ -117,3 +122,86 @@ def dashboard(request, query: Query[DashboardQuery]):
 @router.get("/open-data", response={200: DashboardOut, 422: ErrorOut}, summary="The county's and towns' indicators")
 def open_data(request, query: Query[OpenDataQuery]):
     return selectors.open_data(period=_period(query.period, "year"))
+
+
+class UnmetActivityRef(Schema):
+    id: int
+    title: str
+    status: str
+    category: str
+
+
+class UnmetInstitutionRef(Schema):
+    id: int
+    name: str
+
+
+class UnmetActivityOut(Schema):
+    activity: UnmetActivityRef
+    institution: UnmetInstitutionRef
+    starts_at: datetime | None = Field(description="The first session")
+    next_starts_at: datetime | None = Field(description="The first session still to begin; null: none")
+    waitlisted: int = Field(description="Registrations made in the period that found no seat and joined the waitlist")
+    rejected: int = Field(description="Registrations made in the period that the organizer refused")
+    still_waiting: int = Field(description="Registrations on the waitlist or offered a seat now")
+    may_copy: bool = Field(description="You may copy it as a new draft: POST /activities/{id}/copy")
+
+    @staticmethod
+    def resolve_activity(row: unmet.UnmetActivityRow) -> dict:
+        a = row.activity
+        return {"id": a.pk, "title": a.display_title, "status": a.status, "category": a.category}
+
+    @staticmethod
+    def resolve_institution(row: unmet.UnmetActivityRow) -> dict:
+        return {"id": row.activity.institution_id, "name": row.activity.institution.display_name}
+
+    @staticmethod
+    def resolve_starts_at(row: unmet.UnmetActivityRow) -> datetime | None:
+        return row.activity.starts_at
+
+
+class UnmetDemandPageOut(Schema):
+    region: RegionRef
+    category: str
+    period: str
+    own_level: bool
+    waitlisted: int = Field(description="Totals over every activity listed (the dashboard row's figures)")
+    rejected: int
+    items: list[UnmetActivityOut]
+    count: int
+
+
+class UnmetDemandQuery(PageQuery):
+    region: str = Field(max_length=12, description="Region code (its subtree, or with own=true its own level)")
+    category: str = Field(max_length=20)
+    own: bool = Field(False, description="Only the region's own institutions (a row with own_level true)")
+    period: str | None = Field(None, max_length=7, description='"2026-11", "2026-Q4" or "2026"; default: this month')
+
+
+@router.get(
+    "/dashboard/unmet-demand",
+    auth=bearer,
+    response={200: UnmetDemandPageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Admins: the activities behind one unmet-demand row of the dashboard, most unmet first",
+)
+def unmet_demand(request, query: Query[UnmetDemandQuery]):
+    demand = unmet.unmet_demand_activities(
+        actor=request.user,
+        region_code=query.region,
+        category=query.category,
+        period=_period(query.period, "month"),
+        own_level=query.own,
+        limit=None,
+    )
+    size = min(query.page_size, settings.API_PAGE_SIZE_MAX)
+    start = (query.page - 1) * size
+    return {
+        "region": demand.region,
+        "category": demand.category,
+        "period": demand.period.label,
+        "own_level": demand.own_level,
+        "waitlisted": demand.waitlisted,
+        "rejected": demand.rejected,
+        "items": demand.rows[start : start + size],
+        "count": demand.activities,
+    }

@@ -57,7 +57,7 @@ class UnmetDemand:
     category: str
     category_label: str
     period: Period
-    rows: list[UnmetActivityRow]  # the SHOWN most demanded
+    rows: list[UnmetActivityRow]  # the most demanded first (at most `limit` of them)
     activities: int  # how many activities in all had unmet registrations
     waitlisted: int  # totals over all of them (the dashboard row's figures)
     rejected: int
@@ -89,6 +89,7 @@ def unmet_demand_activities(
     period: Period,
     own_level: bool = False,
     now: datetime | None = None,
+    limit: int | None = SHOWN,
 ) -> UnmetDemand:
     """The activities of `category` organized in `region_code`'s subtree (with `own_level`, by
     the region's own institutions only: the dashboard's row for the region itself) that had
@@ -97,7 +98,8 @@ def unmet_demand_activities(
 
     Admins whose scope covers the region only (NotFound otherwise, and for a category that is
     not one). `may_copy` on each row is the check the copy itself makes, so the page offers the
-    copy exactly where it would be allowed."""
+    copy exactly where it would be allowed. `rows` holds the first `limit` (None: all; the API
+    pages through them)."""
     region = unmet_scope(actor=actor, region_code=region_code, category=category)
     now = now or timezone.now()
     start_at, end_at = period.bounds()
@@ -163,7 +165,7 @@ def unmet_demand_activities(
         category=category,
         category_label=str(Category(category).label),
         period=period,
-        rows=rows[:SHOWN],
+        rows=rows if limit is None else rows[:limit],
         activities=len(rows),
         waitlisted=sum(r.waitlisted for r in rows),
         rejected=sum(r.rejected for r in rows),

@@ -378,6 +378,7 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/docs",
         # Dashboards: lifelong/dashboards/tests/test_api.py.
         "api/v1/dashboard",
+        "api/v1/dashboard/unmet-demand",
         "api/v1/open-data",
         # Activities and registrations: their matrix is lifelong/activities/tests/test_access_matrix.py.
         "api/v1/activities",

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from lifelong.activities.models import Activity
 from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.dashboards import selectors
 from lifelong.regions.models import Region
@@ -76,3 +77,66 @@ def test_open_data_is_public_and_holds_the_county_and_its_towns(demo, learning):
     text = response.content.decode()
     assert not any(learner.name in text or learner.phone in text for learner in learning.learners)
     assert ApiClient().get("/open-data", period="2026-W1").json()["code"] == "invalid_period"
+
+
+def test_the_activities_behind_an_unmet_demand_row(demo, learning):
+    period = learning.period.label
+    client = ApiClient(demo.town_admin)
+    board = client.get("/dashboard", period=period).json()
+    row = next(r for r in board["unmet_demand"] if r["category"] == "health")
+    assert row["own_level"] is False  # a village of the town: its subtree
+    response = client.get(
+        "/dashboard/unmet-demand", region=row["region_code"], category="health", period=period, own=row["own_level"]
+    )
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert (data["waitlisted"], data["rejected"]) == (row["waitlisted"], row["rejected"])
+    assert data["region"]["code"] == row["region_code"] and data["count"] == len(data["items"]) == 1
+    item = data["items"][0]
+    activity = Activity.objects.get(pk=item["activity"]["id"])
+    assert activity.category == "health" and activity.institution.region.code == row["region_code"]
+    assert item["institution"]["id"] == activity.institution_id and item["may_copy"] is True
+    assert (item["waitlisted"], item["rejected"], item["still_waiting"]) == (1, 0, 1)
+    # Paged like every list: the town's two unmet health activities, one a page.
+    everything = client.get("/dashboard/unmet-demand", region=WUYUAN, category="health", period=period)
+    assert everything.json()["count"] == 2
+    first = client.get("/dashboard/unmet-demand", region=WUYUAN, category="health", period=period, page_size=1)
+    second = client.get("/dashboard/unmet-demand", region=WUYUAN, category="health", period=period, page_size=1, page=2)
+    ids = [first.json()["items"][0]["activity"]["id"], second.json()["items"][0]["activity"]["id"]]
+    assert sorted(ids) == sorted(i["activity"]["id"] for i in everything.json()["items"])
+
+
+@pytest.mark.parametrize(
+    ("persona", "code", "category", "status"),
+    [
+        ("town_admin", GANPU, "health", 404),
+        ("town_admin", COUNTY, "health", 404),
+        ("town_admin", WUYUAN, "knitting", 404),
+        ("village_admin", WUYUAN, "health", 404),
+        ("organizer", WUYUAN, "health", 404),
+        ("young_learner", WUYUAN, "health", 404),
+        ("county_admin", GANPU, "health", 200),
+    ],
+)
+def test_unmet_demand_activities_follow_the_scope(demo, persona, code, category, status):
+    response = ApiClient(getattr(demo, persona)).get("/dashboard/unmet-demand", region=code, category=category)
+    assert response.status_code == status, response.json()
+    if status == 404:
+        assert response.json()["code"] == "not_found"
+
+
+def test_unmet_demand_activities_need_a_token_and_a_valid_period(demo):
+    assert ApiClient().get("/dashboard/unmet-demand", region=WUYUAN, category="health").status_code == 401
+    refused = ApiClient(demo.county_admin).get(
+        "/dashboard/unmet-demand", region=WUYUAN, category="health", period="2026-13"
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "invalid_period"
+
+
+def test_the_openapi_document_lists_unmet_demand_with_its_errors(db):
+    from django.test import Client
+
+    schema = Client().get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/dashboard/unmet-demand"]["get"]
+    assert {"200", "401", "404", "422"} <= set(operation["responses"])
+    assert {p["name"] for p in operation["parameters"]} >= {"region", "category", "own", "period", "page", "page_size"}

@@ -17,6 +17,7 @@ The rules (DESIGN §4, issue 14):
 """
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,6 +50,15 @@ HOLDS_ROOMS = (ActivityStatus.SUBMITTED, ActivityStatus.PUBLISHED)
 FINISHED = (ActivityStatus.CANCELLED, ActivityStatus.COMPLETED)
 # What the notice and the console say changed (the notice's words are in notifications.messages).
 CHANGE_TIME, CHANGE_PLACE, CHANGE_ADDED, CHANGE_REMOVED = "time", "place", "added", "removed"
+
+
+class EditRaceWindowForTests:
+    """Test-only switch for the concurrency suite's control run: when `unguarded`, an edit reads
+    the activity without locking its row and pauses, so registrations take seats between the
+    check and the write. Never set outside tests."""
+
+    unguarded = False
+    pause_seconds = 0.3
 
 
 @dataclass
@@ -317,11 +327,12 @@ def activity_update(
     `over_venue_capacity` (422). A published activity tells its learners of a change of time or
     place and gives new seats to its waitlist."""
     now = now or timezone.now()
-    current = (
-        Activity.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("institution__region", "venue", "cover", "campaign")
-        .get(pk=activity.pk)
-    )
+    locked = Activity.objects.select_for_update(of=("self",), no_key=True)
+    if EditRaceWindowForTests.unguarded:  # the concurrency suite's control run only
+        locked = Activity.objects.all()
+    current = locked.select_related("institution__region", "venue", "cover", "campaign").get(pk=activity.pk)
+    if EditRaceWindowForTests.unguarded:
+        time.sleep(EditRaceWindowForTests.pause_seconds)
     services._require_manager(actor, current)
     if current.status in FINISHED:
         raise Conflict(_("A cancelled or completed activity cannot change."), code="invalid_transition")

@@ -435,6 +435,7 @@ def test_killing_the_command_midway_and_resuming_it_loses_and_doubles_nobody(tmp
     RecordImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - imports.STALLED_AFTER * 2)
     # The job's copy of the file lived in the killed process's in-memory test storage; a real
     # site keeps it in the shared media folder. Put it where the job says it is.
+    default_storage.delete(job.file.name)  # an earlier test's upload may sit at that name here
     assert default_storage.save(job.file.name, ContentFile(source.read_bytes())) == job.file.name
     call_command("import_learners", "--resume", str(job.pk), "--no-progress")
     job.refresh_from_db()

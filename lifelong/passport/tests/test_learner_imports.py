@@ -378,6 +378,25 @@ def test_a_bad_upload_gets_a_clear_error_and_changes_nothing(demo, english_clien
     assert not RecordImport.objects.exists() and people() == before
 
 
+def test_a_workbook_without_the_columns_fails_its_job_with_the_reason_and_changes_nothing(
+    demo, english_client, django_capture_on_commit_callbacks
+):
+    """A workbook's header is read by the worker (unpacking it is no work for a request): the
+    job fails with the reason, shown on its page, and nobody is added."""
+    workbook = Workbook()
+    workbook.active.append(["姓名", "手机号"])
+    workbook.active.append(["甲", "13712341999"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    before = people()
+    client = english_client(demo.village_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/console/imports/", {"kind": "learners", "file": upload("名单.xlsx", buffer.getvalue())})
+    job = RecordImport.objects.get()
+    assert job.status == "failed" and "birth_year" in job.error and people() == before
+    assert "no column for: birth_year, home_region" in client.get(f"/console/imports/{job.pk}/").content.decode()
+
+
 def test_records_still_need_their_issuer_and_only_admins_import_residents(demo, english_client):
     content = csv_bytes([["甲", "13712342001", "1950", TONGYUAN_FENGYI]])
     response = english_client(demo.village_admin).post(

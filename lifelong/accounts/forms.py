@@ -1,6 +1,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.institutions.models import Institution
@@ -159,9 +160,14 @@ def _code_field() -> forms.CharField:
     )
 
 
-def _new_password_field(label) -> forms.CharField:
+PASSWORD_RULE = _("At least 8 characters; a long passphrase is welcome. Common or leaked passwords are refused.")
+PASSWORD_RETYPE = _("Please type the password again: for your safety it is cleared when the page comes back.")
+
+
+def _new_password_field(label, help_text="") -> forms.CharField:
     return forms.CharField(
         label=label,
+        help_text=help_text,
         max_length=200,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -177,15 +183,33 @@ class PhoneForm(forms.Form):
 
 
 class NewPasswordMixin:
-    """Two password fields that must agree; the first is named by `password_field`."""
+    """Two password fields that must agree; the first is named by `password_field` and
+    carries the password rule as its help text (read before typing, and tied to the box)."""
 
     password_field = "password"  # noqa: S105 - a field name, not a password
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Password boxes always come back empty. After any error (a wrong code too, added by
+        # the view), say so beside them: otherwise the next try fails on a "required" the
+        # person never saw coming.
+        if self.password_field in self.fields:
+            # The bound field copies its help text when first made (validation makes it).
+            self[self.password_field].help_text = format_lazy("{} {}", PASSWORD_RETYPE, PASSWORD_RULE)
 
     def clean(self):
         data = super().clean()
         if data.get(self.password_field) != data.get("confirm_password"):
             self.add_error("confirm_password", _("The two passwords differ."))
         return data
+
+
+class TownVillageChoiceField(forms.ModelChoiceField):
+    """Villages of the town chosen just above: named alone, since "Tongyuan Town · Fengyi
+    Village" is cut to "Tongyuan Town · Fengy" in a phone's select box."""
+
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.display_name
 
 
 class SignUpDetailsForm(NewPasswordMixin, forms.Form):
@@ -202,13 +226,13 @@ class SignUpDetailsForm(NewPasswordMixin, forms.Form):
         to_field_name="code",
         empty_label=_("Choose your town"),
     )
-    home_region = VillageChoiceField(
+    home_region = TownVillageChoiceField(
         label=_("Home village or community"),
         queryset=Region.objects.none(),
         to_field_name="code",
         empty_label=_("Choose your village or community"),
     )
-    password = _new_password_field(_("Password"))
+    password = _new_password_field(_("Password"), PASSWORD_RULE)
     confirm_password = _new_password_field(_("Password again"))
 
     def __init__(self, *args, town: Region | None = None, **kwargs):
@@ -238,7 +262,7 @@ class PasswordResetConfirmForm(NewPasswordMixin, forms.Form):
     password_field = "new_password"  # noqa: S105 - a field name, not a password
 
     code = _code_field()
-    new_password = _new_password_field(_("New password"))
+    new_password = _new_password_field(_("New password"), PASSWORD_RULE)
     confirm_password = _new_password_field(_("New password again"))
 
 
@@ -246,8 +270,13 @@ class ClaimCompleteForm(NewPasswordMixin, forms.Form):
     """The relative, on the family member's phone: the code and their own password."""
 
     code = _code_field()
-    password = _new_password_field(_("Password for the relative"))
+    password = _new_password_field(_("Password for the relative"), PASSWORD_RULE)
     confirm_password = _new_password_field(_("Password again"))
+
+    def __init__(self, *args, relative_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if relative_name:  # on the family member's own phone, "whose password?" must be plain
+            self.fields["password"].label = _("New password for %(name)s") % {"name": relative_name}
 
 
 class OwnAccountForm(NewPasswordMixin, forms.Form):
@@ -255,5 +284,5 @@ class OwnAccountForm(NewPasswordMixin, forms.Form):
 
     phone = PhoneForm.base_fields["phone"]
     code = _code_field()
-    password = _new_password_field(_("Password"))
+    password = _new_password_field(_("Password"), PASSWORD_RULE)
     confirm_password = _new_password_field(_("Password again"))

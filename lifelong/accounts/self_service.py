@@ -95,9 +95,12 @@ def citizen_sign_up(
     home_region: Region | None,
     password: str,
     language: str = "",
+    elder_mode: bool = False,
     request: HttpRequest | None = None,
 ) -> User:
-    """Create a citizen's own account once the sign-up code proves the phone.
+    """Create a citizen's own account once the sign-up code proves the phone. `language` and
+    `elder_mode` are what the visitor was reading in: signed in, the account's own preferences
+    decide, so without them an elder who signed up in elder mode would land in small print.
 
     Raises `InvalidInput` (422) for a bad field, `InvalidCode` (400 `invalid_code`) for a
     wrong, expired or locked code, `Conflict` (`phone_taken`) when the number was registered
@@ -109,6 +112,7 @@ def citizen_sign_up(
         birth_year=_birth_year_checked(birth_year),
         home_region=_home_village_checked(home_region),
         preferred_language=language,
+        elder_mode=elder_mode,
     )
     if not citizen.name:
         raise InvalidInput(_("Enter your name."), code="invalid_name", field="name")

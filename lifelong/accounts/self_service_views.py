@@ -12,12 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from lifelong.common.context_processors import elder_mode_on
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
 from . import selectors, self_service, services
+from .choices import Language
 from .forms import ClaimCompleteForm, OwnAccountForm, PasswordResetConfirmForm, PhoneForm, SignUpDetailsForm
 from .phone import normalize_phone
 
@@ -65,7 +67,10 @@ def signup_details_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.detail)
         else:
-            messages.info(request, _("If this number can be used, a new code has been sent."))
+            # True either way: a registered number gets a new "you already have an account" SMS.
+            messages.info(
+                request, _("A new SMS has been sent. Use the code in the newest one: the old code no longer works.")
+            )
         return redirect("accounts:signup_details")
     if intent == "town":  # without scripts: show the chosen town's villages, keep what was typed
         kept = {name: request.POST.get(name, "") for name in ("code", "name", "birth_year", "town")}
@@ -82,6 +87,10 @@ def signup_details_view(request: HttpRequest) -> HttpResponse:
                 birth_year=data["birth_year"],
                 home_region=data["home_region"],
                 password=data["password"],
+                # The page's language and elder mode go with the new account, or /me/ would
+                # open in small print for someone who just signed up in elder mode.
+                language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in Language.values else "",
+                elder_mode=elder_mode_on(request),
                 request=request,
             )
         except DomainError as error:
@@ -130,7 +139,15 @@ def password_reset_confirm_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:password_reset")
     if request.method == "POST" and request.POST.get("intent") == "resend":
         self_service.password_reset_request(phone=phone, request=request)
-        messages.info(request, _("If this number has an account, a new code has been sent."))
+        # The same words whatever happened: a different answer for a number past its
+        # once-a-minute limit would tell that the number is registered.
+        messages.info(
+            request,
+            _(
+                "If this number has an account, a new code has been sent, unless one went out less than "
+                "a minute ago: then wait a minute and ask again."
+            ),
+        )
         return redirect("accounts:password_reset_confirm")
     form = PasswordResetConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -170,7 +187,7 @@ def family_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     phone = pending.get("phone") if pending.get("profile") == profile.pk else None
     intent = request.POST.get("intent") if request.method == "POST" else None
     phone_form = PhoneForm(request.POST if intent == "send" else None)
-    code_form = ClaimCompleteForm(request.POST if intent == "confirm" and phone else None)
+    code_form = ClaimCompleteForm(request.POST if intent == "confirm" and phone else None, relative_name=profile.name)
     if intent == "restart":
         request.session.pop(CLAIM, None)
         return redirect("accounts:family_claim", pk=profile.pk)
@@ -236,12 +253,14 @@ def own_account_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            if request.user.is_authenticated:
+            if request.user.is_authenticated:  # the family member's browser: their preferences stay
                 messages.success(
                     request,
                     _("%(name)s now has their own account and signs in with their own number.") % {"name": person.name},
                 )
             else:
+                if elder_mode_on(request) and not person.elder_mode:  # keep the large print they chose
+                    services.user_preferences_update(user=person, elder_mode=True)
                 services.user_sign_in(request=request, user=person)
                 messages.success(
                     request,

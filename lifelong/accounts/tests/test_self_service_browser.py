@@ -62,12 +62,15 @@ def test_a_citizen_signs_up_then_resets_the_password(outbox, phone_page):
     page.get_by_label("Town or subdistrict").select_option(village.parent.code)
     # htmx swaps in the town's villages.
     expect(page.locator(f'#village-field option[value="{village.code}"]')).to_have_count(1)
+    # The town is chosen just above, so each village is named alone (nothing cut off).
+    expect(page.locator(f'#village-field option[value="{village.code}"]')).to_have_text(village.name_en)
     page.get_by_label("Home village or community").select_option(village.code)
     page.get_by_label(re.compile(r"^Password:?$")).fill("lanterns over the canal 7")
     page.get_by_label("Password again").fill("lanterns over the canal 7")
     page.get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(re.compile(r"/me/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Shen Apo")
+    expect(page.locator("html")).to_have_class(re.compile("elder"))  # the new account keeps the large print
     assert User.objects.get(phone=PHONE).home_region == village
 
     # On a phone, signing out sits in the tab bar's "More" sheet.

@@ -132,3 +132,13 @@ def test_a_relative_taking_over_on_their_own_phone_keeps_its_large_print(demo, g
     assert response.status_code == 302
     grandmother.refresh_from_db()
     assert grandmother.phone == NEW and grandmother.elder_mode is elder
+
+
+def test_each_two_step_page_says_which_step_it_is(demo, sms_outbox):
+    client = browser(language="en")
+    assert "Step 1 of 2" in client.get("/accounts/signup/").content.decode()
+    client.post("/accounts/signup/", {"phone": NEW})
+    assert "Step 2 of 2" in client.get("/accounts/signup/details/").content.decode()
+    assert "Step 1 of 2" in client.get("/accounts/password-reset/").content.decode()
+    client.post("/accounts/password-reset/", {"phone": demo.elder_learner.phone})
+    assert "Step 2 of 2" in client.get("/accounts/password-reset/confirm/").content.decode()

@@ -259,8 +259,6 @@ def own_account_view(request: HttpRequest) -> HttpResponse:
                     _("%(name)s now has their own account and signs in with their own number.") % {"name": person.name},
                 )
             else:
-                if elder_mode_on(request) and not person.elder_mode:  # keep the large print they chose
-                    services.user_preferences_update(user=person, elder_mode=True)
                 services.user_sign_in(request=request, user=person)
                 messages.success(
                     request,

@@ -18,6 +18,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.common.choices import AuditAction
+from lifelong.common.context_processors import ELDER_COOKIE
 from lifelong.common.errors import Conflict, InvalidInput, Locked, NotAuthenticated, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.sms import mask_phone
@@ -60,7 +61,11 @@ def credentials_check(*, request: HttpRequest, phone: str, password: str) -> Use
 
 
 def user_sign_in(*, request: HttpRequest, user: User) -> None:
-    """Start a web session (a new session id) and remember when, for the absolute timeout."""
+    """Start a web session (a new session id) and remember when, for the absolute timeout.
+    Large print switched on before signing in stays on: the account's setting would otherwise
+    take it away at the moment an older person has just found it."""
+    if request.COOKIES.get(ELDER_COOKIE) == "1" and not user.elder_mode:
+        user_preferences_update(user=user, elder_mode=True)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_SIGNED_IN_AT] = timezone.now().timestamp()
     audit_record(actor=user, action=AuditAction.LOGIN, target=user, request=request)

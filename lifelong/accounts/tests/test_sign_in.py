@@ -34,6 +34,23 @@ def test_a_learner_signs_in_with_a_phone_number_in_any_common_format(demo, clien
     assert event.actor == demo.elder_learner and event.success
 
 
+def test_large_print_chosen_before_signing_in_stays_on(demo, client):
+    learner = demo.young_learner
+    assert not learner.elder_mode
+    client.cookies["elder_mode"] = "1"
+    sign_in(client, learner.phone, demo.password)
+    learner.refresh_from_db()
+    assert learner.elder_mode
+    assert ' class="elder"' in client.get("/me/").content.decode()
+
+
+def test_signing_in_without_large_print_keeps_the_account_setting(demo, client):
+    learner = demo.young_learner
+    sign_in(client, learner.phone, demo.password)
+    learner.refresh_from_db()
+    assert not learner.elder_mode
+
+
 def test_a_wrong_password_is_refused_and_audited(demo, client):
     response = sign_in(client, "13900000005", "not-the-password")
     assert response.status_code == 200

@@ -82,6 +82,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # A person without a phone is known by village, name and birth year (resident imports
+        # and staff look-ups match on them in bulk).
+        indexes = [models.Index(fields=["home_region", "name", "birth_year"], name="user_village_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),

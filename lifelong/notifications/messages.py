@@ -5,8 +5,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .choices import NoticeKind
 
@@ -186,7 +186,9 @@ def _organizer_message(activity, params: dict[str, Any], *, for_name: str) -> tu
 
 def _activity_changed(activity, params: dict[str, Any], *, for_name: str) -> tuple[str, str]:
     """An edit of an activity, told once: what changed, then the next session as it is now."""
-    changes = " ".join(str(ACTIVITY_CHANGES[c]) for c in params.get("changes", []) if c in ACTIVITY_CHANGES)
+    # Chinese sentences end in a full-width stop and run on without a space; English ones do not.
+    separator = "" if (get_language() or "").startswith("zh") else " "
+    changes = separator.join(str(ACTIVITY_CHANGES[c]) for c in params.get("changes", []) if c in ACTIVITY_CHANGES)
     session = next_session(activity)
     template = TEMPLATES[NoticeKind.ACTIVITY_CHANGED] if session else ACTIVITY_CHANGED_NO_COMING
     values = {

@@ -110,7 +110,7 @@ def test_at_most_one_sms_a_minute_per_number(db, sms_outbox):
     with pytest.raises(codes.TooManyCodes) as error:
         send(purpose=CodePurpose.SIGN_UP)  # another purpose counts too: the limit is the number's
     assert error.value.status == 429 and error.value.code == "too_many_codes"
-    assert "minute" in error.value.detail
+    assert "一分钟" in error.value.detail  # says when to try again (in Chinese, the default)
     assert len(sms_outbox) == 1
     send(phone="13712345679")  # another number is not held up
     a_minute_passes()
@@ -124,7 +124,7 @@ def test_at_most_five_sms_a_day_per_number_and_a_new_day_starts_afresh(db, sms_o
         a_minute_passes()
     with pytest.raises(codes.TooManyCodes) as error:
         send()
-    assert "tomorrow" in error.value.detail
+    assert "明天" in error.value.detail
     with pytest.raises(codes.TooManyCodes):
         codes.notice_send(phone=PHONE, text="a notice counts as well")
     assert len(sms_outbox) == 5

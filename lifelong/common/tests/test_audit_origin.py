@@ -3,6 +3,7 @@ the service that wrote it never saw the request; a task or a command names itsel
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
@@ -155,7 +156,9 @@ def test_concurrent_async_requests_keep_their_own_origin(rf):
         )
         await sync_to_async(connections.close_all)()  # the worker thread's connection, before teardown
 
-    asyncio.run(both())
+    # A thread of its own: a browser test in the same worker process may hold a running loop here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, both()).result()
     assert seen["/a"] == AuditOrigin("10.0.0.10", "ua-a") and seen["/b"] == AuditOrigin("10.0.0.11", "ua-b")
     assert AuditEvent.objects.get(summary="/a").ip_address == "10.0.0.10"
     assert AuditEvent.objects.get(summary="/b").user_agent == "ua-b"

@@ -54,7 +54,6 @@ LINK_RULES: dict[str, str] = {
     "common.auditevent.actor": HISTORY,
     "admin.logentry.user": HISTORY,
     "accounts.apitoken.user": CREDENTIAL,
-    "accounts.enrolmentcode.user": CREDENTIAL,
     "accounts.phonecode.user": CREDENTIAL,  # an SMS code for the removed record's number
     "otp_totp.totpdevice.user": CREDENTIAL,
     # The secret address of a calendar feed: the kept record has (or makes) its own.
@@ -316,30 +315,24 @@ def _is_stronger_registration(a, b) -> bool:
 
 def _settle_registrations(keep: User, remove: User, now) -> int:
     """Where both records hold an active registration for one activity, cancel the weaker
-    (freeing its seat for the waitlist, as a cancellation does) so both can sit on `keep`."""
-    # The seat helpers are the one place that frees a seat and promotes the waitlist in the
-    # same transaction; a merge cancels the way a cancellation does, without telling the
-    # learner their seat is gone (they keep the stronger one).
-    from lifelong.activities.choices import ACTIVE_STATUSES, RegistrationStatus
+    (freeing its seat for the waitlist, as a cancellation does) so both can sit on `keep`.
+    The learner is not told: they keep the stronger one."""
+    from lifelong.activities.choices import ACTIVE_STATUSES
     from lifelong.activities.models import Registration
-    from lifelong.activities.services import _promote_from_waitlist, _release_seat
+    from lifelong.activities.services import registration_retire
 
-    active = Registration.objects.select_for_update(of=("self",)).filter(status__in=ACTIVE_STATUSES)
-    theirs = {r.activity_id: r for r in active.filter(learner=remove).select_related("activity")}
+    active = (
+        Registration.objects.select_for_update(of=("self",))
+        .filter(status__in=ACTIVE_STATUSES)
+        .select_related("activity")
+    )
+    theirs = {r.activity_id: r for r in active.filter(learner=remove)}
     if not theirs:
         return 0
     retired = 0
     for ours in active.filter(learner=keep, activity_id__in=list(theirs)).order_by("activity_id"):
         other = theirs[ours.activity_id]
-        loser = other if _is_stronger_registration(ours, other) else ours
-        held, online = loser.holds_seat, loser.counts_online
-        loser.status = RegistrationStatus.CANCELLED
-        loser.waitlist_position = None
-        loser.offer_expires_at = None
-        loser.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
-        if held:
-            _release_seat(loser.activity_id, online=online)
-            _promote_from_waitlist(other.activity, now=now)
+        registration_retire(registration=other if _is_stronger_registration(ours, other) else ours, now=now)
         retired += 1
     return retired
 

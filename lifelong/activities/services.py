@@ -720,6 +720,21 @@ def _may_act_on(actor: User, registration: Registration) -> str:
     raise NotFound()
 
 
+def registration_retire(*, registration: Registration, now: datetime) -> None:
+    """Cancel a registration the caller has locked (select_for_update) in its transaction: it
+    leaves the waitlist, and a seat it held is freed and handed to the waitlist in that same
+    transaction. Who may do it, the audit and telling the learner are the caller's: a learner
+    merge retires the weaker of two registrations without a notice (they keep the other)."""
+    held_seat, online = registration.holds_seat, registration.counts_online
+    registration.status = RegistrationStatus.CANCELLED
+    registration.waitlist_position = None
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
+    if held_seat:
+        _release_seat(registration.activity_id, online=online)
+        _promote_from_waitlist(registration.activity, now=now)
+
+
 @transaction.atomic
 def registration_cancel(*, actor: User, registration: Registration, now: datetime | None = None) -> Registration:
     """Cancel (or leave the waitlist). Learners may until registration closes, staff any time.
@@ -736,14 +751,8 @@ def registration_cancel(*, actor: User, registration: Registration, now: datetim
         raise Conflict(_("This registration is no longer active."), code="not_active")
     if who == "learner" and now >= current.activity.registration_closes and current.holds_seat:
         raise Conflict(_("It is too late to cancel; please call the organizer."), code="cancel_closed")
-    held_seat, online, was_waiting = current.holds_seat, current.counts_online, current.status
-    current.status = RegistrationStatus.CANCELLED
-    current.waitlist_position = None
-    current.offer_expires_at = None
-    current.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
-    if held_seat:
-        _release_seat(current.activity_id, online=online)
-        _promote_from_waitlist(current.activity, now=now)
+    was_waiting = current.status
+    registration_retire(registration=current, now=now)
     if who == "staff":
         audit_record(
             actor=actor,

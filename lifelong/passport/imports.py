@@ -93,14 +93,11 @@ def _phone(raw: str) -> str | None:
         return None
 
 
-_text = cell_text
-
-
 def _date(value: Any, today: date) -> date:
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
-        text = _text(value).replace("/", "-").replace(".", "-")
+        text = cell_text(value).replace("/", "-").replace(".", "-")
         try:
             value = date.fromisoformat(text[:10]) if len(text) >= 8 else None
         except ValueError:
@@ -116,7 +113,7 @@ def _date(value: Any, today: date) -> date:
 
 def _hours(value: Any) -> Decimal:
     try:
-        hours = Decimal(_text(value))
+        hours = Decimal(cell_text(value))
     except InvalidOperation:
         raise RowProblem(_("The hours are not a number.")) from None
     if not hours.is_finite() or hours <= 0 or hours > 999:
@@ -125,7 +122,7 @@ def _hours(value: Any) -> Decimal:
 
 
 def _points(value: Any, hours: Decimal) -> int:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return points_for(hours)
     try:
@@ -150,7 +147,7 @@ def _category_words() -> dict[str, str]:
 
 
 def _category(value: Any) -> str:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return ""
     found = _category_words().get(text.lower())
@@ -169,8 +166,8 @@ class _Learners:
         self.people = policy.restrict(actor, policy.Action.VIEW, User.objects.all()) if actor else User.objects.all()
 
     def load(self, rows: list[dict[str, Any]]) -> tuple[dict[str, User], dict[int, User]]:
-        phones = {p for p in (_phone(_text(r.get("phone"))) for r in rows if _text(r.get("phone"))) if p}
-        ids = {int(t) for t in (_text(r.get("learner_id")) for r in rows) if _is_id(t)}
+        phones = {p for p in (_phone(cell_text(r.get("phone"))) for r in rows if cell_text(r.get("phone"))) if p}
+        ids = {int(t) for t in (cell_text(r.get("learner_id")) for r in rows) if _is_id(t)}
         fields = ("id", "name", "phone", "home_region_id")
         by_phone = {u.phone: u for u in self.people.filter(phone__in=phones).only(*fields)} if phones else {}
         by_id = self.people.filter(pk__in=ids).only(*fields).in_bulk() if ids else {}
@@ -183,7 +180,7 @@ def _is_id(text: str) -> bool:
 
 
 def _learner_for(row: dict[str, Any], by_phone: dict[str, User], by_id: dict[int, User]) -> User:
-    raw_phone, raw_id = _text(row.get("phone")), _text(row.get("learner_id"))
+    raw_phone, raw_id = cell_text(row.get("phone")), cell_text(row.get("learner_id"))
     if raw_phone:
         phone = _phone(raw_phone)
         if phone is None:
@@ -195,7 +192,7 @@ def _learner_for(row: dict[str, Any], by_phone: dict[str, User], by_id: dict[int
         raise RowProblem(_("The row names no learner (mobile number or learner id)."))
     if learner is None:
         raise RowProblem(_("No learner with this mobile number or id lives in your area."))
-    name = _text(row.get("name"))
+    name = cell_text(row.get("name"))
     if name and name != learner.name:
         raise RowProblem(_("The name does not match the learner with this mobile number or id."))
     return learner
@@ -313,13 +310,13 @@ def _import_batch(
         good: dict[str, ImportedRow] = {}
         for line, row in batch:
             try:
-                record_id = _text(row.get("record_id"))
+                record_id = cell_text(row.get("record_id"))
                 if not record_id or len(record_id) > 100:
                     raise RowProblem(_("The record id is missing or longer than 100 characters."))
                 if record_id in seen:
                     raise RowProblem(_("The record id appears twice in this file."))
                 learner = _learner_for(row, by_phone, by_id)
-                title = _text(row.get("title"))
+                title = cell_text(row.get("title"))
                 if not title:
                     raise RowProblem(_("The row says nothing about what was learned."))
                 hours = _hours(row.get("hours"))

@@ -14,9 +14,10 @@ whole, and the identity of a row makes re-running any part of a file create noth
   member manages them; village staff in scope act for them, as for a villager staff register
   in the console), `created_by` the importer.
 
-A known learner is never overwritten: the file only fills what is empty on their account (birth
-year, home village). A phone registered under another name, or to someone living outside the
-importer's area, is a bad row, as is every row that fails a check. Imported people get no
+A known learner is never overwritten: the file only fills an empty birth year. A phone
+registered under another name, to someone living outside the importer's area, to an account
+with no home village or to a staff account is a bad row (see `_known_account_problem`: an import
+never moves anyone into a village), as is every row that fails a check. Imported people get no
 usable password and no welcome SMS (a county roster is not a sign-up; they can set a password
 through the SMS password reset). Bad rows are reported with their line and reason.
 """
@@ -31,11 +32,12 @@ from typing import IO, Any
 import phonenumbers
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifelong.accounts import policy
-from lifelong.accounts.models import User
+from lifelong.accounts.models import RoleGrant, User
 from lifelong.common.bulk import insert_rows
 from lifelong.common.spreadsheets import Columns, Row, cell_text, read_table
 from lifelong.regions.models import Region
@@ -277,6 +279,28 @@ def _insert(residents: list[Resident], *, actor: User | None) -> None:
     insert_rows(User._meta.db_table, columns, [values(resident) for resident in residents])
 
 
+def _known_account_problem(known: dict[str, Any], resident: Resident, scope_ids: set[int]) -> str | None:
+    """Why a row may not touch the account that already has its phone, or None.
+
+    Staff accounts are never changed by an import: a superuser or staff member often has no
+    home village, and one filled in from a roster would put them in the importer's area, where
+    the importer could edit them (their phone is their sign-in). An account without a home
+    village is in nobody's area: placing someone in a village is a staff decision taken on the
+    learner's page, not a side effect of a roster that happens to list their number."""
+    if known["is_staff"] or known["is_superuser"] or known["holds_role"]:
+        return _("This mobile number belongs to a staff account; an import does not change staff accounts.")
+    if known["home_region_id"] is None:
+        return _(
+            "This mobile number belongs to an account with no home village; an import does not move anyone "
+            "into a village. An administrator can set their village on the learner's page."
+        )
+    if known["home_region_id"] not in scope_ids:
+        return _("This mobile number belongs to someone who lives outside your area.")
+    if known["name"] != resident.name:
+        return _("This mobile number is registered under another name; check the number.")
+    return None
+
+
 def _write(residents: list[tuple[int, Resident]], *, actor: User | None, scope_ids: set[int]) -> _BatchOutcome:
     """Create, fill or leave each resident of a batch: three queries and two bulk writes,
     whatever the batch's size."""
@@ -285,9 +309,9 @@ def _write(residents: list[tuple[int, Resident]], *, actor: User | None, scope_i
     by_phone = (
         {
             known["phone"]: known
-            for known in User.objects.filter(phone__in=phones).values(
-                "pk", "phone", "name", "birth_year", "home_region_id"
-            )
+            for known in User.objects.filter(phone__in=phones)
+            .annotate(holds_role=Exists(RoleGrant.objects.filter(user=OuterRef("pk"))))
+            .values("pk", "phone", "name", "birth_year", "home_region_id", "is_staff", "is_superuser", "holds_role")
         }
         if phones
         else {}
@@ -312,29 +336,18 @@ def _write(residents: list[tuple[int, Resident]], *, actor: User | None, scope_i
         else:
             known = by_phone.get(resident.phone)
             if known is not None:
-                if known["home_region_id"] is not None and known["home_region_id"] not in scope_ids:
-                    outcome.problems.append(
-                        (line, _("This mobile number belongs to someone who lives outside your area."))
-                    )
-                elif known["name"] != resident.name:
-                    outcome.problems.append(
-                        (line, _("This mobile number is registered under another name; check the number."))
-                    )
-                elif known["birth_year"] is None or known["home_region_id"] is None:
-                    fills.append(
-                        User(
-                            pk=known["pk"],
-                            birth_year=known["birth_year"] or resident.birth_year,
-                            home_region_id=known["home_region_id"] or resident.region_id,
-                        )
-                    )
+                problem = _known_account_problem(known, resident, scope_ids)
+                if problem:
+                    outcome.problems.append((line, problem))
+                elif known["birth_year"] is None:
+                    fills.append(User(pk=known["pk"], birth_year=resident.birth_year))
                 else:
                     outcome.unchanged += 1
                 continue
         new.append(resident)
     _insert(new, actor=actor)
     if fills:
-        User.objects.bulk_update(fills, ["birth_year", "home_region"], batch_size=500)
+        User.objects.bulk_update(fills, ["birth_year"], batch_size=500)
     outcome.created, outcome.updated = len(new), len(fills)
     return outcome
 

@@ -21,10 +21,12 @@ from django.db import IntegrityError, connection
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
-from lifelong.accounts.models import User
+from lifelong.accounts import policy
+from lifelong.accounts.models import RoleGrant, User
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.passport import imports, learner_imports
 from lifelong.passport.models import RecordImport
+from lifelong.regions.models import Region
 
 HEADER = ["name", "phone", "birth_year", "home_region"]
 TONGYUAN_FENGYI = "330424105201"  # the village admin's village; two other towns have a 丰义村 too
@@ -130,7 +132,9 @@ def test_good_rows_are_created_bad_rows_reported_and_a_rerun_changes_nothing(dem
 
 
 def test_a_known_learner_only_gets_what_their_account_lacks(demo):
-    lacking = User.objects.create_user("13712349001", None, name="缺年份")
+    lacking = User.objects.create_user(
+        "13712349001", None, name="缺年份", home_region=Region.objects.get(code=TONGYUAN_CHANGFENG)
+    )
     complete = User.objects.create_user(
         "13712349002", None, name="已完整", birth_year=1955, home_region=demo.elder_learner.home_region
     )
@@ -145,6 +149,38 @@ def test_a_known_learner_only_gets_what_their_account_lacks(demo):
     assert (lacking.birth_year, lacking.home_region.code) == (1952, TONGYUAN_CHANGFENG)
     assert (complete.birth_year, complete.home_region.code) == (1955, TONGYUAN_FENGYI)
     assert run(csv_bytes(rows), actor=demo.county_admin).unchanged == 2
+
+
+def test_staff_accounts_and_accounts_without_a_home_village_are_reported_and_left_alone(demo):
+    """An account with no home village is in nobody's area, and staff accounts (superusers,
+    staff, anyone holding a role) often have none: filling the village from a roster would pull
+    them into the importer's area, where the importer could then edit them and hand their phone
+    on. Such rows are reported and nothing about the account changes (not even the birth year:
+    the importer may not act on someone outside their area)."""
+    village = Region.objects.get(code=TONGYUAN_FENGYI)
+    superuser = User.objects.create_superuser("13712346001", "super-pass-2026", name="超管")
+    staff = User.objects.create_user("13712346002", None, name="职员", is_staff=True)
+    granted = User.objects.create_user("13712346003", None, name="镇干部")
+    RoleGrant.objects.create(user=granted, role="town_admin", region=village.parent)
+    local_staff = User.objects.create_user("13712346004", None, name="村干部", home_region=village)
+    RoleGrant.objects.create(user=local_staff, role="village_admin", region=village)
+    homeless = User.objects.create_user("13712346005", None, name="无村")
+    accounts = [superuser, staff, granted, local_staff, homeless]
+    rows = [[person.name, person.phone, "1960", TONGYUAN_FENGYI] for person in accounts]
+    before = people()
+    result = run(csv_bytes(rows), actor=demo.village_admin)
+    lines = dict(result.problems)
+    assert (result.created, result.updated, result.unchanged, result.bad_rows) == (0, 0, 0, 5), lines
+    for line in (2, 3, 4, 5):
+        assert "staff account" in lines[line], lines[line]
+    assert "no home village" in lines[6]
+    assert people() == before
+    in_scope = policy.restrict(
+        demo.village_admin, policy.Action.VIEW, User.objects.filter(pk__in=[a.pk for a in accounts])
+    )
+    assert set(in_scope) <= {local_staff}
+    # The operator's import (the whole county) leaves them alone too.
+    assert run(csv_bytes(rows)).bad_rows == 5 and people() == before
 
 
 def test_a_phoneless_row_matches_a_registered_person_of_that_village(demo):
@@ -287,7 +323,7 @@ def test_a_phone_registered_meanwhile_sends_the_batch_round_again(demo, monkeypa
     """Someone registers a phone of the batch between its lookup and its insert: the unique
     phone refuses the insert (IntegrityError), and the batch runs again with a fresh lookup,
     which finds them."""
-    User.objects.create_user("13712345001", None, name="抢先")
+    User.objects.create_user("13712345001", None, name="抢先", home_region=Region.objects.get(code=TONGYUAN_FENGYI))
     real_write, calls = learner_imports._write, {"n": 0}
 
     def racing_write(*args, **kwargs):

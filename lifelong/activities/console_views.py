@@ -40,6 +40,7 @@ from .forms import (
     SessionFormSet,
     session_initial,
     session_specs,
+    sessions_shown,
 )
 from .models import Registration
 
@@ -88,6 +89,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         institutions=institutions,
         venues=venues,
+        # As on the edit page: offered to an admin over one of the organizers they may choose.
+        may_override=any(policy.covers(request.user, institution.region) for institution in institutions),
         programmes=programmes_for_activity_form(actor=request.user),
         teams=teams_for_activity_form(actor=request.user),
     )
@@ -140,7 +143,8 @@ def activity_content(request: HttpRequest, pk: int) -> HttpResponse:
             change = services.activity_update(
                 actor=request.user,
                 activity=activity,
-                sessions=session_specs(sessions, activity=activity),
+                sessions=session_specs(sessions, activity=activity, activity_venue=form.cleaned_data.get("venue")),
+                sessions_shown=sessions_shown(sessions),
                 over_venue_capacity=form.cleaned_data.get("over_venue_capacity", False),
                 cover_upload=form.cleaned_data.get("cover_upload"),
                 cover_alt=form.cleaned_data.get("cover_alt"),

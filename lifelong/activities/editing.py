@@ -137,17 +137,32 @@ def _plan_sessions(
     activity: Activity,
     specs: list[dict[str, Any]] | None,
     old_venue_id: int | None,
+    shown: set[int] | None = None,
 ) -> _SessionPlan:
     """Compare the given sessions with the stored ones. A spec with an `id` keeps that session
     (moved when its time or place differ); one without is new; a stored session not named is
-    removed. A spec without a `venue` key keeps its session's venue, except that sessions held
-    at the activity's old venue follow the activity to its new one (a new session is held at
-    the activity's venue); `venue: None` means online or to be announced. No `specs`: every
-    session stays, following the activity's venue as above."""
+    removed, but with `shown`, only if it is among those ids (the sessions the editor saw): one
+    added meanwhile by someone else stays as it is. A spec without a `venue` key keeps its
+    session's venue, except that sessions held at the activity's old venue follow the activity
+    to its new one (a new session is held at the activity's venue); `venue: None` means online
+    or to be announced. No `specs`: every session stays, following the activity's venue as
+    above."""
     existing = list(activity.sessions.select_for_update(of=("self",)).order_by("starts_at", "id"))
     by_id = {s.pk: s for s in existing}
     if specs is None:
-        specs = [{"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at} for s in existing]
+        specs = []
+        shown = set()
+    if shown is not None:
+        named = {spec.get("id") for spec in specs}
+        # Not shown to the editor, so neither removed nor changed: kept as a spec without a venue.
+        specs = [
+            *specs,
+            *(
+                {"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at}
+                for s in existing
+                if s.pk not in shown and s.pk not in named
+            ),
+        ]
     if not specs:
         raise InvalidInput(_("An activity needs at least one session."), code="no_sessions", field="sessions")
     plan = _SessionPlan(
@@ -312,6 +327,7 @@ def activity_update(
     actor: User,
     activity: Activity,
     sessions: list[dict[str, Any]] | None = None,
+    sessions_shown: set[int] | None = None,
     over_venue_capacity: bool = False,
     cover_upload: UploadedFile | None = None,
     cover_alt: str | None = None,
@@ -321,7 +337,9 @@ def activity_update(
 ) -> ActivityChange:
     """Change any of the fields an organizer sets at creation (`ACTIVITY_FIELDS`; the
     organizer institution stays) and, when `sessions` is given, the full list of sessions (see
-    `_plan_sessions`). Managers of the activity only (404 otherwise); a cancelled or completed
+    `_plan_sessions`); with `sessions_shown` (the ids of the sessions a page showed), a session
+    is removed only if it was shown and left out, so one added meanwhile by someone else stays.
+    Managers of the activity only (404 otherwise); a cancelled or completed
     activity changes no more (409 `invalid_transition`). Refusals change nothing: `invalid`,
     `no_sessions` (422), `capacity_below_taken`, `session_has_checkins`, `venue_booked` (409),
     `over_venue_capacity` (422). A published activity tells its learners of a change of time or
@@ -352,7 +370,9 @@ def activity_update(
     if {"capacity", "reserved_offline"} & set(changed):
         _check_seats(current)
     full_clean_or_raise(current)
-    plan = _plan_sessions(actor=actor, activity=current, specs=sessions, old_venue_id=old_venue_id)
+    plan = _plan_sessions(
+        actor=actor, activity=current, specs=sessions, old_venue_id=old_venue_id, shown=sessions_shown
+    )
     # A new capacity is held to every venue; otherwise only a venue the activity was not held
     # at before is checked, so an admin's allowed capacity survives a change of time.
     held_at = {current.venue_id, *(s.venue_id for s in [*plan.kept, *plan.added])} - {None}
@@ -364,8 +384,8 @@ def activity_update(
         venues=list(Venue.objects.filter(pk__in=held_at)),
         over_venue_capacity=over_venue_capacity,
     )
-    if old_venue_id != current.venue_id:
-        plan.changes.add(CHANGE_PLACE)
+    # A new venue for the activity is a change of place for learners only where a session moved
+    # with it (then `plan` says so); sessions kept at their own venues go on where they were.
     _apply_sessions(actor, current, plan)
     # Last, the activity's own row and its cover: nothing after this can refuse the edit, so an
     # uploaded picture's files never outlive a rolled-back edit.
@@ -409,6 +429,7 @@ def activity_update(
     return result
 
 
+@transaction.atomic
 def session_update(
     *,
     actor: User,
@@ -418,22 +439,24 @@ def session_update(
     venue: Venue | None | object = services.KEEP_VENUE,
 ) -> Session:
     """Move one session or change its venue (`None`: to be announced; left out: unchanged):
-    `activity_update` with the other sessions as they are. Everyone holding or waiting for a
-    place is told, and the reminder follows the new time."""
-    current = Session.objects.select_related("activity__institution__region").filter(pk=session.pk).first()
-    if current is None:
+    `activity_update` naming this session alone as shown, so the other sessions stay exactly as
+    they are, one added a moment ago included (they are never read here, so never a stale list).
+    The activity's row is locked first, as `activity_update` does, so the session is read under
+    the same lock that the edit holds. Everyone holding or waiting for a place is told, and the
+    reminder follows the new time."""
+    activity_id = Session.objects.filter(pk=session.pk).values_list("activity_id", flat=True).first()
+    if activity_id is None:
         raise NotFound()
-    specs: list[dict[str, Any]] = []
-    for other in current.activity.sessions.order_by("starts_at", "id"):
-        spec: dict[str, Any] = {"id": other.pk, "starts_at": other.starts_at, "ends_at": other.ends_at}
-        if other.pk == current.pk:
-            spec.update(starts_at=starts_at, ends_at=ends_at)
-            if venue is not services.KEEP_VENUE:
-                spec["venue"] = venue
-        else:
-            spec["venue"] = other.venue
-        specs.append(spec)
-    activity_update(actor=actor, activity=current.activity, sessions=specs)
+    activity = Activity.objects.select_for_update(of=("self",), no_key=True).get(pk=activity_id)
+    current = Session.objects.filter(pk=session.pk, activity_id=activity_id).first()
+    if current is None:  # removed while we waited for the lock
+        raise NotFound()
+    spec: dict[str, Any] = {"id": current.pk, "starts_at": starts_at, "ends_at": ends_at}
+    if venue is not services.KEEP_VENUE:
+        spec["venue"] = venue
+    else:
+        spec["venue"] = current.venue  # its own place, even if it is the activity's venue
+    activity_update(actor=actor, activity=activity, sessions=[spec], sessions_shown={current.pk})
     return Session.objects.select_related("venue").get(pk=current.pk)
 
 

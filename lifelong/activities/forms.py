@@ -6,7 +6,9 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import linebreaks
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.campaigns.selectors import campaigns_open_for_proposals
@@ -16,6 +18,7 @@ from lifelong.regions.models import Region
 
 from .choices import Audience, Category
 from .selectors import WHEN_COMING, WHEN_PAST
+from .services import ACTIVITY_FIELDS
 
 # Days far outside the county's calendar are refused (and then ignored) rather than overflowing.
 CATALOGUE_DAYS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
@@ -150,11 +153,29 @@ class ActivityContentFields(CoverFields):
         help_text=_("Mobile or landline (0573-…); when empty, learners see the organizer's number."),
     )
 
+    # The activity being edited (None on the create form).
+    stored = None
+
+    def _clean_text(self, name: str) -> str:
+        """The description as typed, in HTML. Sent back as the page showed it (a browser sends
+        a text area's lines with CR LF, and may add or drop an edge's blank line), it is the
+        stored value itself, so an unchanged description is no change (no audit, no "Saved.")."""
+        posted = self.cleaned_data[name]
+        if self.stored is not None:
+            before = getattr(self.stored, name)
+            if _same_text(posted, html_as_typed_text(before)):
+                return before
+        return typed_text_as_html(posted)
+
     def clean_description(self) -> str:
-        return typed_text_as_html(self.cleaned_data["description"])
+        return self._clean_text("description")
 
     def clean_description_en(self) -> str:
-        return typed_text_as_html(self.cleaned_data["description_en"])
+        return self._clean_text("description_en")
+
+
+def _same_text(posted: str, shown: str) -> bool:
+    return normalize_newlines(posted or "").strip() == normalize_newlines(shown or "").strip()
 
 
 class ActivityContentForm(ActivityContentFields):
@@ -162,6 +183,7 @@ class ActivityContentForm(ActivityContentFields):
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stored = activity
         if not self.is_bound:
             self.initial = {
                 "summary": activity.summary,
@@ -232,9 +254,20 @@ class ActivityForm(ActivityContentFields):
         required=False,
         help_text=_("A team in the organizer's area, or one you lead."),
     )
+    # Shown only to an admin over the organizer: the service refuses it from anyone else.
+    over_venue_capacity = forms.BooleanField(
+        label=_("Allow more seats than the venue has (admins)"),
+        required=False,
+        help_text=_(
+            "An activity may not take more people than its venue has seats. An admin over the organizer may "
+            "allow more, only when the organizer has made room, for example with extra chairs; the log records it."
+        ),
+    )
 
-    def __init__(self, *args, institutions, venues, programmes=None, teams=None, **kwargs):
+    def __init__(self, *args, institutions, venues, may_override: bool = False, programmes=None, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_override:
+            del self.fields["over_venue_capacity"]
         self.fields["institution"].queryset = institutions
         if len(institutions) == 1:  # most organizers work for one institution
             self.fields["institution"].initial = institutions[0].pk
@@ -262,24 +295,30 @@ SessionFormSet = forms.formset_factory(
 )
 
 
+# The service's fields that the edit page does not show as they are stored: the audiences as a
+# list, the descriptions as typed text, the cover through its own fields.
+SHOWN_OTHERWISE = ("audiences", "description", "description_en", "cover")
+
+
 class ActivityEditForm(ActivityForm):
     """Everything an organizer set at creation, on the activity's edit page (the organizer
     institution stays). The current campaign, programme, team and venue stay choosable even
     when they would no longer be offered to a new activity. Admins over the organizer may allow
     more seats than the venue has."""
 
-    over_venue_capacity = forms.BooleanField(
-        label=_("Allow more seats than the venue has (admins)"),
-        required=False,
-        help_text=_("Only when the organizer has made room, for example with extra chairs."),
-    )
-
     def __init__(self, *args, activity, venues, may_override: bool, programmes=None, teams=None, **kwargs):
         own = type(activity.institution).objects.filter(pk=activity.institution_id)
-        super().__init__(*args, institutions=own, venues=venues, programmes=programmes, teams=teams, **kwargs)
+        super().__init__(
+            *args,
+            institutions=own,
+            venues=venues,
+            may_override=may_override,
+            programmes=programmes,
+            teams=teams,
+            **kwargs,
+        )
         del self.fields["institution"]
-        if not may_override:
-            del self.fields["over_venue_capacity"]
+        self.stored = activity
         for name, current in (
             ("venue", activity.venue_id),
             ("campaign", activity.campaign_id),
@@ -292,33 +331,8 @@ class ActivityEditForm(ActivityForm):
                 field.queryset = offered.model.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk=current))
         self.activity = activity
         if not self.is_bound:
-            self.initial = {
-                name: getattr(activity, name)
-                for name in (
-                    "title",
-                    "title_en",
-                    "summary",
-                    "contact_phone",
-                    "category",
-                    "venue",
-                    "capacity",
-                    "reserved_offline",
-                    "registration_opens",
-                    "registration_closes",
-                    "requires_approval",
-                    "waitlist",
-                    "offer_hours",
-                    "hours",
-                    "certificate",
-                    "completion_share",
-                    "min_age",
-                    "max_age",
-                    "residents_of",
-                    "campaign",
-                    "programme",
-                    "team",
-                )
-            }
+            # Every field the service takes, as stored; those shown otherwise are set below.
+            self.initial = {name: getattr(activity, name) for name in ACTIVITY_FIELDS if name not in SHOWN_OTHERWISE}
             self.initial["audiences"] = activity.audience_list
             self.initial["description"] = html_as_typed_text(activity.description)
             self.initial["description_en"] = html_as_typed_text(activity.description_en)
@@ -345,15 +359,51 @@ def same_minute(posted, stored):
     return posted
 
 
+# The edit page's choice for a session whose place is not known yet (a session without a venue).
+TO_BE_ANNOUNCED = "tba"
+
+
+class _VenueChoices(ModelChoiceIterator):
+    def __iter__(self):
+        choices = super().__iter__()
+        if self.field.empty_label is not None:
+            yield next(choices)
+        yield (TO_BE_ANNOUNCED, _("To be announced"))
+        yield from choices
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class SessionVenueField(forms.ModelChoiceField):
+    """A venue, "where the activity is held" (empty) or "to be announced" (`TO_BE_ANNOUNCED`):
+    the last two differ, a session to be announced has no venue while the activity has one."""
+
+    iterator = _VenueChoices
+
+    def to_python(self, value):
+        if value == TO_BE_ANNOUNCED:
+            return TO_BE_ANNOUNCED
+        return super().to_python(value)
+
+
 class SessionEditForm(SessionForm):
     """One session on the edit page: a stored one carries its id (and may be removed), an empty
     row adds one when filled in."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    venue = SessionVenueField(
+        label=_("Venue (if not the activity's)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Where the activity is held"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].help_text = _("Empty: where the activity is held.")
+        self.fields["venue"].help_text = _(
+            "“Where the activity is held” follows the activity's venue; “To be announced” until the place is known."
+        )
         self.fields["starts_at"].required = self.fields["ends_at"].required = False
 
     def clean(self):
@@ -371,11 +421,19 @@ SessionEditFormSet = forms.formset_factory(
 )
 
 
-def session_specs(formset, *, activity) -> list[dict]:
+def sessions_shown(formset) -> set[int]:
+    """The stored sessions the page showed (its rows' ids): `activity_update` removes only
+    these when left out, so a session someone else added after the page was loaded stays."""
+    return {row["id"] for row in formset.cleaned_data if row and row.get("id")}
+
+
+def session_specs(formset, *, activity, activity_venue) -> list[dict]:
     """The edit page's session rows as `activity_update` takes them: stored sessions by id
     (a ticked "remove" leaves one out), filled new rows added, empty rows ignored. An empty
-    venue is left out, so a session keeps its place (or follows the activity's venue). Times
-    sent back as shown (to the minute) keep their stored seconds, so they are no change."""
+    venue is left out, so a session keeps its place (or follows the activity's venue), except
+    for a session shown elsewhere: "where the activity is held" then sets `activity_venue` (the
+    venue the page saves for the activity); "to be announced" is no venue. Times sent back as
+    shown (to the minute) keep their stored seconds, so they are no change."""
     stored = {s.pk: s for s in activity.sessions.all()}
     specs = []
     for row in formset.cleaned_data:
@@ -387,22 +445,28 @@ def session_specs(formset, *, activity) -> list[dict]:
             "starts_at": same_minute(row["starts_at"], before.starts_at if before else None),
             "ends_at": same_minute(row["ends_at"], before.ends_at if before else None),
         }
-        if row.get("venue") is not None:
+        if row.get("venue") == TO_BE_ANNOUNCED:
+            spec["venue"] = None
+        elif row.get("venue") is not None:
             spec["venue"] = row["venue"]
+        elif before is not None and before.venue_id != activity.venue_id:
+            spec["venue"] = activity_venue  # brought back to where the activity is held
         specs.append(spec)
     return specs
 
 
 def session_initial(activity) -> list[dict]:
     """The stored sessions as the edit page's rows; a session held where the activity is shows
-    an empty venue ("where the activity is held")."""
+    an empty venue ("where the activity is held"), one without a venue while the activity has
+    one "to be announced"."""
+
+    def shown(session) -> int | str | None:
+        if session.venue_id == activity.venue_id:
+            return None
+        return TO_BE_ANNOUNCED if session.venue_id is None else session.venue_id
+
     return [
-        {
-            "id": session.pk,
-            "starts_at": session.starts_at,
-            "ends_at": session.ends_at,
-            "venue": session.venue_id if session.venue_id != activity.venue_id else None,
-        }
+        {"id": session.pk, "starts_at": session.starts_at, "ends_at": session.ends_at, "venue": shown(session)}
         for session in activity.sessions.order_by("starts_at", "id")
     ]
 

@@ -9,8 +9,9 @@ A run that stops (crash, kill, Ctrl-C) resumes after that line; the batch in fli
 whole, and the identity of a row makes re-running any part of a file create nothing twice:
 
 - a row with a phone is the learner with that mobile number (unique in the database);
-- a row without one is the learner with the same name, birth year and home village; if there
-  is none, a managed profile "under the village": no phone, `managed_by` empty (no family
+- a row without one is the learner with the same name, birth year and home village (looked
+  up while the batch holds its villages locked, so two imports at once cannot both add them);
+  if there is none, a managed profile "under the village": no phone, `managed_by` empty (no family
   member manages them; village staff in scope act for them, as for a villager staff register
   in the console), `created_by` the importer.
 
@@ -301,6 +302,18 @@ def _known_account_problem(known: dict[str, Any], resident: Resident, scope_ids:
     return None
 
 
+def _lock_villages(region_ids: set[int]) -> None:
+    """Hold the rows of the villages whose phoneless people a batch looks up, until the batch
+    commits. No database rule stands behind such a person (two real people may share a name,
+    birth year and village; only a roster treats them as one), so two imports of one roster at
+    once would each miss the people the other is adding and create them twice. With the lock
+    the second waits for the first's batch to commit, then finds them. In id order, so two
+    imports never deadlock; NO KEY UPDATE leaves rows that merely point at a village (a learner
+    signing up there) free to be written meanwhile. On SQLite one writer at a time already
+    serializes the batches."""
+    list(Region.objects.select_for_update(no_key=True).filter(pk__in=region_ids).order_by("pk").values_list("pk"))
+
+
 def _write(residents: list[tuple[int, Resident]], *, actor: User | None, scope_ids: set[int]) -> _BatchOutcome:
     """Create, fill or leave each resident of a batch: three queries and two bulk writes,
     whatever the batch's size."""
@@ -319,6 +332,7 @@ def _write(residents: list[tuple[int, Resident]], *, actor: User | None, scope_i
     phoneless = [resident for _, resident in residents if not resident.phone]
     known_people: set[tuple] = set()
     if phoneless:
+        _lock_villages({resident.region_id for resident in phoneless})
         known_people = set(
             User.objects.filter(
                 home_region_id__in={r.region_id for r in phoneless},

@@ -498,3 +498,51 @@ def test_killing_the_command_midway_and_resuming_it_loses_and_doubles_nobody(tmp
     assert (job.status, job.rows_done, job.imported, job.bad_rows) == ("done", 30_000 + bad, 30_000, bad)
     assert User.objects.count() - users_before == 30_000
     assert_no_duplicates()
+
+
+# --- Two imports of one roster at once (PostgreSQL: real parallel connections) -----------------
+
+
+def _two_imports_of_one_phoneless_roster(monkeypatch) -> list:
+    """Two imports of the same phoneless roster (two villages, small batches) released at once,
+    each pausing between looking its people up and inserting them: without a guard, both look
+    before either inserts."""
+    from lifelong.common.tests.races import race
+
+    rows = [[f"无手机{n}", "", str(1930 + n), (TONGYUAN_FENGYI, TONGYUAN_CHANGFENG)[n % 2]] for n in range(12)]
+    content = csv_bytes(rows)
+    real_insert = learner_imports._insert
+
+    def slow_insert(*args, **kwargs):
+        time.sleep(0.2)
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(learner_imports, "_insert", slow_insert)
+    return race([lambda: run(content, batch_rows=4) for _ in range(2)])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL")
+def test_two_imports_of_the_same_phoneless_rows_at_once_create_each_person_once(transactional_db, monkeypatch):
+    from lifelong.common.demo.load import demo_county_load
+
+    demo_county_load(with_activities=False)
+    outcomes = _two_imports_of_one_phoneless_roster(monkeypatch)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    # Each person is created by one of the two and found by the other.
+    assert (sum(o.created for o in outcomes), sum(o.unchanged for o in outcomes)) == (12, 12)
+    assert User.objects.filter(name__startswith="无手机").count() == 12
+    assert_no_duplicates()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL")
+def test_control_without_the_village_lock_the_same_race_doubles_people(transactional_db, monkeypatch):
+    """The same race with the lock taken away creates people twice: the harness really races,
+    so the guarded run's count means something."""
+    from lifelong.common.demo.load import demo_county_load
+
+    demo_county_load(with_activities=False)
+    monkeypatch.setattr(learner_imports, "_lock_villages", lambda region_ids: None)
+    _two_imports_of_one_phoneless_roster(monkeypatch)
+    assert User.objects.filter(name__startswith="无手机").count() > 12, "the harness saw no race"

@@ -272,3 +272,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Date and number formats shared by both languages (config/formats/).
 FORMAT_MODULE_PATH = ["config.formats"]
+
+# --- SMS verification codes (accounts/codes.py) -------------------------------------------------
+# Codes anyone may ask for without signing in (sign-up, password reset) cost money per message:
+# at most this many a day for the whole site, and this many an hour from one client address
+# (generous: a village hall's computers share one address).
+SMS_CODES_PER_DAY_SITE = env.int("SMS_CODES_PER_DAY_SITE", default=2000)
+SMS_CODES_PER_HOUR_ADDRESS = env.int("SMS_CODES_PER_HOUR_ADDRESS", default=30)

@@ -194,16 +194,19 @@ class PasswordResetConfirmIn(InputSchema):
 
 @router.post(
     "/auth/signup/code",
-    response={202: AcceptedOut, 422: ErrorOut, 429: ErrorOut},
+    response={202: AcceptedOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Text a sign-up code to a mobile number",
     description=(
         "202 for every valid number: a number nobody uses gets a 6-digit code (valid 10 minutes), a "
         "registered one an SMS saying it already has an account. At most one SMS a minute and 5 a day per "
-        "number, counted alike for both: 429 `too_many_codes`. 422 `invalid_phone`."
+        "number, counted alike for both, and at most `SMS_CODES_PER_HOUR_ADDRESS` (30) an hour from one "
+        "client address and `SMS_CODES_PER_DAY_SITE` (2000) a day for the whole site: 429 `too_many_codes`. "
+        "503 `sms_unavailable` when the SMS gateway refused the message or did not answer (nothing is "
+        "counted unless the message may have gone; ask again in a few minutes). 422 `invalid_phone`."
     ),
 )
 def signup_code(request, body: PhoneIn):
-    self_service.signup_code_send(phone=body.phone)
+    self_service.signup_code_send(phone=body.phone, request=request)
     return Status(202, {"detail": _("If this number can be used, a code has been sent.")})
 
 
@@ -236,10 +239,11 @@ def signup(request, body: SignUpIn):
     response={202: AcceptedOut, 422: ErrorOut},
     summary="Text a password-reset code to a registered number",
     description=(
-        "Always 202 with the same body, whether or not the number is registered and whether or not its "
-        "limits (one SMS a minute, 5 a day) allowed a message. A registered number gets a 6-digit code, valid "
-        "10 minutes; a new code replaces the last. 422 `invalid_phone` for something that is not a mainland "
-        "mobile number."
+        "Always 202 with the same body, whether or not the number is registered, whether or not its "
+        "limits (one SMS a minute and 5 a day per number, 30 an hour per client address, the site's daily "
+        "total) allowed a message, and whether or not the SMS gateway then took it: the code is made and "
+        "sent in the background. A registered number gets a 6-digit code, valid 10 minutes; a new code "
+        "replaces the last. 422 `invalid_phone` for something that is not a mainland mobile number."
     ),
 )
 def password_reset(request, body: PhoneIn):

@@ -232,10 +232,18 @@ class PhoneCode(models.Model):
 
 class PhoneCodeQuota(models.Model):
     """How many SMS messages of the verification kind went to one number today, and when the
-    last one went: one row per number, locked while deciding, so parallel requests cannot
-    both take the last message of the day."""
+    last one went: one row per number and bucket, locked while deciding, so parallel requests
+    cannot both take the last message of the day.
 
-    phone = models.CharField(max_length=11, unique=True)
+    Two buckets: `public` counts what anyone may ask for (sign-up, reset, a family hand-over);
+    `own` counts codes a signed-in person asks for their own phone (staff two-factor set-up),
+    so a stranger using up a number's public messages cannot stop its owner enrolling."""
+
+    BUCKET_PUBLIC = "public"
+    BUCKET_OWN = "own"
+
+    phone = models.CharField(max_length=11)
+    bucket = models.CharField(max_length=8, default=BUCKET_PUBLIC)
     day = models.DateField()
     sent_on_day = models.PositiveSmallIntegerField(default=0)
     last_sent_at = models.DateTimeField()
@@ -243,6 +251,30 @@ class PhoneCodeQuota(models.Model):
     class Meta:
         verbose_name = _("SMS code quota")
         verbose_name_plural = _("SMS code quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "bucket"], name="phonecodequota_one_per_number_and_bucket"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sent_on_day} codes on {self.day}"
+
+
+class SmsCodeCounter(models.Model):
+    """Verification messages counted by something other than the number: a client address per
+    hour, the whole site per day, a signed-in family member's hand-overs per day. One row per
+    key and window; a conditional UPDATE takes one, so parallel requests cannot pass the limit.
+    Rows older than two days are removed when a new window opens."""
+
+    key = models.CharField(max_length=80)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("SMS code counter")
+        verbose_name_plural = _("SMS code counters")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="smscodecounter_one_per_key_and_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} from {self.window_start}: {self.count}"

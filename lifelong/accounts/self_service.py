@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lifelong.common.choices import AuditAction
@@ -44,16 +44,20 @@ def _password_checked(password: str, user: User, field: str) -> str:
 # --- Sign-up -----------------------------------------------------------------------------------
 
 
-def signup_code_send(*, phone: str) -> str:
+def signup_code_send(*, phone: str, request: HttpRequest | None = None) -> str:
     """Start a sign-up: a code goes to a number nobody uses; a registered number instead gets
     a note that it already has an account and how to reset the password. Both count against
-    the same limits, so the caller's answer (and a 429 `too_many_codes`) is the same either
-    way. Returns the normalised number; raises `InvalidInput` (`invalid_phone`) or
-    `TooManyCodes`."""
+    the same limits (the number's, the client address's hour, the site's day), and both send
+    from the request, so the caller's answer (a 429 `too_many_codes`, a 503 `sms_unavailable`
+    when the gateway fails) and its time are the same either way: the person signing up must
+    hear at once when no text can come. Returns the normalised number; raises `InvalidInput`
+    (`invalid_phone`), `TooManyCodes` or `SmsNotSent`."""
     normalized = normalize_phone(phone)
+    limits = codes.public_limits(request)
     if User.objects.filter(phone=normalized).exists():
         codes.notice_send(
             phone=normalized,
+            limits=limits,
             text=_(
                 "Lifelong: this number already has an account. Sign in with it; if you forgot the password, "
                 "reset it at %(url)s"
@@ -64,6 +68,7 @@ def signup_code_send(*, phone: str) -> str:
         codes.code_send(
             phone=normalized,
             purpose=CodePurpose.SIGN_UP,
+            limits=limits,
             text=lambda code: (
                 _("Lifelong: your sign-up code is %(code)s. It is valid for 10 minutes. Do not tell it to anyone.")
                 % {"code": code}
@@ -152,17 +157,35 @@ def citizen_sign_up(
 
 
 def password_reset_request(*, phone: str, request: HttpRequest | None = None) -> None:
-    """Text a reset code to a registered, active number. Says nothing either way: an unknown
-    number and a number past its limits return just the same (DESIGN §5: 202 always), and
-    no message goes beyond the limits. Raises only `InvalidInput` (`invalid_phone`) for
-    something that is not a mainland mobile number."""
+    """Ask for a reset code. Says nothing either way (DESIGN §5: 202 always), and takes the
+    same time for every number: the request only normalises the number, counts one message
+    against its limits (the number's, the client address's, the site's; counted for every
+    number, registered or not, so they tell nothing) and queues `password_reset_code_send`
+    after commit with the number alone. The task looks the account up, makes the code and
+    texts it, so neither the account lookup, nor the gateway's latency, nor its errors reach
+    the answer. Past a limit nothing is queued, silently. Raises only `InvalidInput`
+    (`invalid_phone`) for something that is not a mainland mobile number."""
+    from .tasks import password_reset_code_send  # tasks import this module
+
     normalized = normalize_phone(phone)
-    user = User.objects.filter(phone=normalized, is_active=True).first()
-    if user is None:
-        return
     try:
-        codes.code_send(
-            phone=normalized,
+        codes.quota_take(phone=normalized, limits=codes.public_limits(request))
+    except codes.TooManyCodes:
+        return
+    transaction.on_commit(
+        lambda: password_reset_code_send.enqueue(phone=normalized, purpose=CodePurpose.PASSWORD_RESET.value)
+    )
+
+
+def password_reset_code_deliver(*, phone: str) -> bool:
+    """The task's half of a reset request: text a code to `phone` if an active account uses
+    it (the message was counted by the request). Returns whether a code went out."""
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        return False
+    with translation.override(user.message_language):
+        return codes.code_deliver(
+            phone=phone,
             purpose=CodePurpose.PASSWORD_RESET,
             user=user,
             text=lambda code: (
@@ -173,8 +196,6 @@ def password_reset_request(*, phone: str, request: HttpRequest | None = None) ->
                 % {"code": code}
             ),
         )
-    except codes.TooManyCodes:
-        return
 
 
 def password_reset_confirm(*, phone: str, code: str, new_password: str, request: HttpRequest | None = None) -> User:
@@ -225,19 +246,29 @@ def password_reset_confirm(*, phone: str, code: str, new_password: str, request:
 def family_claim_start(*, actor: User, profile: User, phone: str, request: HttpRequest | None = None) -> str:
     """A family member hands a profile they manage to the relative, who now has a phone: a
     code goes to that phone. A number already registered is refused plainly (`phone_taken`)
-    and nothing is sent. Returns the normalised number."""
+    and nothing is sent. Returns the normalised number.
+
+    Saying `phone_taken` tells a signed-in family member that the number is registered. It
+    stays plain on purpose: the relative usually sits beside them, and "a code was sent if
+    the number can be used" would leave an elder waiting for a text that never comes. What
+    keeps it from being an oracle is that every attempt, taken or not, is counted before the
+    answer: against the number (one a minute, 5 a day) and against the family member
+    (CLAIMS_PER_DAY_PER_ACCOUNT a day), whose account itself proved a phone. Raises
+    `TooManyCodes` (429) and `SmsNotSent` (503) as well."""
     if profile.managed_by_id != actor.pk:
         raise NotFound()
     if not profile.is_managed_profile:
         raise Conflict(_("This person already has their own account."), code="already_own_account")
     normalized = normalize_phone(phone)
+    taken = codes.quota_take(phone=normalized, limits=[codes.claim_limit(actor)])
     if User.objects.filter(phone=normalized).exists():
         raise Conflict(
             _("This number already belongs to an account. Enter the relative's own number, which nobody uses yet."),
             code="phone_taken",
             field="phone",
         )
-    codes.code_send(
+    codes.code_send_taken(
+        taken=taken,
         phone=normalized,
         purpose=CodePurpose.CLAIM,
         user=profile,

@@ -41,7 +41,9 @@ def signup_view(request: HttpRequest) -> HttpResponse:
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            request.session[SIGNUP_PHONE] = self_service.signup_code_send(phone=form.cleaned_data["phone"])
+            request.session[SIGNUP_PHONE] = self_service.signup_code_send(
+                phone=form.cleaned_data["phone"], request=request
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -63,7 +65,7 @@ def signup_details_view(request: HttpRequest) -> HttpResponse:
     intent = request.POST.get("intent") if request.method == "POST" else None
     if intent == "resend":
         try:
-            self_service.signup_code_send(phone=phone)
+            self_service.signup_code_send(phone=phone, request=request)
         except DomainError as error:
             messages.error(request, error.detail)
         else:

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from lifelong.common.sms import send_sms
 
+from .choices import CodePurpose
 from .models import User
 
 
@@ -22,3 +23,16 @@ def learner_welcome_sms(learner_id: int) -> None:
             "number and the password staff gave you, then choose your own."
         ) % {"name": learner.name}
     send_sms(learner.phone, text)
+
+
+@task()
+def password_reset_code_send(phone: str, purpose: str) -> None:
+    """Text a password-reset code, queued by `self_service.password_reset_request` with the
+    number alone: looking the account up and talking to the gateway happen here, so the
+    request answers alike, and as fast, for every number. A gateway error is logged by its
+    code and dropped (the person asks again); the number is never logged."""
+    from . import self_service  # self_service imports this module
+
+    if purpose != CodePurpose.PASSWORD_RESET:
+        raise ValueError(f"unknown code purpose {purpose!r}")
+    self_service.password_reset_code_deliver(phone=phone)

@@ -17,7 +17,7 @@ from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
-from . import merging, selectors
+from . import learner_details, merging, selectors
 from .forms import BirthYearField, VillageChoiceField
 from .models import User
 from .phone import normalize_phone
@@ -82,7 +82,7 @@ def learner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         elif data["phone"]:
             fields["phone"] = data["phone"]
         try:
-            merging.learner_update(actor=request.user, learner=learner, request=request, **fields)
+            learner_details.learner_update(actor=request.user, learner=learner, request=request, **fields)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -97,7 +97,7 @@ def _refusal(learner: User) -> str:
     """Why this record cannot be edited or merged here (a staff account, a closed record), so
     the page says so before anyone fills in a form; the services refuse the same way."""
     try:
-        merging.require_plain_learner(learner)
+        learner_details.require_plain_learner(learner)
     except DomainError as error:
         return error.detail
     return ""

@@ -1,10 +1,10 @@
-"""Staff correct a learner's details (`merging.learner_update`), the console pages for editing
+"""Staff correct a learner's details (`learner_details.learner_update`), the console pages for editing
 and merging, and both pages in the access-control matrix."""
 
 import pytest
 from django.test import Client
 
-from lifelong.accounts.merging import learner_update
+from lifelong.accounts.learner_details import learner_update
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.activities.models import Registration
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound

@@ -1,0 +1,106 @@
+"""Staff correct a learner's details: name, birth year, home village and mobile number.
+
+Staff accounts are not corrected here (nor merged, see `merging`): `require_plain_learner`
+is the one rule for both.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from lifelong.common.choices import AuditAction
+from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.common.sms import mask_phone
+from lifelong.regions.models import Region
+
+from . import policy
+from .forms import latest_birth_year
+from .models import User
+from .phone import normalize_phone
+
+EDITABLE_FIELDS = ("name", "birth_year", "home_region", "phone")
+
+
+def require_plain_learner(learner: User) -> None:
+    """Staff accounts are not corrected or merged here: changing a staff member's phone would
+    hand their sign-in (and their role) to someone else."""
+    if learner.is_superuser or learner.is_staff or learner.role_grants.exists():
+        raise Forbidden(
+            _("This is a staff account. Staff accounts cannot be changed or merged here."), code="staff_account"
+        )
+    if not learner.is_active:
+        raise Conflict(_("This record was closed (merged into another one)."), code="inactive")
+
+
+def _learner_in_scope(actor: User, learner_id: int, *, field_name: str | None = None) -> User:
+    """The learner, locked, when the actor's admin scope covers their home village; else 404."""
+    found = policy.restrict(
+        actor, policy.Action.VIEW, User.objects.select_for_update(of=("self",)).filter(pk=learner_id)
+    ).first()
+    if found is None:
+        raise NotFound(field=field_name)
+    return found
+
+
+@transaction.atomic
+def learner_update(*, actor: User, learner: User, request: HttpRequest | None = None, **fields: Any) -> User:
+    """Staff whose scope covers the learner correct name, birth year, home village (one in
+    their scope) and mobile number. Unknown fields, bad values and a number someone else uses
+    are refused before anything changes; the change is audited with masked numbers."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These details cannot be changed here."), code="unknown_field", field=sorted(unknown)[0])
+    current = _learner_in_scope(actor, learner.pk)
+    require_plain_learner(current)
+    before = {name: getattr(current, name) for name in ("name", "birth_year", "home_region_id", "phone")}
+    if "name" in fields:
+        name = str(fields["name"] or "").strip()
+        if not name:
+            raise InvalidInput(_("Enter the learner's name."), code="invalid", field="name")
+        current.name = name
+    if "birth_year" in fields:
+        year = fields["birth_year"]
+        if year is not None and (not isinstance(year, int) or not 1900 <= year <= latest_birth_year()):
+            raise InvalidInput(_("Enter a plausible birth year."), code="invalid", field="birth_year")
+        current.birth_year = year
+    if "home_region" in fields:
+        region = fields["home_region"]
+        if not isinstance(region, Region) or not policy.covers(actor, region):
+            raise NotFound(field="home_region")
+        if region.level != "village":
+            raise InvalidInput(
+                _("A learner's home region is a village or community."), code="invalid_region", field="home_region"
+            )
+        current.home_region = region
+    if "phone" in fields:
+        raw = str(fields["phone"] or "").strip()
+        phone = normalize_phone(raw) if raw else None
+        if phone and User.objects.filter(phone=phone).exclude(pk=current.pk).exists():
+            raise Conflict(_("Someone already uses this phone number."), code="phone_taken", field="phone")
+        current.phone = phone
+    after = {name: getattr(current, name) for name in before}
+    changed = [name for name in before if before[name] != after[name]]
+    if not changed:
+        return current
+    full_clean_or_raise(current)
+    current.save(update_fields=[name.removesuffix("_id") for name in changed])
+    changes: dict[str, Any] = {"fields": [name.removesuffix("_id") for name in changed]}
+    if "phone" in changed:  # masked: the audit log is a log too (DESIGN §4)
+        changes["phone"] = [mask_phone(before["phone"]), mask_phone(after["phone"])]
+    if "home_region_id" in changed:
+        codes = dict(
+            Region.objects.filter(pk__in=[before["home_region_id"], after["home_region_id"]]).values_list("pk", "code")
+        )
+        changes["home_region"] = [codes.get(before["home_region_id"]), codes.get(after["home_region_id"])]
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        summary="learner details",
+        changes=changes,
+        request=request,
+    )
+    return current

@@ -264,6 +264,11 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # sign-ins are in AuditEvent; axes' own lines add nothing
     },
 }
+# The receipt address /sms/receipts/<token>/ carries SMS_RECEIPT_TOKEN and Django logs the path of
+# every 4xx/5xx answer: each handler masks it (config/gunicorn.py does so for access lines).
+LOGGING["filters"] = {"mask_secret_paths": {"()": "lifelong.common.logmask.MaskSecretPaths"}}
+for _handler in LOGGING["handlers"].values():
+    _handler["filters"] = [*_handler.get("filters", []), "mask_secret_paths"]
 
 # axes.W006 warns when lockout ignores the client address. Lockout per account only is our
 # rule (DESIGN §4): a village hall shares one address, and one person's typos must not lock

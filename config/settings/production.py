@@ -27,10 +27,14 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts explicitly.")
-if SMS_BACKEND in ("lifelong.common.sms.ConsoleSmsBackend", "lifelong.common.sms.MemorySmsBackend"):
+# Only a gateway that reaches telephones: the console backend writes sign-in codes to the log, the
+# file backend writes every number and code in clear to disk, memory and discard send nothing.
+from lifelong.common.sms import LOCAL_BACKENDS  # noqa: E402 - reads no setting when imported
+
+if SMS_BACKEND in LOCAL_BACKENDS:
     raise ImproperlyConfigured(
-        "SMS_BACKEND must name a gateway (lifelong.common.sms.AliyunSmsBackend, or "
-        "lifelong.common.sms.FileSmsBackend as a spool): the console backend writes sign-in codes to the log."
+        "SMS_BACKEND must name a real SMS gateway (lifelong.common.sms.AliyunSmsBackend): "
+        f"{SMS_BACKEND} sends nothing to a phone, and writes sign-in codes to a log or a file."
     )
 if SMS_BACKEND == "lifelong.common.sms.AliyunSmsBackend":
     # Checked here, not only when the first message is sent: a sign-up code that cannot go out

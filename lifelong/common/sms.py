@@ -1,9 +1,10 @@
 """Pluggable SMS backends, chosen by the SMS_BACKEND setting (as Django does for email).
 
 A backend implements `send(phone, text, *, template, params, notification_id)`. Console (masked
-number and the text in the log), file (an outbox under SMS_FILE_PATH) and memory (tests) are for
-demo, development and tests; `AliyunSmsBackend` sends through Alibaba Cloud SMS, the gateway a
-production deployment names (production settings refuse the console and memory backends).
+number and the text in the log), file (an outbox under SMS_FILE_PATH, readable by its owner only),
+memory (tests) and discard (load benchmarks) are for demo, development, tests and the bench;
+`AliyunSmsBackend` sends through Alibaba Cloud SMS, the gateway a production deployment names
+(production settings refuse every local backend: LOCAL_BACKENDS).
 """
 
 import base64
@@ -12,9 +13,11 @@ import hmac
 import http.client
 import json
 import logging
+import os
 import re
 import secrets
 import ssl
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,8 +33,20 @@ logger = logging.getLogger(__name__)
 
 # The message kinds callers name, with the parameters each fills in. A gateway in mainland China
 # sends only templates approved in advance, so every kind maps to one provider template whose
-# variables carry these names (`${text}`, `${code}`).
-TEMPLATES = {"notice": ("text",), "code": ("code",)}
+# variables carry these names. A notice names its kind and its subject in a few words
+# (`${kind}`, `${title}`) rather than carrying its text: the provider limits a notification
+# template's variable to 35 characters and does not approve a template made of a variable alone.
+# The full text stays in the app and the email. `notice.<kind>` (a NoticeKind value) may name its
+# own template and falls back to `notice`.
+TEMPLATES = {"notice": ("kind", "title"), "code": ("code",)}
+
+# Backends that send nothing to a telephone: production refuses each of them.
+LOCAL_BACKENDS = {
+    "lifelong.common.sms.ConsoleSmsBackend",
+    "lifelong.common.sms.FileSmsBackend",
+    "lifelong.common.sms.MemorySmsBackend",
+    "lifelong.common.sms.DiscardSmsBackend",
+}
 
 
 class ConsoleSmsBackend:
@@ -40,10 +55,18 @@ class ConsoleSmsBackend:
 
 
 class FileSmsBackend:
+    """Appends each message, number and text in clear (the demo reads sign-up codes from it), to
+    a daily file under SMS_FILE_PATH. The folder is made 700 and each file 600, whatever the
+    umask: the codes in it sign people in."""
+
     def send(self, phone: str, text: str, **message) -> None:
         directory = Path(settings.SMS_FILE_PATH)
-        directory.mkdir(parents=True, exist_ok=True)
-        with (directory / f"{timezone.now():%Y%m%d}.log").open("a", encoding="utf-8") as out:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        directory.chmod(0o700)  # mkdir's mode goes through the umask and leaves an existing folder
+        path = directory / f"{timezone.now():%Y%m%d}.log"
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(descriptor, 0o600)  # also a file an earlier version made readable by others
+        with os.fdopen(descriptor, "a", encoding="utf-8") as out:
             out.write(f"{timezone.now().isoformat()}\t{phone}\t{text}\n")
 
 
@@ -54,6 +77,14 @@ class MemorySmsBackend:
         self.outbox.append((phone, text))
 
 
+class DiscardSmsBackend:
+    """Sends and keeps nothing: for the load bench, which measures the app, not a gateway (a
+    memory outbox would grow for the whole run)."""
+
+    def send(self, phone: str, text: str, **message) -> None:
+        pass
+
+
 def send_sms(
     phone: str,
     text: str,
@@ -62,17 +93,65 @@ def send_sms(
     params: dict[str, str] | None = None,
     notification_id: int | None = None,
 ) -> None:
-    """Send `text` to `phone`. `template` names the kind of message (`notice`: params
-    `{"text"}`, the default being the text itself; `code`: a verification code, params
-    `{"code"}`): gateways in mainland China send only pre-approved templates filled with
-    parameters, while the file and console backends write the rendered text.
-    `notification_id` ties a gateway's record of the message to the notice it carries.
+    """Send `text` to `phone`. `template` names the kind of message (`notice` or
+    `notice.<kind>`: params `{"kind", "title"}`; `code`: a verification code, params `{"code"}`):
+    gateways in mainland China send only pre-approved templates filled with short parameters
+    (a gateway cuts each to its provider's limit), while the file and console backends write
+    the rendered text. `notification_id` ties a gateway's record of the message to the notice
+    it carries.
 
     A gateway failure raises an `SmsError` (see there for which ones may have sent anyway)."""
-    if params is None:
-        params = {"text": text} if template == "notice" else {}
+    params = template_params(template, text, params)
     import_string(settings.SMS_BACKEND)().send(
         phone, text, template=template, params=params, notification_id=notification_id
+    )
+
+
+def template_params(template: str, text: str, params: dict[str, str] | None) -> dict[str, str]:
+    """The parameters for `template`. A notice sent with only its text (`params` None or
+    `{"text"}`, the older form some callers still use) is named as a notice with the text as
+    its subject: the gateway then sends the start of it in the notice template rather than
+    having the provider refuse a parameter it does not know."""
+    if template.partition(".")[0] == "notice" and (params is None or set(params) == {"text"}):
+        from django.utils.translation import gettext
+
+        return {"kind": gettext("Notice"), "title": (params or {}).get("text", text)}
+    return dict(params or {})
+
+
+def template_family(template: str) -> str:
+    """`notice.organizer_msg` → `notice`: the kind whose parameters a template takes."""
+    return template.partition(".")[0]
+
+
+# Alibaba Cloud: a notification template's variable holds 1 to 35 characters (templates applied
+# for since 2018-01-10); each Chinese character, letter, digit or sign counts as one.
+ALIYUN_PARAM_MAX_CHARS = 35
+ZERO_WIDTH_JOINER = "\u200d"
+
+
+def cut_param(value: str, limit: int = ALIYUN_PARAM_MAX_CHARS) -> str:
+    """`value` on one line in at most `limit` characters: cut with "…" when longer, never in
+    the middle of a character (a Chinese character is one code point; an accent written as a
+    combining mark, a variation selector or an emoji joined by U+200D goes with what it
+    belongs to, so the cut falls before the whole of it)."""
+    value = unicodedata.normalize("NFC", " ".join(str(value).split()))
+    if len(value) <= limit:
+        return value
+    end = limit - 1  # room for the ellipsis
+    while end > 0 and (_continues_a_character(value[end]) or value[end - 1] == ZERO_WIDTH_JOINER):
+        end -= 1
+    return value[:end].rstrip() + "…"
+
+
+def _continues_a_character(char: str) -> bool:
+    """True for a code point drawn as part of the character before it."""
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char == ZERO_WIDTH_JOINER
+        or "\ufe00" <= char <= "\ufe0f"  # variation selectors (text or emoji form)
+        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin-tone modifiers
+        or "\U000e0100" <= char <= "\U000e01ef"
     )
 
 
@@ -220,19 +299,29 @@ class AliyunSmsBackend:
     ) -> None:
         from lifelong.notifications.models import SmsMessage, SmsStatus  # models load after settings
 
-        template_code = self.templates.get(template)
+        # A kind's own template (`notice.reminder`), else its family's (`notice`).
+        template_code = self.templates.get(template) or self.templates.get(template_family(template))
         if not template_code:
             raise SmsRejected(f"no provider template for {template!r}", code="template_not_configured")
-        params = params if params is not None else ({"text": text} if template == "notice" else {})
+        params = template_params(template, text, params)
+        # Each value within the provider's limit: one over it and the whole message is refused.
+        params = {name: cut_param(value) for name, value in params.items()}
         message = SmsMessage.objects.create(
             notification_id=notification_id,
             provider=self.provider,
-            template=template,
+            template=template[: SmsMessage._meta.get_field("template").max_length],
             phone_digest=phone_digest(phone),
             phone_masked=mask_phone(phone),
             out_id=secrets.token_hex(8),
         )
         try:
+            expected = TEMPLATES.get(template_family(template))
+            if expected is not None and set(params) != set(expected):
+                # Caught here, recorded as failed, rather than refused by the provider for money.
+                raise SmsRejected(
+                    f"{template} takes {', '.join(expected)}, not {', '.join(sorted(params))}",
+                    code="template_params_mismatch",
+                )
             answer = self._send_sms(phone, template_code, params, message.out_id)
         except SmsError as error:
             status = SmsStatus.UNKNOWN if isinstance(error, SmsOutcomeUnknown) else SmsStatus.FAILED
@@ -335,6 +424,16 @@ def aliyun_config_problems(
     if missing:
         problems.append(
             "SMS_ALIYUN_TEMPLATES must map " + ", ".join(missing) + " to template codes (notice=SMS_…,code=SMS_…)"
+        )
+    from lifelong.notifications.choices import NoticeKind  # plain choices: safe while settings load
+
+    known = set(TEMPLATES) | {f"notice.{kind}" for kind in NoticeKind.values}
+    unknown = sorted(name for name in templates if name not in known)
+    if unknown:
+        problems.append(
+            "SMS_ALIYUN_TEMPLATES names no message kind of this site: "
+            + ", ".join(unknown)
+            + " (use notice, code or notice.<notice kind>)"
         )
     parts = urlsplit(endpoint or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:

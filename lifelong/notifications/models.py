@@ -65,7 +65,8 @@ class SmsMessage(models.Model):
         Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_messages"
     )
     provider = models.CharField(_("provider"), max_length=16)
-    template = models.CharField(_("template"), max_length=16)
+    # `code`, `notice` or a notice kind's own `notice.<kind>` (see lifelong.common.sms.TEMPLATES).
+    template = models.CharField(_("template"), max_length=32)
     phone_digest = models.CharField(max_length=64, db_index=True)
     phone_masked = models.CharField(_("phone"), max_length=16)
     out_id = models.CharField(max_length=32, unique=True)

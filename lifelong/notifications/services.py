@@ -52,6 +52,7 @@ def deliver(*, kind: str, activity_id: int, subject_ids: list[int], event: str, 
         activity = Activity.objects.select_related("venue").prefetch_related(sessions).filter(pk=activity_id).first()
         if activity is None:
             return []
+    about = _notice_subject(kind, activity, params)
     made = []
     for subject in User.objects.filter(pk__in=subject_ids, is_active=True).select_related("managed_by"):
         recipient = subject.managed_by if subject.is_managed_profile and subject.managed_by else subject
@@ -65,9 +66,39 @@ def deliver(*, kind: str, activity_id: int, subject_ids: list[int], event: str, 
             )
             notice = _make(recipient, kind, activity, text, link, f"{event}:{subject.pk}")
             if notice is not None:
-                _send(notice)
+                _send(notice, title=_display_name(about))
                 made.append(notice)
     return made
+
+
+def _notice_subject(kind: str, activity, params: dict):
+    """What a notice is about (activity, team, article or honour call), read once per event: an
+    SMS gateway's notice template names it, the text does not fit there (see `_send`)."""
+    from .messages import ARTICLE_KINDS, HONOUR_KINDS, TEAM_KINDS
+
+    if activity is not None:
+        return activity
+    if kind in TEAM_KINDS:
+        from lifelong.community.models import Team  # community's services import this app
+
+        return Team.objects.filter(pk=params.get("team_id")).first()
+    if kind in ARTICLE_KINDS:
+        from lifelong.news.models import Article  # news' services import this app
+
+        return Article.objects.filter(pk=params.get("article_id")).first()
+    if kind in HONOUR_KINDS:
+        from lifelong.honours.models import Nomination  # honours' services import this app
+
+        nomination = Nomination.objects.select_related("call").filter(pk=params.get("nomination_id")).first()
+        return nomination.call if nomination else None
+    return None
+
+
+def _display_name(about) -> str:
+    """Its name in the language active now (the recipient's)."""
+    if about is None:
+        return ""
+    return str(getattr(about, "display_title", None) or getattr(about, "display_name", None) or about)
 
 
 def _make(recipient: User, kind: str, activity, text: str, link: str, key: str) -> Notification | None:
@@ -80,20 +111,28 @@ def _make(recipient: User, kind: str, activity, text: str, link: str, key: str) 
         return None
 
 
-def _send(notice: Notification) -> None:
+def _send(notice: Notification, *, title: str = "") -> None:
     """SMS when the recipient has a phone, email when they gave an address. A gateway failure is
-    logged and leaves the in-app notice in place; it never undoes the change that caused it."""
+    logged (and recorded as a failed SmsMessage, listed in the admin) and leaves the in-app
+    notice in place; it never undoes the change that caused it.
+
+    A gateway sends the approved template of the notice's kind with two short parameters, the
+    kind's name and `title` (the activity, team, article or honour it is about), cut to the
+    provider's limit: the provider refuses a notification variable over 35 characters, and an
+    organizer's message alone may run to 300. The SMS then says what happened and about what,
+    and sends the reader to the app, where the full text is; the email carries it whole. The
+    file and console backends write the full text."""
     recipient = notice.recipient
     brand = _("[Lifelong]")
     sent = {}
     if recipient.phone:
+        kind = str(notice.get_kind_display())
         try:
-            # A gateway fills its approved notice template with the text; its signature brands it.
             send_sms(
                 recipient.phone,
                 brand + notice.text,
-                template="notice",
-                params={"text": notice.text},
+                template=f"notice.{notice.kind}",
+                params={"kind": kind, "title": title or kind},
                 notification_id=notice.pk,
             )
             sent["sms_sent_at"] = timezone.now()

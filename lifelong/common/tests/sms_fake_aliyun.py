@@ -24,7 +24,13 @@ ACCESS_KEY_ID = "LTAI-fake-id"
 ACCESS_KEY_SECRET = "fake-secret-Xy7&k"  # an "&" in the secret tests the key's "&" suffix
 SIGN_NAME = "海盐终身学习"
 TEMPLATES = {"notice": "SMS_900001", "code": "SMS_900002"}
-TEMPLATE_VARIABLES = {"SMS_900001": {"text"}, "SMS_900002": {"code"}}
+# The templates this account has approved, with their variables: the notice template as the README
+# suggests it (【签名】您的${kind}：${title}。详情请打开海盐终身学习查看。), the code template, and a
+# reminder's own template (SMS_ALIYUN_TEMPLATES may name one per notice kind).
+TEMPLATE_VARIABLES = {"SMS_900001": {"kind", "title"}, "SMS_900002": {"code"}, "SMS_900003": {"kind", "title"}}
+# A notification template's variable holds 1 to 35 characters (templates approved since
+# 2018-01-10); a longer value refuses the whole message.
+PARAM_MAX_CHARS = 35
 # Numbers the fake refuses, as the provider would: a daily limit reached for one number.
 LIMITED_NUMBERS = {"13900000099"}
 
@@ -158,6 +164,8 @@ class FakeAliyunSms:
         strings = isinstance(values, dict) and all(isinstance(value, str) for value in values.values())
         if not strings or set(values) != variables:
             return error(200, "isv.TEMPLATE_MISSING_PARAMETERS", "模板变量缺少对应参数值")
+        if any(not value or len(value) > PARAM_MAX_CHARS for value in values.values()):
+            return error(200, "isv.PARAM_LENGTH_LIMIT", "参数超出长度限制")
         if phone in LIMITED_NUMBERS:
             return error(200, "isv.BUSINESS_LIMIT_CONTROL", "业务限流")
         self.accepted.append(params)

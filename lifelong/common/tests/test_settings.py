@@ -13,8 +13,13 @@ GOOD = {
     "SECRET_KEY": "k7#Qm2!vR9x@Lp4&Zt8^Wn3*Yb6(Hc1)Jd5-Fg0=Se2+Ua7?Oi4",
     "ALLOWED_HOSTS": "lifelong.haiyan.example",
     "DATABASE_URL": "sqlite:////tmp/lifelong-deploy-check.sqlite3",
-    "SMS_BACKEND": "lifelong.common.sms.FileSmsBackend",
     "SITE_URL": "https://lifelong.haiyan.example",
+    # Production takes only a real gateway: Alibaba Cloud SMS, fully configured.
+    "SMS_BACKEND": "lifelong.common.sms.AliyunSmsBackend",
+    "SMS_ALIYUN_ACCESS_KEY_ID": "LTAI5tExampleKeyId",
+    "SMS_ALIYUN_ACCESS_KEY_SECRET": "ExampleSecretExampleSecret0123",
+    "SMS_ALIYUN_SIGN_NAME": "海盐终身学习",
+    "SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321",
 }
 
 
@@ -43,6 +48,9 @@ def test_check_deploy_is_clean_with_production_values():
         ({"SITE_URL": "http://127.0.0.1:8000"}, "SITE_URL"),
         ({"SMS_BACKEND": "lifelong.common.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
         ({"SMS_BACKEND": "lifelong.common.sms.MemorySmsBackend"}, "SMS_BACKEND"),
+        # The file spool writes every number and sign-in code in clear to disk.
+        ({"SMS_BACKEND": "lifelong.common.sms.FileSmsBackend"}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "lifelong.common.sms.DiscardSmsBackend"}, "SMS_BACKEND"),
         ({"SMS_RECEIPT_TOKEN": "short"}, "SMS_RECEIPT_TOKEN"),
     ],
 )
@@ -76,6 +84,7 @@ def test_production_accepts_the_aliyun_gateway_with_its_configuration():
         ({"SMS_ALIYUN_SIGN_NAME": ""}, "SMS_ALIYUN_SIGN_NAME"),
         ({"SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789"}, "SMS_ALIYUN_TEMPLATES"),
         ({"SMS_ALIYUN_ENDPOINT": "http://127.0.0.1:9/"}, "SMS_ALIYUN_ENDPOINT"),
+        ({"SMS_ALIYUN_TEMPLATES": "notice=SMS_1,code=SMS_2,notice.nonsense=SMS_3"}, "notice.nonsense"),
     ],
 )
 def test_production_refuses_the_aliyun_gateway_with_missing_configuration(override, complaint):

@@ -110,11 +110,14 @@ def test_a_code_goes_out_signed_with_its_template_and_parameters(db, aliyun):
     assert PHONE not in stored  # the number itself is nowhere in the record
 
 
-def test_a_caller_that_passes_only_text_sends_it_in_the_notice_template(db, aliyun):
+def test_a_caller_that_passes_only_text_sends_it_as_a_notice_named_by_that_text(db, aliyun):
     send_sms(PHONE, "明天上午九点开课")
-    [request] = aliyun.accepted
-    assert request["TemplateCode"] == "SMS_900001"
-    assert json.loads(request["TemplateParam"]) == {"text": "明天上午九点开课"}
+    send_sms(PHONE, "明天上午九点开课", template="notice", params={"text": "明天上午九点开课"})
+    for request in aliyun.accepted:
+        assert request["TemplateCode"] == "SMS_900001"
+        params = json.loads(request["TemplateParam"])
+        assert set(params) == {"kind", "title"} and params["title"] == "明天上午九点开课"
+    assert len(aliyun.accepted) == 2
 
 
 def test_each_request_has_a_fresh_nonce_and_the_fake_refuses_a_replay(db, aliyun):
@@ -254,11 +257,14 @@ def notice_renders(monkeypatch):
 def test_a_notice_goes_out_as_the_notice_template_and_is_linked_to_its_message(demo, aliyun, notice_renders):
     [notice] = _deliver_a_notice(demo)
     [request] = aliyun.accepted
-    # No "[Lifelong]" in front: the provider's signature brands the message.
-    assert json.loads(request["TemplateParam"]) == {"text": "活动时间改为周三上午"}
+    # No "[Lifelong]" in front: the provider's signature brands the message. A notice about no
+    # activity, team or article is named by its kind alone.
+    label = str(notice.get_kind_display())
+    assert json.loads(request["TemplateParam"]) == {"kind": label, "title": label}
     assert request["PhoneNumbers"] == demo.young_learner.phone
     message = SmsMessage.objects.get()
     assert message.notification_id == notice.pk and message.status == SmsStatus.SENT
+    assert message.template == "notice.organizer_msg"
     assert Notification.objects.get(pk=notice.pk).sms_sent_at is not None
 
 
@@ -273,3 +279,121 @@ def test_a_provider_refusal_leaves_the_notice_in_the_app(demo, aliyun, notice_re
         SmsStatus.FAILED,
         "isv.SMS_TEMPLATE_ILLEGAL",
     )
+
+
+# --- Notices within the provider's limits: a short kind and title, never the whole text ----------
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+LONG_TITLE = "海盐县老年大学二零二七年春季学期智能手机使用与防范电信诈骗系列课程第一讲"  # 37 characters
+
+
+def _registered(demo, on_commit, **fields):
+    from lifelong.activities import services
+    from lifelong.activities.tests.helpers import new_learner, published_activity
+
+    activity = published_activity(demo, capacity=5, **fields)
+    learner = new_learner(demo)
+    with on_commit():
+        services.registration_create(actor=learner, activity=activity, learner=learner)
+    return activity, learner
+
+
+def test_an_organizers_long_message_reaches_the_provider_as_kind_and_title_within_its_limits(demo, aliyun, on_commit):
+    from lifelong.activities import participants
+
+    activity, learner = _registered(demo, on_commit, title=LONG_TITLE)
+    words = "明天的课改到文化礼堂三楼，请带好老年证和笔记本，九点前到。" * 10  # 300 characters
+    with on_commit():
+        participants.activity_message_send(
+            actor=demo.organizer, activity=activity, text=words, include_waitlisted=False
+        )
+    notice = Notification.objects.get(recipient=learner, kind="organizer_msg")
+    message = SmsMessage.objects.get(notification=notice)
+    assert (message.status, message.error_code) == (SmsStatus.SENT, ""), message.error_code
+    request = next(r for r in aliyun.accepted if r["OutId"] == message.out_id)
+    params = json.loads(request["TemplateParam"])
+    assert params["kind"] == str(notice.get_kind_display())
+    assert params["title"] == LONG_TITLE[:34] + "…" and len(params["title"]) == 35
+    assert words in notice.text  # the whole message stays in the app
+    assert Notification.objects.get(pk=notice.pk).sms_sent_at is not None
+
+
+def test_a_kind_with_its_own_template_uses_it_and_the_others_fall_back_to_notice(demo, aliyun, settings, on_commit):
+    settings.SMS_ALIYUN_TEMPLATES = {**fake_api.TEMPLATES, "notice.confirmed": "SMS_900003"}
+    _registered(demo, on_commit)
+    send_sms(PHONE, "text", template="notice.reminder", params={"kind": "提醒", "title": "太极入门"})
+    codes = {
+        m.template: r["TemplateCode"]
+        for m in SmsMessage.objects.all()
+        for r in aliyun.accepted
+        if r["OutId"] == m.out_id
+    }
+    assert codes == {"notice.confirmed": "SMS_900003", "notice.reminder": "SMS_900001"}
+    assert SmsMessage.objects.filter(status=SmsStatus.SENT).count() == 2
+
+
+def test_notice_parameters_that_do_not_fit_the_template_are_recorded_as_failed_and_not_sent(db, aliyun):
+    with pytest.raises(SmsRejected) as raised:
+        send_sms(PHONE, "hello", template="notice", params={"kind": "提醒", "text": "hello"})
+    assert raised.value.code == "template_params_mismatch"
+    assert aliyun.received == []
+    message = SmsMessage.objects.get()
+    assert (message.status, message.error_code) == (SmsStatus.FAILED, "template_params_mismatch")
+
+
+def test_the_fake_refuses_a_parameter_over_35_characters_as_the_provider_does(db, aliyun):
+    """The control for the cut: a value of 36 characters sent as is gets isv.PARAM_LENGTH_LIMIT."""
+    backend = AliyunSmsBackend()
+    with pytest.raises(SmsRejected) as raised:
+        backend._send_sms(PHONE, "SMS_900001", {"kind": "通知", "title": "字" * 36}, "out-1")
+    assert raised.value.code == "isv.PARAM_LENGTH_LIMIT"
+    backend._send_sms(PHONE, "SMS_900001", {"kind": "通知", "title": "字" * 35}, "out-2")
+
+
+@pytest.mark.parametrize(
+    ("value", "cut"),
+    [
+        ("太极入门", "太极入门"),
+        ("字" * 35, "字" * 35),
+        ("字" * 36, "字" * 34 + "…"),
+        ("第一行\n第二行", "第一行 第二行"),
+        ("a" * 33 + "e\u0301" + "b", "a" * 33 + "é" + "b"),  # NFC: e + accent is one character
+        ("a" * 33 + "q\u0301\u0302" + "b", "a" * 33 + "…"),  # no composed form: the cut takes all of it
+        ("a" * 32 + "\U0001f469\u200d\U0001f4bb" + "bb", "a" * 32 + "…"),  # one emoji of three code points
+        ("a" * 33 + "\u2764\ufe0f" + "bb", "a" * 33 + "…"),  # a heart and its emoji-form selector
+    ],
+)
+def test_a_parameter_is_cut_to_the_limit_by_characters_never_inside_one(value, cut):
+    assert sms.cut_param(value) == cut
+    assert len(sms.cut_param(value)) <= sms.ALIYUN_PARAM_MAX_CHARS
+
+
+def test_the_configuration_may_name_templates_only_for_kinds_this_site_has(aliyun, settings):
+    settings.SMS_ALIYUN_TEMPLATES = {**fake_api.TEMPLATES, "notice.reminder": "SMS_900003"}
+    AliyunSmsBackend()
+    settings.SMS_ALIYUN_TEMPLATES = {**fake_api.TEMPLATES, "notice.remindr": "SMS_900003"}
+    with pytest.raises(ImproperlyConfigured, match="notice.remindr"):
+        AliyunSmsBackend()
+
+
+def test_the_file_backend_still_writes_a_notices_whole_text(demo, settings, tmp_path, on_commit):
+    from lifelong.activities import participants
+
+    settings.SMS_BACKEND = "lifelong.common.sms.FileSmsBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    activity, learner = _registered(demo, on_commit)
+    words = "明天的课改到文化礼堂三楼，请带好老年证和笔记本，九点前到。" * 10
+    with on_commit():
+        participants.activity_message_send(
+            actor=demo.organizer, activity=activity, text=words, include_waitlisted=False
+        )
+    [outbox] = (tmp_path / "sms").iterdir()
+    assert words in outbox.read_text(encoding="utf-8")

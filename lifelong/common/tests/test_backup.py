@@ -33,7 +33,6 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from conftest import Personas
-from lifelong.common import backup as backup_module
 from lifelong.common.backup import (
     MANIFEST,
     MANIFEST_SUM,
@@ -43,6 +42,7 @@ from lifelong.common.backup import (
     backup_verify,
     backup_write,
 )
+from lifelong.common.backup import writing as backup_writing
 from lifelong.common.demo.load import demo_county_load
 from lifelong.common.models import Picture
 from lifelong.common.pictures import picture_create
@@ -329,7 +329,7 @@ def test_restore_refuses_a_database_at_another_schema_than_the_archive(archive, 
 
 def _backup_while_a_user_signs_up(path: Path) -> Manifest:
     """Back up; right after the first table is read, another connection adds a group and commits."""
-    dump_table = backup_module._dump_table
+    dump_table = backup_writing._dump_table
     written = []
 
     def dump_then_someone_writes(model, out, using):
@@ -340,7 +340,7 @@ def _backup_while_a_user_signs_up(path: Path) -> Manifest:
             thread.join()  # the backup's transaction stays open meanwhile: writers are not blocked
         return counted
 
-    with mock.patch.object(backup_module, "_dump_table", dump_then_someone_writes):
+    with mock.patch.object(backup_writing, "_dump_table", dump_then_someone_writes):
         manifest = backup_write(path)
     assert written == ["committed"]
     return manifest
@@ -367,7 +367,7 @@ def test_backup_reads_one_snapshot_while_the_site_writes(media, tmp_path):
     assert Group.objects.count() == 2
 
     # Control: without the snapshot, the same race shows up in the archive.
-    with mock.patch.object(backup_module, "_snapshot", lambda connection: contextlib.nullcontext()):
+    with mock.patch.object(backup_writing, "_snapshot", lambda connection: contextlib.nullcontext()):
         manifest = _backup_while_a_user_signs_up(tmp_path / "two.tar")
     assert _groups_in(manifest) == 3
 

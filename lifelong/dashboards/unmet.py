@@ -1,6 +1,7 @@
 """Reads for the unmet-demand page: the activities behind one row of the dashboard's "Where to
 add sessions" table (one region's subtree × one category × one period), so an admin can open
-them and copy one as a new session.
+them and copy one as a new session; and, for the organizers who cannot open that page, the same
+demand on their own activities (`still_waiting`), shown in the console's activity list and page.
 
 Unlike `selectors` (the dashboard itself, which reads only the rollup tables to stay fast), this
 page counts the raw registrations, but only after someone chose a row: one grouped query over
@@ -11,6 +12,7 @@ cancellation) and those refused by the organizer, so the page's totals match the
 once the rollups are current.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -169,4 +171,24 @@ def unmet_demand_activities(
         activities=len(rows),
         waitlisted=sum(r.waitlisted for r in rows),
         rejected=sum(r.rejected for r in rows),
+    )
+
+
+def still_waiting(*, actor: User, activities: Iterable[Activity]) -> dict[int, int]:
+    """The unmet demand of an organizer's own activities, for the console's activity list and
+    page: per activity the actor manages (its institution's organizers and instructors, admins
+    over it: the copy's own permission), how many people are on its waitlist or offered a seat
+    now, the people a new session would seat first. Activities the actor does not manage are
+    left out, as are those nobody waits for. One query, whatever the number of activities
+    (their institution and its region already loaded)."""
+    managed = [a.pk for a in activities if may_manage_activities_of(actor, a.institution)]
+    if not managed:
+        return {}
+    return dict(
+        Registration.objects.filter(
+            activity_id__in=managed, status__in=[RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED]
+        )
+        .values_list("activity_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )

@@ -20,7 +20,7 @@ os.environ["SMS_BACKEND"] = "lifelong.common.sms.AliyunSmsBackend"
 os.environ.setdefault("SMS_ALIYUN_ACCESS_KEY_ID", "bench-unused")
 os.environ.setdefault("SMS_ALIYUN_ACCESS_KEY_SECRET", "bench-unused")
 os.environ.setdefault("SMS_ALIYUN_SIGN_NAME", "bench-unused")
-os.environ.setdefault("SMS_ALIYUN_TEMPLATES", "notice=SMS_0,code=SMS_0")
+os.environ.setdefault("SMS_ALIYUN_TEMPLATES", "notice=SMS_0,code=SMS_0,account_exists=SMS_0,welcome=SMS_0")
 os.environ.setdefault("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.bench.invalid/")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("STATIC_ROOT_OVERRIDE", str(os.path.join(os.path.dirname(__file__), "results", "tmp", "static")))

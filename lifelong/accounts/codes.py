@@ -289,14 +289,17 @@ def code_send_taken(
     )
 
 
-def notice_send(*, phone: str, text: str, limits: Sequence[Limit] = ()) -> None:
-    """Send a message that stands in for a code (e.g. "this number already has an account")
-    under the same limits, so that the limits answer the same for every number. Raises
+def message_send(*, phone: str, text: str, template: str, params: dict[str, str], limits: Sequence[Limit] = ()) -> None:
+    """Send a message that stands in for a code (e.g. `account_exists`: "this number already
+    has an account") under the same limits, so that the limits answer the same for every
+    number. `template` and `params` name its own provider template (lifelong.common.sms
+    TEMPLATES), never a notice's: a gateway would cut a notice down to a kind and a title and
+    lose the instructions; `text` is what the file and console backends write. Raises
     `TooManyCodes` or `SmsNotSent`."""
     with transaction.atomic():
         taken = _quota_take(phone, limits=limits)
     _sent_or_given_back(
-        lambda: send_sms(phone, text, template="notice", params={"text": text}), taken, phone=phone, purpose=None
+        lambda: send_sms(phone, text, template=template, params=params), taken, phone=phone, purpose=None
     )
 
 

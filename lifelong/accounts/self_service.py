@@ -55,9 +55,11 @@ def signup_code_send(*, phone: str, request: HttpRequest | None = None) -> str:
     normalized = normalize_phone(phone)
     limits = codes.public_limits(request)
     if User.objects.filter(phone=normalized).exists():
-        codes.notice_send(
+        codes.message_send(
             phone=normalized,
             limits=limits,
+            template="account_exists",  # the approved template words it all: no variables
+            params={},
             text=_(
                 "Lifelong: this number already has an account. Sign in with it; if you forgot the password, "
                 "reset it at %(url)s"

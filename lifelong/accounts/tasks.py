@@ -4,7 +4,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from lifelong.common.sms import send_sms
+from lifelong.common.sms import cut_param, send_sms
 
 from .choices import CodePurpose
 from .models import User
@@ -22,7 +22,8 @@ def learner_welcome_sms(learner_id: int) -> None:
             "Lifelong: %(name)s, staff have registered you for community learning. Sign in with this phone "
             "number and the password staff gave you, then choose your own."
         ) % {"name": learner.name}
-    send_sms(learner.phone, text)
+    # Its own template, the instructions in the template's wording, not a notice's kind and title.
+    send_sms(learner.phone, text, template="welcome", params={"name": cut_param(learner.name)})
 
 
 @task()

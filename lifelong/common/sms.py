@@ -37,8 +37,18 @@ logger = logging.getLogger(__name__)
 # (`${kind}`, `${title}`) rather than carrying its text: the provider limits a notification
 # template's variable to 35 characters and does not approve a template made of a variable alone.
 # The full text stays in the app and the email. `notice.<kind>` (a NoticeKind value) may name its
-# own template and falls back to `notice`.
-TEMPLATES = {"notice": ("kind", "title"), "code": ("code",)}
+# own template and falls back to `notice`. A message whose instructions matter more than any
+# variable has its own wording in its own template instead, so that it is never cut down to a
+# notice's kind and title: `account_exists` (sign-up with a registered number: the template says
+# the number already has an account and how to reset the password on the site; no variables)
+# and `welcome` (a learner registered by staff: sign in with this number and the password staff
+# gave; `${name}`).
+TEMPLATES = {
+    "notice": ("kind", "title"),
+    "code": ("code",),
+    "account_exists": (),
+    "welcome": ("name",),
+}
 
 # Backends that send nothing to a telephone: production refuses each of them.
 LOCAL_BACKENDS = {
@@ -94,7 +104,8 @@ def send_sms(
     notification_id: int | None = None,
 ) -> None:
     """Send `text` to `phone`. `template` names the kind of message (`notice` or
-    `notice.<kind>`: params `{"kind", "title"}`; `code`: a verification code, params `{"code"}`):
+    `notice.<kind>`: params `{"kind", "title"}`; `code`: a verification code, params `{"code"}`;
+    `account_exists`: no params; `welcome`: params `{"name"}`; see TEMPLATES):
     gateways in mainland China send only pre-approved templates filled with short parameters
     (a gateway cuts each to its provider's limit), while the file and console backends write
     the rendered text. `notification_id` ties a gateway's record of the message to the notice
@@ -319,7 +330,8 @@ class AliyunSmsBackend:
             if expected is not None and set(params) != set(expected):
                 # Caught here, recorded as failed, rather than refused by the provider for money.
                 raise SmsRejected(
-                    f"{template} takes {', '.join(expected)}, not {', '.join(sorted(params))}",
+                    f"{template} takes {', '.join(expected) or 'no parameters'}, "
+                    f"not {', '.join(sorted(params)) or 'none'}",
                     code="template_params_mismatch",
                 )
             answer = self._send_sms(phone, template_code, params, message.out_id)
@@ -351,10 +363,12 @@ class AliyunSmsBackend:
             "SignatureNonce": uuid.uuid4().hex,  # a fresh one per request: the provider refuses a replay
             "SignatureVersion": "1.0",
             "TemplateCode": template_code,
-            "TemplateParam": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
             "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "Version": ALIYUN_API_VERSION,
         }
+        if params:
+            # Optional in SendSms: a template without variables (account_exists) goes without it.
+            request["TemplateParam"] = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
         signature = aliyun_signature(request, self.access_key_secret)
         return f"Signature={aliyun_percent_encode(signature)}&{aliyun_canonical_query(request)}"
 
@@ -423,7 +437,11 @@ def aliyun_config_problems(
     missing = [kind for kind in TEMPLATES if not templates.get(kind)]
     if missing:
         problems.append(
-            "SMS_ALIYUN_TEMPLATES must map " + ", ".join(missing) + " to template codes (notice=SMS_…,code=SMS_…)"
+            "SMS_ALIYUN_TEMPLATES must map "
+            + ", ".join(missing)
+            + " to template codes ("
+            + ",".join(f"{kind}=SMS_…" for kind in TEMPLATES)
+            + ")"
         )
     from lifelong.notifications.choices import NoticeKind  # plain choices: safe while settings load
 
@@ -433,7 +451,9 @@ def aliyun_config_problems(
         problems.append(
             "SMS_ALIYUN_TEMPLATES names no message kind of this site: "
             + ", ".join(unknown)
-            + " (use notice, code or notice.<notice kind>)"
+            + " (use "
+            + ", ".join(TEMPLATES)
+            + " or notice.<notice kind>)"
         )
     parts = urlsplit(endpoint or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -126,7 +126,7 @@ def test_at_most_five_sms_a_day_per_number_and_a_new_day_starts_afresh(db, sms_o
         send()
     assert "明天" in error.value.detail
     with pytest.raises(codes.TooManyCodes):
-        codes.notice_send(phone=PHONE, text="a notice counts as well")
+        codes.message_send(phone=PHONE, text="a notice counts as well", template="account_exists", params={})
     assert len(sms_outbox) == 5
     PhoneCodeQuota.objects.update(day=timezone.localdate() - timedelta(days=1))
     send()

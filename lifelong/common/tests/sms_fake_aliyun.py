@@ -23,11 +23,19 @@ from urllib.parse import unquote, urlsplit
 ACCESS_KEY_ID = "LTAI-fake-id"
 ACCESS_KEY_SECRET = "fake-secret-Xy7&k"  # an "&" in the secret tests the key's "&" suffix
 SIGN_NAME = "海盐终身学习"
-TEMPLATES = {"notice": "SMS_900001", "code": "SMS_900002"}
-# The templates this account has approved, with their variables: the notice template as the README
-# suggests it (【签名】您的${kind}：${title}。详情请打开海盐终身学习查看。), the code template, and a
-# reminder's own template (SMS_ALIYUN_TEMPLATES may name one per notice kind).
-TEMPLATE_VARIABLES = {"SMS_900001": {"kind", "title"}, "SMS_900002": {"code"}, "SMS_900003": {"kind", "title"}}
+TEMPLATES = {"notice": "SMS_900001", "code": "SMS_900002", "account_exists": "SMS_900004", "welcome": "SMS_900005"}
+# The templates this account has approved, with their variables, worded as the README suggests:
+# the notice template (【签名】您的${kind}：${title}。详情请打开海盐终身学习查看。), the code
+# template, a reminder's own template (SMS_ALIYUN_TEMPLATES may name one per notice kind), the
+# "this number already has an account" template (no variables: its text says how to reset the
+# password) and the welcome for a learner staff registered (${name}).
+TEMPLATE_VARIABLES = {
+    "SMS_900001": {"kind", "title"},
+    "SMS_900002": {"code"},
+    "SMS_900003": {"kind", "title"},
+    "SMS_900004": set(),
+    "SMS_900005": {"name"},
+}
 # A notification template's variable holds 1 to 35 characters (templates approved since
 # 2018-01-10); a longer value refuses the whole message.
 PARAM_MAX_CHARS = 35

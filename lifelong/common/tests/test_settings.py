@@ -19,7 +19,7 @@ GOOD = {
     "SMS_ALIYUN_ACCESS_KEY_ID": "LTAI5tExampleKeyId",
     "SMS_ALIYUN_ACCESS_KEY_SECRET": "ExampleSecretExampleSecret0123",
     "SMS_ALIYUN_SIGN_NAME": "海盐终身学习",
-    "SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321",
+    "SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321,account_exists=SMS_12345001,welcome=SMS_12345002",
 }
 
 
@@ -66,7 +66,7 @@ ALIYUN = {
     "SMS_ALIYUN_ACCESS_KEY_ID": "LTAI5tExampleKeyId",
     "SMS_ALIYUN_ACCESS_KEY_SECRET": "ExampleSecretExampleSecret0123",
     "SMS_ALIYUN_SIGN_NAME": "海盐终身学习",
-    "SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321",
+    "SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321,account_exists=SMS_12345001,welcome=SMS_12345002",
     "SMS_RECEIPT_TOKEN": "q8ZkT3vN0pW6yR1mB5xC9aD2fG7hJ4sL",
 }
 
@@ -83,8 +83,20 @@ def test_production_accepts_the_aliyun_gateway_with_its_configuration():
         ({"SMS_ALIYUN_ACCESS_KEY_ID": ""}, "SMS_ALIYUN_ACCESS_KEY_ID"),
         ({"SMS_ALIYUN_SIGN_NAME": ""}, "SMS_ALIYUN_SIGN_NAME"),
         ({"SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789"}, "SMS_ALIYUN_TEMPLATES"),
+        # Each kind with its own wording needs its template, or its message could not go out.
+        (
+            {"SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321,welcome=SMS_12345002"},
+            "must map account_exists to",
+        ),
+        (
+            {"SMS_ALIYUN_TEMPLATES": "notice=SMS_123456789,code=SMS_987654321,account_exists=SMS_12345001"},
+            "must map welcome to",
+        ),
         ({"SMS_ALIYUN_ENDPOINT": "http://127.0.0.1:9/"}, "SMS_ALIYUN_ENDPOINT"),
-        ({"SMS_ALIYUN_TEMPLATES": "notice=SMS_1,code=SMS_2,notice.nonsense=SMS_3"}, "notice.nonsense"),
+        (
+            {"SMS_ALIYUN_TEMPLATES": ALIYUN["SMS_ALIYUN_TEMPLATES"] + ",notice.nonsense=SMS_3"},
+            "notice.nonsense",
+        ),
     ],
 )
 def test_production_refuses_the_aliyun_gateway_with_missing_configuration(override, complaint):

@@ -156,7 +156,7 @@ def test_a_refused_message_raises_the_providers_code_without_the_number(db, aliy
 
 
 def test_a_template_the_provider_does_not_know_is_refused(db, aliyun, settings):
-    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_000000", "code": "SMS_900002"}
+    settings.SMS_ALIYUN_TEMPLATES = {**fake_api.TEMPLATES, "notice": "SMS_000000"}
     with pytest.raises(SmsRejected) as raised:
         send_sms(PHONE, "hello")
     assert raised.value.code == "isv.SMS_TEMPLATE_ILLEGAL"
@@ -231,10 +231,92 @@ def test_the_backend_refuses_to_start_without_its_configuration(aliyun, settings
         AliyunSmsBackend()
 
 
-def test_the_backend_needs_a_template_for_every_message_kind(aliyun, settings):
-    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_900001"}
-    with pytest.raises(ImproperlyConfigured, match="code"):
+@pytest.mark.parametrize("kind", ["notice", "code", "account_exists", "welcome"])
+def test_the_backend_needs_a_template_for_every_message_kind(aliyun, settings, kind):
+    settings.SMS_ALIYUN_TEMPLATES = {name: code for name, code in fake_api.TEMPLATES.items() if name != kind}
+    with pytest.raises(ImproperlyConfigured, match=f"must map {kind} to"):
         AliyunSmsBackend()
+
+
+# --- Messages with their own wording: the instructions are in the approved template -------------
+
+
+def test_sign_up_with_a_registered_number_sends_the_account_exists_template_without_variables(demo, aliyun):
+    from lifelong.accounts import self_service
+
+    self_service.signup_code_send(phone=demo.young_learner.phone)
+    [request] = aliyun.accepted
+    assert request["PhoneNumbers"] == demo.young_learner.phone
+    assert request["TemplateCode"] == fake_api.TEMPLATES["account_exists"] == "SMS_900004"
+    # No variables: the template's own text says the number has an account and how to reset.
+    assert "TemplateParam" not in request
+    message = SmsMessage.objects.get()
+    assert (message.template, message.status) == ("account_exists", SmsStatus.SENT)
+
+
+def test_sign_up_with_a_new_number_still_sends_the_code_template(db, aliyun):
+    from lifelong.accounts import self_service
+
+    self_service.signup_code_send(phone="13712345670")
+    [request] = aliyun.accepted
+    assert request["TemplateCode"] == "SMS_900002"
+    assert set(json.loads(request["TemplateParam"])) == {"code"}
+
+
+def test_a_learner_registered_by_staff_gets_the_welcome_template_with_their_name(demo, aliyun):
+    from lifelong.accounts.tasks import learner_welcome_sms
+
+    learner = demo.young_learner
+    learner_welcome_sms.call(learner.pk)
+    [request] = aliyun.accepted
+    assert request["PhoneNumbers"] == learner.phone
+    assert request["TemplateCode"] == fake_api.TEMPLATES["welcome"] == "SMS_900005"
+    assert json.loads(request["TemplateParam"]) == {"name": learner.name}
+    assert SmsMessage.objects.get().template == "welcome"
+
+
+def test_a_long_name_in_the_welcome_is_cut_within_the_providers_limit(demo, aliyun):
+    from lifelong.accounts.tasks import learner_welcome_sms
+
+    learner = demo.young_learner
+    learner.name = "欧阳" + "字" * 40
+    learner.save(update_fields=["name"])
+    learner_welcome_sms.call(learner.pk)
+    [request] = aliyun.accepted
+    assert json.loads(request["TemplateParam"]) == {"name": "欧阳" + "字" * 32 + "…"}
+
+
+@pytest.mark.parametrize(
+    ("template", "params"),
+    [
+        ("account_exists", {"text": "this number already has an account"}),  # the old notice form
+        ("account_exists", {"name": "王"}),
+        ("welcome", {}),
+        ("welcome", {"kind": "通知", "title": "王"}),
+    ],
+)
+def test_parameters_that_do_not_fit_a_kinds_own_template_are_recorded_as_failed_and_not_sent(
+    db, aliyun, template, params
+):
+    with pytest.raises(SmsRejected) as raised:
+        send_sms(PHONE, "hello", template=template, params=params)
+    assert raised.value.code == "template_params_mismatch"
+    assert aliyun.received == []
+    assert SmsMessage.objects.get().status == SmsStatus.FAILED
+
+
+def test_the_file_backend_writes_the_whole_text_of_a_kinds_own_message(demo, settings, tmp_path):
+    from lifelong.accounts import self_service
+    from lifelong.accounts.tasks import learner_welcome_sms
+
+    settings.SMS_BACKEND = "lifelong.common.sms.FileSmsBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    self_service.signup_code_send(phone=demo.young_learner.phone)
+    learner_welcome_sms.call(demo.elder_learner.pk)
+    [outbox] = (tmp_path / "sms").iterdir()
+    written = outbox.read_text(encoding="utf-8")
+    assert "/accounts/password-reset/" in written  # the account_exists text, with its address
+    assert demo.elder_learner.name in written and demo.elder_learner.phone in written
 
 
 # --- Notices: the in-app copy stays whatever the gateway says -----------------------------------
@@ -269,7 +351,7 @@ def test_a_notice_goes_out_as_the_notice_template_and_is_linked_to_its_message(d
 
 
 def test_a_provider_refusal_leaves_the_notice_in_the_app(demo, aliyun, notice_renders, settings):
-    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_000000", "code": "SMS_900002"}
+    settings.SMS_ALIYUN_TEMPLATES = {**fake_api.TEMPLATES, "notice": "SMS_000000"}
     [notice] = _deliver_a_notice(demo)
     stored = Notification.objects.get(pk=notice.pk)
     assert stored.text == "活动时间改为周三上午" and stored.sms_sent_at is None

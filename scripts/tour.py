@@ -263,6 +263,8 @@ def public_stops(request, objects: dict[str, str]) -> list[Stop]:
         ("open-data", "/open-data/"),
         ("verify", "/verify/"),
         ("login", "/accounts/login/"),
+        ("signup", "/accounts/signup/"),
+        ("password-reset", "/accounts/password-reset/"),
     ]
     stops = [Stop("public", slug, url) for slug, url in fixed]
     if any("when=past" in link for link in page_links(request, "/activities/")):

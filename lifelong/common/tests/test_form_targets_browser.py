@@ -70,6 +70,17 @@ def test_a_checkbox_row_and_a_forms_cancel_are_full_size_targets(elder_admin):
     assert small == []
 
 
+def test_a_checkbox_with_help_text_is_still_one_full_size_row(elder_admin):
+    """Django puts a field's help between its label and a checkbox: the row keeps its 48 px label
+    and the box beside it, the help below."""
+    tab = elder_admin()
+    tab.goto("/console/activities/new/")
+    label, tick = box(tab, 'label[for="id_over_venue_capacity"]'), box(tab, "#id_over_venue_capacity")
+    assert label["height"] >= 48
+    assert abs((label["y"] + label["height"] / 2) - (tick["y"] + tick["height"] / 2)) < 4  # one row
+    assert box(tab, "#id_over_venue_capacity_helptext")["y"] > label["y"] + label["height"] - 1  # below
+
+
 def test_a_console_tile_is_one_full_size_link(elder_admin):
     tab = elder_admin()
     response = tab.goto("/console/")

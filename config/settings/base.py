@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Under /api/ only bearer tokens count: the session's user is set aside at once.
+    "lifelong.accounts.middleware.ApiWithoutSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lifelong.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",

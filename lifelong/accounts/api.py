@@ -31,8 +31,12 @@ class TokenOut(Schema):
 
 @router.post(
     "/auth/token",
-    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Exchange phone and password (and a TOTP code for staff) for a bearer token",
+    description="The API acts only for a bearer token's owner, never for a browser session. Wrong phone or "
+    "password: 401 `invalid_credentials`; staff without or with a wrong `otp`: 401 `otp_required` or "
+    "`invalid_otp`; an account whose password staff set and that has not replaced it yet: 403 "
+    "`password_change_required`; too many failures: 429 `locked` (even with the right password) for a while.",
 )
 def token(request, body: TokenIn):
     raw, expires_at = services.api_token_issue(request=request, phone=body.phone, password=body.password, otp=body.otp)

@@ -38,7 +38,11 @@ def lockout_response(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; the request's user becomes the token's owner."""
+    """`Authorization: Bearer <token>`; the request's user becomes the token's owner. A token
+    counts only once its owner has finished signing in: staff who must pass two-factor need a
+    token issued with the code, and nobody acts while they must still replace the password staff
+    set (the web's `SignInCompletionMiddleware` asks for the same). The API never falls back to
+    the browser's session (`ApiWithoutSessionMiddleware`)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         matches = (
@@ -46,7 +50,12 @@ class BearerToken(HttpBearer):
             # Whether the owner holds any role, in the same query: most callers are learners,
             # and then the grants need no query of their own.
             .annotate(holds_role=Exists(RoleGrant.objects.filter(user=OuterRef("user"))))
-            .filter(key_hash=hash_token(token), expires_at__gt=timezone.now(), user__is_active=True)
+            .filter(
+                key_hash=hash_token(token),
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+                user__must_change_password=False,
+            )
             .order_by()[:1]  # unique key: no ORDER BY to build or run
         )
         found = next(iter(matches), None)
@@ -62,10 +71,12 @@ class BearerToken(HttpBearer):
 
 
 class OptionalBearerToken(BearerToken):
-    """For public endpoints that show more to a signed-in caller: no header means a visitor;
-    a header that is wrong still answers 401."""
+    """For public endpoints that show more to a token's owner: no header means a visitor, never
+    the session's user (the views read `request.user`); a header that is wrong, or a token still
+    owed two-factor, answers 401."""
 
     def __call__(self, request: HttpRequest):
         if not request.headers.get("Authorization"):
-            return AnonymousUser()
+            request.user = AnonymousUser()
+            return request.user
         return super().__call__(request)

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -45,15 +47,38 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-# What a signed-in user may open before passing two-factor. The API has its own rule (tokens
-# carry whether two-factor was passed), and static files and preferences hold nothing personal.
+class ApiWithoutSessionMiddleware:
+    """The JSON API acts only for the owner of a bearer token (`lifelong.accounts.auth`), never
+    for the browser's session: a session may be half signed in (staff before the two-factor
+    code, someone who must still replace the password staff set), and a page's cookie must not
+    authorise API calls made from another site. So under /api/ the request starts as a visitor,
+    whatever cookie came with it, and only a valid token makes it someone.
+
+    Runs right after Django's AuthenticationMiddleware, before anything reads `request.user`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            request.user = AnonymousUser()
+
+            async def api_user() -> AbstractBaseUser | AnonymousUser:
+                return request.user  # a visitor until a bearer token names its owner
+
+            request.auser = api_user
+        return self.get_response(request)
+
+
+# What a signed-in user may open before passing two-factor. Static files and preferences hold
+# nothing personal. The API is not listed because it never sees the session (above): its tokens
+# carry whether two-factor was passed.
 BEFORE_TWO_FACTOR = (
     "/accounts/login/",
     "/accounts/logout/",
     "/accounts/two-factor/",
     "/static/",
     "/preferences/",
-    "/api/",
 )
 # ... and before replacing a password that staff set.
 BEFORE_PASSWORD_CHANGE = (*BEFORE_TWO_FACTOR, "/accounts/password/")

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.common.choices import AuditAction
 from lifelong.common.context_processors import ELDER_COOKIE
-from lifelong.common.errors import Conflict, InvalidInput, Locked, NotAuthenticated, NotFound
+from lifelong.common.errors import Conflict, Forbidden, InvalidInput, Locked, NotAuthenticated, NotFound
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.sms import mask_phone
 from lifelong.institutions.models import Institution
@@ -43,8 +43,8 @@ def has_two_factor_device(user: User) -> bool:
 
 
 def credentials_check(*, request: HttpRequest, phone: str, password: str) -> User:
-    """Check phone and password with per-account lockout. Raises `InvalidInput`
-    (`invalid_credentials`) or `Locked`; every outcome is audited."""
+    """Check phone and password with per-account lockout. Raises `NotAuthenticated`
+    (401 `invalid_credentials`) or `Locked`; every outcome is audited."""
     normalized = normalize_phone(phone)
     user = authenticate(request, phone=normalized, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -56,7 +56,7 @@ def credentials_check(*, request: HttpRequest, phone: str, password: str) -> Use
         audit_record(
             actor=None, action=AuditAction.LOGIN_FAILED, summary=mask_phone(normalized), request=request, success=False
         )
-        raise InvalidInput(_("The phone number or password is wrong."), code="invalid_credentials")
+        raise NotAuthenticated(_("The phone number or password is wrong."), code="invalid_credentials")
     return user
 
 
@@ -149,7 +149,9 @@ def two_factor_enrol(*, request: HttpRequest, user: User, sms_code: str, code: s
 
 
 def api_token_issue(*, request: HttpRequest, phone: str, password: str, otp: str | None) -> tuple[str, datetime]:
-    """Exchange phone + password (+ TOTP code for staff where enforced) for a bearer token."""
+    """Exchange phone + password (+ TOTP code for staff where enforced) for a bearer token.
+    Someone who must still replace the password staff set gets none (403
+    `password_change_required`): they change it on the site, or reset it by SMS code, first."""
     user = credentials_check(request=request, phone=phone, password=password)
     verified = False
     if needs_two_factor(user):
@@ -161,6 +163,14 @@ def api_token_issue(*, request: HttpRequest, phone: str, password: str, otp: str
             )
             raise NotAuthenticated(_("The code is wrong or has expired."), code="invalid_otp")
         verified = True
+    if user.must_change_password:
+        raise Forbidden(
+            _(
+                "Staff set this account's password, and it must be replaced first. Sign in on the website to "
+                "change it, or reset it with a text message code."
+            ),
+            code="password_change_required",
+        )
     token, expires_at = api_token_create(user=user, two_factor_verified=verified)
     audit_record(actor=user, action=AuditAction.TOKEN_ISSUED, target=user, request=request)
     return token, expires_at

@@ -27,7 +27,7 @@ def test_token_for_a_learner_then_me(demo):
 
 def test_token_refusals(demo):
     api = ApiClient()
-    assert_error(api.post("/auth/token", {"phone": "13900000005", "password": "nope-nope"}), 422, "invalid_credentials")
+    assert_error(api.post("/auth/token", {"phone": "13900000005", "password": "nope-nope"}), 401, "invalid_credentials")
     assert_error(api.post("/auth/token", {"phone": "123", "password": "x"}), 422, "invalid_phone")
     assert_error(api.post("/auth/token", {"phone": "13900000005"}), 422, "invalid")
     assert_error(api.post("/auth/token", raw="{not json"), 400, "invalid_json")

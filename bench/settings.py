@@ -34,6 +34,8 @@ ROOT_URLCONF = "bench.urls"
 # The bench measures the app, not an SMS gateway: messages are dropped (no network, no file of
 # numbers and codes, no outbox growing through the run). Only here; production refuses it.
 SMS_BACKEND = "lifelong.common.sms.DiscardSmsBackend"
+LOCAL_MESSAGE_BACKENDS_ALLOWED = True  # for the discard backend above
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # no relay to reach either
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 # Quiet: one line per request or per warning would cost more than the thing measured.

@@ -237,6 +237,11 @@ SMS_ALIYUN_READ_TIMEOUT = env.float("SMS_ALIYUN_READ_TIMEOUT", default=10.0)
 # The secret last part of the delivery-receipt address (/sms/receipts/<token>/) given to the
 # provider; empty: receipts are not accepted (the address answers 404).
 SMS_RECEIPT_TOKEN = env.str("SMS_RECEIPT_TOKEN", default="")
+# Backends that keep messages on this machine or drop them (SMS: console, file, memory, discard;
+# email: console, file, memory) serve demo, development and tests. Production sets this False:
+# the settings refuse them by name, and `manage.py check` and the first message refuse any
+# subclass of them (lifelong.common.checks), so no sign-in code is ever written to a log or a file.
+LOCAL_MESSAGE_BACKENDS_ALLOWED = True
 
 API_PAGE_SIZE_MAX = 100
 

@@ -36,6 +36,19 @@ if SMS_BACKEND in LOCAL_BACKENDS:
         "SMS_BACKEND must name a real SMS gateway (lifelong.common.sms.AliyunSmsBackend): "
         f"{SMS_BACKEND} sends nothing to a phone, and writes sign-in codes to a log or a file."
     )
+# Email goes out through SMTP (Django's default: a relay on localhost:25) or, with the dummy
+# backend, not at all; never printed to the log or kept in files on this machine.
+from lifelong.common.checks import LOCAL_EMAIL_BACKENDS  # noqa: E402 - reads no setting when imported
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+if EMAIL_BACKEND in LOCAL_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND {EMAIL_BACKEND} prints or keeps every email on this machine: use "
+        "django.core.mail.backends.smtp.EmailBackend (or the dummy backend to send none)."
+    )
+# `manage.py check` (and every migrate) and the first message refuse a subclass of a local backend
+# under another name (lifelong.common.checks, lifelong.common.sms.sms_backend_class).
+LOCAL_MESSAGE_BACKENDS_ALLOWED = False
 if SMS_BACKEND == "lifelong.common.sms.AliyunSmsBackend":
     # Checked here, not only when the first message is sent: a sign-up code that cannot go out
     # should stop the deployment, not a villager at the sign-up page.

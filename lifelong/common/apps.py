@@ -6,6 +6,9 @@ class CommonConfig(AppConfig):
     name = "lifelong.common"
     label = "common"
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks
+
 
 class StaticFilesConfig(BaseStaticFilesConfig):
     """collectstatic leaves out django-ninja's Redoc bundle: Lifelong's API docs use Swagger UI,

@@ -50,7 +50,9 @@ TEMPLATES = {
     "welcome": ("name",),
 }
 
-# Backends that send nothing to a telephone: production refuses each of them.
+# Backends that send nothing to a telephone: production refuses each of them by name when its
+# settings load, and any subclass of LocalSmsBackend (whatever its path) in `manage.py check` and
+# at the first message (LOCAL_MESSAGE_BACKENDS_ALLOWED, lifelong.common.checks).
 LOCAL_BACKENDS = {
     "lifelong.common.sms.ConsoleSmsBackend",
     "lifelong.common.sms.FileSmsBackend",
@@ -59,12 +61,21 @@ LOCAL_BACKENDS = {
 }
 
 
-class ConsoleSmsBackend:
+class LocalSmsBackend:
+    """A backend that reaches no telephone: it logs, writes, keeps or drops the message. The
+    console and file ones put sign-in codes in clear where others may read them, so production
+    refuses every backend of this kind, a subclass under another name included."""
+
+    def send(self, phone: str, text: str, **message) -> None:
+        raise NotImplementedError
+
+
+class ConsoleSmsBackend(LocalSmsBackend):
     def send(self, phone: str, text: str, **message) -> None:
         logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
-class FileSmsBackend:
+class FileSmsBackend(LocalSmsBackend):
     """Appends each message, number and text in clear (the demo reads sign-up codes from it), to
     a daily file under SMS_FILE_PATH. The folder is made 700 and each file 600, whatever the
     umask: the codes in it sign people in."""
@@ -80,14 +91,14 @@ class FileSmsBackend:
             out.write(f"{timezone.now().isoformat()}\t{phone}\t{text}\n")
 
 
-class MemorySmsBackend:
+class MemorySmsBackend(LocalSmsBackend):
     outbox: list[tuple[str, str]] = []
 
     def send(self, phone: str, text: str, **message) -> None:
         self.outbox.append((phone, text))
 
 
-class DiscardSmsBackend:
+class DiscardSmsBackend(LocalSmsBackend):
     """Sends and keeps nothing: for the load bench, which measures the app, not a gateway (a
     memory outbox would grow for the whole run)."""
 
@@ -113,9 +124,19 @@ def send_sms(
 
     A gateway failure raises an `SmsError` (see there for which ones may have sent anyway)."""
     params = template_params(template, text, params)
-    import_string(settings.SMS_BACKEND)().send(
-        phone, text, template=template, params=params, notification_id=notification_id
-    )
+    sms_backend_class()().send(phone, text, template=template, params=params, notification_id=notification_id)
+
+
+def sms_backend_class() -> type:
+    """The class SMS_BACKEND names. Where local backends are not allowed (production), one
+    that reaches no telephone is refused before it can write a code anywhere: the settings
+    refuse the known names, this refuses a subclass under any other name."""
+    backend = import_string(settings.SMS_BACKEND)
+    if not settings.LOCAL_MESSAGE_BACKENDS_ALLOWED and issubclass(backend, LocalSmsBackend):
+        raise ImproperlyConfigured(
+            f"SMS_BACKEND {settings.SMS_BACKEND} reaches no telephone (a LocalSmsBackend): refused here."
+        )
+    return backend
 
 
 def template_params(template: str, text: str, params: dict[str, str] | None) -> dict[str, str]:

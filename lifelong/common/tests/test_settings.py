@@ -52,12 +52,44 @@ def test_check_deploy_is_clean_with_production_values():
         ({"SMS_BACKEND": "lifelong.common.sms.FileSmsBackend"}, "SMS_BACKEND"),
         ({"SMS_BACKEND": "lifelong.common.sms.DiscardSmsBackend"}, "SMS_BACKEND"),
         ({"SMS_RECEIPT_TOKEN": "short"}, "SMS_RECEIPT_TOKEN"),
+        # Email printed to the log or kept in files on the server: notices name people.
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, "EMAIL_BACKEND"),
     ],
 )
 def test_production_refuses_to_start_with_an_insecure_value(override, complaint):
     result = manage("check", **{**GOOD, **override})
     assert result.returncode != 0
     assert complaint in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "check_id"),
+    [
+        # A subclass of the file outbox (a "spool") or of Django's file email backend under a
+        # path of the deployment's own passes the settings' check by name: `check` refuses it.
+        ({"SMS_BACKEND": "lifelong.common.tests.spool_backends.SpoolSmsBackend"}, "lifelong.E001"),
+        ({"EMAIL_BACKEND": "lifelong.common.tests.spool_backends.SpoolEmailBackend"}, "lifelong.E002"),
+        ({"SMS_BACKEND": "lifelong.common.tests.no_such_module.Backend"}, "lifelong.E001"),
+    ],
+)
+def test_production_checks_refuse_a_local_backend_under_another_name(override, check_id):
+    result = manage("check", **{**GOOD, **override})
+    assert result.returncode != 0
+    assert check_id in result.stderr
+
+
+def test_production_sends_email_through_smtp_unless_told_otherwise():
+    probe = "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.LOCAL_MESSAGE_BACKENDS_ALLOWED)"
+    result = manage("shell", "--no-imports", "-c", probe, **{k: v for k, v in GOOD.items() if k != "EMAIL_BACKEND"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.core.mail.backends.smtp.EmailBackend False"
+    dummy = manage("check", "--deploy", "--fail-level", "WARNING", **GOOD, EMAIL_BACKEND=DUMMY_EMAIL)
+    assert dummy.returncode == 0, dummy.stdout + dummy.stderr
+
+
+DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 # Alibaba Cloud SMS, fully configured (lifelong/common/tests/test_sms_aliyun.py tests the backend).

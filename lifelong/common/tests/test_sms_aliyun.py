@@ -254,6 +254,21 @@ def test_sign_up_with_a_registered_number_sends_the_account_exists_template_with
     assert (message.template, message.status) == ("account_exists", SmsStatus.SENT)
 
 
+def test_a_code_sent_through_the_gateway_is_in_no_log_line(demo, aliyun, caplog, django_capture_on_commit_callbacks):
+    """Production's path for a reset code: the gateway's own lines name the message by its
+    masked number, never the number or the code."""
+    from lifelong.accounts import self_service
+
+    caplog.set_level(logging.DEBUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        self_service.password_reset_request(phone=demo.elder_learner.phone)
+    [request] = aliyun.accepted
+    code = json.loads(request["TemplateParam"])["code"]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "139****0005" in logged  # the gateway logged the message
+    assert code not in logged and demo.elder_learner.phone not in logged
+
+
 def test_sign_up_with_a_new_number_still_sends_the_code_template(db, aliyun):
     from lifelong.accounts import self_service
 

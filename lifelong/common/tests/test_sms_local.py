@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 
 from lifelong.common.sms import DiscardSmsBackend, send_sms
 from lifelong.notifications.models import SmsMessage, SmsStatus
@@ -70,6 +71,53 @@ def test_the_bench_runs_production_settings_with_the_discard_backend():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "lifelong.common.sms.DiscardSmsBackend"
+
+
+# --- Production: no sign-in code in a file, a log line or an email ----------------------------
+
+SPOOL_SMS = "lifelong.common.tests.spool_backends.SpoolSmsBackend"
+SPOOL_EMAIL = "lifelong.common.tests.spool_backends.SpoolEmailBackend"
+
+
+def test_where_local_backends_are_refused_a_file_spool_under_another_name_writes_nothing(settings, tmp_path):
+    """Production's settings refuse the file outbox by name; a subclass of it under another
+    path is refused at the first message, before any number or code reaches the disk."""
+    settings.LOCAL_MESSAGE_BACKENDS_ALLOWED = False
+    settings.SMS_BACKEND = SPOOL_SMS
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    with pytest.raises(ImproperlyConfigured, match="SMS_BACKEND"):
+        send_sms(PHONE, "您的验证码是 123456", template="code", params={"code": "123456"})
+    assert not settings.SMS_FILE_PATH.exists()
+
+
+def test_the_system_check_refuses_local_backends_by_class_only_where_they_are_refused(settings):
+    from lifelong.common.checks import message_backends_reach_people
+
+    settings.SMS_BACKEND, settings.EMAIL_BACKEND = SPOOL_SMS, SPOOL_EMAIL
+    assert message_backends_reach_people(None) == []  # demo, development and tests use them
+    settings.LOCAL_MESSAGE_BACKENDS_ALLOWED = False
+    assert [error.id for error in message_backends_reach_people(None)] == ["lifelong.E001", "lifelong.E002"]
+    settings.SMS_BACKEND = "lifelong.common.sms.ConsoleSmsBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert [error.id for error in message_backends_reach_people(None)] == ["lifelong.E001", "lifelong.E002"]
+    settings.SMS_BACKEND = "lifelong.common.sms.AliyunSmsBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert message_backends_reach_people(None) == []
+
+
+def test_a_reset_code_goes_by_sms_only_even_to_someone_with_an_email_address(
+    demo, sms_outbox, mailoutbox, django_capture_on_commit_callbacks
+):
+    from lifelong.accounts import self_service
+
+    learner = demo.elder_learner
+    learner.email = "laoren@example.cn"
+    learner.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        self_service.password_reset_request(phone=learner.phone)
+    [(phone, text)] = sms_outbox
+    assert phone == learner.phone and any(char.isdigit() for char in text)
+    assert mailoutbox == []
 
 
 # --- The receipt token never reaches a log ---------------------------------------------------

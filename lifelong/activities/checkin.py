@@ -3,7 +3,7 @@ session until it ends (a paper sheet may be entered up to 7 days later), once pe
 QR codes shown at the venue rotate every 30 seconds and are signed, so a photo of an old
 code does not work from home."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -26,11 +26,20 @@ OPENS_BEFORE_START = timedelta(minutes=30)
 PAPER_SHEET_GRACE = timedelta(days=7)
 QR_ROTATION_SECONDS = 30
 QR_VALID_SECONDS = 90  # the code on screen plus a slow phone's scan and upload
-# A learner who scans while signed out needs longer: the fresh code is exchanged for one that
-# lasts while they sign in on their phone. It can only be had from a fresh code.
+# A learner who scans while signed out needs longer: the fresh venue code is exchanged for a
+# grace code that lasts while they sign in on their phone. A grace code is good for one thing
+# only, checking its own session's learner in once they are signed in: it is never taken where
+# a venue code is expected, so it is never exchanged for another, and it ends this long after
+# the venue code's 30-second slot began, however late it was exchanged. So no code outlives
+# the screen by more than these ten minutes. A grace code is not spent when used: each learner
+# checks in once per session anyway (Attendance's unique session and learner), and spending it
+# would not stop it being passed on, as the venue code it came from could be passed on just
+# the same and exchanged by anyone within its 90 seconds.
 SIGN_IN_GRACE_SECONDS = 600
 _signer = signing.TimestampSigner(salt="lifelong.checkin-qr")
-_grace_signer = signing.TimestampSigner(salt="lifelong.checkin-sign-in-grace")
+# The grace code carries the venue code's slot, signed. A new salt: grace codes of the old
+# kind (timestamped at each exchange, so renewable) mean nothing now.
+_grace_signer = signing.Signer(salt="lifelong.checkin-sign-in-grace.2")
 
 
 def checkin_token(*, session: Session, now: datetime | None = None) -> str:
@@ -39,17 +48,46 @@ def checkin_token(*, session: Session, now: datetime | None = None) -> str:
     return _signer.sign(f"{session.pk}:{slot}")
 
 
-def _token_session_id(token: str) -> int:
-    for signer, max_age in ((_signer, QR_VALID_SECONDS), (_grace_signer, SIGN_IN_GRACE_SECONDS)):
-        try:
-            return int(signer.unsign(token, max_age=max_age).split(":")[0])
-        except (signing.BadSignature, ValueError):
-            continue
-    raise InvalidInput(
+def _invalid_token() -> InvalidInput:
+    return InvalidInput(
         _("This check-in code is not valid any more. Scan the code on the screen again."),
         code="invalid_token",
         field="token",
     )
+
+
+def _session_and_slot(value: str) -> tuple[int, int]:
+    session_id, slot = value.split(":")  # a ValueError for anything else
+    return int(session_id), int(slot)
+
+
+def _venue_code(token: str) -> tuple[int, int]:
+    """The session and slot of a venue code still fresh (QR_VALID_SECONDS since it was made)."""
+    try:
+        return _session_and_slot(_signer.unsign(token, max_age=QR_VALID_SECONDS))
+    except (signing.BadSignature, ValueError):
+        raise _invalid_token() from None
+
+
+def _grace_code_ends(slot: int) -> datetime:
+    return datetime.fromtimestamp(slot * QR_ROTATION_SECONDS + SIGN_IN_GRACE_SECONDS, tz=UTC)
+
+
+def _checkin_code_session_id(token: str, *, now: datetime) -> int:
+    """The session a code checks a signed-in learner in to: a fresh venue code (fresh by the
+    signer's own clock), or a grace code until `now` passes its end (fixed by the venue code it
+    came from)."""
+    try:
+        return _venue_code(token)[0]
+    except InvalidInput:
+        pass
+    try:
+        session_id, slot = _session_and_slot(_grace_signer.unsign(token))
+    except (signing.BadSignature, ValueError):
+        raise _invalid_token() from None
+    if now > _grace_code_ends(slot):
+        raise _invalid_token()
+    return session_id
 
 
 def checkin_url(*, session: Session, token: str) -> str:
@@ -59,10 +97,13 @@ def checkin_url(*, session: Session, token: str) -> str:
 
 
 def sign_in_grace_token(*, session: Session, token: str) -> str:
-    """Exchange a fresh venue code for one that outlasts signing in (SIGN_IN_GRACE_SECONDS)."""
-    if _token_session_id(token) != session.pk:
+    """Exchange a fresh venue code (and nothing else: never a grace code) for the grace code a
+    signed-out learner carries through signing in; it ends SIGN_IN_GRACE_SECONDS after the
+    venue code's slot began. Anything else is refused with `invalid_token`."""
+    session_id, slot = _venue_code(token)
+    if session_id != session.pk:
         raise InvalidInput(_("This code belongs to another session."), code="invalid_token", field="token")
-    return _grace_signer.sign(str(session.pk))
+    return _grace_signer.sign(f"{session.pk}:{slot}")
 
 
 @transaction.atomic
@@ -81,7 +122,7 @@ def checkin_record(
     now = now or timezone.now()
     activity = session.activity
     if token is not None:
-        if _token_session_id(token) != session.pk:
+        if _checkin_code_session_id(token, now=now) != session.pk:
             raise InvalidInput(_("This code belongs to another session."), code="invalid_token", field="token")
         learner, method, latest = actor, CheckinMethod.QR, session.ends_at
     else:

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from lifelong.common.api import ErrorOut, IdOut, InputSchema, PageQuery, paginate
-from lifelong.common.errors import Forbidden, NotFound
+from lifelong.common.errors import Forbidden, InvalidInput, NotFound
 from lifelong.common.sms import mask_phone
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
@@ -86,8 +86,18 @@ class LearnerPage(Schema):
     count: int
 
 
-class LearnerQuery(PageQuery):
-    q: str | None = Field(None, max_length=50)
+class LearnerSearchIn(InputSchema, PageQuery):
+    """A search for people goes in the body, never in the URL (DESIGN §4): a URL ends up in
+    access logs, proxies and browser history."""
+
+    q: str = Field(min_length=1, max_length=50, description="Part of a name, or a whole mobile number")
+
+    @field_validator("q")
+    @classmethod
+    def not_blank(cls, q: str) -> str:
+        if not q.strip():
+            raise ValueError("Enter part of a name or a whole mobile number.")
+        return q.strip()
 
 
 def _require_staff(request) -> None:
@@ -118,10 +128,37 @@ def learner_create(request, body: LearnerIn):
     return Status(201, {"id": learner.pk})
 
 
-@router.get("/learners", auth=bearer, response=LearnerPage, summary="Learners whose home is in the actor's scope")
-def learner_list(request, query: Query[LearnerQuery]):
+@router.get(
+    "/learners",
+    auth=bearer,
+    response={200: LearnerPage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Learners whose home is in the actor's scope",
+    description="Every learner in scope, a page at a time. A name or number never goes in a URL: `q` here "
+    "answers 422 `q_not_allowed`; search with `POST /api/v1/learners/search`.",
+)
+def learner_list(request, query: Query[PageQuery]):
     _require_staff(request)
-    return paginate(selectors.learner_list(actor=request.user, query=query.q or ""), query)
+    if "q" in request.GET:
+        raise InvalidInput(
+            _("Search for learners with POST /api/v1/learners/search: names and numbers never go in a URL."),
+            code="q_not_allowed",
+            field="q",
+        )
+    return paginate(selectors.learner_list(actor=request.user), query)
+
+
+@router.post(
+    "/learners/search",
+    auth=bearer,
+    response={200: LearnerPage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Find learners in the actor's scope by name or mobile number",
+    description="`{q, page, page_size}` in the body: learners whose name contains `q`, or whose number it is "
+    "when `q` is a whole mobile number (spaces and +86 allowed), only in the actor's scope. The same page as "
+    "`GET /api/v1/learners`, numbers masked.",
+)
+def learner_search(request, body: LearnerSearchIn):
+    _require_staff(request)
+    return paginate(selectors.learner_list(actor=request.user, query=body.q), body)
 
 
 @router.get("/learners/{learner_id}", auth=bearer, response=LearnerOut)

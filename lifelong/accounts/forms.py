@@ -130,7 +130,7 @@ class ContactEmailForm(forms.Form):
 
 
 class LearnerSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name"), max_length=50, required=False)
+    q = forms.CharField(label=_("Name or mobile number"), max_length=50, required=False)
 
 
 class RoleGrantForm(forms.Form):

@@ -1,19 +1,28 @@
+from contextlib import suppress
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from lifelong.common.errors import InvalidInput
 from lifelong.regions.models import Region
 
 from . import policy
 from .models import RoleGrant, User
+from .phone import normalize_phone
 
 
 def learner_list(*, actor: User, query: str = "") -> QuerySet[User]:
-    """Citizens whose home village lies in the actor's admin scope."""
+    """Citizens whose home village lies in the actor's admin scope; with `query`, those whose
+    name contains it or, when it is a whole mobile number, whose number it is (any form
+    `normalize_phone` reads: spaces, +86). Scope first: a number finds nobody outside it."""
     learners = policy.restrict(actor, policy.Action.VIEW, User.objects.all())
+    query = query.strip()
     if query:
-        learners = learners.filter(name__icontains=query)
+        match = Q(name__icontains=query)
+        with suppress(InvalidInput):  # not a mobile number: the name alone
+            match |= Q(phone=normalize_phone(query))
+        learners = learners.filter(match)
     return learners.select_related("home_region__parent").order_by("home_region__path", "name", "id")
 
 

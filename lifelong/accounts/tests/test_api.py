@@ -95,7 +95,7 @@ def test_a_town_admin_registers_a_learner_with_phone_and_password(demo):
     assert response.status_code == 201
     learner = User.objects.get(pk=response.json()["id"])
     assert learner.phone == "13700002222" and learner.must_change_password
-    listed = api.get("/learners", q="顾小妹").json()
+    listed = api.post("/learners/search", {"q": "顾小妹"}).json()
     assert listed["count"] == 1 and listed["items"][0]["phone"] == "137****2222"
     assert_error(
         api.post(
@@ -180,7 +180,7 @@ def test_a_wrong_otp_on_the_token_endpoint_is_audited(demo):
 
 @pytest.mark.parametrize(
     ("path", "params"),
-    [("/institutions", {"region": "330424\x00"}), ("/learners", {"q": "钱\x00"}), ("/regions", {"page_size": -1})],
+    [("/institutions", {"region": "330424\x00"}), ("/learners", {"page": "1\x00"}), ("/regions", {"page_size": -1})],
 )
 def test_nul_characters_and_bad_sizes_in_queries_are_422(demo, path, params):
     assert_error(ApiClient(demo.county_admin).get(path, **params), 422, "invalid")

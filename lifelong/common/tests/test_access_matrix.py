@@ -176,6 +176,24 @@ def test_learner_detail_in_the_api_answers_404_outside_scope(world, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_learner_search_in_the_api_stays_in_scope(world, persona):
+    """POST /learners/search, by name and by whole number: found exactly where the oracle says."""
+    demo = world["demo"]
+    actor = world["actors"][persona]
+    api = ApiClient(actor)
+    for learner in (demo.elder_learner, demo.young_learner):
+        for q in (learner.name, learner.phone):
+            response = api.post("/learners/search", {"q": q})
+            if actor is None:
+                assert response.status_code == 401
+            elif not is_staff(world, persona):
+                assert response.status_code == 403 and response.json()["code"] == "staff_only"
+            else:
+                found = {item["id"] for item in response.json()["items"]}
+                assert (learner.pk in found) == oracle_covers(world, persona, learner.home_region.code), (q, persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_revoking_roles_follows_scope_and_rank(world, persona):
     demo = world["demo"]
     client = world["clients"][persona]
@@ -364,6 +382,8 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/auth/password-reset",
         "api/v1/auth/password-reset/confirm",
         "api/v1/learners",
+        # Searching people by name or number goes in a POST body: test_learner_search_in_the_api_stays_in_scope.
+        "api/v1/learners/search",
         "api/v1/learners/<learner_id>",
         "api/v1/me",
         "api/v1/regions",

@@ -123,11 +123,14 @@ def test_live_learner_search_in_the_console(county, page, settings):
     settings.STAFF_TWO_FACTOR_REQUIRED = False  # this test is about search, not sign-in
     sign_in(page, "13900000003")
     page.goto("/console/learners/")
-    page.get_by_label("按姓名搜索").fill("钱")
+    page.get_by_label("姓名或手机号码").fill("钱")
     expect(page.locator("#learner-results")).to_contain_text("钱桂英")
     assert "钱" not in page.url and "%E9%92%B1" not in page.url  # names stay out of URLs
-    page.get_by_label("按姓名搜索").fill("没有这个人")
+    page.get_by_label("姓名或手机号码").fill("没有这个人")
     expect(page.locator("#learner-results")).to_contain_text("没有找到学员。")
+    page.get_by_label("姓名或手机号码").fill("139 0000 0005")  # a whole number finds its owner
+    expect(page.locator("#learner-results")).to_contain_text("139****0005")
+    assert "0005" not in page.url
 
 
 def test_a_learner_finds_an_activity_registers_is_waitlisted_on_a_full_one_and_cancels(county, page):

@@ -1,5 +1,4 @@
 from django.http import HttpRequest, JsonResponse
-from ninja import NinjaAPI
 
 from lifelong.accounts.api import router as accounts_router
 from lifelong.activities.api import router as activities_router
@@ -7,6 +6,7 @@ from lifelong.activities.participants_api import router as participants_router
 from lifelong.campaigns.api import router as campaigns_router
 from lifelong.common.api import install_error_handlers
 from lifelong.common.errors import NotFound
+from lifelong.common.openapi import LifelongAPI
 from lifelong.community.api import router as community_router
 from lifelong.dashboards.api import router as dashboards_router
 from lifelong.honours.api import router as honours_router
@@ -17,7 +17,7 @@ from lifelong.passport.api import router as passport_router
 from lifelong.regions.api import router as regions_router
 from lifelong.resources.api import router as resources_router
 
-api = NinjaAPI(
+api = LifelongAPI(
     title="Lifelong API",
     version="1",
     description="The JSON API of Lifelong, the county lifelong-learning platform.",

@@ -75,6 +75,10 @@ class OptionalBearerToken(BearerToken):
     the session's user (the views read `request.user`); a header that is wrong, or a token still
     owed two-factor, answers 401."""
 
+    # The document shows the same bearer scheme, and that calling without it is allowed.
+    openapi_scheme_name = "BearerToken"
+    openapi_optional = True
+
     def __call__(self, request: HttpRequest):
         if not request.headers.get("Authorization"):
             request.user = AnonymousUser()

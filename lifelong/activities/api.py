@@ -13,15 +13,16 @@ from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
 from lifelong.campaigns.models import Campaign
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, InputSchema, PageQuery, StatusOut, paginate
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.community.models import Programme, Team
+from lifelong.institutions.api import InstitutionRef, VenueRef
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import checkin, selectors, services
-from .choices import Audience, CampaignStatus, Category, Channel, CheckinMethod
+from .choices import Audience, CampaignStatus, Category, CheckinMethod, RegistrationChannel
 from .models import Activity, Session
 
 router = Router(tags=["activities"])
@@ -167,24 +168,6 @@ class CopyIn(InputSchema):
     @classmethod
     def with_offset(cls, value: datetime | None) -> datetime | None:
         return aware(value) if value is not None else None
-
-
-class StatusOut(Schema):
-    id: int
-    status: str
-
-
-class InstitutionRef(Schema):
-    id: int
-    name: str
-    name_en: str
-    kind: str
-
-
-class VenueRef(Schema):
-    id: int
-    name: str
-    name_en: str
 
 
 class SessionOut(Schema):
@@ -536,7 +519,7 @@ class RegistrationIn(InputSchema):
         description="The activity's staff, for a walk-in outside their admin scope: the full mobile number "
         "the person gives at the desk (instead of `learner`)",
     )
-    channel: Channel | None = Field(None, description="Staff only: proxy (default) or onsite")
+    channel: RegistrationChannel | None = Field(None, description="Staff only: proxy (default) or onsite")
 
 
 class RegistrationOut(Schema):
@@ -573,7 +556,7 @@ def registration_create(request, activity_id: int, body: RegistrationIn):
         actor=request.user,
         activity=activity,
         learner=learner,
-        channel=Channel.ONSITE if desk_phone else body.channel,
+        channel=RegistrationChannel.ONSITE if desk_phone else body.channel,
         desk_phone=desk_phone,
     )
     return Status(201, registration)

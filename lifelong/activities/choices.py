@@ -62,7 +62,7 @@ ACTIVE_STATUSES = [
 SEAT_HOLDING_STATUSES = [RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED]
 
 
-class Channel(models.TextChoices):
+class RegistrationChannel(models.TextChoices):
     ONLINE = "online", _("Online, by the learner")
     PROXY = "proxy", _("By family or staff")
     ONSITE = "onsite", _("At the venue")

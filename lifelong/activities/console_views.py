@@ -28,7 +28,7 @@ from lifelong.dashboards import unmet
 from lifelong.institutions.models import Institution, Venue
 
 from . import checkin, editing, selectors, services
-from .choices import ACTIVE_STATUSES, ActivityStatus, Channel, CheckinMethod
+from .choices import ACTIVE_STATUSES, ActivityStatus, CheckinMethod, RegistrationChannel
 from .forms import (
     ActivityContentForm,
     ActivityEditForm,
@@ -311,7 +311,11 @@ def roster_register(request: HttpRequest, pk: int) -> HttpResponse:
         learner = learner_get(actor=request.user, learner_id=posted_id(request.POST.get("learner")))
     if learner is None:
         raise Http404
-    channel = Channel.ONSITE if desk_phone or request.POST.get("channel") == Channel.ONSITE else Channel.PROXY
+    channel = (
+        RegistrationChannel.ONSITE
+        if desk_phone or request.POST.get("channel") == RegistrationChannel.ONSITE
+        else RegistrationChannel.PROXY
+    )
     try:
         registration = services.registration_create(
             actor=request.user, activity=activity, learner=learner, channel=channel, desk_phone=desk_phone
@@ -440,7 +444,7 @@ def learner_activities(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         try:
             registration = services.registration_create(
-                actor=request.user, activity=activity, learner=learner, channel=Channel.PROXY
+                actor=request.user, activity=activity, learner=learner, channel=RegistrationChannel.PROXY
             )
         except DomainError as error:
             messages.error(request, error.detail)

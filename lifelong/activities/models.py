@@ -11,8 +11,8 @@ from .choices import (
     ActivityStatus,
     CampaignStatus,
     Category,
-    Channel,
     CheckinMethod,
+    RegistrationChannel,
     RegistrationStatus,
 )
 
@@ -237,7 +237,7 @@ class Registration(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="registrations")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations")
     status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=RegistrationChannel.choices)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
@@ -280,7 +280,7 @@ class Registration(models.Model):
 
     @property
     def counts_online(self) -> bool:
-        return self.channel == Channel.ONLINE
+        return self.channel == RegistrationChannel.ONLINE
 
 
 class Attendance(models.Model):

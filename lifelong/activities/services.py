@@ -44,7 +44,7 @@ from .choices import (
     Audience,
     CampaignStatus,
     Category,
-    Channel,
+    RegistrationChannel,
     RegistrationStatus,
 )
 from .models import Activity, Registration, Session
@@ -522,14 +522,16 @@ def _channel_for(
     elsewhere onsite only when the person gave their full mobile number at the desk
     (`desk_phone`), so that no organizer can register, or learn about, people by id."""
     if actor.pk == learner.pk:
-        return Channel.ONLINE
+        return RegistrationChannel.ONLINE
     if learner.managed_by_id == actor.pk:
-        return Channel.PROXY
-    channel = requested if requested in (Channel.PROXY, Channel.ONSITE) else Channel.PROXY
+        return RegistrationChannel.PROXY
+    channel = (
+        requested if requested in (RegistrationChannel.PROXY, RegistrationChannel.ONSITE) else RegistrationChannel.PROXY
+    )
     if policy.covers(actor, learner.home_region):
         return channel
     if (
-        channel == Channel.ONSITE
+        channel == RegistrationChannel.ONSITE
         and desk_phone
         and learner.phone == desk_phone
         and may_manage_activities_of(actor, activity.institution)
@@ -624,7 +626,7 @@ def _tell_placement(registration: Registration) -> None:
 
 
 def _looks_full(activity: Activity, channel: str) -> bool:
-    return (activity.online_seats_left if channel == Channel.ONLINE else activity.seats_left) <= 0
+    return (activity.online_seats_left if channel == RegistrationChannel.ONLINE else activity.seats_left) <= 0
 
 
 def _check_campaign_cap(activity: Activity, learner: User) -> None:

@@ -47,14 +47,36 @@ class InputSchema(CleanText):
     model_config = ConfigDict(extra="forbid")
 
 
+class ProblemOut(Schema):
+    loc: list[str] = Field(description='Where: "body", "query" or "path", then the field\'s name')
+    msg: str
+
+
 class ErrorOut(Schema):
+    """Every refusal: `detail` for people (in the request's language), `code` for programs."""
+
     detail: str
-    code: str
-    field: str | None = None
+    code: str = Field(description="Stable: a program may rely on it")
+    field: str | None = Field(None, description="The field the refusal is about, when it is about one")
+    errors: list[ProblemOut] | None = Field(None, description="422 `invalid`: every problem found in the request")
 
 
 class IdOut(Schema):
     id: int
+
+
+class StatusOut(Schema):
+    """What a workflow step answers: the object and the status it is in now."""
+
+    id: int
+    status: str
+
+
+class PersonRef(Schema):
+    """A person named in an answer: their id and name, nothing more."""
+
+    id: int
+    name: str
 
 
 class PageQuery(CleanText):

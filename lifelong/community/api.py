@@ -7,8 +7,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
-from lifelong.common.api import ErrorOut, PageQuery, paginate
+from lifelong.common.api import ErrorOut, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
+from lifelong.institutions.api import InstitutionRef
 from lifelong.regions.api import RegionRef
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import region_get_by_code
@@ -32,12 +33,6 @@ def _region(code: str | None) -> Region | None:
     return region
 
 
-class InstitutionRef(Schema):
-    id: int
-    name: str
-    name_en: str
-
-
 class ProgrammeOut(Schema):
     slug: str
     name: str
@@ -49,7 +44,7 @@ class ProgrammeOut(Schema):
     ended_year: int | None = Field(description="null: still running")
 
 
-class FiguresOut(Schema):
+class ProgrammeFiguresOut(Schema):
     activities: int
     people_served: int = Field(
         description="Distinct learners with a confirmed registration on, or a check-in at, its activities"
@@ -61,7 +56,7 @@ class FiguresOut(Schema):
 class ProgrammeDetailOut(ProgrammeOut):
     story: str
     story_en: str
-    figures: FiguresOut
+    figures: ProgrammeFiguresOut
 
 
 class ProgrammePage(Schema):
@@ -147,11 +142,6 @@ def _team(request, team_id: int) -> Team:
 def team_detail(request, team_id: int):
     """Public for active teams; an inactive one only for its leader and the staff in scope."""
     return _team(request, team_id)
-
-
-class PersonRef(Schema):
-    id: int
-    name: str
 
 
 class MembershipOut(Schema):

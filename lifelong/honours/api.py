@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, InputSchema, PageQuery, PersonRef, StatusOut, paginate
 from lifelong.common.errors import NotFound
 from lifelong.community.choices import Level
 from lifelong.regions.api import RegionRef
@@ -125,11 +125,6 @@ class CallIn(InputSchema):
     accepts: list[RecipientKind] = Field(min_length=1, max_length=5)
 
 
-class StatusOut(Schema):
-    id: int
-    status: str
-
-
 @router.post("/honor-calls", auth=bearer, response={201: StatusOut, **ERRORS}, summary="Open a call for nominations")
 def call_open(request, body: CallIn):
     region = region_get_by_code(body.region)
@@ -140,11 +135,6 @@ def call_open(request, body: CallIn):
         actor=request.user, region=region, accepts=[kind.value for kind in body.accepts], **fields
     )
     return Status(201, call)
-
-
-class PersonRef(Schema):
-    id: int
-    name: str
 
 
 class ReviewOut(Schema):

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, InputSchema, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
@@ -122,12 +122,7 @@ class VenueRef(Schema):
     name_en: str
 
 
-class PersonRef(Schema):
-    id: int
-    name: str
-
-
-class ActivityRef(Schema):
+class BookingActivityRef(Schema):
     id: int
     title: str
     title_en: str
@@ -140,7 +135,7 @@ class BookingOut(Schema):
     ends_at: datetime
     purpose: str
     session: int | None = Field(description="The session the booking was made for, if any")
-    activity: ActivityRef | None = Field(description="The activity of that session")
+    activity: BookingActivityRef | None = Field(description="The activity of that session")
     booked_by: PersonRef
     created_at: datetime
 

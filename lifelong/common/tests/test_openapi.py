@@ -1,0 +1,216 @@
+"""The OpenAPI document at /api/v1/openapi.json says exactly what the API accepts and answers:
+a client or fuzzer generated from it sends requests the server takes and reads its answers."""
+
+import enum
+import json
+import types
+import typing
+
+import pytest
+from django.test import Client
+from ninja.responses import NinjaJSONEncoder
+from pydantic import BaseModel
+
+from config.api import api
+
+
+def _operations():
+    for router in api._get_bound_routers():
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                if operation.include_in_schema:
+                    yield path, operation
+
+
+def _named_types(annotation, found: set) -> None:
+    """Every model and enum reachable from a field's annotation: what becomes a component."""
+    if annotation is None:
+        return
+    if typing.get_origin(annotation) is not None or isinstance(annotation, types.UnionType):
+        for argument in typing.get_args(annotation):
+            _named_types(argument, found)
+        return
+    if not isinstance(annotation, type) or annotation in found:
+        return
+    if issubclass(annotation, enum.Enum):
+        found.add(annotation)
+    elif issubclass(annotation, BaseModel):
+        found.add(annotation)
+        for field in annotation.model_fields.values():
+            _named_types(field.annotation, found)
+
+
+def _route_types() -> set:
+    """The models and enums of every route's parameters, body and responses (django-ninja's own
+    wrappers, which never become components, are looked through)."""
+    found: set = set()
+    for _path, operation in _operations():
+        wrappers = [*operation.models, *(m for m in operation.response_models.values() if m is not None)]
+        for wrapper in wrappers:
+            for field in wrapper.model_fields.values():
+                _named_types(field.annotation, found)
+    return found
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return api.get_openapi_schema(path_prefix="/api/v1/")
+
+
+@pytest.fixture(scope="module")
+def document(generated) -> dict:
+    """The document as JSON, as clients read it."""
+    return json.loads(json.dumps(generated, cls=NinjaJSONEncoder))
+
+
+def test_no_two_classes_share_a_component_name():
+    """The document keeps one schema per name: a second class of that name silently replaces the
+    first everywhere (the news channels once stood for the registration channels)."""
+    by_name: dict[str, set] = {}
+    for cls in _route_types():
+        by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {name: sorted(classes) for name, classes in by_name.items() if len(classes) > 1}
+    assert shared == {}
+
+
+def test_every_component_is_the_one_its_routes_use(generated):
+    """Whatever the classes are called, no component holds a schema other than the one a route
+    generated under that name (also catches one class rendered differently for input and output)."""
+    assert generated.conflicts == {}
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    """The schema a `$ref` (or ninja's `allOf` of one `$ref`, used to give it a default) names."""
+    while "$ref" in schema or len(schema.get("allOf", [])) == 1:
+        schema = schema["allOf"][0] if "allOf" in schema else schema
+        if "$ref" in schema:
+            schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _enum_of(document: dict, schema: dict) -> list:
+    schema = _resolve(document, schema)
+    for option in schema.get("anyOf", []):
+        option = _resolve(document, option)
+        if "enum" in option:
+            return option["enum"]
+    return schema["enum"]
+
+
+def test_the_registration_channel_lists_registration_channels(document):
+    body = document["paths"]["/api/v1/activities/{activity_id}/registrations"]["post"]["requestBody"]
+    registration = _resolve(document, body["content"]["application/json"]["schema"])
+    assert sorted(_enum_of(document, registration["properties"]["channel"])) == ["online", "onsite", "proxy"]
+    article = document["paths"]["/api/v1/articles"]["post"]["requestBody"]
+    news = _resolve(document, article["content"]["application/json"]["schema"])
+    assert "news" in _enum_of(document, news["properties"]["channel"])
+
+
+def test_a_programmes_figures_are_its_own(document):
+    detail = document["paths"]["/api/v1/programmes/{slug}"]["get"]["responses"]["200"]
+    programme = _resolve(document, detail["content"]["application/json"]["schema"])
+    figures = _resolve(document, programme["properties"]["figures"])
+    assert set(figures["properties"]) == {"activities", "people_served", "attendance", "hours"}
+
+
+def test_the_served_document_is_the_generated_one(db):
+    served = Client().get("/api/v1/openapi.json")
+    assert served.status_code == 200
+    assert (
+        served.json()["components"]["schemas"].keys()
+        == api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"].keys()
+    )
+
+
+def _operations_in(document: dict):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_every_operation_documents_the_refusals_of_its_kind(document):
+    """400 where a JSON body is read, 422 where a body or parameter is checked, 401 where a token
+    is read, 404 where the path names something: each in the error contract."""
+    missing, not_the_contract = {}, []
+    for name, operation in _operations_in(document):
+        parameters = operation.get("parameters", [])
+        expected = set()
+        if "requestBody" in operation:
+            expected |= {"400", "422"}
+        if parameters:
+            expected.add("422")
+        if any(parameter["in"] == "path" for parameter in parameters):
+            expected.add("404")
+        if operation.get("security"):
+            expected.add("401")
+        if gaps := expected - set(operation["responses"]):
+            missing[name] = sorted(gaps)
+        for status, answer in operation["responses"].items():
+            if int(status) >= 400 and answer["content"]["application/json"]["schema"] != ERROR_REF:
+                not_the_contract.append(f"{name} {status}")
+    assert missing == {}
+    assert not_the_contract == []
+
+
+def test_refusals_say_what_they_mean(document):
+    create = document["paths"]["/api/v1/activities"]["post"]["responses"]
+    assert "invalid_json" in create["400"]["description"]
+    assert "not_authenticated" in create["401"]["description"]
+    assert "errors" in create["422"]["description"]
+    assert set(create) == {"201", "400", "401", "403", "404", "409", "422"}
+    # Declared by the route itself: the 429 of too many sign-ins.
+    assert "429" in document["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    # Nothing to refuse: no body, no parameter, no token.
+    assert set(document["paths"]["/api/v1/certificate-keys"]["get"]["responses"]) == {"200"}
+    error = document["components"]["schemas"]["ErrorOut"]
+    assert set(error["required"]) == {"detail", "code"}
+    assert {"detail", "code", "field", "errors"} <= set(error["properties"])
+
+
+@pytest.mark.django_db
+def test_the_documented_refusals_are_the_ones_served(document):
+    """A body that is not JSON answers 400 `invalid_json`, a wrong field 422 with `errors`, no
+    token 401: what the document says, in the shape ErrorOut describes."""
+    client = Client()
+    not_json = client.post("/api/v1/activities", "{", content_type="application/json")
+    assert not_json.status_code == 401  # the token is read before the body
+    signed_out = client.get("/api/v1/me/registrations")
+    assert signed_out.status_code == 401 and signed_out.json()["code"] == "not_authenticated"
+    wrong = client.get("/api/v1/activities", {"page": "x"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["loc"] == ["query", "page"]
+    bad_body = client.post("/api/v1/auth/token", "{", content_type="application/json")
+    assert bad_body.status_code == 400 and bad_body.json()["code"] == "invalid_json"
+    for answer in (signed_out, wrong, bad_body):
+        assert set(answer.json()) <= set(document["components"]["schemas"]["ErrorOut"]["properties"])
+
+
+OPTIONAL_TOKEN = [
+    ("get", "/api/v1/activities/{activity_id}"),
+    ("get", "/api/v1/resources"),
+    ("get", "/api/v1/resources/{resource_id}"),
+    ("get", "/api/v1/teams/{team_id}"),
+]
+
+
+def test_an_optional_token_is_documented_as_optional(document):
+    """Public endpoints that show more to a signed-in caller may be called without a token."""
+    for method, path in OPTIONAL_TOKEN:
+        assert document["paths"][path][method]["security"] == [{}, {"BearerToken": []}], path
+    assert document["paths"]["/api/v1/activities"]["post"]["security"] == [{"BearerToken": []}]
+    assert "security" not in document["paths"]["/api/v1/activities"]["get"]
+    assert set(document["components"]["securitySchemes"]) == {"BearerToken"}
+
+
+def test_every_optional_token_operation_is_documented_so(document):
+    from lifelong.accounts.auth import OptionalBearerToken
+
+    optional = {
+        (method.lower(), "/api/v1/" + path.lstrip("/"))
+        for path, operation in _operations()
+        if any(isinstance(auth, OptionalBearerToken) for auth in operation.auth_callbacks)
+        for method in operation.methods
+    }
+    assert optional == set(OPTIONAL_TOKEN)

@@ -291,3 +291,8 @@ FORMAT_MODULE_PATH = ["config.formats"]
 # (generous: a village hall's computers share one address).
 SMS_CODES_PER_DAY_SITE = env.int("SMS_CODES_PER_DAY_SITE", default=2000)
 SMS_CODES_PER_HOUR_ADDRESS = env.int("SMS_CODES_PER_HOUR_ADDRESS", default=30)
+# Looking a walk-in up by the full mobile number they give at the desk finds anyone registered,
+# so each staff account may do it at most this often (the console's lookup and a registration
+# by number each count once; a busy desk takes two per person).
+DESK_LOOKUPS_PER_HOUR = env.int("DESK_LOOKUPS_PER_HOUR", default=120)
+DESK_LOOKUPS_PER_DAY = env.int("DESK_LOOKUPS_PER_DAY", default=400)

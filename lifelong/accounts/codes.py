@@ -156,14 +156,31 @@ def _window_start(now: datetime, period: str) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _counter_take(limit: Limit, now: datetime) -> int:
+def _counter_take(limit: Limit, now: datetime, refusal: type[DomainError] = TooManyCodes) -> int:
     window = _window_start(now, limit.period)
     row, created = SmsCodeCounter.objects.get_or_create(key=limit.key, window_start=window)
     if created:  # a new window: forget the old ones
         SmsCodeCounter.objects.filter(window_start__lt=now - timedelta(days=2)).delete()
     if not SmsCodeCounter.objects.filter(pk=row.pk, count__lt=limit.most).update(count=F("count") + 1):
-        raise TooManyCodes(limit.message)
+        raise refusal(limit.message)
     return row.pk
+
+
+def window_end(now: datetime, period: str) -> datetime:
+    """When the `period` window holding `now` closes (local time): a refusal can say when to
+    try again."""
+    return _window_start(now, period) + (timedelta(hours=1) if period == "hour" else timedelta(days=1))
+
+
+def allowance_take(limits: Sequence[Limit], *, refusal: type[DomainError]) -> None:
+    """Count one use of something other than a message under each of `limits` (an account's
+    allowance of number lookups at the desk, say), on the same counters as the messages; raises
+    `refusal` with the first used-up limit's message, and then nothing is counted. Call it
+    outside any other transaction, so that a lookup which then finds nobody still counts."""
+    now = timezone.now()
+    with transaction.atomic():
+        for limit in limits:
+            _counter_take(limit, now, refusal)
 
 
 def _quota_take(phone: str, *, bucket: str = PhoneCodeQuota.BUCKET_PUBLIC, limits: Sequence[Limit] = ()) -> Taken:

@@ -261,9 +261,11 @@ class PhoneCodeQuota(models.Model):
 
 class SmsCodeCounter(models.Model):
     """Verification messages counted by something other than the number: a client address per
-    hour, the whole site per day, a signed-in family member's hand-overs per day. One row per
-    key and window; a conditional UPDATE takes one, so parallel requests cannot pass the limit.
-    Rows older than two days are removed when a new window opens."""
+    hour, the whole site per day, a signed-in family member's hand-overs per day; and, on the
+    same rows, other per-account allowances (a staff member's number lookups at the desk, keyed
+    `desk-lookup-hour:<user id>` and `desk-lookup-day:<user id>`). One row per key and window;
+    a conditional UPDATE takes one, so parallel requests cannot pass the limit. Rows older than
+    two days are removed when a new window opens."""
 
     key = models.CharField(max_length=80)
     window_start = models.DateTimeField(db_index=True)

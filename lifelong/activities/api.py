@@ -11,7 +11,6 @@ from pydantic import Field, field_validator
 
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
-from lifelong.accounts.phone import normalize_phone
 from lifelong.campaigns.models import Campaign
 from lifelong.common.api import ErrorOut, InputSchema, PageQuery, StatusOut, paginate
 from lifelong.common.errors import InvalidInput, NotFound
@@ -21,7 +20,7 @@ from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
-from . import checkin, selectors, services
+from . import checkin, desk, selectors, services
 from .choices import Audience, CampaignStatus, Category, CheckinMethod, RegistrationChannel
 from .models import Activity, Session
 
@@ -535,8 +534,13 @@ class RegistrationOut(Schema):
 @router.post(
     "/activities/{activity_id}/registrations",
     auth=bearer,
-    response={201: RegistrationOut, **ERRORS},
+    response={201: RegistrationOut, **ERRORS, 429: ErrorOut},
     summary="Register oneself (empty body) or, staff and family, a learner",
+    description="By `phone` (a walk-in at the desk): only the activity's staff, that is its institution's "
+    "organizers and instructors and the admins whose scope covers the institution; anyone else gets 403 "
+    "`desk_staff_only` whatever the number (404 for an activity they may not see). A number nobody holds: 404 "
+    "on `phone`. Each lookup by number counts against the staff member's own allowance (`DESK_LOOKUPS_PER_HOUR`, "
+    "`DESK_LOOKUPS_PER_DAY`): past it, 429 `throttled` saying when to try again.",
 )
 def registration_create(request, activity_id: int, body: RegistrationIn):
     # The hottest path of all: the service reads the activity once and answers 404 for one
@@ -544,10 +548,10 @@ def registration_create(request, activity_id: int, body: RegistrationIn):
     activity = Activity(pk=activity_id)
     learner, desk_phone = request.user, None
     if body.phone is not None:
-        desk_phone = normalize_phone(body.phone)
-        learner = User.objects.select_related("home_region").filter(phone=desk_phone, is_active=True).first()
-        if learner is None:
-            raise NotFound(field="phone")
+        # Who may look a number up, and how often, is checked before the number is read.
+        activity, learner, desk_phone = desk.desk_learner_find(
+            actor=request.user, activity_id=activity_id, phone=body.phone
+        )
     elif body.learner is not None and body.learner != request.user.pk:
         learner = User.objects.select_related("home_region").filter(pk=body.learner, is_active=True).first()
         if learner is None:

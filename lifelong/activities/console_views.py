@@ -15,19 +15,18 @@ from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
-from lifelong.accounts.phone import normalize_phone
 from lifelong.accounts.selectors import learner_get
 from lifelong.campaigns.forms import ProposalForm
 from lifelong.campaigns.services import PROPOSABLE_STATUSES
 from lifelong.common.decorators import staff_required
-from lifelong.common.errors import DomainError
+from lifelong.common.errors import DomainError, Throttled
 from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of
 from lifelong.community.selectors import programmes_for_activity_form, teams_for_activity_form
 from lifelong.dashboards import unmet
 from lifelong.institutions.models import Institution, Venue
 
-from . import checkin, editing, selectors, services
+from . import checkin, desk, editing, selectors, services
 from .choices import ACTIVE_STATUSES, ActivityStatus, CheckinMethod, RegistrationChannel
 from .forms import (
     ActivityContentForm,
@@ -235,11 +234,14 @@ def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
     _institutions, venues = _form_choices(request.user)
     # The lookup is POSTed: names and phone numbers stay out of URLs and logs.
     lookup = LearnerLookupForm(request.POST if request.method == "POST" else None)
-    found, desk_phone = (
-        selectors.learner_lookup(actor=request.user, query=lookup.cleaned_data["q"])
-        if lookup.is_valid()
-        else ([], None)
-    )
+    found, desk_phone = [], None
+    if lookup.is_valid():
+        try:
+            found, desk_phone = desk.desk_learner_lookup(
+                actor=request.user, activity=activity, query=lookup.cleaned_data["q"]
+            )
+        except Throttled as error:
+            lookup.add_error("q", error.detail)
     return render(
         request,
         "activities/console/manage.html",
@@ -303,10 +305,14 @@ def roster_register(request: HttpRequest, pk: int) -> HttpResponse:
     desk_phone = None
     if request.POST.get("phone"):
         try:
-            desk_phone = normalize_phone(request.POST["phone"])
-        except DomainError:
+            _activity, learner, desk_phone = desk.desk_learner_find(
+                actor=request.user, activity_id=activity.pk, phone=request.POST["phone"]
+            )
+        except Throttled as error:
+            messages.error(request, error.detail)
+            return redirect("console:activity", pk=pk)
+        except DomainError:  # a number nobody holds, or not a number: as before, no such person
             raise Http404 from None
-        learner = User.objects.filter(phone=desk_phone, is_active=True).first()
     else:
         learner = learner_get(actor=request.user, learner_id=posted_id(request.POST.get("learner")))
     if learner is None:

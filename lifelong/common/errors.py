@@ -50,6 +50,15 @@ class NotAuthenticated(DomainError):
     default_detail = _("Sign in first.")
 
 
+class Throttled(DomainError):
+    """An account has used up its allowance of an action for now; `detail` says when to try
+    again. Counted per account, never per address (a village hall shares one)."""
+
+    status = 429
+    code = "throttled"
+    default_detail = _("Too many requests for now. Try again later.")
+
+
 class Locked(DomainError):
     status = 429
     code = "locked"

@@ -1,14 +1,16 @@
 from django.contrib import admin
 
+from lifelong.common.admin_search import PostedSearchAdmin
 from lifelong.common.sms import mask_phone
 
 from .models import RoleGrant, User
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(PostedSearchAdmin):
     """Superusers may block or unblock an account here; everything else goes through the
-    console's services, which check scope and write the audit log."""
+    console's services, which check scope and write the audit log. The name search is POSTed:
+    names stay out of URLs."""
 
     list_display = ["name", "masked_phone", "home_region", "is_active", "is_superuser"]
     search_fields = ["name"]

@@ -4,19 +4,20 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from lifelong.common.admin_search import PostedSearchAdmin
 from lifelong.common.sms import phone_digest
 
 from .models import SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
+class SmsMessageAdmin(PostedSearchAdmin):
     """What became of each text message handed to the SMS provider, for staff: a notice's SMS
     that fails leaves the notice in the app and is logged, and this list is where the failures
     are counted (filter by status: the count shows beside each value) and their provider error
     codes read. Rows are written by the gateway and its delivery receipts only, so nothing is
     added or changed here. The number is shown masked; a full number typed into the search
-    finds its messages through the keyed hash."""
+    finds its messages through the keyed hash (the search is POSTed: numbers stay out of URLs)."""
 
     list_display = ["created_at", "phone_masked", "template", "status", "error_code", "sent_at", "reported_at"]
     list_filter = ["status", "template", "error_code", "provider"]

@@ -1,6 +1,6 @@
 """The activities API (DESIGN §5): catalogue, workflow, registrations and rosters."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
 from lifelong.campaigns.models import Campaign
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, StatusOut, paginate
+from lifelong.common.api import ErrorOut, InputSchema, IsoDate, IsoDateTime, PageQuery, StatusOut, paginate
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.community.models import Programme, Team
 from lifelong.institutions.api import InstitutionRef, VenueRef
@@ -36,8 +36,8 @@ def aware(value: datetime) -> datetime:
 
 
 class SessionIn(InputSchema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
     venue: int | None = None
 
     @field_validator("starts_at", "ends_at")
@@ -72,8 +72,8 @@ class ActivityIn(InputSchema):
     venue: int | None = None
     capacity: int = Field(ge=1, le=100_000)
     reserved_offline: int = Field(0, ge=0, le=100_000)
-    registration_opens: datetime
-    registration_closes: datetime
+    registration_opens: IsoDateTime
+    registration_closes: IsoDateTime
     requires_approval: bool = False
     waitlist: bool = True
     offer_hours: int = Field(24, ge=0, le=720)
@@ -130,8 +130,8 @@ class ActivityPatchIn(InputSchema):
     venue: int | None = None
     capacity: int = Field(None, ge=1, le=100_000)
     reserved_offline: int = Field(None, ge=0, le=100_000)
-    registration_opens: datetime = None
-    registration_closes: datetime = None
+    registration_opens: IsoDateTime = None
+    registration_closes: IsoDateTime = None
     requires_approval: bool = None
     waitlist: bool = None
     offer_hours: int = Field(None, ge=0, le=720)
@@ -161,7 +161,7 @@ class CopyIn(InputSchema):
     session (and not in the past). The registration window moves by the same shift."""
 
     offset_days: int | None = Field(None, ge=-3650, le=3650)
-    first_starts_at: datetime | None = None
+    first_starts_at: IsoDateTime | None = None
 
     @field_validator("first_starts_at")
     @classmethod
@@ -267,12 +267,8 @@ class CatalogueQuery(PageQuery):
         description="coming (the default): activities with a session not yet ended, by their next session; "
         "past: the rest, the latest first",
     )
-    date_from: date | None = Field(
-        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Activities with a session on or after this day"
-    )
-    date_to: date | None = Field(
-        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Activities with a session on or before this day"
-    )
+    date_from: IsoDate | None = Field(None, description="Activities with a session on or after this day")
+    date_to: IsoDate | None = Field(None, description="Activities with a session on or before this day")
 
 
 def _institution_for(actor: User, institution_id: int) -> Institution:

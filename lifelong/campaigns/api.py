@@ -12,7 +12,7 @@ from lifelong.accounts.auth import BearerToken
 from lifelong.activities.choices import CampaignStatus
 from lifelong.activities.models import Activity
 from lifelong.activities.selectors import activity_managed
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, InputSchema, IsoDate, PageQuery, paginate
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
@@ -79,8 +79,8 @@ class CampaignIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     name_en: str = Field("", max_length=160)
     theme: str = Field("", max_length=200)
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
     host_region: str = Field(description="Region code of the host (the county, or a town)")
     opening_event: str = Field("", max_length=300)
     goals: str = Field("", max_length=300)
@@ -95,8 +95,8 @@ class CampaignPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     name_en: str | None = Field(None, max_length=160)
     theme: str | None = Field(None, max_length=200)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     opening_event: str | None = Field(None, max_length=300)
     goals: str | None = Field(None, max_length=300)
     target_activities: int | None = Field(None, ge=0, le=10_000_000)

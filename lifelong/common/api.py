@@ -1,6 +1,8 @@
 """Shared pieces of the JSON API: the error contract, paging and base schemas."""
 
-from typing import Any
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -8,7 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from .errors import DomainError, Forbidden, NotAuthenticated, NotFound
 
@@ -24,9 +28,32 @@ HTTP_ERROR_CODES = {
 }
 
 
+# Text without NUL, as a JSON Schema pattern (written as an escape, so the document holds none).
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+
+
+def _say_no_nul(schema: dict[str, Any]) -> None:
+    """Puts NO_NUL_PATTERN on every free-text string of a property (its nullable and list
+    forms too), so a client generated from the document never sends what is refused."""
+    if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & schema.keys():
+        schema["pattern"] = NO_NUL_PATTERN
+    for branch in schema.get("anyOf", []):
+        _say_no_nul(branch)
+    if isinstance(schema.get("items"), dict):
+        _say_no_nul(schema["items"])
+
+
+def _document_clean_text(schema: dict[str, Any], cls: type) -> None:
+    for field_schema in schema.get("properties", {}).values():
+        _say_no_nul(field_schema)
+
+
 class CleanText(Schema):
     """Refuses text no person types and the database cannot store: NUL characters and lone
-    surrogates (Django's own form fields refuse these too)."""
+    surrogates (Django's own form fields refuse these too). The document says so with a
+    `pattern` on each text field (lone surrogates cannot be said in a JSON Schema pattern)."""
+
+    model_config = ConfigDict(json_schema_extra=_document_clean_text)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -45,6 +72,78 @@ class InputSchema(CleanText):
     """Request bodies: unknown fields are refused (ASVS 15.3.3, no mass assignment)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+# --- Dates and times in requests ------------------------------------------------------------------
+
+# The days a request may name: beyond them no activity, campaign or record can fall, and a day
+# at the end of the calendar would overflow the arithmetic done on it.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+_DAY = r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?"
+# What the server reads (any year, so a year out of range gets its own answer) ...
+_ISO_DATE = re.compile(rf"[0-9]{{4}}{_DAY}", re.ASCII)
+_ISO_DATE_TIME = re.compile(rf"[0-9]{{4}}{_DAY}{_TIME}", re.ASCII)
+# ... and what the document says: the same, within FIRST_DAY and LAST_DAY.
+_YEARS = r"(20[0-9]{2}|2100)"
+ISO_DATE_PATTERN = rf"^{_YEARS}{_DAY}$"
+ISO_DATE_TIME_PATTERN = rf"^{_YEARS}{_DAY}{_TIME}$"
+
+
+def _day_text(value: Any) -> Any:
+    # Pydantic would read a number, or a string of digits, as seconds since 1970: `0` was a day.
+    if (isinstance(value, date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and _ISO_DATE.fullmatch(value)
+    ):
+        return value
+    raise ValueError(_("Give a day as ISO 8601 text, such as 2026-05-01."))
+
+
+def _date_and_time_text(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATE_TIME.fullmatch(value)):
+        return value
+    raise ValueError(_("Give a date and time as ISO 8601 text, such as 2026-05-01T09:00:00+08:00."))
+
+
+def _on_the_calendar(value: date) -> date:
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            _("Give a day from %(first)s to %(last)s.") % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        )
+    return value
+
+
+class _DocumentedText:
+    """The JSON Schema of a date or time: the text pattern the server reads, and its range."""
+
+    def __init__(self, pattern: str, first: str, last: str):
+        self.pattern, self.first, self.last = pattern, first, last
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        # formatMinimum/formatMaximum: the range as JSON Schema validators that know them read it.
+        schema.update(pattern=self.pattern, formatMinimum=self.first, formatMaximum=self.last)
+        return schema
+
+
+# A day in a request: ISO 8601 text ("2026-05-01") from FIRST_DAY to LAST_DAY; never a number.
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_day_text),
+    AfterValidator(_on_the_calendar),
+    _DocumentedText(ISO_DATE_PATTERN, FIRST_DAY.isoformat(), LAST_DAY.isoformat()),
+]
+# A moment in a request: ISO 8601 text with a date and a time ("2026-05-01T09:00:00+08:00"; the
+# endpoint says how it reads one without an offset), its day from FIRST_DAY to LAST_DAY.
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(_date_and_time_text),
+    AfterValidator(_on_the_calendar),
+    _DocumentedText(ISO_DATE_TIME_PATTERN, f"{FIRST_DAY.isoformat()}T00:00:00", f"{LAST_DAY.isoformat()}T23:59:59"),
+]
 
 
 class ProblemOut(Schema):

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, PersonRef, StatusOut, paginate
+from lifelong.common.api import ErrorOut, InputSchema, IsoDate, PageQuery, PersonRef, StatusOut, paginate
 from lifelong.common.errors import NotFound
 from lifelong.community.choices import Level
 from lifelong.regions.api import RegionRef
@@ -120,8 +120,8 @@ class CallIn(InputSchema):
     awarding_body_en: str = Field("", max_length=240)
     description: str = Field("", max_length=5000)
     description_en: str = Field("", max_length=5000)
-    opens_on: date
-    closes_on: date
+    opens_on: IsoDate
+    closes_on: IsoDate
     accepts: list[RecipientKind] = Field(min_length=1, max_length=5)
 
 

@@ -1,11 +1,11 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, PersonRef, paginate
+from lifelong.common.api import ErrorOut, InputSchema, IsoDate, IsoDateTime, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
@@ -158,17 +158,13 @@ class BookingPage(Schema):
 
 
 class BookingQuery(PageQuery):
-    date_from: date | None = Field(
-        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Bookings still running on or after this day"
-    )
-    date_to: date | None = Field(
-        None, ge=date(2000, 1, 1), le=date(2100, 12, 31), description="Bookings starting on or before this day"
-    )
+    date_from: IsoDate | None = Field(None, description="Bookings still running on or after this day")
+    date_to: IsoDate | None = Field(None, description="Bookings starting on or before this day")
 
 
 class BookingIn(InputSchema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
     purpose: str = Field(min_length=1, max_length=160)
 
     @field_validator("starts_at", "ends_at")

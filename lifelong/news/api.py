@@ -14,7 +14,7 @@ from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken
 from lifelong.campaigns.models import Campaign
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, InputSchema, IsoDateTime, PageQuery, paginate
 from lifelong.common.errors import NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.models import Region
@@ -270,7 +270,7 @@ def article_return(request, article_id: int, body: ReturnIn):
 
 
 class PublishIn(InputSchema):
-    release_at: datetime | None = Field(
+    release_at: IsoDateTime | None = Field(
         None, description="ISO 8601 with offset; later than now schedules the release (default: now)"
     )
 

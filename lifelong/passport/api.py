@@ -12,7 +12,7 @@ from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken
 from lifelong.accounts.models import User
-from lifelong.common.api import CleanText, ErrorOut, InputSchema, PageQuery
+from lifelong.common.api import CleanText, ErrorOut, InputSchema, IsoDate, PageQuery
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.regions.selectors import region_get_by_code
 
@@ -199,8 +199,8 @@ def record_reverse(request, record_id: int, body: ReasonIn):
 
 class StarsQuery(CleanText):
     region: str = Field(max_length=12)
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     limit: int = Field(50, ge=1)
 
 

@@ -214,3 +214,124 @@ def test_every_optional_token_operation_is_documented_so(document):
         for method in operation.methods
     }
     assert optional == set(OPTIONAL_TOKEN)
+
+
+# --- What requests may hold ------------------------------------------------------------------
+
+
+def _input_texts(document: dict):
+    """(where, schema) for every string a request body or query parameter may hold, through
+    references, nullable forms, lists and nested objects."""
+    seen: set[str] = set()
+
+    def walk(where: str, schema: dict):
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            if name in seen:
+                return
+            seen.add(name)
+            yield from walk(f"{where}>{name}", document["components"]["schemas"][name])
+            return
+        for key in ("anyOf", "allOf", "oneOf"):
+            for branch in schema.get(key, []):
+                yield from walk(where, branch)
+        if isinstance(schema.get("items"), dict):
+            yield from walk(f"{where}[]", schema["items"])
+        for name, field in schema.get("properties", {}).items():
+            yield from walk(f"{where}.{name}", field)
+        if schema.get("type") == "string" and "enum" not in schema:
+            yield where, schema
+
+    for name, operation in _operations_in(document):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query":
+                seen.clear()
+                yield from walk(f"{name} ?{parameter['name']}", parameter["schema"])
+        if "requestBody" in operation:
+            seen.clear()
+            yield from walk(f"{name} body", operation["requestBody"]["content"]["application/json"]["schema"])
+
+
+def test_every_date_and_time_in_a_request_is_iso_text_in_range(document):
+    from lifelong.common.api import ISO_DATE_PATTERN, ISO_DATE_TIME_PATTERN
+
+    expected = {"date": ISO_DATE_PATTERN, "date-time": ISO_DATE_TIME_PATTERN}
+    dated = [(where, schema) for where, schema in _input_texts(document) if schema.get("format") in expected]
+    assert len(dated) >= 12  # catalogue and bookings, activities, campaigns, honour calls, stars, release
+    wrong = [where for where, schema in dated if schema.get("pattern") != expected[schema["format"]]]
+    assert wrong == []
+    assert all(schema["formatMinimum"].startswith("2000-01-01") for _where, schema in dated)
+
+
+def test_every_text_in_a_request_says_it_holds_no_nul(document):
+    import re
+
+    texts = list(_input_texts(document))
+    assert len(texts) > 50
+    refused = [where for where, schema in texts if "pattern" not in schema or re.search(schema["pattern"], "a\x00b")]
+    assert refused == []
+    free_text = [schema["pattern"] for _where, schema in texts if "format" not in schema]
+    assert all(re.search(pattern, "读书 ok") or pattern.startswith("^[-a") for pattern in free_text)
+
+
+def test_every_request_schema_refuses_what_its_document_refuses():
+    """The NUL pattern is true only for schemas that refuse NUL: every body and query model is
+    CleanText (or InputSchema)."""
+    from lifelong.common.api import CleanText
+
+    loose = set()
+    for path, operation in _operations():
+        for wrapper in operation.models:
+            if wrapper.__ninja_param_source__ == "path":
+                continue
+            for field in wrapper.model_fields.values():
+                model = field.annotation
+                for candidate in typing.get_args(model) or (model,):
+                    is_model = isinstance(candidate, type) and issubclass(candidate, BaseModel)
+                    if is_model and not issubclass(candidate, CleanText):
+                        loose.add(f"{path}: {candidate.__name__}")
+    assert loose == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/campaigns", {"starts_on": 0}),
+        ("/campaigns", {"starts_on": "86400"}),
+        ("/activities", {"registration_opens": 1700000000}),
+        ("/activities", {"registration_opens": "2026-05-01"}),
+        ("/activities", {"registration_closes": "9999-12-31T00:00:00Z"}),
+        ("/honor-calls", {"opens_on": 86400}),
+        ("/venues/1/bookings", {"starts_at": 1.5}),
+    ],
+)
+def test_a_number_is_not_a_date(demo, path, body):
+    """Pydantic's lax mode read numbers as seconds since 1970; a date is ISO 8601 text only."""
+    from lifelong.common.tests.api_helpers import ApiClient
+
+    answer = ApiClient(demo.county_admin).post(path, body)
+    assert answer.status_code == 422
+    field = next(iter(body))
+    assert any(problem["loc"] == ["body", "body", field] for problem in answer.json()["errors"]), answer.json()
+
+
+@pytest.mark.django_db
+def test_a_date_out_of_range_or_a_number_in_a_query_is_refused(demo):
+    from lifelong.common.tests.api_helpers import ApiClient
+
+    client = ApiClient(demo.county_admin)
+    for query in ({"date_from": "1999-12-31"}, {"date_to": "2101-01-01"}, {"date_from": "1700000000"}):
+        answer = client.get("/activities", **query)
+        assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == ["query", next(iter(query))]
+    assert client.get("/learning-stars", region="330424", date_from="0").status_code == 422
+    assert client.get("/activities", date_from="2026-05-01").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_release_time_is_text(demo):
+    """A number used to be read as a moment in 1970 or 2023 and published the article."""
+    from lifelong.common.tests.api_helpers import ApiClient
+
+    answer = ApiClient(demo.county_admin).post("/articles/1/publish", {"release_at": 1700000000})
+    assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == ["body", "body", "release_at"]

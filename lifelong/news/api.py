@@ -115,11 +115,17 @@ class ManagedArticleOut(ArticleOut):
     submitted_at: datetime | None
     review_comment: str
     author: AuthorRef
+    content_changed_by: AuthorRef = Field(description="Who changed the words last: they may not publish this version")
+    content_changed_at: datetime
     updated_at: datetime
 
 
 class ManagedArticleDetailOut(ManagedArticleOut, ArticleDetailOut):
-    pass
+    revision: int = Field(description="Number of the latest revision: name it when publishing what you read")
+
+    @staticmethod
+    def resolve_revision(article: Article) -> int:
+        return selectors.article_revision_number(article)
 
 
 class ManagedArticlePage(Schema):
@@ -273,17 +279,28 @@ class PublishIn(InputSchema):
     release_at: IsoDateTime | None = Field(
         None, description="ISO 8601 with offset; later than now schedules the release (default: now)"
     )
+    revision: int | None = Field(
+        None,
+        ge=1,
+        description="The revision read; if the words changed since, 409 text_changed and nothing is published",
+    )
 
 
 @router.post(
     "/articles/{article_id}/publish",
     auth=bearer,
     response={200: ArticleStatusOut, **ERRORS},
-    summary="Reviewers: publish a submission, now or at a later release time (not one's own)",
+    summary="Reviewers: publish a submission, now or at a later release time (not if the caller changed its words "
+    "last: 403 own_article)",
 )
 def article_publish(request, article_id: int, body: PublishIn | None = None):
-    release_at = body.release_at if body is not None else None
-    return services.article_publish(actor=request.user, article=_managed(request, article_id), release_at=release_at)
+    body = body or PublishIn()
+    return services.article_publish(
+        actor=request.user,
+        article=_managed(request, article_id),
+        release_at=body.release_at,
+        revision=body.revision,
+    )
 
 
 @router.post("/articles/{article_id}/archive", auth=bearer, response={200: ArticleStatusOut, **ERRORS})

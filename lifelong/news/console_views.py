@@ -91,7 +91,8 @@ def _actions(actor: User, article: Article) -> set[str]:
         offered.add("withdraw")
     if reviews and status == ArticleStatus.IN_REVIEW:
         offered.add("return")
-        if article.author_id != actor.pk:  # nobody publishes their own article
+        # Nobody publishes words they changed last (four eyes on the words).
+        if services.article_publish_refusal(actor=actor, article=article) is None:
             offered.add("publish")
     if reviews and status == ArticleStatus.PUBLISHED:
         offered.add("archive")
@@ -192,6 +193,12 @@ def _render_article(
     may_edit = _may_edit(actor, article)
     if form is None and may_edit:
         form = _article_form(request, article, bound=False)
+    # Why the actor may not publish this version, and who must instead.
+    refusal = (
+        services.article_publish_refusal(actor=actor, article=article)
+        if article.status == ArticleStatus.IN_REVIEW
+        else None
+    )
     return render(
         request,
         "news/console_article.html",
@@ -200,9 +207,10 @@ def _render_article(
             "may_edit": may_edit,
             "form": form if may_edit else None,
             "actions": _actions(actor, article),
-            "own_article": article.author_id == actor.pk,
+            "four_eyes": refusal.detail if refusal is not None else "",
             "return_form": return_form or ReturnForm(),
-            "publish_form": publish_form or PublishForm(),
+            "publish_form": publish_form
+            or PublishForm(initial={"revision": selectors.article_revision_number(article)}),
             "revisions": selectors.article_revisions(article=article),
             "released": article.published_at is not None and article.published_at <= timezone.now(),
             "trix_lang": trix_lang(),
@@ -280,7 +288,10 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not publish_form.is_valid():
                 return _render_article(request, article, publish_form=publish_form, status=422)
             changed = services.article_publish(
-                actor=request.user, article=article, release_at=publish_form.cleaned_data["release_at"]
+                actor=request.user,
+                article=article,
+                release_at=publish_form.cleaned_data["release_at"],
+                revision=publish_form.cleaned_data["revision"],
             )
         else:
             step = getattr(services, f"article_{action}")
@@ -293,6 +304,8 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             add_domain_error(target, error)
         else:
             messages.error(request, error.detail)
+        if error.code == "text_changed":
+            publish_form = None  # a fresh form, for the version now shown
         return _render_article(
             request, article, return_form=return_form, publish_form=publish_form, status=error.status
         )

@@ -93,7 +93,9 @@ class ReturnForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    """Publish now (the `now` button), or at the release time given (in county time)."""
+    """Publish now (the `now` button), or at the release time given (in county time).
+    `revision` is the version of the words the page showed: the service refuses to publish
+    if they have changed since."""
 
     release_at = forms.DateTimeField(
         label=_("Release at (county time)"),
@@ -101,6 +103,7 @@ class PublishForm(forms.Form):
         input_formats=[DATETIME_LOCAL],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, now: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,6 +23,10 @@ class Article(models.Model):
     `body` is HTML that has been through `richtext.clean` (the services never store anything
     else); `body_text` is its plain text, for search and feeds.
 
+    Four eyes on the words: whoever changed the words last (`content_changed_by`, the saver
+    of the latest revision) cannot publish them, so a reviewer who rewrites a submission
+    leaves its publishing to another reviewer or to its writer, if the writer also reviews.
+
     `view_count` is the folded part of the counter. Fresh views are `ArticleView` rows not yet
     folded; what a page shows is `view_count` plus those (see `selectors.with_views`), so a
     reader only ever inserts a row and never waits for a lock on the article.
@@ -52,6 +56,12 @@ class Article(models.Model):
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who last changed the words (the fields a revision keeps) and when: the one person who may
+    # not publish this version, whoever first wrote it (services.article_publish_refusal).
+    content_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("text last changed by")
+    )
+    content_changed_at = models.DateTimeField(_("text last changed"))
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

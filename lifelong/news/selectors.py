@@ -91,22 +91,31 @@ def articles_managed(*, actor: User, status: str | None = None, q: str = "") -> 
         articles = articles.filter(status=status)
     if q:
         articles = articles.filter(Q(title__icontains=q) | Q(title_en__icontains=q))
-    return with_views(articles.select_related("region", "author")).order_by("-updated_at", "-id")
+    return with_views(articles.select_related("region", "author", "content_changed_by")).order_by("-updated_at", "-id")
 
 
 def article_managed(*, actor: User, article_id: int) -> Article | None:
     articles = policy.restrict(actor, policy.Action.VIEW, Article.objects.filter(pk=article_id))
-    return with_views(articles).select_related("region", "campaign", "author", "reviewed_by").first()
+    return (
+        with_views(articles).select_related("region", "campaign", "author", "reviewed_by", "content_changed_by").first()
+    )
 
 
 def review_queue(*, actor: User) -> QuerySet[Article]:
-    """Submissions waiting for the actor's review, oldest first."""
+    """Submissions waiting for the actor's review, oldest first: not those whose words the
+    actor changed last, which wait for someone else (four eyes on the words)."""
     articles = policy.restrict(actor, policy.Action.REVIEW, Article.objects.filter(status=ArticleStatus.IN_REVIEW))
+    articles = articles.exclude(content_changed_by=actor)
     return articles.select_related("region", "author").order_by("submitted_at", "id")
 
 
 def article_revisions(*, article: Article) -> QuerySet[ArticleRevision]:
     return article.revisions.select_related("saved_by").order_by("-number")
+
+
+def article_revision_number(article: Article) -> int:
+    """The number of the article's latest revision: the version its words are in now."""
+    return article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
 
 
 def article_regions(*, actor: User) -> QuerySet[Region]:

@@ -7,8 +7,13 @@ draft, with the reviewer's comment), "withdraw" (the writer takes a submission b
 - writers (editors of a region covering the article, and admins over it) create, edit
   drafts, submit, withdraw and reopen;
 - reviewers (reviewers of a region covering it, and admins over it) send back, publish (now
-  or at a later release time), correct published articles and archive them. Nobody
-  publishes an article they wrote: a second pair of eyes is the point of the review.
+  or at a later release time), correct published articles and archive them.
+Four eyes on the words, not on authorship: whoever changed an article's words last
+(`content_changed_by`) cannot publish that version (403 `own_article`). A reviewer who
+rewrites a submission leaves it in review for another reviewer, or for its writer if the
+writer also reviews; sending it back and submitting it again changes no words, so it does not
+make the reviewer's words the writer's. A publisher may name the revision they read (409
+`text_changed` if the words changed since).
 Every step keeps a revision when the words change and writes an audit event. An article
 outside the actor's scope answers 404, as if it did not exist; a step that is not theirs on an
 article they see answers 403 (`not_writer`, `not_reviewer`).
@@ -35,7 +40,7 @@ from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
 from lifelong.resources import sniffing
 
-from . import richtext
+from . import richtext, selectors
 from .choices import ArticleStatus, Channel
 from .models import Article, ArticleImage, ArticleRevision, ArticleView
 
@@ -105,7 +110,7 @@ def _clean_content(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _keep_revision(article: Article, *, actor: User, now: datetime) -> None:
-    number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    number = selectors.article_revision_number(article) + 1
     ArticleRevision.objects.create(
         article=article,
         number=number,
@@ -139,7 +144,14 @@ def article_create(
     _require_writer(actor, region, field="region")
     cleaned = _clean_content({"channel": Channel.NEWS, **fields})
     _check_campaign(campaign, region)
-    article = Article(region=region, campaign=campaign, author=actor, **cleaned)
+    article = Article(
+        region=region,
+        campaign=campaign,
+        author=actor,
+        content_changed_by=actor,
+        content_changed_at=now or timezone.now(),
+        **cleaned,
+    )
     article.body_text = richtext.plain_text(article.body)
     full_clean_or_raise(article)
     article.save()
@@ -147,8 +159,7 @@ def article_create(
         # created_at is automatic; only an article written at another time (the demo's of
         # 2019) pays a second write to say so.
         Article.objects.filter(pk=article.pk).update(created_at=now, updated_at=now)
-    now = now or article.created_at
-    _keep_revision(article, actor=actor, now=now)
+    _keep_revision(article, actor=actor, now=article.content_changed_at)
     audit_record(
         actor=actor,
         action=AuditAction.CREATED,
@@ -181,7 +192,9 @@ def article_update(
 ) -> Article:
     """Change an article's words, region or campaign. Writers change drafts (and archived
     articles); in review and after publication only reviewers may, as a correction. Moving
-    an article to another region needs the actor to write for both."""
+    an article to another region needs the actor to write for both. A change of the words
+    (not a save of the same ones) makes the actor the one who changed them last, who then
+    cannot publish them."""
     current = _locked(article)
     if current.status in (ArticleStatus.DRAFT, ArticleStatus.ARCHIVED):
         _require_writer_of(actor, current)
@@ -206,12 +219,17 @@ def article_update(
             words_changed = True
     if not changes:
         return current
+    columns = {*changes, "body_text", "updated_at"}
+    if words_changed:
+        current.content_changed_by = actor
+        current.content_changed_at = now or timezone.now()
+        columns |= {"content_changed_by", "content_changed_at"}
     current.body_text = richtext.plain_text(current.body)
     full_clean_or_raise(current)
     # Never the counter: it moves by relative UPDATEs beside this.
-    current.save(update_fields=sorted({*changes, "body_text", "updated_at"}))
+    current.save(update_fields=sorted(columns))
     if words_changed:
-        _keep_revision(current, actor=actor, now=now or timezone.now())
+        _keep_revision(current, actor=actor, now=current.content_changed_at)
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="article edited", changes=changes)
     return current
 
@@ -284,17 +302,49 @@ def article_return(*, actor: User, article: Article, comment: str) -> Article:
     return returned
 
 
+def article_publish_refusal(*, actor: User, article: Article) -> Forbidden | None:
+    """Why the four-eyes rule keeps the actor from publishing this version, or None when it
+    does not: the one who changed the words last may not publish them, and is told who may
+    (another reviewer, or the article's writer when the writer also reviews here). Who may
+    review at all is `_require_reviewer`'s to say."""
+    if article.content_changed_by_id != actor.pk:
+        return None
+    if article.author_id == actor.pk:
+        detail = _("Someone else must review and publish your own article.")
+    elif policy.may_review_articles_for(article.author, article.region):
+        detail = _(
+            "You changed the text last, so another reviewer or its writer, %(name)s, must publish this version."
+        ) % {"name": article.author.name}
+    else:
+        detail = _("You changed the text last, so another reviewer must publish this version.")
+    return Forbidden(detail, code="own_article")
+
+
 @transaction.atomic
 def article_publish(
-    *, actor: User, article: Article, release_at: datetime | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    article: Article,
+    release_at: datetime | None = None,
+    revision: int | None = None,
+    now: datetime | None = None,
 ) -> Article:
     """A reviewer publishes a submission, released now or at `release_at` (until then it stays
-    out of every public list). Not their own article: that answers 403 `own_article`."""
+    out of every public list). Not a version whose words they changed last: that answers 403
+    `own_article` (see `article_publish_refusal`). `revision` is the number of the revision
+    the publisher read: if the words have changed since, nothing is published (409
+    `text_changed`). The article's row is locked, so no edit slips in between."""
     current = _locked(article)
     _require_reviewer(actor, current)
     _require_status(current, ArticleStatus.IN_REVIEW)
-    if current.author_id == actor.pk:
-        raise Forbidden(_("Someone else must review and publish your own article."), code="own_article")
+    refusal = article_publish_refusal(actor=actor, article=current)
+    if refusal is not None:
+        raise refusal
+    if revision is not None and revision != selectors.article_revision_number(current):
+        raise Conflict(
+            _("The text has changed since you opened it: read this version before you publish it."),
+            code="text_changed",
+        )
     now = now or timezone.now()
     if release_at is not None and timezone.is_naive(release_at):
         raise InvalidInput(_("Give the release time with its time zone."), code="invalid", field="release_at")

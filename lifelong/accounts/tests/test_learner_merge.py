@@ -156,7 +156,8 @@ def _campaign(world) -> Campaign:
 
 
 def _article(world, **people) -> Article:
-    fields = {"author": world["demo"].county_admin, **people}
+    fields = {"author": world["demo"].county_admin, "content_changed_at": timezone.now(), **people}
+    fields.setdefault("content_changed_by", fields["author"])
     return Article.objects.create(
         region=Region.objects.get(code="330424"),
         channel="news",
@@ -276,6 +277,7 @@ BUILDERS = {
     ),
     "news.article.author": lambda w: _article(w, author=w["remove"]),
     "news.article.reviewed_by": lambda w: _article(w, reviewed_by=w["remove"]),
+    "news.article.content_changed_by": lambda w: _article(w, content_changed_by=w["remove"]),
     "news.articlerevision.saved_by": lambda w: ArticleRevision.objects.create(
         article=_article(w),
         number=1,

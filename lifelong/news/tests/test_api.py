@@ -360,6 +360,50 @@ def test_nobody_publishes_their_own_article_by_api(room, demo):
     assert ApiClient(room.county_reviewer).post(f"/articles/{article_id}/publish", {}).status_code == 200
 
 
+def test_a_reviewer_who_rewrites_a_submission_by_api_cannot_publish_it(room, demo):
+    editor, reviewer = ApiClient(room.county_editor), ApiClient(room.county_reviewer)
+    article_id = editor.post("/articles", DRAFT).json()["id"]
+    editor.post(f"/articles/{article_id}/submit")
+    rewritten = reviewer.patch(f"/articles/{article_id}", {"body": "<p>审核人整篇改写的正文。</p>"})
+    assert rewritten.status_code == 200, rewritten.json()
+    changed_by = rewritten.json()["content_changed_by"]
+    assert changed_by == {"id": room.county_reviewer.pk, "name": room.county_reviewer.name}
+    assert rewritten.json()["status"] == "in_review"
+    refused = reviewer.post(f"/articles/{article_id}/publish", {})
+    assert refused.status_code == 403 and refused.json()["code"] == "own_article"
+    article = Article.objects.get(pk=article_id)
+    assert (article.status, article.published_at, article.body) == ("in_review", None, "<p>审核人整篇改写的正文。</p>")
+    # The writer, who only writes, cannot publish it either; the county admin (another pair of eyes) can.
+    assert editor.post(f"/articles/{article_id}/publish", {}).json()["code"] == "not_reviewer"
+    assert ApiClient(demo.county_admin).post(f"/articles/{article_id}/publish", {}).status_code == 200
+
+
+def test_a_patch_of_the_same_words_leaves_who_changed_them_last(room):
+    editor, reviewer = ApiClient(room.county_editor), ApiClient(room.county_reviewer)
+    article_id = editor.post("/articles", DRAFT).json()["id"]
+    editor.post(f"/articles/{article_id}/submit")
+    before = editor.get(f"/articles/manage/{article_id}").json()
+    same = {name: before[name] for name in ("title", "summary", "body", "source", "channel")}
+    assert reviewer.patch(f"/articles/{article_id}", same).json()["content_changed_by"]["id"] == room.county_editor.pk
+    after = editor.get(f"/articles/manage/{article_id}").json()
+    assert after["content_changed_at"] == before["content_changed_at"]
+    assert reviewer.post(f"/articles/{article_id}/publish", {}).status_code == 200
+
+
+def test_publishing_names_the_revision_read_and_a_newer_one_is_refused(room, demo):
+    editor, reviewer = ApiClient(room.county_editor), ApiClient(room.county_reviewer)
+    article_id = editor.post("/articles", DRAFT).json()["id"]
+    editor.post(f"/articles/{article_id}/submit")
+    read = editor.get(f"/articles/manage/{article_id}").json()["revision"]
+    ApiClient(demo.county_admin).patch(f"/articles/{article_id}", {"title": "管理员刚改的标题"})
+    stale = reviewer.post(f"/articles/{article_id}/publish", {"revision": read})
+    assert stale.status_code == 409 and stale.json()["code"] == "text_changed"
+    assert Article.objects.get(pk=article_id).status == "in_review"
+    assert reviewer.post(f"/articles/{article_id}/publish", {"revision": "one"}).status_code == 422
+    published = reviewer.post(f"/articles/{article_id}/publish", {"revision": read + 1})
+    assert published.status_code == 200 and published.json()["status"] == "published"
+
+
 def test_the_newsroom_list_shows_the_callers_articles_in_any_status(room, demo):
     hidden = unreleased(room)
     town = write(room.wuyuan_editor, room.wuyuan, title="武原草稿")
@@ -369,7 +413,15 @@ def test_the_newsroom_list_shows_the_callers_articles_in_any_status(room, demo):
     items = listed.json()["items"]
     assert listed.json()["count"] == 6 and {i["id"] for i in items} == {a.pk for a in [*hidden.values(), town]}
     assert {i["status"] for i in items} == {"draft", "in_review", "published", "archived"}
-    manage_fields = LIST_FIELDS | {"status", "submitted_at", "review_comment", "author", "updated_at"}
+    manage_fields = LIST_FIELDS | {
+        "status",
+        "submitted_at",
+        "review_comment",
+        "author",
+        "content_changed_by",
+        "content_changed_at",
+        "updated_at",
+    }
     assert set(items[0]) == manage_fields
     assert titles(api.get("/articles/manage", status="in_review")) == {"待审"}
     assert titles(api.get("/articles/manage", q="武原")) == {"武原草稿"}

@@ -270,13 +270,111 @@ def test_an_author_who_also_reviews_cannot_publish_their_own_article(room, demo,
     services.article_submit(actor=demo.county_admin, article=article)
     admin = clients["county_admin"]
     page = admin.get(f"/console/news/{article.pk}/")
-    assert "publish" not in page.context["actions"] and 'data-testid="own-article"' in page.content.decode()
+    assert "publish" not in page.context["actions"] and 'data-testid="four-eyes"' in page.content.decode()
     response = admin.post(f"/console/news/{article.pk}/publish/", {"now": "1"})
     assert response.status_code == 403
     assert messages_of(response) == ["Someone else must review and publish your own article."]
     assert stored(article).status == "in_review" and stored(article).published_at is None
     # A second pair of eyes may.
     assert clients["county_reviewer"].post(f"/console/news/{article.pk}/publish/", {"now": "1"}).status_code == 302
+
+
+def in_review_as_in_form(author, region) -> Article:
+    """A submission whose words are exactly what `form_data` sends."""
+    data = form_data(region)
+    fields = {
+        name: data[name] for name in ("channel", "title", "title_en", "summary", "summary_en", "source", "source_en")
+    }
+    article = write(author, region, body=data["body"], **fields)
+    services.article_submit(actor=author, article=article)
+    return article
+
+
+def test_a_reviewer_who_rewrites_a_submission_is_told_who_must_publish_it_instead(room, demo, clients):
+    article = in_review_as_in_form(room.county_editor, room.county)
+    reviewer = clients["county_reviewer"]
+    page = reviewer.get(f"/console/news/{article.pk}/")
+    assert "publish" in page.context["actions"]
+    assert 'data-testid="four-eyes-hint"' in page.content.decode()  # the form says what a change means
+    rewrite = form_data(room.county, body="<div>审核人整篇改写的正文。</div>")
+    assert reviewer.post(f"/console/news/{article.pk}/", rewrite).status_code == 302
+    assert stored(article).content_changed_by == room.county_reviewer and stored(article).status == "in_review"
+
+    page = reviewer.get(f"/console/news/{article.pk}/")
+    html = page.content.decode()
+    assert "publish" not in page.context["actions"] and 'data-testid="publish-form"' not in html
+    assert "return" in page.context["actions"]  # sending it back stays theirs
+    assert 'data-testid="four-eyes"' in html
+    assert "You changed the text last, so another reviewer must publish this version." in html
+    assert f"text last changed by {room.county_reviewer.name}" in html
+    assert article.pk not in {a.pk for a in reviewer.get("/console/news/").context["queue"]}
+
+    response = reviewer.post(f"/console/news/{article.pk}/publish/", {"now": "1"})
+    assert response.status_code == 403
+    assert messages_of(response) == ["You changed the text last, so another reviewer must publish this version."]
+    assert stored(article).status == "in_review" and stored(article).published_at is None
+
+    admin = clients["county_admin"]
+    assert article.pk in {a.pk for a in admin.get("/console/news/").context["queue"]}
+    assert "publish" in admin.get(f"/console/news/{article.pk}/").context["actions"]
+    assert admin.post(f"/console/news/{article.pk}/publish/", {"now": "1"}).status_code == 302
+    assert stored(article).status == "published" and stored(article).body == "<div>审核人整篇改写的正文。</div>"
+
+
+def test_the_writer_who_also_reviews_may_publish_the_reviewers_rewrite(room, demo, clients):
+    article = in_review_as_in_form(demo.county_admin, room.county)
+    reviewer, admin = clients["county_reviewer"], clients["county_admin"]
+    assert (
+        reviewer.post(f"/console/news/{article.pk}/", form_data(room.county, title="审核人改的标题")).status_code == 302
+    )
+    html = reviewer.get(f"/console/news/{article.pk}/").content.decode()
+    assert (
+        f"You changed the text last, so another reviewer or its writer, {demo.county_admin.name}, "
+        "must publish this version."
+    ) in html
+    page = admin.get(f"/console/news/{article.pk}/")
+    assert "publish" in page.context["actions"] and 'data-testid="four-eyes"' not in page.content.decode()
+    assert admin.post(f"/console/news/{article.pk}/publish/", {"now": "1"}).status_code == 302
+    assert stored(article).status == "published" and stored(article).title == "审核人改的标题"
+
+
+def test_the_editor_without_publish_rights_cannot_publish_the_reviewers_rewrite(room, clients):
+    article = in_review_as_in_form(room.county_editor, room.county)
+    clients["county_reviewer"].post(f"/console/news/{article.pk}/", form_data(room.county, title="审核人改的标题"))
+    editor = clients["county_editor"]
+    page = editor.get(f"/console/news/{article.pk}/")
+    assert "publish" not in page.context["actions"] and "withdraw" in page.context["actions"]
+    assert f"text last changed by {room.county_reviewer.name}" in page.content.decode()
+    assert editor.post(f"/console/news/{article.pk}/publish/", {"now": "1"}).status_code == 403
+    assert stored(article).status == "in_review"
+
+
+def test_saving_the_form_unchanged_leaves_the_publishing_to_the_reviewer(room, clients):
+    article = in_review_as_in_form(room.county_editor, room.county)
+    reviewer = clients["county_reviewer"]
+    assert reviewer.post(f"/console/news/{article.pk}/", form_data(room.county)).status_code == 302
+    assert stored(article).content_changed_by == room.county_editor and article.revisions.count() == 1
+    page = reviewer.get(f"/console/news/{article.pk}/")
+    assert "publish" in page.context["actions"] and 'data-testid="four-eyes"' not in page.content.decode()
+    assert reviewer.post(f"/console/news/{article.pk}/publish/", {"now": "1"}).status_code == 302
+
+
+def test_publishing_what_was_read_is_refused_once_the_words_changed_since(room, demo, clients):
+    article = in_review_as_in_form(room.county_editor, room.county)
+    reviewer = clients["county_reviewer"]
+    page = reviewer.get(f"/console/news/{article.pk}/")
+    read = page.context["publish_form"]["revision"].value()
+    assert read == 1 and 'name="revision" value="1"' in page.content.decode()
+    services.article_update(actor=demo.county_admin, article=article, title="管理员刚改的标题")
+    response = reviewer.post(f"/console/news/{article.pk}/publish/", {"now": "1", "revision": str(read)})
+    assert response.status_code == 409
+    assert messages_of(response) == [
+        "The text has changed since you opened it: read this version before you publish it."
+    ]
+    assert stored(article).status == "in_review"
+    assert 'name="revision" value="2"' in response.content.decode()  # the page shows the new version
+    assert reviewer.post(f"/console/news/{article.pk}/publish/", {"now": "1", "revision": "2"}).status_code == 302
+    assert stored(article).status == "published"
 
 
 def test_an_editor_cannot_publish_or_archive_and_nothing_changes(room, clients):

@@ -10,9 +10,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from lifelong.news import services
 from lifelong.news.models import Article, ArticleImage
 
-from .helpers import newsroom
+from .helpers import newsroom, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,3 +94,62 @@ def test_an_editor_writes_with_trix_and_adds_a_picture_that_is_uploaded(editor_p
     # The saved body opens in the editor again, picture and all.
     expect(page.locator("trix-editor[input=id_body]").locator(f'img[src="/news/images/{image.key}/"]')).to_have_count(1)
     assert page.violations == [], page.violations
+
+
+def staff_page(browser, live_server, verified_client, user, *, language: str = "en", viewport=None):
+    session = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)
+    context.add_cookies(
+        [
+            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>活动周今天开幕。</p><p>欢迎参加。</p>",  # as the API and the demo write it
+        "<div>活动周今天开幕。<br><br>欢迎参加。</div>",  # as Trix writes it
+    ],
+)
+def test_a_reviewer_who_saves_without_changing_the_text_may_still_publish_it(
+    demo, browser, live_server, verified_client, body
+):
+    """Trix rewrites the HTML it is given; saving the form untouched must not count as a change
+    of the words, or the reviewer would lose the publish button for nothing."""
+    room = newsroom(demo)
+    article = write(room.county_editor, room.county, body=body)
+    services.article_submit(actor=room.county_editor, article=article)
+    page = staff_page(browser, live_server, verified_client, room.county_reviewer)
+    page.goto(f"/console/news/{article.pk}/")
+    expect(page.locator("trix-editor[input=id_body]")).to_be_visible()
+    page.get_by_test_id("save-article").click()
+    expect(page.get_by_test_id("publish-now")).to_be_visible()
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.content_changed_by == room.county_editor and stored.revisions.count() == 1, stored.body
+    page.context.close()
+
+
+def test_a_reviewer_who_changes_the_text_is_told_another_must_publish_it(demo, browser, live_server, verified_client):
+    room = newsroom(demo)
+    article = write(room.county_editor, room.county, body="<p>活动周今天开幕。</p>")
+    services.article_submit(actor=room.county_editor, article=article)
+    page = staff_page(browser, live_server, verified_client, room.county_reviewer)
+    page.goto(f"/console/news/{article.pk}/")
+    expect(page.get_by_test_id("four-eyes-hint")).to_be_visible()
+    page.locator("trix-editor[input=id_body]").click()
+    page.keyboard.press("End")
+    page.keyboard.type("审核人补写的一句。")
+    page.get_by_test_id("save-article").click()
+    expect(page.get_by_test_id("four-eyes")).to_have_text(
+        "You changed the text last, so another reviewer must publish this version."
+    )
+    expect(page.get_by_test_id("publish-now")).to_have_count(0)
+    stored = Article.objects.get(pk=article.pk)
+    assert "审核人补写的一句。" in stored.body and stored.content_changed_by == room.county_reviewer
+    page.context.close()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
@@ -176,7 +176,7 @@ def test_each_step_writes_an_audit_event_with_its_summary(room):
 # --- Who may do what, by status ---------------------------------------------------------------
 
 
-def test_writers_edit_drafts_and_reviewers_correct_submissions_and_published_articles(room):
+def test_writers_edit_drafts_and_reviewers_correct_submissions_and_published_articles(room, demo):
     draft = write(room.county_editor, room.county)
     with pytest.raises(Forbidden) as refused:  # a reviewer does not write drafts
         services.article_update(actor=room.county_reviewer, article=draft, title="审核改稿")
@@ -187,7 +187,7 @@ def test_writers_edit_drafts_and_reviewers_correct_submissions_and_published_art
         services.article_update(actor=room.county_editor, article=draft, title="偷偷改")
     assert refused.value.code == "not_reviewer"
     services.article_update(actor=room.county_reviewer, article=draft, title="审核更正")
-    services.article_publish(actor=room.county_reviewer, article=draft)
+    services.article_publish(actor=demo.county_admin, article=draft)  # not the one who changed it last
     with pytest.raises(Forbidden):
         services.article_update(actor=room.county_editor, article=draft, title="发布后改")
     services.article_update(actor=room.county_reviewer, article=draft, title="发布后更正")
@@ -269,6 +269,146 @@ def test_nobody_publishes_their_own_article_not_even_an_admin(room, demo):
     assert refused.value.code == "own_article" and stored(own).status == "in_review"
     services.article_publish(actor=room.county_reviewer, article=own)
     assert stored(own).status == "published"
+
+
+# --- Four eyes on the words ------------------------------------------------------------------
+# Whoever changed an article's words last cannot publish that version: the rule is about the
+# text, not who first wrote it.
+
+WORD_CHANGES = {
+    "title": "审核人改写的标题",
+    "title_en": "A title the reviewer wrote",
+    "summary": "审核人改写的摘要。",
+    "summary_en": "A summary the reviewer wrote.",
+    "body": "<p>审核人整篇改写的正文。</p>",
+    "body_en": "<p>The text as the reviewer rewrote it.</p>",
+    "source": "审核人改的来源",
+    "source_en": "A source the reviewer gave",
+    "channel": "notices",
+}
+
+
+def submitted(author, region, **fields) -> Article:
+    article = write(author, region, **fields)
+    services.article_submit(actor=author, article=article)
+    return article
+
+
+def test_a_new_article_was_changed_last_by_its_author(room):
+    written_at = timezone.now() - timedelta(days=3)
+    article = services.article_create(
+        actor=room.county_editor, region=room.county, title="补写", body="<p>正文</p>", source="县", now=written_at
+    )
+    assert (stored(article).content_changed_by, stored(article).content_changed_at) == (room.county_editor, written_at)
+
+
+def test_a_reviewer_who_rewrites_a_submission_cannot_publish_it_and_another_reviewer_may(room, demo):
+    article = submitted(room.county_editor, room.county)
+    services.article_update(actor=room.county_reviewer, article=article, body="<p>审核人整篇改写的正文。</p>")
+    rewritten = stored(article)
+    assert (rewritten.content_changed_by, rewritten.status) == (room.county_reviewer, "in_review")
+    assert rewritten.content_changed_at == rewritten.revisions.first().saved_at
+    with pytest.raises(Forbidden) as refused, translation.override("en"):
+        services.article_publish(actor=room.county_reviewer, article=article)
+    assert refused.value.code == "own_article"
+    assert refused.value.detail == "You changed the text last, so another reviewer must publish this version."
+    assert (stored(article).status, stored(article).published_at, stored(article).reviewed_by) == (
+        "in_review",
+        None,
+        None,
+    )
+    # The edit is audited as every edit is.
+    edit = AuditEvent.objects.get(object_type="news.article", object_id=str(article.pk), summary="article edited")
+    assert edit.actor_id == room.county_reviewer.pk and edit.changes["body"] == "<p>审核人整篇改写的正文。</p>"
+    services.article_publish(actor=demo.county_admin, article=article)  # a second pair of eyes
+    assert stored(article).status == "published" and stored(article).reviewed_by == demo.county_admin
+
+
+@pytest.mark.parametrize("field", sorted(WORD_CHANGES))
+def test_a_change_to_any_of_the_words_in_either_language_hands_the_publishing_on(room, field):
+    article = submitted(room.county_editor, room.county)
+    services.article_update(actor=room.county_reviewer, article=article, **{field: WORD_CHANGES[field]})
+    assert stored(article).content_changed_by == room.county_reviewer
+    with pytest.raises(Forbidden) as refused:
+        services.article_publish(actor=room.county_reviewer, article=article)
+    assert refused.value.code == "own_article" and stored(article).status == "in_review"
+
+
+def test_saving_the_same_words_does_not_change_who_changed_them_last(room, demo):
+    article = submitted(room.county_editor, room.county, title_en="Learning Week opens")
+    before = stored(article)
+    same = {name: getattr(before, name) for name in WORD_CHANGES}
+    services.article_update(actor=room.county_reviewer, article=article, **same)
+    # The same words once tidied and cleaned are the same words too.
+    services.article_update(
+        actor=room.county_reviewer, article=article, title=f"  {before.title} ", body=before.body + "<script>x</script>"
+    )
+    services.article_update(actor=room.county_reviewer, article=article, campaign=None)  # not the words
+    after = stored(article)
+    assert (after.content_changed_by, after.content_changed_at) == (room.county_editor, before.content_changed_at)
+    services.article_publish(actor=room.county_reviewer, article=article)
+    assert stored(article).status == "published"
+
+
+def test_the_editor_may_publish_the_reviewers_rewrite_only_with_publish_rights(room, demo):
+    # The county editor only writes: the reviewer's rewrite is not theirs to publish.
+    article = submitted(room.county_editor, room.county)
+    services.article_update(actor=room.county_reviewer, article=article, title="审核人改写的标题")
+    with pytest.raises(Forbidden) as refused:
+        services.article_publish(actor=room.county_editor, article=article)
+    assert refused.value.code == "not_reviewer" and stored(article).status == "in_review"
+    # The county admin writes and reviews: the reviewer's rewrite of the admin's own article is
+    # words the admin did not write last, so the admin may publish them (and the reviewer not).
+    own = submitted(demo.county_admin, room.county)
+    services.article_update(actor=room.county_reviewer, article=own, body="<p>审核人整篇改写的正文。</p>")
+    with pytest.raises(Forbidden) as refused, translation.override("en"):
+        services.article_publish(actor=room.county_reviewer, article=own)
+    assert refused.value.detail == (
+        f"You changed the text last, so another reviewer or its writer, {demo.county_admin.name}, "
+        "must publish this version."
+    )
+    services.article_publish(actor=demo.county_admin, article=own)
+    assert stored(own).status == "published" and stored(own).reviewed_by == demo.county_admin
+
+
+def test_the_author_who_changes_the_words_again_cannot_publish_them(room, demo):
+    own = submitted(demo.county_admin, room.county)
+    services.article_update(actor=room.county_reviewer, article=own, title="审核人改写的标题")
+    services.article_update(actor=demo.county_admin, article=own, title="作者再改的标题")
+    with pytest.raises(Forbidden) as refused:
+        services.article_publish(actor=demo.county_admin, article=own)
+    assert refused.value.code == "own_article"
+    services.article_publish(actor=room.county_reviewer, article=own)
+    assert stored(own).status == "published"
+
+
+def test_sending_back_and_submitting_again_do_not_make_the_reviewers_words_the_writers(room, demo):
+    """Sending back and submitting again do not change the words, so they do not change who
+    may publish them: the writer's resubmission of the reviewer's text is no review of it."""
+    article = submitted(room.county_editor, room.county)
+    services.article_update(actor=room.county_reviewer, article=article, title="审核人改写的标题")
+    services.article_return(actor=room.county_reviewer, article=article, comment="请确认我的修改")
+    services.article_submit(actor=room.county_editor, article=article)
+    with pytest.raises(Forbidden):
+        services.article_publish(actor=room.county_reviewer, article=article)
+    services.article_return(actor=demo.county_admin, article=article, comment="请作者定稿")
+    services.article_update(actor=room.county_editor, article=article, title="编辑定稿的标题")
+    services.article_submit(actor=room.county_editor, article=article)
+    services.article_publish(actor=room.county_reviewer, article=article)
+    assert stored(article).status == "published"
+
+
+def test_publishing_a_version_other_than_the_one_read_is_refused(room, demo):
+    """The publisher says which revision they read; if the words changed since, nothing is
+    published and they are asked to read the new version."""
+    article = submitted(room.county_editor, room.county)
+    read = stored(article).revisions.first().number
+    services.article_update(actor=demo.county_admin, article=article, body="<p>管理员刚改的正文。</p>")
+    with pytest.raises(Conflict) as refused:
+        services.article_publish(actor=room.county_reviewer, article=article, revision=read)
+    assert refused.value.code == "text_changed" and stored(article).status == "in_review"
+    services.article_publish(actor=room.county_reviewer, article=article, revision=read + 1)
+    assert stored(article).status == "published"
 
 
 def test_sending_back_needs_a_comment_which_the_writers_see(room):

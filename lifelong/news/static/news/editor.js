@@ -22,6 +22,7 @@
     input.value = textarea.value;
     var editor = document.createElement("trix-editor");
     editor.setAttribute("input", textarea.id);
+    editor.originalValue = textarea.value;
     editor.classList.add("trix-content");
     var label = document.querySelector('label[for="' + textarea.id + '"]');
     if (label) {
@@ -119,6 +120,25 @@
       event.preventDefault();
       showError(event.target, message(event.target, "size"));
     }
+  });
+
+  // An untouched body goes back exactly as it came. Trix rewrites the HTML it loads (its
+  // paragraphs become divs), and the server would take that for a change of the words: a
+  // revision for nothing, and the one who saved it counted as the last to change the text,
+  // who may then not publish it.
+  document.addEventListener("trix-initialize", function (event) {
+    event.target.loadedDocument = event.target.editor.getDocument();
+  });
+  document.querySelectorAll("form[data-article-form]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("trix-editor").forEach(function (editor) {
+        var input = document.getElementById(editor.getAttribute("input"));
+        var loaded = editor.loadedDocument;
+        if (input && loaded && editor.editor && editor.editor.getDocument().isEqualTo(loaded)) {
+          input.value = editor.originalValue;
+        }
+      });
+    });
   });
 
   document.addEventListener("trix-attachment-add", function (event) {

@@ -447,7 +447,8 @@ CHECKS = {
         LEFT JOIN (
             SELECT activity_id,
                    count(*) FILTER (WHERE status IN ('confirmed', 'offered')) AS held,
-                   count(*) FILTER (WHERE status IN ('confirmed', 'offered') AND channel = 'online') AS held_online
+                   count(*) FILTER (WHERE status IN ('confirmed', 'offered') AND (channel = 'online' OR by_family))
+                       AS held_online
             FROM activities_registration GROUP BY activity_id) r ON r.activity_id = a.id
         WHERE a.seats_taken <> coalesce(r.held, 0) OR a.seats_taken_online <> coalesce(r.held_online, 0)""",
     # No cancellations happen in the bench, so the last place handed out is the waitlist's length.

@@ -245,6 +245,12 @@ LOCAL_MESSAGE_BACKENDS_ALLOWED = True
 
 API_PAGE_SIZE_MAX = 100
 
+# --- Family profiles --------------------------------------------------------------------------
+# Relatives without a phone one learner may manage (family profiles). Each may be registered
+# for activities, so a small number keeps one account from taking seats for invented people;
+# village staff register anyone more, without limit.
+MANAGED_PROFILES_MAX = env.int("MANAGED_PROFILES_MAX", default=5)
+
 # --- Learning passport ------------------------------------------------------------------------
 # Points a learner earns per learning hour (attendance, studied resources, imported records).
 PASSPORT_POINTS_PER_HOUR = env.int("PASSPORT_POINTS_PER_HOUR", default=10)

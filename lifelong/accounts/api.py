@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -10,7 +11,7 @@ from lifelong.common.sms import mask_phone
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
-from . import policy, selectors, self_service, services
+from . import policy, residence, selectors, self_service, services
 from .auth import BearerToken
 from .forms import latest_birth_year
 
@@ -71,6 +72,10 @@ class LearnerOut(Schema):
     home_region: RegionRef | None
     birth_year: int | None
     managed_profile: bool
+    residence: str = Field(
+        description="not_needed, or for a relative a family member added: awaiting, confirmed or declined by "
+        "village staff (activities for residents accept them once confirmed)"
+    )
 
     @staticmethod
     def resolve_phone(user) -> str:
@@ -79,6 +84,10 @@ class LearnerOut(Schema):
     @staticmethod
     def resolve_managed_profile(user) -> bool:
         return user.is_managed_profile
+
+    @staticmethod
+    def resolve_residence(user) -> str:
+        return user.residence_status
 
 
 class LearnerPage(Schema):
@@ -169,6 +178,55 @@ def learner_detail(request, learner_id: int):
     return learner
 
 
+# --- Where a family's relative lives (lifelong.accounts.residence) --------------------------------
+
+
+class RelativeAwaitingOut(LearnerOut):
+    family_member: str = Field(description="Name of the family member who added the relative")
+
+    @staticmethod
+    def resolve_family_member(user) -> str:
+        return user.managed_by.name if user.managed_by_id else ""
+
+
+class RelativeAwaitingPage(Schema):
+    items: list[RelativeAwaitingOut]
+    count: int
+
+
+@router.get(
+    "/residence-confirmations",
+    auth=bearer,
+    response={200: RelativeAwaitingPage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Relatives in the actor's scope whose home village awaits confirmation",
+    description="Relatives a family member added, without a phone of their own, living in the actor's admin "
+    "scope, whose home nobody has confirmed: those awaiting a decision first, then those declined.",
+)
+def residence_queue(request, query: Query[PageQuery]):
+    _require_staff(request)
+    return paginate(residence.relatives_to_confirm(actor=request.user), query)
+
+
+class ResidenceDecisionIn(InputSchema):
+    decision: Literal["confirm", "decline"]
+
+
+@router.post(
+    "/learners/{learner_id}/residence-confirmation",
+    auth=bearer,
+    response={200: LearnerOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Staff confirm (or decline) that a family's relative lives in their home village",
+    description="Staff whose admin scope covers the relative's village; anyone else's answer is 404. 409 "
+    "`not_a_relative` for a learner whose home needs no confirmation, 409 `already_decided` for the same "
+    "decision twice. The family member is told either way; audited.",
+)
+def residence_decision(request, learner_id: int, body: ResidenceDecisionIn):
+    _require_staff(request)
+    return residence.residence_decide(
+        actor=request.user, learner_id=learner_id, confirm=body.decision == "confirm", request=request
+    )
+
+
 class RoleOut(Schema):
     role: str
     region: str | None
@@ -205,6 +263,65 @@ class MeOut(Schema):
 @router.get("/me", auth=bearer, response=MeOut, summary="The signed-in account")
 def me(request):
     return request.user
+
+
+class RelativeOut(Schema):
+    id: int
+    name: str
+    birth_year: int | None
+    home_region: RegionRef | None
+    own_account: bool = Field(description="The relative has since made the profile their own account")
+    residence: str = Field(description="awaiting, confirmed or declined by village staff; not_needed once their own")
+
+    @staticmethod
+    def resolve_own_account(user) -> bool:
+        return not user.is_managed_profile
+
+    @staticmethod
+    def resolve_residence(user) -> str:
+        return user.residence_status
+
+
+class RelativePage(Schema):
+    items: list[RelativeOut]
+    count: int
+
+
+class RelativeIn(InputSchema):
+    name: str = Field(min_length=1, max_length=50)
+    birth_year: int = Field(ge=1900)
+    home_region: str = Field(max_length=12, description="Code of the relative's village or community")
+
+    @field_validator("birth_year")
+    @classmethod
+    def not_in_the_future(cls, year: int) -> int:
+        if year > latest_birth_year():
+            raise ValueError("A birth year cannot lie in the future.")
+        return year
+
+
+@router.get("/me/family", auth=bearer, response=RelativePage, summary="The relatives the signed-in learner manages")
+def family_list(request, query: Query[PageQuery]):
+    return paginate(selectors.managed_profiles(actor=request.user), query)
+
+
+@router.post(
+    "/me/family",
+    auth=bearer,
+    response={201: IdOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a relative without a phone, whom the signed-in learner then registers",
+    description="At most `MANAGED_PROFILES_MAX` (5) relatives without a phone per learner: one more answers 422 "
+    "`too_many_relatives`. 422 `invalid_region` when the code is not a village's; 404 for an unknown code. The "
+    "relative's village awaits confirmation by its village staff before activities for residents accept them.",
+)
+def family_add(request, body: RelativeIn):
+    home_region = region_get_by_code(body.home_region)
+    if home_region is None:
+        raise NotFound(field="home_region")
+    relative = services.managed_profile_create(
+        actor=request.user, name=body.name, birth_year=body.birth_year, home_region=home_region
+    )
+    return Status(201, {"id": relative.pk})
 
 
 # --- Self-service: sign-up and password reset (DESIGN §5) ---------------------------------------

@@ -49,7 +49,9 @@ def _learner_in_scope(actor: User, learner_id: int, *, field_name: str | None = 
 def learner_update(*, actor: User, learner: User, request: HttpRequest | None = None, **fields: Any) -> User:
     """Staff whose scope covers the learner correct name, birth year, home village (one in
     their scope) and mobile number. Unknown fields, bad values and a number someone else uses
-    are refused before anything changes; the change is audited with masked numbers."""
+    are refused before anything changes; the change is audited with masked numbers. A new
+    home village clears the confirmation of the old one (a family's relative is asked about
+    again)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These details cannot be changed here."), code="unknown_field", field=sorted(unknown)[0])
@@ -86,7 +88,13 @@ def learner_update(*, actor: User, learner: User, request: HttpRequest | None = 
     if not changed:
         return current
     full_clean_or_raise(current)
-    current.save(update_fields=[name.removesuffix("_id") for name in changed])
+    saved = [name.removesuffix("_id") for name in changed]
+    if "home_region_id" in changed:
+        # A confirmed (or declined) home was that village's; the new one is asked about afresh
+        # (lifelong.accounts.residence). For learners never asked about it changes nothing.
+        current.residence_confirmed_at = current.residence_confirmed_by = current.residence_declined_at = None
+        saved += ["residence_confirmed_at", "residence_confirmed_by", "residence_declined_at"]
+    current.save(update_fields=saved)
     changes: dict[str, Any] = {"fields": [name.removesuffix("_id") for name in changed]}
     if "phone" in changed:  # masked: the audit log is a log too (DESIGN §4)
         changes["phone"] = [mask_phone(before["phone"]), mask_phone(after["phone"])]

@@ -1,4 +1,5 @@
-"""Console pages where staff correct a learner's details and merge two records of one person.
+"""Console pages where staff correct a learner's details, merge two records of one person, and
+confirm where a family's relative lives.
 
 Searches and the chosen second record travel in POST bodies, never in URLs, so names and
 numbers stay out of browser history and access logs (DESIGN §4).
@@ -10,14 +11,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.http import require_POST
 
 from lifelong.common.decorators import staff_required
-from lifelong.common.errors import DomainError, InvalidInput
+from lifelong.common.errors import DomainError, InvalidInput, NotFound
 from lifelong.common.forms import add_domain_error, posted_id
+from lifelong.common.paging import page_of
 from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
-from . import learner_details, merging, selectors
+from . import learner_details, merging, residence, selectors
 from .forms import BirthYearField, VillageChoiceField
 from .models import User
 from .phone import normalize_phone
@@ -173,3 +176,44 @@ def learner_merge(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, text)
             return redirect("console:learners")
     return render(request, "accounts/console/learner_merge.html", context)
+
+
+# --- Where a family's relative lives -----------------------------------------------------------
+
+
+def _residence_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    page = page_of(request, residence.relatives_to_confirm(actor=request.user))
+    return render(request, "accounts/console/residence_queue.html", {"page": page, "error": error}, status=status)
+
+
+@staff_required
+def residence_queue(request: HttpRequest) -> HttpResponse:
+    """Relatives a family member added in the actor's area, waiting for staff to confirm that
+    they live where the family said (one button each to confirm or decline)."""
+    return _residence_page(request)
+
+
+RESIDENCE_DECISIONS = {"confirm": True, "decline": False}
+
+
+@staff_required
+@require_POST
+def residence_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = request.POST.get("decision")
+    if decision not in RESIDENCE_DECISIONS:
+        return _residence_page(request, error=_("Choose to confirm or to decline."), status=422)
+    try:
+        relative = residence.residence_decide(
+            actor=request.user, learner_id=pk, confirm=RESIDENCE_DECISIONS[decision], request=request
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        return _residence_page(request, error=error.detail, status=error.status)
+    values = {"name": relative.name, "village": relative.home_region.display_name if relative.home_region else ""}
+    if RESIDENCE_DECISIONS[decision]:
+        text = _("Confirmed: %(name)s lives in %(village)s. Their family member has been told.") % values
+    else:
+        text = _("Declined for %(name)s (%(village)s). Their family member has been told.") % values
+    messages.success(request, text)
+    return redirect("console:residence_queue")

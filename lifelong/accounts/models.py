@@ -69,6 +69,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("managed by"),
     )
     created_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Where a relative a family member added lives is only their word until village staff whose
+    # scope covers the home confirm it (or decline); activities for residents of a place wait for
+    # that (see `residence_status`). Changing the home village clears both.
+    residence_confirmed_at = models.DateTimeField(_("residence confirmed at"), null=True, blank=True)
+    residence_confirmed_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("residence confirmed by"),
+    )
+    residence_declined_at = models.DateTimeField(_("residence declined at"), null=True, blank=True)
     must_change_password = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -99,6 +112,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_managed_profile(self) -> bool:
         return not self.phone
+
+    @property
+    def needs_residence_confirmation(self) -> bool:
+        """A relative's profile, added by the family member who manages it and still without a
+        phone of its own: nobody but that family member has vouched for its home village.
+        Everyone else's home was given by staff in scope (registration, import) or by a person
+        who proved a mobile number of their own (sign-up, a profile becoming its owner's
+        account), so it needs no confirmation."""
+        return self.managed_by_id is not None and not self.phone
+
+    @property
+    def residence_status(self) -> str:
+        """`not_needed`, `confirmed`, `declined` or `awaiting` (village staff's decision)."""
+        if not self.needs_residence_confirmation:
+            return "not_needed"
+        if self.residence_confirmed_at is not None:
+            return "confirmed"
+        return "declined" if self.residence_declined_at is not None else "awaiting"
 
     @property
     def message_language(self) -> str:

@@ -9,9 +9,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.oath import TOTP
@@ -235,6 +237,9 @@ def learner_register(
         phone=normalized,
         created_by=actor,
         must_change_password=bool(password),
+        # Staff in scope placed them there (a family link added later keeps this true).
+        residence_confirmed_at=timezone.now(),
+        residence_confirmed_by=actor,
     )
     if password:
         learner.set_password(_validated_password(password, learner))
@@ -256,14 +261,41 @@ def learner_register(
 
 @transaction.atomic
 def managed_profile_create(*, actor: User, name: str, birth_year: int | None, home_region: Region) -> User:
-    """A family member adds a relative who has no phone; they then act for that relative."""
+    """A family member adds a relative who has no phone; they then act for that relative.
+
+    One learner manages at most `MANAGED_PROFILES_MAX` relatives without a phone of their own
+    (422 `too_many_relatives`): each relative may register, so an unlimited number would let
+    one person take unlimited seats. The actor's row is locked while counting, so two
+    parallel additions are counted one after the other. Relatives who have their own account
+    no longer count. Staff registering villagers (`learner_register`) are not limited.
+
+    The relative's home village is the family member's word until village staff confirm it
+    (lifelong.accounts.residence), unless the family member is an admin whose scope covers that
+    village: staff could register the villager themselves, so their word counts as confirmed."""
     if home_region.level != "village":
         raise InvalidInput(
             _("A learner's home region is a village or community."), code="invalid_region", field="home_region"
         )
+    User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).get()
+    most = settings.MANAGED_PROFILES_MAX
+    held = User.objects.filter(Q(phone__isnull=True) | Q(phone=""), managed_by=actor, is_active=True).count()
+    if held >= most:
+        raise InvalidInput(
+            ngettext(
+                "You already manage %(n)d relative without a phone, the most one person may. Ask the village's "
+                "teaching point (village staff) to register anyone else.",
+                "You already manage %(n)d relatives without a phone, the most one person may. Ask the village's "
+                "teaching point (village staff) to register anyone else.",
+                most,
+            )
+            % {"n": most},
+            code="too_many_relatives",
+        )
     profile = User(
         name=name.strip(), birth_year=birth_year, home_region=home_region, managed_by=actor, created_by=actor
     )
+    if policy.covers(actor, home_region):
+        profile.residence_confirmed_at, profile.residence_confirmed_by = timezone.now(), actor
     profile.set_unusable_password()
     full_clean_or_raise(profile)
     profile.save()

@@ -4,6 +4,7 @@ roles and learners."""
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -135,11 +136,13 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def me_view(request: HttpRequest) -> HttpResponse:
     form = ManagedProfileForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.managed_profile_create(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
+            status = error.status  # one relative too many: 422 too_many_relatives
         else:
             messages.success(request, _("The family profile has been added."))
             return redirect("me")
@@ -158,7 +161,9 @@ def me_view(request: HttpRequest) -> HttpResponse:
             "email_form": ContactEmailForm(initial={"email": request.user.email}),
             "calendar_feed": calendar.feed_for(request.user),
             "passport": passport_summary(learner=request.user),
+            "relatives_max": settings.MANAGED_PROFILES_MAX,
         },
+        status=status,
     )
 
 

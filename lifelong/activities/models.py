@@ -245,6 +245,11 @@ class Registration(models.Model):
     # promotion): the dashboards' unmet demand counts every registration that found no seat.
     # Written in the same INSERT or UPDATE that places it, so it costs no extra write.
     was_waitlisted = models.BooleanField(_("was on the waitlist"), default=False, db_default=False)
+    # Registered by the family member who manages the learner. The channel says proxy, as for
+    # staff, but the seat is an online one (`counts_online`): the offline reserve is for the
+    # people staff serve, and a family member's relatives are no proof of that. Kept on the row
+    # so that freeing the seat gives back the same kind it took.
+    by_family = models.BooleanField(_("registered by family"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -280,7 +285,9 @@ class Registration(models.Model):
 
     @property
     def counts_online(self) -> bool:
-        return self.channel == RegistrationChannel.ONLINE
+        """Holds (or waits for) one of the `capacity - reserved_offline` online seats: the
+        learner's own registration, and a family member's for a relative they manage."""
+        return self.channel == RegistrationChannel.ONLINE or self.by_family
 
 
 class Attendance(models.Model):

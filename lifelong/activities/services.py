@@ -2,10 +2,11 @@
 
 Seat rules (DESIGN §4): seats are taken by one conditional UPDATE of the activity's counters
 (`... WHERE seats_taken < capacity`), never by counting and then inserting; online
-registrations may hold at most `capacity - reserved_offline` seats; a freed seat goes, in the
-cancelling transaction, to the first waitlisted learner whose channel may take it. Freeing a
-seat needs no lock. The counters' check constraints make overbooking impossible even if a
-caller got this wrong.
+registrations, and a family member's for a relative they manage, may hold at most
+`capacity - reserved_offline` seats (`Registration.counts_online`): the reserve is for staff
+registering the people they serve; a freed seat goes, in the cancelling transaction, to the
+first waitlisted learner whose registration may take it. Freeing a seat needs no lock. The
+counters' check constraints make overbooking impossible even if a caller got this wrong.
 """
 
 import time
@@ -15,7 +16,7 @@ from typing import Any
 import nh3
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -510,7 +511,29 @@ def eligibility_problem(activity: Activity, learner: User) -> InvalidInput | Non
                 % {"region": activity.residents_of.display_name},
                 code="ineligible_residence",
             )
+        return _residence_unconfirmed(learner, home)
     return None
+
+
+def _residence_unconfirmed(learner: User, home: Region) -> InvalidInput | None:
+    """A relative a family member added counts as a resident once village staff confirmed
+    their home (lifelong.accounts.residence); the words tell the family whom to ask."""
+    status = learner.residence_status
+    if status in ("not_needed", "confirmed"):
+        return None
+    values = {"name": learner.name, "village": home.display_name}
+    if status == "declined":
+        text = _(
+            "Village staff could not confirm that %(name)s lives in %(village)s, so activities for its residents "
+            "do not accept them. If they do live there, please ask the teaching point of %(village)s (village staff) "
+            "to confirm it."
+        )
+    else:
+        text = _(
+            "Village staff have not yet confirmed that %(name)s lives in %(village)s. Please ask the teaching point "
+            "of %(village)s (village staff) to confirm it, then register again."
+        )
+    return InvalidInput(text % values, code="residence_unconfirmed")
 
 
 def _channel_for(
@@ -567,20 +590,26 @@ def registration_create(
             raise NotFound()  # an unpublished activity is invisible to everyone else
         raise Conflict(_("This activity is not open for registration."), code="not_open")
     channel = _channel_for(actor, learner, current, channel, desk_phone)
+    # A relative registered by the family member who manages them: proxy on the record (who
+    # did it), online seats only (the reserve is for the people staff serve), and the family's
+    # registrations together under a campaign's cap. Same test, same order as _channel_for.
+    by_family = actor.pk != learner.pk and learner.managed_by_id == actor.pk
+    registration = Registration(
+        activity=current, learner=learner, channel=channel, registered_by=actor, by_family=by_family
+    )
     if not current.registration_opens <= now < current.registration_closes:
         raise Conflict(_("Registration for this activity is closed."), code="registration_closed")
     if Registration.objects.filter(activity=current, learner=learner, status__in=ACTIVE_STATUSES).exists():
         raise Conflict(_("The learner is already registered for this activity."), code="already_registered")
-    if not current.waitlist and not current.requires_approval and _looks_full(current, channel):
+    if not current.waitlist and not current.requires_approval and _looks_full(current, registration):
         # The rush's most common answer, given before any costlier check. It only reads the
         # counters; the conditional UPDATE in _place stays the guard.
         raise Conflict(_("This activity is full."), code="full")
     problem = eligibility_problem(current, learner)
     if problem is not None:
         raise problem
-    _check_campaign_cap(current, learner)
+    _check_campaign_cap(current, learner, family_member=actor if by_family else None)
 
-    registration = Registration(activity=current, learner=learner, channel=channel, registered_by=actor)
     if current.requires_approval:
         registration.status = RegistrationStatus.PENDING
     elif RaceWindowForTests.unguarded:
@@ -625,27 +654,54 @@ def _tell_placement(registration: Registration) -> None:
     )
 
 
-def _looks_full(activity: Activity, channel: str) -> bool:
-    return (activity.online_seats_left if channel == RegistrationChannel.ONLINE else activity.seats_left) <= 0
+def _looks_full(activity: Activity, registration: Registration) -> bool:
+    return (activity.online_seats_left if registration.counts_online else activity.seats_left) <= 0
 
 
-def _check_campaign_cap(activity: Activity, learner: User) -> None:
-    """At most `registration_cap` active registrations per learner in a campaign's programme
-    (proposals not yet accepted are outside it). The learner's
-    row is locked first, so two parallel requests by one learner are counted one after the
-    other (other learners are not held up)."""
+def _check_campaign_cap(activity: Activity, learner: User, *, family_member: User | None = None) -> None:
+    """At most `registration_cap` active registrations in a campaign's programme (proposals
+    not yet accepted are outside it).
+
+    Counted per learner, except when `family_member` registers a relative they manage: then
+    the family's registrations are counted together, the family member's own and those of
+    every relative they manage (whoever made them), and that total must stay under the cap.
+    A family member may add relatives of their own making, so counting each relative alone
+    would let one person hold the cap once per invented relative; counted together, what one
+    account can hold through its relatives is one cap's worth. The family member's own
+    registration is counted like anyone's (their own registrations only): what staff or the
+    relatives themselves register does not stop them learning, and staff registering a
+    relative count that relative's registrations only, as for any villager.
+
+    The rows counted over are locked first (the learner's; for a family, the family member's
+    and the relative's, in id order so that no two requests wait on each other in a circle),
+    so parallel requests for one learner or one family are counted one after the other, while
+    other learners are not held up."""
     in_programme = activity.campaign_id and activity.campaign_status == CampaignStatus.ACCEPTED
     cap = activity.campaign.registration_cap if in_programme else None
     if cap is None:
         return
-    User.objects.select_for_update().filter(pk=learner.pk).values_list("pk", flat=True).get()
+    locked = [learner.pk] if family_member is None else sorted({family_member.pk, learner.pk})
+    list(User.objects.select_for_update().filter(pk__in=locked).order_by("pk").values_list("pk", flat=True))
+    if family_member is None:
+        whose = Q(learner=learner)
+    else:
+        whose = Q(learner=family_member) | Q(learner__managed_by=family_member)
     held = Registration.objects.filter(
-        learner=learner,
+        whose,
         activity__campaign_id=activity.campaign_id,
         activity__campaign_status=CampaignStatus.ACCEPTED,
         status__in=ACTIVE_STATUSES,
     ).count()
     if held >= cap:
+        if family_member is not None:
+            raise Conflict(
+                _(
+                    "Your family already holds %(n)d registrations in this campaign (yours and your relatives'), "
+                    "the most allowed."
+                )
+                % {"n": cap},
+                code="campaign_cap",
+            )
         raise Conflict(
             _("The learner already holds %(n)d registrations in this campaign, the most allowed.") % {"n": cap},
             code="campaign_cap",

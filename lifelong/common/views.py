@@ -7,6 +7,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
+from lifelong.accounts.residence import relatives_to_confirm
 from lifelong.accounts.services import user_preferences_update
 from lifelong.activities.selectors import activity_catalogue, next_session_for
 from lifelong.campaigns.selectors import campaign_current
@@ -118,12 +119,17 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def console_index(request: HttpRequest) -> HttpResponse:
+    is_admin = policy.is_admin(request.user)
+    awaiting = None
+    if is_admin:  # relatives whose home village waits for the admin's confirmation
+        awaiting = relatives_to_confirm(actor=request.user).filter(residence_declined_at__isnull=True).count()
     return render(
         request,
         "common/console_index.html",
         {
             "grants": policy.grants(request.user),
-            "is_admin": policy.is_admin(request.user),
+            "is_admin": is_admin,
+            "relatives_awaiting": awaiting,
         },
     )
 

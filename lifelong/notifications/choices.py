@@ -29,3 +29,5 @@ class NoticeKind(models.TextChoices):
     ARTICLE_PUBLISHED = "article_pub", _("Article published")
     ACTIVITY_CHANGED = "act_changed", _("Activity changed")
     ORGANIZER_MESSAGE = "organizer_msg", _("Message from the organizer")
+    RESIDENCE_CONFIRMED = "residence_ok", _("Home village confirmed")
+    RESIDENCE_DECLINED = "residence_no", _("Home village not confirmed")

@@ -8,6 +8,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from lifelong.regions.models import Region
+
 from .choices import NoticeKind
 
 TEMPLATES = {
@@ -75,6 +77,15 @@ TEMPLATES = {
     NoticeKind.ACTIVITY_CHANGED: gettext_lazy(
         "“%(title)s” has changed. %(changes)s Next session: %(start)s, %(place)s."
     ),
+    # To the family member of a relative they added (params `region_id`: the relative's home).
+    NoticeKind.RESIDENCE_CONFIRMED: gettext_lazy(
+        "Village staff have confirmed that %(name)s lives in %(village)s. Activities for residents there now "
+        "accept them."
+    ),
+    NoticeKind.RESIDENCE_DECLINED: gettext_lazy(
+        "Village staff could not confirm that %(name)s lives in %(village)s, so activities for residents there do "
+        "not accept them. If this is a mistake, please visit or call the teaching point of %(village)s."
+    ),
 }
 # What an edit of an activity changed, one sentence each (lifelong.activities.editing).
 ACTIVITY_CHANGES = {
@@ -113,6 +124,9 @@ ARTICLE_KINDS = {NoticeKind.ARTICLE_RETURNED, NoticeKind.ARTICLE_PUBLISHED}
 TEAM_KINDS = {NoticeKind.TEAM_JOIN_REQUESTED, NoticeKind.TEAM_JOIN_APPROVED, NoticeKind.TEAM_JOIN_DECLINED}
 # Notices about honours: their params carry `nomination_id`.
 HONOUR_KINDS = {NoticeKind.HONOUR_AWARDED, NoticeKind.NOMINATION_AWARDED, NoticeKind.NOMINATION_NOT_AWARDED}
+
+# Notices about where a family's relative lives (lifelong.accounts.residence): params `region_id`.
+RESIDENCE_KINDS = {NoticeKind.RESIDENCE_CONFIRMED, NoticeKind.RESIDENCE_DECLINED}
 
 # Notices for the people who run the activity link to the console, the rest to the learner's pages.
 ORGANIZER_KINDS = {NoticeKind.ACTIVITY_PUBLISHED, NoticeKind.ACTIVITY_REJECTED, NoticeKind.LOW_ENROLMENT}
@@ -203,6 +217,14 @@ def _activity_changed(activity, params: dict[str, Any], *, for_name: str) -> tup
     return text, reverse("activities:detail", args=[activity.pk])
 
 
+def _residence_notice(kind: str, params: dict[str, Any], *, for_name: str) -> tuple[str, str]:
+    """Village staff's decision on a relative's home, named in the recipient's language; it
+    links to the family page, where the relative's state shows."""
+    region = Region.objects.filter(pk=params.get("region_id")).first()
+    values = {"name": for_name, "village": region.display_name if region else "—"}
+    return str(TEMPLATES[kind]) % values, reverse("me")
+
+
 def render(
     kind: str, *, activity, params: dict[str, Any], for_name: str = "", relative_id: int | None = None
 ) -> tuple[str, str]:
@@ -216,6 +238,8 @@ def render(
         from lifelong.honours.notices import honour_notice  # honours' services import this app
 
         return honour_notice(kind, params, for_name=for_name, relative_id=relative_id)
+    if kind in RESIDENCE_KINDS:
+        return _residence_notice(kind, params, for_name=for_name)
     if kind == NoticeKind.ORGANIZER_MESSAGE:
         return _organizer_message(activity, params, for_name=for_name)
     if kind == NoticeKind.ACTIVITY_CHANGED:

@@ -201,6 +201,9 @@ BUILDERS = {
     "accounts.user_user_permissions.user": lambda w: w["remove"].user_permissions.add(Permission.objects.first()),
     "accounts.user.managed_by": lambda w: villager(w["demo"], "张三的母亲", None, managed_by=w["remove"]),
     "accounts.user.created_by": lambda w: villager(w["demo"], "邻居", None, created_by=w["remove"]),
+    "accounts.user.residence_confirmed_by": lambda w: villager(
+        w["demo"], "邻居的奶奶", None, residence_confirmed_by=w["remove"]
+    ),
     "accounts.rolegrant.granted_by": lambda w: RoleGrant.objects.filter(user=w["demo"].organizer).update(
         granted_by=w["remove"]
     ),

@@ -117,3 +117,79 @@ def test_one_learner_racing_for_many_campaign_activities_stays_within_the_cap(co
     assert Registration.objects.filter(learner=learner).count() == 3
     for activity in activities:
         assert_counters_match(activity)
+
+
+def test_family_members_and_village_staff_racing_for_a_reserve_keep_it_for_staff(county):
+    """Family members registering relatives take online seats only, even all at once: the
+    offline reserve is left for the villagers staff register at the same moment."""
+    from lifelong.accounts.services import learner_register, managed_profile_create
+
+    activity = published_activity(county, capacity=6, reserved_offline=3, waitlist=False)
+    home = county.elder_learner.home_region
+    families = [new_learner(county) for _ in range(12)]
+    relatives = [
+        managed_profile_create(actor=family, name=f"亲属{n}", birth_year=1944, home_region=home)
+        for n, family in enumerate(families)
+    ]
+    villagers = [
+        learner_register(actor=county.village_admin, name=f"村民{n}", home_region=home, birth_year=1940)
+        for n in range(3)
+    ]
+    calls = [
+        lambda family=family, relative=relative: services.registration_create(
+            actor=family, activity=activity, learner=relative
+        )
+        for family, relative in zip(families, relatives, strict=True)
+    ]
+    calls += [
+        lambda villager=villager: services.registration_create(
+            actor=county.village_admin, activity=activity, learner=villager
+        )
+        for villager in villagers
+    ]
+    outcomes = race(calls)
+    unexpected = [o for o in outcomes if not isinstance(o, Registration) and getattr(o, "code", None) != "full"]
+    assert not unexpected, unexpected
+    confirmed = Registration.objects.filter(activity=activity, status=S.CONFIRMED)
+    assert confirmed.filter(by_family=True, channel="proxy").count() == 3
+    assert confirmed.filter(learner__in=villagers).count() == 3
+    assert_counters_match(activity)
+
+
+def test_one_family_racing_for_many_campaign_activities_stays_within_the_family_cap(county):
+    """A family member registering their relatives (and themselves) in parallel: the family's
+    registrations together stay within the cap, because the family member's row is locked."""
+    from datetime import date
+
+    from lifelong.accounts.services import managed_profile_create
+    from lifelong.campaigns.models import Campaign
+    from lifelong.regions.models import Region
+
+    week = Campaign.objects.create(
+        slug="family-race-week",
+        name="活动周",
+        starts_on=date(2026, 12, 7),
+        ends_on=date(2026, 12, 13),
+        host_region=Region.objects.get(level="county"),
+        registration_cap=3,
+    )
+    activities = [published_activity(county, campaign=week, capacity=5) for _ in range(8)]
+    family = new_learner(county)
+    relatives = [
+        managed_profile_create(actor=family, name=f"亲属{n}", birth_year=1944, home_region=family.home_region)
+        for n in range(4)
+    ]
+    calls = [
+        lambda activity=activity, relative=relatives[n % 4]: services.registration_create(
+            actor=family, activity=activity, learner=relative
+        )
+        for n, activity in enumerate(activities)
+    ]
+    outcomes = race(calls)
+    accepted = [o for o in outcomes if isinstance(o, Registration)]
+    refused = [o for o in outcomes if not isinstance(o, Registration)]
+    assert len(accepted) == 3, outcomes
+    assert all(getattr(o, "code", None) == "campaign_cap" for o in refused), refused
+    assert Registration.objects.filter(learner__in=relatives).count() == 3
+    for activity in activities:
+        assert_counters_match(activity)

@@ -107,6 +107,7 @@ LIST_URLS = [
     "/console/venues/",
     "/console/roles/",
     "/console/learners/",
+    "/console/residence/",  # relatives awaiting confirmation: empty for organizers, scoped for admins
     "/console/activities/",
 ]
 CREATE_URLS = ["/console/institutions/new/", "/console/venues/new/"]
@@ -285,6 +286,9 @@ def test_every_console_url_is_in_the_matrix():
         # Editing and merging learners: lifelong/accounts/tests/test_learner_edit.py
         "learners/<int:pk>/edit/",
         "learners/<int:pk>/merge/",
+        # Relatives' residence, the queue and the decision: lifelong/accounts/tests/test_family_relatives.py
+        "residence/",
+        "learners/<int:pk>/residence/",
         # The dashboard and its exports: lifelong/dashboards/tests/test_access_matrix.py
         "dashboard/",
         r"^dashboard/export/(?P<table>[a-z]+)\.(?P<file_format>csv|xlsx)$",
@@ -385,6 +389,11 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         # Searching people by name or number goes in a POST body: test_learner_search_in_the_api_stays_in_scope.
         "api/v1/learners/search",
         "api/v1/learners/<learner_id>",
+        # Relatives: the family's own list and additions, staff's residence queue and decisions:
+        # lifelong/accounts/tests/test_family_relatives.py
+        "api/v1/learners/<learner_id>/residence-confirmation",
+        "api/v1/residence-confirmations",
+        "api/v1/me/family",
         "api/v1/me",
         "api/v1/regions",
         "api/v1/institutions",

@@ -2,27 +2,38 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
 from lifelong.campaigns.models import Campaign
-from lifelong.common.api import ErrorOut, InputSchema, IsoDate, IsoDateTime, PageQuery, StatusOut, paginate
+from lifelong.common.api import (
+    ErrorOut,
+    Hours,
+    InputSchema,
+    IsoDate,
+    IsoDateTime,
+    PageQuery,
+    StatusOut,
+    paginate,
+)
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.community.models import Programme, Team
 from lifelong.institutions.api import InstitutionRef, VenueRef
 from lifelong.institutions.models import Institution, Venue
+from lifelong.institutions.services import BOOKING_MAX_LENGTH
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import checkin, desk, selectors, services
 from .choices import Audience, CampaignStatus, Category, CheckinMethod, RegistrationChannel
 from .models import Activity, Session
+from .session_times import SESSION_MAX_AHEAD, SESSION_MAX_LENGTH, SESSION_PAST_TOLERANCE
 
 router = Router(tags=["activities"])
 bearer = BearerToken()
@@ -35,15 +46,22 @@ def aware(value: datetime) -> datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-class SessionIn(InputSchema):
-    starts_at: IsoDateTime
-    ends_at: IsoDateTime
-    venue: int | None = None
+# A session's time in a request: written-out text only, no offset read as county time. Its range
+# is the service's to check (lifelong.activities.session_times).
+SessionTime = Annotated[IsoDateTime, AfterValidator(aware)]
+SESSION_TIME_REFUSALS = (
+    "A new or moved session ends after it starts (422 `invalid_period`), lasts at most "
+    f"{SESSION_MAX_LENGTH.total_seconds() / 3600:g} hours (`session_too_long`), starts at most "
+    f"{SESSION_PAST_TOLERANCE.days} days ago (`session_in_past`) and at most {SESSION_MAX_AHEAD.days} days "
+    f"ahead (`session_too_far_ahead`); its room is booked for at most {BOOKING_MAX_LENGTH.days} days "
+    "(`booking_too_long`). Times are ISO 8601 text (a number is 422 `invalid`)."
+)
 
-    @field_validator("starts_at", "ends_at")
-    @classmethod
-    def with_offset(cls, value: datetime) -> datetime:
-        return aware(value)
+
+class SessionIn(InputSchema):
+    starts_at: SessionTime
+    ends_at: SessionTime
+    venue: int | None = None
 
 
 class ActivityIn(InputSchema):
@@ -161,12 +179,7 @@ class CopyIn(InputSchema):
     session (and not in the past). The registration window moves by the same shift."""
 
     offset_days: int | None = Field(None, ge=-3650, le=3650)
-    first_starts_at: IsoDateTime | None = None
-
-    @field_validator("first_starts_at")
-    @classmethod
-    def with_offset(cls, value: datetime | None) -> datetime | None:
-        return aware(value) if value is not None else None
+    first_starts_at: SessionTime | None = None
 
 
 class SessionOut(Schema):
@@ -234,7 +247,7 @@ class ActivityDetailOut(ActivityOut):
     requires_approval: bool
     waitlist: bool
     offer_hours: int
-    hours: Decimal
+    hours: Hours = Field(description="Learning hours per session, to one decimal place")
     certificate: bool
     completion_share: int
     min_age: int | None
@@ -315,7 +328,13 @@ def _venue(venue_id: int | None) -> Venue | None:
     return venue
 
 
-@router.post("/activities", auth=bearer, response={201: StatusOut, **ERRORS}, summary="Create a draft activity")
+@router.post(
+    "/activities",
+    auth=bearer,
+    response={201: StatusOut, **ERRORS},
+    summary="Create a draft activity",
+    description=SESSION_TIME_REFUSALS,
+)
 def activity_create(request, body: ActivityIn):
     data = body.model_dump(
         exclude={
@@ -371,7 +390,7 @@ _REFERENCES = {
     "fewer seats than are taken; 422 `over_venue_capacity` above the venue's seats (an admin may send "
     "`over_venue_capacity: true`); 409 `venue_booked` when a room is taken at a new time; 409 "
     "`session_has_checkins` for removing a session someone attended; 409 `invalid_transition` once "
-    "cancelled or completed. More seats go to the waitlist first come, first served.",
+    "cancelled or completed. " + SESSION_TIME_REFUSALS + " More seats go to the waitlist first come, first served.",
 )
 def activity_update(request, activity_id: int, body: ActivityPatchIn):
     activity = _managed(request, activity_id)
@@ -403,6 +422,7 @@ def activity_update(request, activity_id: int, body: ActivityPatchIn):
     auth=bearer,
     response={201: StatusOut, **ERRORS},
     summary="Copy as a new draft (same content and rules, sessions shifted, no registrations)",
+    description=SESSION_TIME_REFUSALS,
 )
 def activity_copy(request, activity_id: int, body: CopyIn | None = None):
     body = body or CopyIn()
@@ -670,6 +690,7 @@ def checkin_token(request, session_id: int):
     auth=bearer,
     response={200: SessionOut, **ERRORS},
     summary="Staff: move a session or change its venue (registered learners are told)",
+    description=SESSION_TIME_REFUSALS + " A refusal of the times names `starts_at` or `ends_at` as its `field`.",
 )
 def session_update(request, session_id: int, body: SessionIn):
     session = selectors.session_managed(actor=request.user, session_id=session_id)

@@ -42,6 +42,7 @@ from lifelong.notifications.services import notify
 from . import services
 from .choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category
 from .models import Activity, Attendance, Registration, Session
+from .session_times import session_times_check
 
 # An activity in these states holds its rooms; a draft or a rejected one holds none, so that an
 # idea never submitted keeps nobody else out of a room.
@@ -137,6 +138,7 @@ def _plan_sessions(
     activity: Activity,
     specs: list[dict[str, Any]] | None,
     old_venue_id: int | None,
+    now: datetime,
     shown: set[int] | None = None,
 ) -> _SessionPlan:
     """Compare the given sessions with the stored ones. A spec with an `id` keeps that session
@@ -146,7 +148,7 @@ def _plan_sessions(
     session's venue, except that sessions held at the activity's old venue follow the activity
     to its new one (a new session is held at the activity's venue); `venue: None` means online
     or to be announced. No `specs`: every session stays, following the activity's venue as
-    above."""
+    above. A new session, and one given a new time, meets lifelong.activities.session_times."""
     existing = list(activity.sessions.select_for_update(of=("self",)).order_by("starts_at", "id"))
     by_id = {s.pk: s for s in existing}
     if specs is None:
@@ -188,6 +190,8 @@ def _plan_sessions(
         if venue_id is not None and venue_id != session.venue_id:
             services._check_venue(actor, Venue(pk=venue_id))
         before = (session.starts_at, session.ends_at, session.venue_id)
+        if session.pk is None or before[:2] != (spec["starts_at"], spec["ends_at"]):
+            session_times_check(starts_at=spec["starts_at"], ends_at=spec["ends_at"], now=now)
         session.starts_at, session.ends_at, session.venue_id = spec["starts_at"], spec["ends_at"], venue_id
         session.activity = activity  # a booking is named after the activity's (new) title
         full_clean_or_raise(session)
@@ -341,8 +345,9 @@ def activity_update(
     is removed only if it was shown and left out, so one added meanwhile by someone else stays.
     Managers of the activity only (404 otherwise); a cancelled or completed
     activity changes no more (409 `invalid_transition`). Refusals change nothing: `invalid`,
-    `no_sessions` (422), `capacity_below_taken`, `session_has_checkins`, `venue_booked` (409),
-    `over_venue_capacity` (422). A published activity tells its learners of a change of time or
+    `no_sessions` (422), the session time rules' codes (422, see session_times), the booking
+    rules' `booking_too_long` (422), `capacity_below_taken`, `session_has_checkins`,
+    `venue_booked` (409), `over_venue_capacity` (422). A published activity tells its learners of a change of time or
     place and gives new seats to its waitlist."""
     now = now or timezone.now()
     locked = Activity.objects.select_for_update(of=("self",), no_key=True)
@@ -371,7 +376,7 @@ def activity_update(
         _check_seats(current)
     full_clean_or_raise(current)
     plan = _plan_sessions(
-        actor=actor, activity=current, specs=sessions, old_venue_id=old_venue_id, shown=sessions_shown
+        actor=actor, activity=current, specs=sessions, old_venue_id=old_venue_id, now=now, shown=sessions_shown
     )
     # A new capacity is held to every venue; otherwise only a venue the activity was not held
     # at before is checked, so an admin's allowed capacity survives a change of time.
@@ -437,13 +442,15 @@ def session_update(
     starts_at: datetime,
     ends_at: datetime,
     venue: Venue | None | object = services.KEEP_VENUE,
+    now: datetime | None = None,
 ) -> Session:
     """Move one session or change its venue (`None`: to be announced; left out: unchanged):
     `activity_update` naming this session alone as shown, so the other sessions stay exactly as
     they are, one added a moment ago included (they are never read here, so never a stale list).
     The activity's row is locked first, as `activity_update` does, so the session is read under
     the same lock that the edit holds. Everyone holding or waiting for a place is told, and the
-    reminder follows the new time."""
+    reminder follows the new time. New times meet the session time rules, refused on the field
+    that breaks them (`starts_at` or `ends_at`)."""
     activity_id = Session.objects.filter(pk=session.pk).values_list("activity_id", flat=True).first()
     if activity_id is None:
         raise NotFound()
@@ -451,12 +458,15 @@ def session_update(
     current = Session.objects.filter(pk=session.pk, activity_id=activity_id).first()
     if current is None:  # removed while we waited for the lock
         raise NotFound()
+    now = now or timezone.now()
+    if (starts_at, ends_at) != (current.starts_at, current.ends_at):
+        session_times_check(starts_at=starts_at, ends_at=ends_at, now=now, start_field="starts_at", end_field="ends_at")
     spec: dict[str, Any] = {"id": current.pk, "starts_at": starts_at, "ends_at": ends_at}
     if venue is not services.KEEP_VENUE:
         spec["venue"] = venue
     else:
         spec["venue"] = current.venue  # its own place, even if it is the activity's venue
-    activity_update(actor=actor, activity=activity, sessions=[spec], sessions_shown={current.pk})
+    activity_update(actor=actor, activity=activity, sessions=[spec], sessions_shown={current.pk}, now=now)
     return Session.objects.select_related("venue").get(pk=current.pk)
 
 
@@ -549,6 +559,7 @@ def activity_copy(
         ],
         # A capacity an admin once allowed above the venue's seats comes along only for an admin.
         over_venue_capacity=True,
+        now=now,
         **values,
     )
     audit_record(

@@ -50,6 +50,7 @@ from .choices import (
 )
 from .models import Activity, Registration, Session
 from .selectors import waitlist_place
+from .session_times import session_times_check
 
 ACTIVITY_FIELDS = (
     "title",
@@ -153,18 +154,23 @@ def activity_create(
     cover_upload: UploadedFile | None = None,
     cover_alt: str = "",
     over_venue_capacity: bool = False,
+    now: datetime | None = None,
     **fields: Any,
 ) -> Activity:
-    """A draft activity with its sessions. Venues must belong to institutions the actor may
-    see; the capacity fits the venues' seats unless an admin over the organizer allows more
-    (`over_venue_capacity`, else 422 `over_venue_capacity`); every value is validated before
-    anything is written. The description is sanitised rich text; a `cover` Picture may be
-    given, or an uploaded file (`cover_upload`) that becomes one (lifelong.common.pictures) in
-    the same transaction. A draft books no rooms: submitting (or publishing) it does."""
+    """A draft activity with its sessions, each meeting the session time rules (see
+    session_times; `now` is the clock they are read against, set back for demo history).
+    Venues must belong to institutions the actor may see; the capacity fits the venues' seats
+    unless an admin over the organizer allows more (`over_venue_capacity`, else 422
+    `over_venue_capacity`); every value is validated before anything is written. The
+    description is sanitised rich text; a `cover` Picture may be given, or an uploaded file
+    (`cover_upload`) that becomes one (lifelong.common.pictures) in the same transaction. A
+    draft books no rooms: submitting (or publishing) it does."""
     if not may_manage_activities_of(actor, institution):
         raise NotFound(field="institution")
     if not sessions:
         raise InvalidInput(_("An activity needs at least one session."), code="no_sessions", field="sessions")
+    for spec in sessions:
+        session_times_check(starts_at=spec["starts_at"], ends_at=spec["ends_at"], now=now or timezone.now())
     audiences = fields.get("audiences") or [Audience.ALL]
     if not set(audiences) <= set(Audience.values):
         raise InvalidInput(_("Unknown audience."), code="invalid", field="audiences")

@@ -70,6 +70,7 @@ def demo_learning_week_2019_load() -> Campaign:
             registration_closes=starts - timedelta(hours=12),
             hours=Decimal("0"),
             campaign=week,
+            now=opening - timedelta(days=14),  # entered when registration opened
         )
         activity_services.activity_publish(actor=county_admin, activity=activity)
         people = _residents(residents, town_code, registered, county_admin, rng)

@@ -271,6 +271,7 @@ def _create(
         offer_hours=24,
         programme=programme,
         team=team,
+        now=opens,  # entered when registration opened
     )
     return activity_services.activity_publish(actor=staff, activity=activity)
 

@@ -207,7 +207,7 @@ def venue_update(
 
 # --- Venue bookings ----------------------------------------------------------------------------
 
-# A booking made by hand lasts at most this long (sessions' own rules decide their length).
+# A booking lasts at most this long, made by hand or by a session (whose own rule is shorter).
 BOOKING_MAX_LENGTH = timedelta(days=14)
 # The name of the PostgreSQL exclusion constraint (migration 0003).
 NO_OVERLAP_CONSTRAINT = "venue_booking_no_overlap"
@@ -297,7 +297,10 @@ def _booking_changes(booking: VenueBooking) -> dict[str, Any]:
     }
 
 
-def _check_period(starts_at: datetime, ends_at: datetime, *, now: datetime) -> None:
+def booking_period_check(starts_at: datetime, ends_at: datetime) -> None:
+    """What every booking of a room meets, made by hand or by a session: it ends after it
+    starts (`invalid_period`) and lasts at most BOOKING_MAX_LENGTH (`booking_too_long`), both
+    422. (Sessions have their own, shorter, rule too: lifelong.activities.session_times.)"""
     if ends_at <= starts_at:
         raise InvalidInput(_("A booking ends after it starts."), code="invalid_period", field="ends_at")
     if ends_at - starts_at > BOOKING_MAX_LENGTH:
@@ -306,6 +309,13 @@ def _check_period(starts_at: datetime, ends_at: datetime, *, now: datetime) -> N
             code="booking_too_long",
             field="ends_at",
         )
+
+
+def _check_period(starts_at: datetime, ends_at: datetime, *, now: datetime) -> None:
+    booking_period_check(starts_at, ends_at)
+    # A booking by hand is for what is still to come. A session's booking follows its session,
+    # which may be over already (entered after it was held, within its own rule, or kept as it
+    # was while its activity changes), so it is not held to this.
     if ends_at <= now:
         raise InvalidInput(_("A booking cannot end in the past."), code="booking_in_past", field="ends_at")
 
@@ -389,7 +399,9 @@ def session_bookings_sync(*, actor: User, sessions: "list[Session]") -> None:
     clash refuses the whole change with `venue_booked`, naming the booking in the way.
 
     Called by the activity services inside their own transaction, after they have checked that
-    the actor may manage the activity and use the venue; so no booking rule is checked here."""
+    the actor may manage the activity and use the venue; each booking made or moved here meets
+    the period rule of every booking (`booking_period_check`: 422 `invalid_period`,
+    `booking_too_long`)."""
     existing = {b.session_id: b for b in VenueBooking.objects.filter(session__in=[s.pk for s in sessions])}
     _lock_venues(s.venue_id for s in sessions if s.venue_id is not None)
     for session in sessions:
@@ -404,6 +416,7 @@ def session_bookings_sync(*, actor: User, sessions: "list[Session]") -> None:
             session.ends_at,
         ):
             continue
+        booking_period_check(session.starts_at, session.ends_at)
         created = booking is None
         if created:
             booking = VenueBooking(session=session, booked_by=actor)

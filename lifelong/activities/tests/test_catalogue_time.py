@@ -41,6 +41,7 @@ def held(demo, title: str, *, first_in: timedelta, sessions: int = 1, **override
             {"starts_at": first + timedelta(weeks=n), "ends_at": first + timedelta(weeks=n, hours=2)}
             for n in range(sessions)
         ],
+        now=first - timedelta(days=20),  # entered when registration opened
         **fields,
     )
     return services.activity_publish(actor=demo.county_admin, activity=activity)

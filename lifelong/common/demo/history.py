@@ -189,6 +189,7 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
                 registration_closes=first - timedelta(minutes=30),
                 hours=Decimal("0"),
                 offer_hours=24,
+                now=opens,  # entered when registration opened
                 **extra,
             )
         except Conflict as error:  # the room is taken then by another part of the demo

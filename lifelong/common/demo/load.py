@@ -339,6 +339,7 @@ def _demo_learning_history(school: Institution) -> None:
         certificate=True,
         completion_share=75,
         offer_hours=24,
+        now=first - timedelta(days=14),  # entered when registration opened
     )
     activity_services.activity_publish(actor=county_admin, activity=activity)
     activity_services.registration_create(

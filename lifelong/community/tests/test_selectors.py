@@ -35,6 +35,7 @@ def _past_course(demo, programme, *, title="往期课堂"):
         registration_opens=start - timedelta(days=10),
         registration_closes=start - timedelta(hours=1),
         programme=programme,
+        now=start - timedelta(days=10),  # entered when registration opened
     )
     return activity_services.activity_publish(actor=demo.county_admin, activity=activity)
 
@@ -129,6 +130,7 @@ def test_a_course_under_way_is_coming_by_its_next_session_as_in_the_catalogue(de
         registration_opens=now - timedelta(days=20),
         registration_closes=now + timedelta(days=5),
         programme=programme,
+        now=now - timedelta(days=20),  # entered when registration opened
     )
     activity_services.activity_publish(actor=demo.county_admin, activity=started)
     soon = course(demo, sessions=1, programme=programme, title="下周的课")  # in a week

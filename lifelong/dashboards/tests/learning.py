@@ -82,6 +82,7 @@ def activity_held(
         waitlist=True,
         offer_hours=0,
         hours=2,
+        now=starts - timedelta(days=20),  # entered when registration opened
     )
     activity = activity_services.activity_publish(actor=admin, activity=activity)
     session = activity.sessions.get()

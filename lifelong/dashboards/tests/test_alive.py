@@ -58,6 +58,7 @@ def school_activity_for(demo, town_code: str, residents_of: Region, *, period: P
         registration_closes=starts,
         residents_of=residents_of,
         hours=2,
+        now=starts - timedelta(days=10),  # entered when registration opened
     )
     activity = activity_services.activity_publish(actor=admin, activity=activity)
     for learner in learners:

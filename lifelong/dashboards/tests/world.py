@@ -121,6 +121,7 @@ def _activity(world: World, institution: Institution, n: int, *, publish: bool =
         waitlist=rng.random() < 0.7,
         offer_hours=rng.choice([0, 24]),
         hours=rng.choice([0, Decimal("1.5"), 2]),
+        now=FIRST - timedelta(days=10),  # entered when registration opened
     )
     if publish:
         activity = activity_services.activity_publish(actor=demo.county_admin, activity=activity)

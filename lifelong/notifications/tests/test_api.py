@@ -50,7 +50,8 @@ def test_staff_move_a_session_through_the_api_and_learners_are_told(demo, django
         content_type="application/json",
         headers=staff.headers,
     )
-    assert bad.status_code == 422 and bad.json()["code"] == "invalid"
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_period"
+    assert bad.json()["field"] == "ends_at"
     with django_capture_on_commit_callbacks(execute=True):
         moved = staff.client.patch(
             f"/api/v1/sessions/{session.pk}", json.dumps(body), content_type="application/json", headers=staff.headers

@@ -97,15 +97,25 @@ class DashboardOut(Schema):
 
 class DashboardQuery(CleanText):
     region: str | None = Field(None, max_length=12, description="Region code; default: your own region")
-    period: str | None = Field(None, max_length=7, description='"2026-11", "2026-Q4" or "2026"; default: this month')
+    period: str | None = Field(
+        None,
+        max_length=7,
+        description='"2026-11", "2026-Q4" or "2026"; default: this month',
+        json_schema_extra={"pattern": selectors.PERIOD_PATTERN},
+    )
 
 
 class OpenDataQuery(CleanText):
-    period: str | None = Field(None, max_length=7, description='"2026-11", "2026-Q4" or "2026"; default: this year')
+    period: str | None = Field(
+        None,
+        max_length=7,
+        description='"2026-11", "2026-Q4" or "2026"; default: this year',
+        json_schema_extra={"pattern": selectors.PERIOD_PATTERN},
+    )
 
 
 def _period(value: str | None, default_kind: str) -> selectors.Period:
-    return selectors.Period.parse(value) if value else selectors.Period.current(default_kind)
+    return selectors.Period.parse(value, exact=True) if value else selectors.Period.current(default_kind)
 
 
 @router.get(
@@ -175,7 +185,12 @@ class UnmetDemandQuery(PageQuery):
     region: str = Field(max_length=12, description="Region code (its subtree, or with own=true its own level)")
     category: str = Field(max_length=20)
     own: bool = Field(False, description="Only the region's own institutions (a row with own_level true)")
-    period: str | None = Field(None, max_length=7, description='"2026-11", "2026-Q4" or "2026"; default: this month')
+    period: str | None = Field(
+        None,
+        max_length=7,
+        description='"2026-11", "2026-Q4" or "2026"; default: this month',
+        json_schema_extra={"pattern": selectors.PERIOD_PATTERN},
+    )
 
 
 @router.get(

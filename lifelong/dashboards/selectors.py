@@ -38,6 +38,11 @@ HUNDREDTH = Decimal("0.01")
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
 _YEAR = re.compile(r"(\d{4})")
+# A period as the API reads it and its document says (a client generated from the document sends
+# nothing else): one of the three forms above with ASCII digits, nothing around it, in MIN_YEAR to
+# MAX_YEAR. The pages' forms are lenient (spaces around are dropped).
+PERIOD_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"
+_EXACT_PERIOD = re.compile(PERIOD_PATTERN, re.ASCII)
 _MONTHS_IN = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
 
 
@@ -98,8 +103,11 @@ class Period:
         )
 
     @classmethod
-    def parse(cls, value: str) -> "Period":
+    def parse(cls, value: str, *, exact: bool = False) -> "Period":
+        """`exact` (the API) takes only what PERIOD_PATTERN matches."""
         text = value.strip() if isinstance(value, str) else ""
+        if exact and not (isinstance(value, str) and _EXACT_PERIOD.fullmatch(value)):
+            text = ""
         year = None
         if match := _MONTH.fullmatch(text):
             year, kind, month = int(match[1]), PeriodKind.MONTH, int(match[2])

@@ -140,3 +140,51 @@ def test_the_openapi_document_lists_unmet_demand_with_its_errors(db):
     operation = schema["paths"]["/api/v1/dashboard/unmet-demand"]["get"]
     assert {"200", "401", "404", "422"} <= set(operation["responses"])
     assert {p["name"] for p in operation["parameters"]} >= {"region", "category", "own", "period", "page", "page_size"}
+
+
+# A period as the API reads it: exactly what its pattern in the document says. Each text is one a
+# client generated from the document could send (or a near miss), with whether it is a period.
+PERIOD_TEXTS = [
+    ("2026", True),
+    ("2026-11", True),
+    ("2026-Q4", True),
+    ("2026-q1", True),
+    ("1900", True),
+    ("2999-12", True),
+    ("1899", False),
+    ("3000", False),
+    ("000000", False),
+    ("0000", False),
+    ("2026-13", False),
+    ("2026-00", False),
+    ("2026-Q5", False),
+    ("2026-W1", False),
+    (" 2026", False),
+    ("2026 ", False),
+    ("٢٠٢٦", False),  # Arabic-Indic digits: a year to Python's int(), not to the document's [0-9]
+]
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/unmet-demand", "/open-data"])
+def test_the_document_gives_the_period_its_pattern(db, path):
+    from django.test import Client
+
+    operation = Client().get("/api/v1/openapi.json").json()["paths"][f"/api/v1{path}"]["get"]
+    (period,) = [parameter for parameter in operation["parameters"] if parameter["name"] == "period"]
+    assert period["schema"]["pattern"] == selectors.PERIOD_PATTERN
+
+
+@pytest.mark.parametrize(("text", "is_period"), PERIOD_TEXTS)
+def test_the_api_takes_a_period_exactly_when_its_pattern_does(demo, text, is_period):
+    import re
+
+    assert bool(re.search(selectors.PERIOD_PATTERN, text)) is is_period
+    response = ApiClient().get("/open-data", period=text)
+    if is_period:
+        assert response.status_code == 200, response.json()
+    else:
+        assert response.status_code == 422 and response.json()["code"] == "invalid_period"
+        admin = ApiClient(demo.county_admin)
+        assert admin.get("/dashboard", period=text).json()["code"] == "invalid_period"
+        unmet = admin.get("/dashboard/unmet-demand", region=WUYUAN, category="health", period=text)
+        assert unmet.json()["code"] == "invalid_period"

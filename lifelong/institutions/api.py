@@ -87,7 +87,7 @@ def _region_filter(code: str | None):
     return region
 
 
-@router.get("/institutions", response=InstitutionPage)
+@router.get("/institutions", response={200: InstitutionPage, 404: ErrorOut})
 def institutions(request, query: Query[InstitutionQuery]):
     return paginate(institution_public_list(region=_region_filter(query.region), kind=query.kind), query)
 
@@ -100,7 +100,7 @@ def institution_detail(request, institution_id: int):
     return institution
 
 
-@router.get("/venues", response=VenuePage)
+@router.get("/venues", response={200: VenuePage, 404: ErrorOut})
 def venues(request, query: Query[VenueQuery]):
     return paginate(venue_public_list(region=_region_filter(query.region)), query)
 

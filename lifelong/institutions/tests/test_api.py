@@ -82,3 +82,20 @@ def test_openapi_document_and_docs_page_work_offline(db):
     docs = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui" in docs
     assert not re.search(r"""(src|href)=["']https?://""", docs)
+
+
+def test_an_unknown_region_filter_is_a_documented_404(demo):
+    """A client generated from the document expects every answer it may get: the lists answer 404
+    for a region code that names no region, so the document says they may."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    for path in ("/institutions", "/venues"):
+        response = ApiClient().get(path, region="999999999")
+        assert response.status_code == 404 and response.json() == {
+            "detail": response.json()["detail"],
+            "code": "not_found",
+            "field": "region",
+        }
+        answers = schema["paths"][f"/api/v1{path}"]["get"]["responses"]
+        assert "404" in answers and answers["404"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorOut"
+        }

@@ -145,7 +145,8 @@ class StudyOut(Schema):
     response={201: StudyOut, **ERRORS},
     summary="I have studied this: the resource's hours go into the caller's passport, once",
     description="Only after the caller opened it (its file fetched while signed in, its link followed, or "
-    "`POST /resources/{id}/open`): before that 409 `not_opened`. A repeat answers 409 `already_studied`.",
+    "`POST /resources/{id}/open`): before that 409 `not_opened`. A repeat answers 409 `already_studied`; a "
+    "resource without learning hours, 409 `no_hours`.",
 )
 def resource_study(request, resource_id: int):
     resource = selectors.resource_visible(actor=request.user, resource_id=resource_id)

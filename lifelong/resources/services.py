@@ -314,13 +314,14 @@ def resource_study(*, learner: User, resource: Resource, now: datetime | None = 
     passport as one ledger entry with source "resource". Once per learner and resource: the
     ResourceStudy row is inserted first and is unique, so a repeat (or a concurrent double
     press) answers 409 `already_studied` and writes nothing. Only a resource the learner has
-    opened (`resource_open_record`) may be marked studied: before that, 409 `not_opened`."""
+    opened (`resource_open_record`) may be marked studied: before that, 409 `not_opened`; one
+    without hours, 409 `no_hours`."""
     if learner is None or not learner.is_authenticated:
         raise NotAuthenticated()
     if not resource.is_published:
         raise NotFound()
     if resource.hours <= 0:
-        raise InvalidInput(_("This resource carries no learning hours."), code="no_hours")
+        raise Conflict(_("This resource carries no learning hours."), code="no_hours")
     if not ResourceOpen.objects.filter(learner=learner, resource=resource).exists():
         raise Conflict(
             _("Open the resource first (read, play or download it); then you can record your learning hours."),

@@ -119,7 +119,8 @@ def test_study_errors(demo):
     assert ApiClient().post(f"/resources/{no_hours.pk}/study").status_code == 401
     api = ApiClient(demo.elder_learner)
     refused = api.post(f"/resources/{no_hours.pk}/study")
-    assert refused.status_code == 422 and refused.json()["code"] == "no_hours"
+    # The request is fine; the resource carries no hours: a conflict with its state, like the other refusals.
+    assert refused.status_code == 409 and refused.json()["code"] == "no_hours"
     assert api.post(f"/resources/{hidden.pk}/study").status_code == 404
     assert api.post("/resources/999999/study").status_code == 404
     assert not LearningRecord.objects.exists()

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
-from lifelong.common.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from lifelong.common.errors import Conflict, NotAuthenticated, NotFound
 from lifelong.passport.models import LearningRecord, PassportBalance
 from lifelong.passport.services import record_reverse
 from lifelong.resources import services
@@ -61,7 +61,7 @@ def test_resources_without_hours_drafts_and_visitors_earn_nothing(demo):
     from django.contrib.auth.models import AnonymousUser
 
     no_hours = publish_link(demo, hours=Decimal("0"))
-    with pytest.raises(InvalidInput) as refusal:
+    with pytest.raises(Conflict) as refusal:
         services.resource_study(learner=demo.elder_learner, resource=no_hours)
     assert refusal.value.code == "no_hours"
     draft = publish_pdf(demo, publish=False)

@@ -2,8 +2,6 @@
 their admins decide on, and the post-week report."""
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -12,7 +10,7 @@ from lifelong.accounts.auth import BearerToken
 from lifelong.activities.choices import CampaignStatus
 from lifelong.activities.models import Activity
 from lifelong.activities.selectors import activity_managed
-from lifelong.common.api import ErrorOut, InputSchema, IsoDate, PageQuery, paginate
+from lifelong.common.api import ErrorOut, Hours, InputSchema, IsoDate, PageQuery, decimal_number, paginate
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
@@ -31,7 +29,7 @@ class CountOut(Schema):
 
 
 class HoursOut(Schema):
-    value: Decimal
+    value: Hours
     target: int | None
 
 
@@ -128,10 +126,73 @@ class ProposalQuery(PageQuery):
     status: CampaignStatus | None = None
 
 
+# The report's figures as kept when it was generated (stored with counts and hours as text, so
+# they are read back through these schemas and answered as numbers).
+
+
+class ReportTotalsOut(Schema):
+    activities: CountOut
+    registrations: CountOut
+    attendance: CountOut
+    hours: HoursOut
+    learners: int = Field(description="Different learners who attended")
+    sessions: int
+    towns: int = Field(description="Towns with an activity in the programme")
+
+
+class ReportRowOut(Schema):
+    key: str = Field(description="The audience or category")
+    activities: int
+    registrations: int
+    attendance: int
+    hours: Hours
+
+
+class ReportTownOut(ReportRowOut):
+    key: str = Field(description="The town's region code; empty for the county's own institutions")
+    name: str
+    name_en: str
+    hours_per_thousand: decimal_number(1, "Learning hours per thousand residents, to one decimal place") | None
+
+
+class ReportActivityOut(Schema):
+    activity: int
+    title: str
+    title_en: str
+    attendance: int
+    registrations: int
+
+
+class TownNameOut(Schema):
+    name: str
+    name_en: str
+
+
+class ReportLearnerOut(Schema):
+    name: str = Field(description="Masked: the report is public")
+    town: TownNameOut
+    hours: Hours
+
+
+class ReportHighlightsOut(Schema):
+    most_attended: list[ReportActivityOut]
+    top_learners: list[ReportLearnerOut] = Field(description="Learning-star candidates")
+    best_town: ReportTownOut | None = Field(description="The most learning hours per thousand residents")
+    targets_met: list[str] = Field(description="The counters that reached their target")
+
+
+class ReportFiguresOut(Schema):
+    totals: ReportTotalsOut
+    by_town: list[ReportTownOut]
+    by_audience: list[ReportRowOut]
+    by_category: list[ReportRowOut]
+    highlights: ReportHighlightsOut
+
+
 class ReportOut(Schema):
     campaign: str
     generated_at: dt.datetime
-    figures: dict[str, Any]
+    figures: ReportFiguresOut
 
     @staticmethod
     def resolve_campaign(report: CampaignReport) -> str:

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -10,7 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    field_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -144,6 +153,35 @@ IsoDateTime = Annotated[
     AfterValidator(_on_the_calendar),
     _DocumentedText(ISO_DATE_TIME_PATTERN, f"{FIRST_DAY.isoformat()}T00:00:00", f"{LAST_DAY.isoformat()}T23:59:59"),
 ]
+
+
+# --- Quantities in answers -----------------------------------------------------------------------
+
+
+class _Described:
+    """A type's own description in the document (a field's description, when it has one, wins)."""
+
+    def __init__(self, description: str):
+        self.description = description
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {**handler(core_schema), "description": self.description}
+
+
+def decimal_number(places: int, description: str) -> Any:
+    """A quantity kept exactly as a Decimal and answered as a JSON number rounded to `places`
+    decimals (JSON encoders would write a Decimal as a string: "12.5")."""
+    quantum = Decimal(1).scaleb(-places)
+
+    def as_number(value: Decimal) -> float:
+        # The float of a Decimal with a few places prints back as those places: 12.5, not 12.499….
+        return float(value.quantize(quantum, rounding=ROUND_HALF_UP))
+
+    return Annotated[Decimal, PlainSerializer(as_number, return_type=float), _Described(description)]
+
+
+# Learning hours in an answer: a JSON number with one decimal place (12.5).
+Hours = decimal_number(1, "Hours: a number with one decimal place")
 
 
 class ProblemOut(Schema):

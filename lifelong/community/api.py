@@ -1,13 +1,12 @@
 """The community API: brand programmes with their figures, learning teams, and joining them."""
 
 from datetime import datetime
-from decimal import Decimal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
-from lifelong.common.api import ErrorOut, PageQuery, PersonRef, paginate
+from lifelong.common.api import ErrorOut, Hours, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
 from lifelong.institutions.api import InstitutionRef
 from lifelong.regions.api import RegionRef
@@ -50,7 +49,7 @@ class ProgrammeFiguresOut(Schema):
         description="Distinct learners with a confirmed registration on, or a check-in at, its activities"
     )
     attendance: int
-    hours: Decimal
+    hours: Hours = Field(description="Learning hours its activities gave, to one decimal place")
 
 
 class ProgrammeDetailOut(ProgrammeOut):

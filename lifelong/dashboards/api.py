@@ -3,19 +3,19 @@ of a region for admins, and the public open-data indicators. The same figures as
 and `/open-data/`, from the same rollups (aggregates only: no personal data)."""
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import CleanText, ErrorOut, PageQuery
+from lifelong.common.api import CleanText, ErrorOut, Hours, PageQuery, decimal_number
 from lifelong.regions.api import RegionRef
 
 from . import selectors, unmet
 
 router = Router(tags=["dashboards"])
 bearer = BearerToken()
+HoursPerHead = decimal_number(2, "Hours per resident: a number with two decimal places")
 
 
 class FiguresOut(Schema):
@@ -23,8 +23,8 @@ class FiguresOut(Schema):
     registered_learners: int
     active_learners: int
     participation_rate: float | None = Field(description="active_learners ÷ population")
-    learning_hours: Decimal
-    hours_per_head: Decimal | None
+    learning_hours: Hours = Field(description="Learning hours in the period, to one decimal place")
+    hours_per_head: HoursPerHead | None = Field(description="learning_hours ÷ population, to two decimal places")
     activities: int
     sessions: int
     attendances: int
@@ -44,7 +44,7 @@ class BreakdownOut(Schema):
     activities: int
     registrations: int
     attendances: int
-    learning_hours: Decimal
+    learning_hours: Hours
     waitlisted: int
     rejected: int
 
@@ -74,7 +74,7 @@ class UnmetDemandOut(Schema):
 class TrendOut(Schema):
     month: str
     active_learners: int
-    learning_hours: Decimal
+    learning_hours: Hours
     attendances: int
     registrations: int
 

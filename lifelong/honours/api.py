@@ -8,7 +8,17 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import ErrorOut, InputSchema, IsoDate, PageQuery, PersonRef, StatusOut, paginate
+from lifelong.common.api import (
+    ErrorOut,
+    Hours,
+    InputSchema,
+    IsoDate,
+    PageQuery,
+    PersonRef,
+    StatusOut,
+    decimal_number,
+    paginate,
+)
 from lifelong.common.errors import NotFound
 from lifelong.community.choices import Level
 from lifelong.regions.api import RegionRef
@@ -145,20 +155,46 @@ class ReviewOut(Schema):
     created_at: datetime
 
 
+class RecordFiguresOut(Schema):
+    hours: Hours
+    points: int
+    activities: int = Field(description="Different activities attended")
+
+
+class LearnerRecordOut(Schema):
+    """A learner's passport when they were nominated (kept as it was then)."""
+
+    period: dict[str, date] = Field(description='"from" and "to": the days the record covers')
+    year: int
+    this_year: RecordFiguresOut
+    in_all: RecordFiguresOut
+
+
+RECORD = "A learner's passport when nominated; null for other recipients"
+
+
+def _record(nomination: Nomination) -> dict | None:
+    return nomination.record or None
+
+
 class NominationOut(Schema):
     id: int
     recipient: RecipientOut
     nominated_by: PersonRef
     statement: str
-    record: dict
+    record: LearnerRecordOut | None = Field(description=RECORD)
     status: str
     created_at: datetime
-    average_score: Decimal | None = None
+    average_score: decimal_number(1, "The reviewers' mean score, to one decimal place") | None = None
     reviews: list[ReviewOut]
 
     @staticmethod
     def resolve_recipient(nomination: Nomination) -> dict:
         return _recipient(nomination, public=False)
+
+    @staticmethod
+    def resolve_record(nomination: Nomination) -> dict | None:
+        return _record(nomination)
 
     @staticmethod
     def resolve_average_score(nomination: Nomination) -> Decimal | None:
@@ -201,7 +237,11 @@ class NominationIn(InputSchema):
 class NominationCreatedOut(Schema):
     id: int
     status: str
-    record: dict
+    record: LearnerRecordOut | None = Field(description=RECORD)
+
+    @staticmethod
+    def resolve_record(nomination: Nomination) -> dict | None:
+        return _record(nomination)
 
 
 @router.post(

@@ -2,7 +2,6 @@
 corrections and the learning-star list."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,7 +11,7 @@ from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken
 from lifelong.accounts.models import User
-from lifelong.common.api import CleanText, ErrorOut, InputSchema, IsoDate, PageQuery
+from lifelong.common.api import CleanText, ErrorOut, Hours, InputSchema, IsoDate, PageQuery
 from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.regions.selectors import region_get_by_code
 
@@ -32,7 +31,7 @@ class EntryOut(Schema):
     source: str
     title: str
     category: str
-    hours: Decimal
+    hours: Hours
     points: int
     activity: int | None = Field(validation_alias="activity_id")
     resource: int | None = Field(validation_alias="resource_id", description="The studied learning resource")
@@ -46,7 +45,7 @@ class CertificateOut(Schema):
     title: str
     title_en: str
     institution: str = Field(validation_alias="institution_name")
-    hours: Decimal
+    hours: Hours
     issued_on: dt.date
     status: str
     revoked_reason: str
@@ -59,21 +58,21 @@ class CertificateOut(Schema):
 
 class CategoryOut(Schema):
     category: str
-    hours: Decimal
+    hours: Hours
     points: int
 
 
 class MonthOut(Schema):
     month: int
-    hours: Decimal
+    hours: Hours
     points: int
 
 
 class PassportOut(Schema):
-    total_hours: Decimal
+    total_hours: Hours
     total_points: int
     year: int
-    year_hours: Decimal
+    year_hours: Hours
     year_points: int
     by_category: list[CategoryOut]
     by_month: list[MonthOut]
@@ -125,7 +124,7 @@ class CertificateCheckOut(Schema):
     title: str
     title_en: str
     institution: str
-    hours: Decimal
+    hours: Hours
     issued_on: dt.date
     key: str
 
@@ -213,7 +212,7 @@ class StarLearnerOut(Schema):
 class StarOut(Schema):
     rank: int
     learner: StarLearnerOut
-    hours: Decimal
+    hours: Hours
     points: int
     entries: int
 

@@ -11,7 +11,7 @@ from pydantic import Field
 from lifelong.accounts import policy
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.activities.choices import Audience, Category
-from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, Hours, InputSchema, PageQuery, paginate
 from lifelong.common.errors import NotFound
 from lifelong.institutions.models import Institution
 from lifelong.passport.services import points_for
@@ -42,7 +42,7 @@ class ResourceOut(Schema):
     title_en: str
     category: str
     audiences: list[str]
-    hours: Decimal
+    hours: Hours
     visibility: str
     institution: PublisherRef
     region: RegionRef
@@ -134,7 +134,7 @@ def resource_detail(request, resource_id: int):
 
 class StudyOut(Schema):
     resource: int
-    hours: Decimal
+    hours: Hours
     points: int
     studied_at: datetime
 

@@ -264,7 +264,7 @@ def test_the_report_api_answers_404_until_generated(demo, week):
     generated = ApiClient(demo.county_admin).post("/campaigns/week-2026/report")
     assert generated.status_code == 201
     report = ApiClient().get("/campaigns/week-2026/report").json()
-    assert report["campaign"] == "week-2026" and report["figures"]["totals"]["activities"]["value"] == "0"
+    assert report["campaign"] == "week-2026" and report["figures"]["totals"]["activities"]["value"] == 0
 
 
 # --- Calendar and report -------------------------------------------------------------------------

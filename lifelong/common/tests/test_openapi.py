@@ -335,3 +335,80 @@ def test_a_release_time_is_text(demo):
 
     answer = ApiClient(demo.county_admin).post("/articles/1/publish", {"release_at": 1700000000})
     assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == ["body", "body", "release_at"]
+
+
+# --- What answers hold --------------------------------------------------------------------------
+
+# Free-form objects an answer may hold: the certificate's signed document, exactly as signed.
+FREE_FORM = {"CertificateOut.document"}
+
+
+def _response_models() -> set:
+    found: set = set()
+    for _path, operation in _operations():
+        for wrapper in operation.response_models.values():
+            if wrapper is not None:
+                for field in wrapper.model_fields.values():
+                    _named_types(field.annotation, found)
+    return {cls for cls in found if isinstance(cls, type) and issubclass(cls, BaseModel)}
+
+
+def _holds(annotation, kinds: tuple) -> bool:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _holds(typing.get_args(annotation)[0], kinds)
+    if typing.get_origin(annotation) is not None or isinstance(annotation, types.UnionType):
+        return any(_holds(argument, kinds) for argument in typing.get_args(annotation))
+    return annotation in kinds or (isinstance(annotation, type) and issubclass(annotation, kinds))
+
+
+def _types_of(schema: dict) -> set:
+    found = {schema["type"]} if "type" in schema else set()
+    for branch in schema.get("anyOf", []):
+        found |= _types_of(branch)
+    return found
+
+
+def test_no_quantity_in_an_answer_is_a_string():
+    """Every Decimal in a response schema is a JSON number in the document (and so in the JSON:
+    the document is generated from the same serializer)."""
+    from decimal import Decimal
+
+    as_text = []
+    for model in _response_models():
+        properties = model.model_json_schema(mode="serialization")["properties"]
+        for name, field in model.model_fields.items():
+            if _holds(field.annotation, (Decimal,)):
+                schema = properties[field.serialization_alias or name]
+                if "string" in _types_of(schema) or "number" not in _types_of(schema):
+                    as_text.append(f"{model.__name__}.{name}")
+    assert as_text == []
+
+
+def test_every_answer_is_typed_all_the_way_down():
+    """A bare dict says nothing of what it holds (the campaign report's figures were strings)."""
+    from typing import Any
+
+    def says_nothing(annotation) -> bool:
+        if annotation is Any or annotation is dict:
+            return True
+        arguments = typing.get_args(annotation)
+        if typing.get_origin(annotation) is dict:
+            return arguments[-1] is Any
+        return any(says_nothing(argument) for argument in arguments)
+
+    untyped = [
+        f"{model.__name__}.{name}"
+        for model in _response_models()
+        for name, field in model.model_fields.items()
+        if says_nothing(field.annotation)
+    ]
+    assert sorted(untyped) == sorted(FREE_FORM)
+
+
+def test_the_document_states_hours_with_one_decimal(document):
+    schemas = document["components"]["schemas"]
+    hours = schemas["HoursOut"]["properties"]["value"]
+    assert hours["type"] == "number" and "one decimal" in hours["description"]
+    figures = schemas["FiguresOut"]["properties"]
+    assert figures["learning_hours"]["type"] == "number"
+    assert {branch.get("type") for branch in figures["hours_per_head"]["anyOf"]} == {"number", "null"}

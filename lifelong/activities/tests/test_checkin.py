@@ -85,6 +85,27 @@ def test_checkins_through_the_api(demo, setting):
     assert api.post(f"/sessions/{session.pk}/checkins", {}).json()["code"] == "invalid"
 
 
+def test_the_document_says_a_checkin_sends_a_token_or_a_learner(demo, setting):
+    """What the server needs (`token`, or else `learner`) is in the document, so a client generated
+    from it never sends a check-in the server must refuse for naming nobody (make fuzz)."""
+    _, session, learner, _ = setting
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]["CheckinIn"]
+    assert schema["anyOf"] == [
+        {"required": ["token"], "properties": {"token": {"not": {"type": "null"}}}},
+        {"required": ["learner"], "properties": {"learner": {"not": {"type": "null"}}}},
+    ]
+    assert set(schema["properties"]) == {"token", "learner", "method"}
+    api = ApiClient(demo.organizer)
+    for nobody in ({}, {"token": None}, {"learner": None}, {"token": None, "learner": None, "method": "paper"}):
+        refused = api.post(f"/sessions/{session.pk}/checkins", nobody)
+        assert refused.status_code == 422 and refused.json()["field"] == "learner", nobody
+    # Either one is enough to be read (the session lies next week, so check-in is not open yet).
+    for someone in ({"learner": learner.pk}, {"token": None, "learner": learner.pk}):
+        assert api.post(f"/sessions/{session.pk}/checkins", someone).json()["code"] == "checkin_closed"
+    assert api.post(f"/sessions/{session.pk}/checkins", {"token": "1:2:x", "learner": None}).status_code == 422
+    assert not Attendance.objects.exists()
+
+
 # --- Sign-in grace codes (security issue 15, finding 1) -----------------------------------------
 
 

@@ -192,15 +192,18 @@ class LinkIn(InputSchema):
 
 
 class ResourcePatch(InputSchema):
+    """Fields left out stay as they are; null is no value for any of them (it would empty a
+    required column), only for `institution` and `published`, where it means the same."""
+
     institution: int | None = None
-    title: str | None = Field(None, min_length=1, max_length=120)
-    title_en: str | None = Field(None, max_length=160)
-    summary: str | None = Field(None, max_length=5000)
-    category: Category | None = None
-    audiences: list[Audience] | None = Field(None, min_length=1, max_length=7)
-    hours: Decimal | None = Field(None, ge=0, le=999, decimal_places=1)
-    visibility: Visibility | None = None
-    url: str | None = Field(None, min_length=1, max_length=500, description="Links only")
+    title: str = Field(None, min_length=1, max_length=120)
+    title_en: str = Field(None, max_length=160)
+    summary: str = Field(None, max_length=5000)
+    category: Category = None
+    audiences: list[Audience] = Field(None, min_length=1, max_length=7)
+    hours: Decimal = Field(None, ge=0, le=999, decimal_places=1)
+    visibility: Visibility = None
+    url: str = Field(None, min_length=1, max_length=500, description="Links only")
     published: bool | None = None
 
 

@@ -188,3 +188,21 @@ def test_staff_act_in_their_scope_only(demo):
     )
     assert ApiClient().post("/resources", {**LINK, "institution": tongyuan_school().pk}).status_code == 401
     assert Resource.objects.count() == 2
+
+
+NOT_NULLABLE = ["title", "title_en", "summary", "category", "audiences", "hours", "visibility", "url"]
+
+
+@pytest.mark.parametrize("name", NOT_NULLABLE)
+def test_a_patch_leaves_a_field_out_rather_than_null(demo, name):
+    """A field left out of a PATCH stays as it is; null is no value for these, and both the
+    document and the server say so (the document took null that the server refused, make fuzz)."""
+    from django.test import Client
+
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]["ResourcePatch"]
+    assert "null" not in json.dumps(schema["properties"][name])
+    link = publish_link(demo, actor=demo.organizer)
+    before = Resource.objects.filter(pk=link.pk).values().get()
+    response = patch(ApiClient(demo.organizer), f"/resources/{link.pk}", {name: None})
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"][-1] == name, response.json()
+    assert Resource.objects.filter(pk=link.pk).values().get() == before

@@ -88,7 +88,7 @@ def test_the_api_and_the_page_show_the_campaign(demo, week):
     data = ApiClient().get("/campaigns/week-2026").json()
     assert data["name"] == "终身学习活动周" and data["host_region"]["code"] == "330424"
     assert data["counters"]["activities"] == {"value": 1, "target": 10}
-    assert data["counters"]["hours"] == {"value": "0.0", "target": 200}
+    assert data["counters"]["hours"] == {"value": 0.0, "target": 200}
     missing = ApiClient().get("/campaigns/no-such-week")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     page = Client().get("/campaigns/week-2026/").content.decode()

@@ -44,7 +44,7 @@ def test_a_programme_comes_with_its_figures(demo):
     attend(demo, activity.sessions.first(), learner)
     data = ApiClient().get("/programmes/new-farmers").json()
     assert data["story"] == "田间课堂。" and data["ended_year"] == 2030
-    assert data["figures"] == {"activities": 1, "people_served": 1, "attendance": 1, "hours": "1.5"}
+    assert data["figures"] == {"activities": 1, "people_served": 1, "attendance": 1, "hours": 1.5}
     missing = ApiClient().get("/programmes/no-such-brand")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 

@@ -125,7 +125,7 @@ def test_the_call_flow_through_the_api(demo, where, django_capture_on_commit_cal
     assert county.post(f"/nominations/{star.json()['id']}/reviews", {"score": 80}).status_code == 201
     detail = county.get(f"/honor-calls/{call_id}").json()
     first = next(n for n in detail["nominations"] if n["id"] == star.json()["id"])
-    assert first["average_score"] == "85.0" and len(first["reviews"]) == 2
+    assert first["average_score"] == 85.0 and len(first["reviews"]) == 2
     assert (
         first["recipient"]["id"] == demo.elder_learner.pk and first["nominated_by"]["name"] == demo.village_admin.name
     )
@@ -261,4 +261,4 @@ def test_the_call_endpoint_runs_a_fixed_number_of_queries(demo, where, django_as
     # Token and grants, the call, the nominations with their scores, their reviews.
     with django_assert_num_queries(5):
         body = api.get(f"/honor-calls/{call.pk}").json()
-    assert len(body["nominations"]) == n and body["nominations"][0]["average_score"] == "80.0"
+    assert len(body["nominations"]) == n and body["nominations"][0]["average_score"] == 80.0

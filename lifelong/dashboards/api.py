@@ -15,6 +15,8 @@ from . import selectors, unmet
 
 router = Router(tags=["dashboards"])
 bearer = BearerToken()
+# A period in a query: empty is the default, as if left out.
+PERIOD_PARAMETER_PATTERN = rf"^$|{selectors.PERIOD_PATTERN}"
 HoursPerHead = decimal_number(2, "Hours per resident: a number with two decimal places")
 
 
@@ -101,7 +103,7 @@ class DashboardQuery(CleanText):
         None,
         max_length=7,
         description='"2026-11", "2026-Q4" or "2026"; default: this month',
-        json_schema_extra={"pattern": selectors.PERIOD_PATTERN},
+        json_schema_extra={"pattern": PERIOD_PARAMETER_PATTERN},
     )
 
 
@@ -110,7 +112,7 @@ class OpenDataQuery(CleanText):
         None,
         max_length=7,
         description='"2026-11", "2026-Q4" or "2026"; default: this year',
-        json_schema_extra={"pattern": selectors.PERIOD_PATTERN},
+        json_schema_extra={"pattern": PERIOD_PARAMETER_PATTERN},
     )
 
 
@@ -189,7 +191,7 @@ class UnmetDemandQuery(PageQuery):
         None,
         max_length=7,
         description='"2026-11", "2026-Q4" or "2026"; default: this month',
-        json_schema_extra={"pattern": selectors.PERIOD_PATTERN},
+        json_schema_extra={"pattern": PERIOD_PARAMETER_PATTERN},
     )
 
 

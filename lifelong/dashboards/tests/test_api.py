@@ -8,6 +8,7 @@ import pytest
 from lifelong.activities.models import Activity
 from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.dashboards import selectors
+from lifelong.dashboards.api import PERIOD_PARAMETER_PATTERN
 from lifelong.regions.models import Region
 
 from .learning import COUNTY, GANPU, WUYUAN, learning_build
@@ -145,6 +146,7 @@ def test_the_openapi_document_lists_unmet_demand_with_its_errors(db):
 # A period as the API reads it: exactly what its pattern in the document says. Each text is one a
 # client generated from the document could send (or a near miss), with whether it is a period.
 PERIOD_TEXTS = [
+    ("", True),  # the default period, as if left out
     ("2026", True),
     ("2026-11", True),
     ("2026-Q4", True),
@@ -171,14 +173,14 @@ def test_the_document_gives_the_period_its_pattern(db, path):
 
     operation = Client().get("/api/v1/openapi.json").json()["paths"][f"/api/v1{path}"]["get"]
     (period,) = [parameter for parameter in operation["parameters"] if parameter["name"] == "period"]
-    assert period["schema"]["pattern"] == selectors.PERIOD_PATTERN
+    assert period["schema"]["pattern"] == PERIOD_PARAMETER_PATTERN
 
 
 @pytest.mark.parametrize(("text", "is_period"), PERIOD_TEXTS)
 def test_the_api_takes_a_period_exactly_when_its_pattern_does(demo, text, is_period):
     import re
 
-    assert bool(re.search(selectors.PERIOD_PATTERN, text)) is is_period
+    assert bool(re.search(PERIOD_PARAMETER_PATTERN, text)) is is_period
     response = ApiClient().get("/open-data", period=text)
     if is_period:
         assert response.status_code == 200, response.json()

@@ -1,9 +1,11 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, field_validator
+from pydantic import Field, GetJsonSchemaHandler, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from lifelong.common.api import ErrorOut, IdOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import Forbidden, InvalidInput, NotFound
@@ -17,6 +19,19 @@ from .forms import latest_birth_year
 
 router = Router(tags=["accounts"])
 bearer = BearerToken()
+
+
+class _BirthYearRange:
+    """The document gives a birth year in a request its range, 1900 to this year (read when the
+    document is made, as `latest_birth_year` is when a year is checked): what the server takes."""
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.update(minimum=1900, maximum=latest_birth_year())
+        return schema
+
+
+BirthYear = Annotated[int, _BirthYearRange()]
 
 
 class TokenIn(InputSchema):
@@ -53,7 +68,7 @@ def token_revoke(request):
 class LearnerIn(InputSchema):
     name: str = Field(min_length=1, max_length=50)
     home_region: str = Field(description="Code of the learner's village or community")
-    birth_year: int = Field(ge=1900)
+    birth_year: BirthYear = Field(ge=1900)
     phone: str | None = Field(None, max_length=32)
     password: str | None = Field(None, max_length=256)
 
@@ -289,7 +304,7 @@ class RelativePage(Schema):
 
 class RelativeIn(InputSchema):
     name: str = Field(min_length=1, max_length=50)
-    birth_year: int = Field(ge=1900)
+    birth_year: BirthYear = Field(ge=1900)
     home_region: str = Field(max_length=12, description="Code of the relative's village or community")
 
     @field_validator("birth_year")
@@ -339,7 +354,7 @@ class SignUpIn(InputSchema):
     phone: str = Field(max_length=32)
     code: str = Field(max_length=8, description="The 6-digit code sent by SMS")
     name: str = Field(min_length=1, max_length=50)
-    birth_year: int
+    birth_year: BirthYear = Field(description="1900 to this year; another answers 422 invalid_birth_year")
     home_region: str = Field(max_length=12, description="Code of the citizen's village or community")
     password: str = Field(max_length=256)
 

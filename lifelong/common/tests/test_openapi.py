@@ -270,7 +270,12 @@ def test_every_text_in_a_request_says_it_holds_no_nul(document):
     assert len(texts) > 50
     refused = [where for where, schema in texts if "pattern" not in schema or re.search(schema["pattern"], "a\x00b")]
     assert refused == []
+    # Text with a shape of its own (a dashboard's period) has its own pattern, not the NUL one.
+    from lifelong.dashboards.api import PERIOD_PARAMETER_PATTERN
+
+    shaped = {PERIOD_PARAMETER_PATTERN}
     free_text = [schema["pattern"] for _where, schema in texts if "format" not in schema]
+    free_text = [pattern for pattern in free_text if pattern not in shaped]
     assert all(re.search(pattern, "读书 ok") or pattern.startswith("^[-a") for pattern in free_text)
 
 

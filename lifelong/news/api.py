@@ -189,16 +189,19 @@ class ArticleIn(InputSchema):
 
 
 class ArticlePatch(InputSchema):
+    """Fields left out stay as they are; null is no value for the words and the channel, only for
+    `region` (kept as it is) and `campaign` (taken out)."""
+
     region: str | None = None
-    channel: Channel | None = None
-    title: str | None = Field(None, min_length=1, max_length=160)
-    title_en: str | None = Field(None, max_length=200)
-    summary: str | None = Field(None, max_length=500)
-    summary_en: str | None = Field(None, max_length=700)
-    body: str | None = Field(None, min_length=1, max_length=BODY_MAX)
-    body_en: str | None = Field(None, max_length=BODY_MAX)
-    source: str | None = Field(None, min_length=1, max_length=120)
-    source_en: str | None = Field(None, max_length=160)
+    channel: Channel = None
+    title: str = Field(None, min_length=1, max_length=160)
+    title_en: str = Field(None, max_length=200)
+    summary: str = Field(None, max_length=500)
+    summary_en: str = Field(None, max_length=700)
+    body: str = Field(None, min_length=1, max_length=BODY_MAX)
+    body_en: str = Field(None, max_length=BODY_MAX)
+    source: str = Field(None, min_length=1, max_length=120)
+    source_en: str = Field(None, max_length=160)
     campaign: str | None = Field(None, max_length=80, description="Slug of a campaign; null takes it out")
 
 

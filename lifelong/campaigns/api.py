@@ -11,7 +11,7 @@ from lifelong.activities.choices import CampaignStatus
 from lifelong.activities.models import Activity
 from lifelong.activities.selectors import activity_managed
 from lifelong.common.api import ErrorOut, Hours, InputSchema, IsoDate, PageQuery, decimal_number, paginate
-from lifelong.common.errors import InvalidInput, NotFound
+from lifelong.common.errors import NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
@@ -90,13 +90,16 @@ class CampaignIn(InputSchema):
 
 
 class CampaignPatch(InputSchema):
-    name: str | None = Field(None, min_length=1, max_length=120)
-    name_en: str | None = Field(None, max_length=160)
-    theme: str | None = Field(None, max_length=200)
-    starts_on: IsoDate | None = None
-    ends_on: IsoDate | None = None
-    opening_event: str | None = Field(None, max_length=300)
-    goals: str | None = Field(None, max_length=300)
+    """Fields left out stay as they are; null is no value for the words and dates, only for the
+    targets and the cap (none)."""
+
+    name: str = Field(None, min_length=1, max_length=120)
+    name_en: str = Field(None, max_length=160)
+    theme: str = Field(None, max_length=200)
+    starts_on: IsoDate = None
+    ends_on: IsoDate = None
+    opening_event: str = Field(None, max_length=300)
+    goals: str = Field(None, max_length=300)
     target_activities: int | None = Field(None, ge=0, le=10_000_000)
     target_registrations: int | None = Field(None, ge=0, le=10_000_000)
     target_attendance: int | None = Field(None, ge=0, le=10_000_000)
@@ -243,9 +246,6 @@ def campaign_detail(request, slug: str):
 def campaign_update(request, slug: str, body: CampaignPatch):
     campaign = _run_by(request, slug)
     changes = body.model_dump(exclude_unset=True)
-    for name in ("name", "name_en", "theme", "goals", "opening_event", "starts_on", "ends_on"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput(code="invalid", field=name)
     campaign = services.campaign_update(actor=request.user, campaign=campaign, **changes)
     campaign.counters = selectors.campaign_counters(campaign=campaign)
     return campaign

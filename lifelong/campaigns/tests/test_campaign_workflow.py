@@ -513,3 +513,19 @@ def test_the_console_explains_why_there_is_no_report_button_before_the_end(demo,
     made = client.post(f"/console/campaigns/{week.pk}/report/")
     assert made.status_code == 302 and made["Location"] == "/campaigns/week-2026/report/"
     assert CampaignReport.objects.filter(campaign=week).exists()
+
+
+CAMPAIGN_NOT_NULLABLE = ["name", "name_en", "theme", "starts_on", "ends_on", "opening_event", "goals"]
+
+
+@pytest.mark.parametrize("name", CAMPAIGN_NOT_NULLABLE)
+def test_a_campaign_patch_leaves_a_field_out_rather_than_null(demo, week, name):
+    """Null is no value for these fields, and the document says so as the server does (only the
+    targets and the cap take null: none)."""
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]["CampaignPatch"]
+    assert "null" not in str(schema["properties"][name]).replace("'", '"')
+    assert {"type": "null"} in schema["properties"]["target_hours"]["anyOf"]
+    before = Campaign.objects.filter(pk=week.pk).values().get()
+    response = ApiClient(demo.county_admin).patch(f"/campaigns/{week.slug}", {name: None})
+    assert response.status_code == 422 and response.json()["code"] == "invalid", response.json()
+    assert Campaign.objects.filter(pk=week.pk).values().get() == before

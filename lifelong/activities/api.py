@@ -2,12 +2,12 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import AfterValidator, Field, GetJsonSchemaHandler, field_validator
+from pydantic import Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -15,11 +15,12 @@ from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.accounts.models import User
 from lifelong.campaigns.models import Campaign
 from lifelong.common.api import (
+    CountyDateTime,
     ErrorOut,
     Hours,
+    HoursIn,
     InputSchema,
     IsoDate,
-    IsoDateTime,
     PageQuery,
     StatusOut,
     paginate,
@@ -43,14 +44,9 @@ optional_bearer = OptionalBearerToken()
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def aware(value: datetime) -> datetime:
-    """Times without an offset are read as Asia/Shanghai, the county's time."""
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
 # A session's time in a request: written-out text only, no offset read as county time. Its range
 # is the service's to check (lifelong.activities.session_times).
-SessionTime = Annotated[IsoDateTime, AfterValidator(aware)]
+SessionTime = CountyDateTime
 SESSION_TIME_REFUSALS = (
     "A new or moved session ends after it starts (422 `invalid_period`), lasts at most "
     f"{SESSION_MAX_LENGTH.total_seconds() / 3600:g} hours (`session_too_long`), starts at most "
@@ -92,12 +88,12 @@ class ActivityIn(InputSchema):
     venue: int | None = None
     capacity: int = Field(ge=1, le=100_000)
     reserved_offline: int = Field(0, ge=0, le=100_000)
-    registration_opens: IsoDateTime
-    registration_closes: IsoDateTime
+    registration_opens: CountyDateTime
+    registration_closes: CountyDateTime
     requires_approval: bool = False
     waitlist: bool = True
     offer_hours: int = Field(24, ge=0, le=720)
-    hours: Decimal = Field(Decimal("0"), ge=0, le=999, decimal_places=1)
+    hours: HoursIn = Field(Decimal("0"))
     certificate: bool = False
     completion_share: int = Field(80, ge=1, le=100)
     min_age: int | None = Field(None, ge=0, le=150)
@@ -118,11 +114,6 @@ class ActivityIn(InputSchema):
         description="Admins whose area covers the organizer: allow a capacity above the venue's seats "
         "(otherwise 422 `over_venue_capacity`)",
     )
-
-    @field_validator("registration_opens", "registration_closes")
-    @classmethod
-    def with_offset(cls, value: datetime) -> datetime:
-        return aware(value)
 
 
 class SessionPatchIn(SessionIn):
@@ -150,12 +141,12 @@ class ActivityPatchIn(InputSchema):
     venue: int | None = None
     capacity: int = Field(None, ge=1, le=100_000)
     reserved_offline: int = Field(None, ge=0, le=100_000)
-    registration_opens: IsoDateTime = None
-    registration_closes: IsoDateTime = None
+    registration_opens: CountyDateTime = None
+    registration_closes: CountyDateTime = None
     requires_approval: bool = None
     waitlist: bool = None
     offer_hours: int = Field(None, ge=0, le=720)
-    hours: Decimal = Field(None, ge=0, le=999, decimal_places=1)
+    hours: HoursIn = Field(None)
     certificate: bool = None
     completion_share: int = Field(None, ge=1, le=100)
     min_age: int | None = Field(None, ge=0, le=150)
@@ -168,11 +159,6 @@ class ActivityPatchIn(InputSchema):
     over_venue_capacity: bool = Field(
         False, description="Admins whose area covers the organizer: allow a capacity above the venue's seats"
     )
-
-    @field_validator("registration_opens", "registration_closes")
-    @classmethod
-    def with_offset(cls, value: datetime) -> datetime:
-        return aware(value)
 
 
 class CopyIn(InputSchema):

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import (
@@ -90,30 +92,38 @@ class InputSchema(CleanText):
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 
-_DAY = r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_TIME = r"[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?"
-# What the server reads (any year, so a year out of range gets its own answer) ...
-_ISO_DATE = re.compile(rf"[0-9]{{4}}{_DAY}", re.ASCII)
-_ISO_DATE_TIME = re.compile(rf"[0-9]{{4}}{_DAY}{_TIME}", re.ASCII)
-# ... and what the document says: the same, within FIRST_DAY and LAST_DAY.
-_YEARS = r"(20[0-9]{2}|2100)"
-ISO_DATE_PATTERN = rf"^{_YEARS}{_DAY}$"
-ISO_DATE_TIME_PATTERN = rf"^{_YEARS}{_DAY}{_TIME}$"
+# What the server reads: the shape of the text (any year, so a year out of range gets its own
+# answer; the day itself is checked by pydantic).
+_SHAPE_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_HOUR_MINUTE = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+# RFC 3339, the profile of ISO 8601 that JSON Schema's `date-time` names: seconds and an offset.
+_RFC3339_TIME = rf"[Tt]{_HOUR_MINUTE}:[0-5][0-9](\.[0-9]+)?([Zz]|[+-]{_HOUR_MINUTE})"
+# A county time: seconds and the offset may be left out (no offset: Asia/Shanghai).
+_COUNTY_TIME = rf"[Tt ]{_HOUR_MINUTE}(:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?"
+_ISO_DATE = re.compile(_SHAPE_DAY, re.ASCII)
+_ISO_DATE_TIME = re.compile(_SHAPE_DAY + _RFC3339_TIME, re.ASCII)
+_COUNTY_DATE_TIME = re.compile(_SHAPE_DAY + _COUNTY_TIME, re.ASCII)
+
+# What the document says: the same shapes, naming only real days from FIRST_DAY to LAST_DAY
+# (month lengths and leap years spelt out), so a client generated from it never sends a day
+# the server refuses, and the server never takes text the document refuses.
+_MONTH_DAY = r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+_DAY = rf"((20[0-9]{{2}}|2100)-{_MONTH_DAY}|20([02468][048]|[13579][26])-02-29)"
+ISO_DATE_PATTERN = rf"^{_DAY}$"
+ISO_DATE_TIME_PATTERN = rf"^{_DAY}{_RFC3339_TIME}$"
+COUNTY_DATE_TIME_PATTERN = rf"^{_DAY}{_COUNTY_TIME}$"
 
 
-def _day_text(value: Any) -> Any:
+def _text_like(shape: re.Pattern, kind: type, message: str):
     # Pydantic would read a number, or a string of digits, as seconds since 1970: `0` was a day.
-    if (isinstance(value, date) and not isinstance(value, datetime)) or (
-        isinstance(value, str) and _ISO_DATE.fullmatch(value)
-    ):
-        return value
-    raise ValueError(_("Give a day as ISO 8601 text, such as 2026-05-01."))
+    def check(value: Any) -> Any:
+        if (isinstance(value, kind) and (kind is datetime or not isinstance(value, datetime))) or (
+            isinstance(value, str) and shape.fullmatch(value)
+        ):
+            return value
+        raise ValueError(_(message))
 
-
-def _date_and_time_text(value: Any) -> Any:
-    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATE_TIME.fullmatch(value)):
-        return value
-    raise ValueError(_("Give a date and time as ISO 8601 text, such as 2026-05-01T09:00:00+08:00."))
+    return BeforeValidator(check)
 
 
 def _on_the_calendar(value: date) -> date:
@@ -125,33 +135,67 @@ def _on_the_calendar(value: date) -> date:
     return value
 
 
+def _county_time(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
 class _DocumentedText:
     """The JSON Schema of a date or time: the text pattern the server reads, and its range."""
 
-    def __init__(self, pattern: str, first: str, last: str):
-        self.pattern, self.first, self.last = pattern, first, last
+    def __init__(self, pattern: str, *, first: str = "", last: str = "", format: str | None = "", description=""):
+        self.pattern, self.first, self.last, self.format, self.description = pattern, first, last, format, description
 
     def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        schema = handler(core_schema)
-        # formatMinimum/formatMaximum: the range as JSON Schema validators that know them read it.
-        schema.update(pattern=self.pattern, formatMinimum=self.first, formatMaximum=self.last)
+        schema = {**handler(core_schema), "pattern": self.pattern}
+        if self.format is None:  # a shape no JSON Schema format names: the pattern says it all
+            schema.pop("format", None)
+        if self.first:  # the range as validators that know formatMinimum/formatMaximum read it
+            schema.update(formatMinimum=self.first, formatMaximum=self.last)
+        if self.description:
+            schema["description"] = self.description
         return schema
 
 
 # A day in a request: ISO 8601 text ("2026-05-01") from FIRST_DAY to LAST_DAY; never a number.
 IsoDate = Annotated[
     date,
-    BeforeValidator(_day_text),
+    _text_like(_ISO_DATE, date, gettext_noop("Give a day as ISO 8601 text, such as 2026-05-01.")),
     AfterValidator(_on_the_calendar),
-    _DocumentedText(ISO_DATE_PATTERN, FIRST_DAY.isoformat(), LAST_DAY.isoformat()),
+    _DocumentedText(ISO_DATE_PATTERN, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()),
 ]
-# A moment in a request: ISO 8601 text with a date and a time ("2026-05-01T09:00:00+08:00"; the
-# endpoint says how it reads one without an offset), its day from FIRST_DAY to LAST_DAY.
+# A moment in a request: RFC 3339 text, seconds and offset included ("2026-05-01T09:00:00+08:00",
+# "2026-05-01T01:00:00Z"), exactly what the document's `date-time` says; its day (as written)
+# from FIRST_DAY to LAST_DAY.
 IsoDateTime = Annotated[
     datetime,
-    BeforeValidator(_date_and_time_text),
+    _text_like(
+        _ISO_DATE_TIME,
+        datetime,
+        gettext_noop(
+            "Give a date and time as ISO 8601 text with seconds and an offset, such as 2026-05-01T09:00:00+08:00."
+        ),
+    ),
     AfterValidator(_on_the_calendar),
-    _DocumentedText(ISO_DATE_TIME_PATTERN, f"{FIRST_DAY.isoformat()}T00:00:00", f"{LAST_DAY.isoformat()}T23:59:59"),
+    _DocumentedText(ISO_DATE_TIME_PATTERN, first=f"{FIRST_DAY}T00:00:00Z", last=f"{LAST_DAY}T23:59:59Z"),
+]
+# A time of day in the county, for what people schedule there (sessions, registration windows,
+# room bookings): ISO 8601 text, seconds and the offset optional ("2026-05-01 09:00" is 09:00 in
+# Asia/Shanghai); its day from FIRST_DAY to LAST_DAY.
+CountyDateTime = Annotated[
+    datetime,
+    _text_like(
+        _COUNTY_DATE_TIME,
+        datetime,
+        gettext_noop("Give a date and time as ISO 8601 text, such as 2026-05-01T09:00:00+08:00."),
+    ),
+    AfterValidator(_on_the_calendar),
+    AfterValidator(_county_time),
+    _DocumentedText(
+        COUNTY_DATE_TIME_PATTERN,
+        format=None,
+        description="ISO 8601 date and time, 2000-01-01 to 2100-12-31; seconds and the offset may be left out "
+        "(without an offset: county time, UTC+8)",
+    ),
 ]
 
 
@@ -182,6 +226,32 @@ def decimal_number(places: int, description: str) -> Any:
 
 # Learning hours in an answer: a JSON number with one decimal place (12.5).
 Hours = decimal_number(1, "Hours: a number with one decimal place")
+
+# Learning hours in a request, as text: 0 to 999, at most one decimal place, nothing else.
+HOURS_TEXT_PATTERN = r"^((0|[1-9][0-9]?|[1-8][0-9]{2}|9[0-8][0-9]|99[0-8])(\.[0-9])?|999(\.0)?)$"
+
+
+def _hours_text(value: Any) -> Any:
+    # A number goes to the Decimal checks below; text must look like one such number, so the
+    # document can say exactly what is taken ("1e2" or " 1.5" would otherwise pass).
+    if isinstance(value, str) and not re.fullmatch(HOURS_TEXT_PATTERN, value):
+        raise ValueError(_("Give hours as a number from 0 to 999 with at most one decimal place, such as 1.5."))
+    return value
+
+
+class _HoursInSchema:
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        for branch in schema.get("anyOf", []):
+            if branch.get("type") == "number":
+                branch["multipleOf"] = 0.1
+            elif branch.get("type") == "string":
+                branch["pattern"] = HOURS_TEXT_PATTERN
+        schema["description"] = 'Hours: 0 to 999 with at most one decimal place; a number (text such as "1.5" too)'
+        return schema
+
+
+HoursIn = Annotated[Decimal, Field(ge=0, le=999, decimal_places=1), BeforeValidator(_hours_text), _HoursInSchema()]
 
 
 class ProblemOut(Schema):
@@ -248,7 +318,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         ]
         first = problems[0] if problems else {"loc": [], "msg": ""}
         detail = f"{'.'.join(first['loc'][1:]) or 'request'}: {first['msg']}"
-        return error_response(api, request, 422, detail, "invalid", errors=problems)
+        # Like a service's refusal, name the field: a body's top-level field (its loc is
+        # ["body", <the view's body argument>, field, ...]) or the parameter.
+        names = first["loc"][2:] if first["loc"][:1] == ["body"] else first["loc"][1:]
+        extra = {"field": names[0]} if names else {}
+        return error_response(api, request, 422, detail, "invalid", errors=problems, **extra)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -1,11 +1,10 @@
 from datetime import datetime
 
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from lifelong.accounts.auth import BearerToken
-from lifelong.common.api import ErrorOut, InputSchema, IsoDate, IsoDateTime, PageQuery, PersonRef, paginate
+from lifelong.common.api import CountyDateTime, ErrorOut, InputSchema, IsoDate, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
@@ -163,15 +162,9 @@ class BookingQuery(PageQuery):
 
 
 class BookingIn(InputSchema):
-    starts_at: IsoDateTime
-    ends_at: IsoDateTime
+    starts_at: CountyDateTime
+    ends_at: CountyDateTime
     purpose: str = Field(min_length=1, max_length=160)
-
-    @field_validator("starts_at", "ends_at")
-    @classmethod
-    def with_offset(cls, value: datetime) -> datetime:
-        """Times without an offset are read as Asia/Shanghai, the county's time."""
-        return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def _bookable_venue(request, venue_id: int):

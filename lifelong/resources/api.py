@@ -11,7 +11,7 @@ from pydantic import Field
 from lifelong.accounts import policy
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.activities.choices import Audience, Category
-from lifelong.common.api import ErrorOut, Hours, InputSchema, PageQuery, paginate
+from lifelong.common.api import ErrorOut, Hours, HoursIn, InputSchema, PageQuery, paginate
 from lifelong.common.errors import NotFound
 from lifelong.institutions.models import Institution
 from lifelong.passport.services import points_for
@@ -185,7 +185,7 @@ class LinkIn(InputSchema):
     summary: str = Field("", max_length=5000)
     category: Category
     audiences: list[Audience] = Field(default_factory=lambda: [Audience.ALL], min_length=1, max_length=7)
-    hours: Decimal = Field(Decimal("0"), ge=0, le=999, decimal_places=1)
+    hours: HoursIn = Field(Decimal("0"))
     visibility: Visibility = Visibility.PUBLIC
     url: str = Field(min_length=1, max_length=500, description="http:// or https:// only")
     published: bool = False
@@ -201,7 +201,7 @@ class ResourcePatch(InputSchema):
     summary: str = Field(None, max_length=5000)
     category: Category = None
     audiences: list[Audience] = Field(None, min_length=1, max_length=7)
-    hours: Decimal = Field(None, ge=0, le=999, decimal_places=1)
+    hours: HoursIn = Field(None)
     visibility: Visibility = None
     url: str = Field(None, min_length=1, max_length=500, description="Links only")
     published: bool | None = None

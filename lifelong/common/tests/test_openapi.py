@@ -181,6 +181,7 @@ def test_the_documented_refusals_are_the_ones_served(document):
     assert signed_out.status_code == 401 and signed_out.json()["code"] == "not_authenticated"
     wrong = client.get("/api/v1/activities", {"page": "x"})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["loc"] == ["query", "page"]
+    assert wrong.json()["field"] == "page"  # a wrong field is named as a service's refusal names it
     bad_body = client.post("/api/v1/auth/token", "{", content_type="application/json")
     assert bad_body.status_code == 400 and bad_body.json()["code"] == "invalid_json"
     for answer in (signed_out, wrong, bad_body):
@@ -253,14 +254,21 @@ def _input_texts(document: dict):
 
 
 def test_every_date_and_time_in_a_request_is_iso_text_in_range(document):
-    from lifelong.common.api import ISO_DATE_PATTERN, ISO_DATE_TIME_PATTERN
+    from lifelong.common.api import COUNTY_DATE_TIME_PATTERN, ISO_DATE_PATTERN, ISO_DATE_TIME_PATTERN
 
     expected = {"date": ISO_DATE_PATTERN, "date-time": ISO_DATE_TIME_PATTERN}
-    dated = [(where, schema) for where, schema in _input_texts(document) if schema.get("format") in expected]
-    assert len(dated) >= 12  # catalogue and bookings, activities, campaigns, honour calls, stars, release
+    texts = list(_input_texts(document))
+    dated = [(where, schema) for where, schema in texts if schema.get("format") in expected]
+    assert len(dated) >= 9  # catalogue and bookings, campaigns, honour calls, stars, release
     wrong = [where for where, schema in dated if schema.get("pattern") != expected[schema["format"]]]
     assert wrong == []
     assert all(schema["formatMinimum"].startswith("2000-01-01") for _where, schema in dated)
+    # County times (sessions, registration windows, bookings) say their own shape in the pattern.
+    county_times = [where for where, schema in texts if schema.get("pattern") == COUNTY_DATE_TIME_PATTERN]
+    county = sorted({where.rsplit(".", 1)[-1] for where in county_times})
+    assert county == ["ends_at", "first_starts_at", "registration_closes", "registration_opens", "starts_at"]
+    # Nothing else in a request is a date or time without saying so.
+    assert not [where for where, schema in texts if "date" in schema.get("format", "") and not schema.get("pattern")]
 
 
 def test_every_text_in_a_request_says_it_holds_no_nul(document):
@@ -271,9 +279,10 @@ def test_every_text_in_a_request_says_it_holds_no_nul(document):
     refused = [where for where, schema in texts if "pattern" not in schema or re.search(schema["pattern"], "a\x00b")]
     assert refused == []
     # Text with a shape of its own (a dashboard's period) has its own pattern, not the NUL one.
+    from lifelong.common.api import COUNTY_DATE_TIME_PATTERN, HOURS_TEXT_PATTERN
     from lifelong.dashboards.api import PERIOD_PARAMETER_PATTERN
 
-    shaped = {PERIOD_PARAMETER_PATTERN}
+    shaped = {PERIOD_PARAMETER_PATTERN, COUNTY_DATE_TIME_PATTERN, HOURS_TEXT_PATTERN}
     free_text = [schema["pattern"] for _where, schema in texts if "format" not in schema]
     free_text = [pattern for pattern in free_text if pattern not in shaped]
     assert all(re.search(pattern, "读书 ok") or pattern.startswith("^[-a") for pattern in free_text)
@@ -340,6 +349,7 @@ def test_a_release_time_is_text(demo):
 
     answer = ApiClient(demo.county_admin).post("/articles/1/publish", {"release_at": 1700000000})
     assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == ["body", "body", "release_at"]
+    assert answer.json()["field"] == "release_at"
 
 
 # --- What answers hold --------------------------------------------------------------------------
@@ -417,3 +427,116 @@ def test_the_document_states_hours_with_one_decimal(document):
     figures = schemas["FiguresOut"]["properties"]
     assert figures["learning_hours"]["type"] == "number"
     assert {branch.get("type") for branch in figures["hours_per_head"]["anyOf"]} == {"number", "null"}
+
+
+DATE_TIME_SAMPLES = [
+    "2026-05-01T09:00:00+08:00",
+    "2026-05-01T01:00:00Z",
+    "2026-05-01t01:00:00z",
+    "2026-05-01T09:00:00.5+08:00",
+    "2026-05-01T09:00:00.123456789-05:30",
+    "2026-05-01T09:00",
+    "2026-05-01T09:00:00",
+    "2026-05-01 09:00:00+08:00",
+    "2026-05-01 09:00",
+    "2026-05-01T09:00+08:00",
+    "2026-05-01T09:00:00+0800",
+    "2026-05-01T09:00Z",
+    "2026-05-01T24:00:00Z",
+    "2026-05-01T23:59:60Z",
+    "2026-02-30T09:00:00Z",
+    "2028-02-29T09:00:00Z",
+    "2100-02-29T09:00:00Z",
+    "2026-04-31T09:00",
+    "1999-12-31T23:00:00Z",
+    "2101-01-01T00:00:00Z",
+    "2026-05-01",
+    "1700000000",
+    1700000000,
+    1.5,
+]
+
+
+@pytest.mark.parametrize(
+    "kind, samples",
+    [
+        (
+            "IsoDate",
+            [
+                "2026-05-01",
+                "2028-02-29",
+                "2100-02-29",
+                "2026-04-31",
+                "2000-01-01",
+                "2100-12-31",
+                "2028-02-29",
+                "2026-02-29",
+                "2026-02-30",
+                "1999-12-31",
+                "2101-01-01",
+                "2026-5-1",
+                "20260501",
+                " 2026-05-01",
+                "2026-05-01T00:00:00Z",
+                "0",
+                0,
+                20260501,
+                None,
+            ],
+        ),
+        (
+            "IsoDateTime",
+            DATE_TIME_SAMPLES,
+        ),
+        ("CountyDateTime", DATE_TIME_SAMPLES),
+        (
+            "HoursIn",
+            [
+                0,
+                1,
+                1.5,
+                0.3,
+                998.9,
+                999,
+                999.0,
+                999.5,
+                1000,
+                -1,
+                407.73,
+                0.30000000000000004,
+                "1.5",
+                "0",
+                "999",
+                "999.0",
+                "999.5",
+                "1.50",
+                "1e2",
+                " 1.5",
+                "01.5",
+                "-1",
+                True,
+                None,
+            ],
+        ),
+    ],
+)
+def test_the_server_takes_exactly_what_the_document_allows(kind, samples):
+    """For each shared request type, a value the documented schema allows is taken and one it
+    refuses is refused: the two never disagree, in either direction (a fuzzer checks both)."""
+    import jsonschema_rs
+    from pydantic import TypeAdapter, ValidationError
+
+    from lifelong.common import api as common
+
+    adapter = TypeAdapter(getattr(common, kind))
+    validator = jsonschema_rs.validator_for(adapter.json_schema(), validate_formats=True)
+    disagree = []
+    for sample in samples:
+        try:
+            adapter.validate_python(sample)
+            taken = True
+        except ValidationError:
+            taken = False
+        if taken != validator.is_valid(sample):
+            disagree.append((sample, "taken" if taken else "refused"))
+    assert disagree == []

@@ -72,3 +72,10 @@ tour: setup node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+# `make fuzz`: schemathesis, every check on, against the API's OpenAPI document for the anonymous,
+# learner, organizer, village, town and county personas, each on its own fresh copy of the demo
+# (scripts/fuzz.py; report in var/fuzz/report.md). FUZZ_EXAMPLES=5 is the quick run CI does.
+.PHONY: fuzz
+fuzz: setup
+	$(BIN)/python scripts/fuzz.py

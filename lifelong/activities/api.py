@@ -169,6 +169,16 @@ class CopyIn(InputSchema):
     offset_days: int | None = Field(None, ge=-3650, le=3650)
     first_starts_at: SessionTime | None = None
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The document says what `activity_copy` refuses: both a shift and a first start."""
+        schema = handler(core_schema)
+        handler.resolve_ref_schema(schema)["not"] = {
+            "required": ["offset_days", "first_starts_at"],
+            "properties": {"offset_days": {"not": {"type": "null"}}, "first_starts_at": {"not": {"type": "null"}}},
+        }
+        return schema
+
 
 class SessionOut(Schema):
     id: int

@@ -187,6 +187,23 @@ def test_copy_answers_201_with_a_new_draft(demo):
     error(organizer.post(f"/activities/{activity.pk}/copy", {"weeks": 1}), 422, "invalid")
 
 
+def test_the_document_says_a_copy_takes_a_shift_or_a_first_start_not_both(demo):
+    """The rule the copy applies (`offset_days` or `first_starts_at`, not both) is in the
+    document, so a client generated from it does not send both (make fuzz)."""
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]["CopyIn"]
+    assert schema["not"] == {
+        "required": ["offset_days", "first_starts_at"],
+        "properties": {"offset_days": {"not": {"type": "null"}}, "first_starts_at": {"not": {"type": "null"}}},
+    }
+    activity = published_activity(demo)
+    organizer = ApiClient(demo.organizer)
+    both = {"offset_days": 7, "first_starts_at": "2030-01-01T09:00"}
+    error(organizer.post(f"/activities/{activity.pk}/copy", both), 422, "invalid")
+    for one in ({"offset_days": 7, "first_starts_at": None}, {"offset_days": None, "first_starts_at": None}):
+        assert organizer.post(f"/activities/{activity.pk}/copy", one).status_code == 201, one
+    assert Activity.objects.count() == 3
+
+
 def test_the_openapi_document_lists_patch_and_copy_with_their_errors(db):
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     patch = paths["/api/v1/activities/{activity_id}"]["patch"]

@@ -20,7 +20,7 @@ from lifelong.regions.api import RegionRef
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import region_get_by_code
 
-from . import selectors, services
+from . import corrections, selectors, services
 from .choices import ArticleStatus, Channel
 from .models import Article
 
@@ -118,14 +118,48 @@ class ManagedArticleOut(ArticleOut):
     content_changed_by: AuthorRef = Field(description="Who changed the words last: they may not publish this version")
     content_changed_at: datetime
     updated_at: datetime
+    correction_pending: bool = Field(description="A correction of the published words waits for another reviewer")
+
+    @staticmethod
+    def resolve_correction_pending(article: Article) -> bool:
+        return selectors.pending_correction(article) is not None
+
+
+class CorrectionOut(Schema):
+    """A correction of a published article's words, waiting for another reviewer: the words as
+    they would be (all of them), who proposed it and who changed it last (who may not approve
+    it)."""
+
+    title: str
+    title_en: str
+    summary: str
+    summary_en: str
+    body: str = Field(description="Sanitised HTML")
+    body_en: str = Field(description="Sanitised HTML")
+    source: str
+    source_en: str
+    channel: str
+    version: int = Field(description="Counts the changes of the correction: name it when approving what you read")
+    proposed_by: AuthorRef
+    proposed_at: datetime
+    changed_by: AuthorRef = Field(description="Who changed the correction last: they may not approve it")
+    changed_at: datetime
 
 
 class ManagedArticleDetailOut(ManagedArticleOut, ArticleDetailOut):
     revision: int = Field(description="Number of the latest revision: name it when publishing what you read")
+    correction: CorrectionOut | None = Field(
+        description="The correction waiting for review (published articles only); the other fields are the "
+        "published words"
+    )
 
     @staticmethod
     def resolve_revision(article: Article) -> int:
         return selectors.article_revision_number(article)
+
+    @staticmethod
+    def resolve_correction(article: Article):
+        return selectors.pending_correction(article)
 
 
 class ManagedArticlePage(Schema):
@@ -235,6 +269,9 @@ def article_create(request, body: ArticleIn):
     auth=bearer,
     response={200: ManagedArticleDetailOut, **ERRORS},
     summary="Staff: change a draft (writers) or correct a submission or published article (reviewers)",
+    description="The words of a published article are not changed here: they are kept as its `correction`, "
+    "waiting for another reviewer (POST .../correction/approve), and the answer shows the published words "
+    "with it; a further change updates that correction. Its region and campaign change at once.",
 )
 def article_update(request, article_id: int, body: ArticlePatch):
     article = _managed(request, article_id)
@@ -314,3 +351,61 @@ def article_archive(request, article_id: int):
 @router.post("/articles/{article_id}/reopen", auth=bearer, response={200: ArticleStatusOut, **ERRORS})
 def article_reopen(request, article_id: int):
     return services.article_reopen(actor=request.user, article=_managed(request, article_id))
+
+
+# --- Corrections of published articles (corrections.py) ---------------------------------------
+
+
+class CorrectionApproveIn(InputSchema):
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The correction's version read; if it changed since, 409 text_changed and nothing is approved",
+    )
+
+
+@router.post(
+    "/articles/{article_id}/correction/approve",
+    auth=bearer,
+    response={200: ManagedArticleDetailOut, **ERRORS},
+    summary="Reviewers: approve a published article's correction, putting its words on the public site",
+    description="Not by whoever changed the correction last: 403 `own_article`. 403 `not_reviewer` for a "
+    "writer who does not review; 409 `no_correction` when none waits; 409 `text_changed` when the "
+    "correction changed since the `version` named. The release date stays; the correctors are told.",
+)
+def article_correction_approve(request, article_id: int, body: CorrectionApproveIn | None = None):
+    body = body or CorrectionApproveIn()
+    corrections.correction_approve(actor=request.user, article=_managed(request, article_id), version=body.version)
+    return _managed(request, article_id)
+
+
+class CorrectionRejectIn(InputSchema):
+    reason: str = Field(max_length=2000, description="Why not: the correctors are told")
+
+
+@router.post(
+    "/articles/{article_id}/correction/reject",
+    auth=bearer,
+    response={200: ManagedArticleDetailOut, **ERRORS},
+    summary="Reviewers: turn down a published article's correction with a reason",
+    description="Whoever changed the correction last withdraws it instead: 403 `own_article`. 403 "
+    "`not_reviewer` for a writer who does not review; 409 `no_correction` when none waits; 422 "
+    "`reason_required` for an empty reason. The published words stay.",
+)
+def article_correction_reject(request, article_id: int, body: CorrectionRejectIn):
+    corrections.correction_reject(actor=request.user, article=_managed(request, article_id), reason=body.reason)
+    return _managed(request, article_id)
+
+
+@router.post(
+    "/articles/{article_id}/correction/withdraw",
+    auth=bearer,
+    response={200: ManagedArticleDetailOut, **ERRORS},
+    summary="Reviewers: withdraw the correction one changed last",
+    description="Only by whoever changed the correction last: anyone else 403 `not_corrector` (another "
+    "reviewer rejects it with a reason); 403 `not_reviewer` for a writer who does not review; 409 "
+    "`no_correction` when none waits. The published words stay.",
+)
+def article_correction_withdraw(request, article_id: int):
+    corrections.correction_withdraw(actor=request.user, article=_managed(request, article_id))
+    return _managed(request, article_id)

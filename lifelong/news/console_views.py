@@ -28,15 +28,17 @@ from lifelong.common.paging import page_of
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import region_get_by_code
 
-from . import selectors, services
+from . import corrections, selectors, services
 from .choices import ArticleStatus
-from .forms import ArticleForm, PublishForm, ReturnForm
+from .forms import ArticleForm, CorrectionApproveForm, CorrectionRejectForm, PublishForm, ReturnForm
 from .models import Article
 
 CONTENT = ("channel", "title", "title_en", "summary", "summary_en", "source", "source_en", "body", "body_en")
 # Trix's own <style> (nonce), and its preview of a picture being uploaded (a blob: address).
 EDITOR_CSP = {"style-src": [NONCE], "img-src": ["blob:"]}
 ACTIONS = ("submit", "withdraw", "return", "publish", "archive", "reopen")
+# The steps of a published article's pending correction (corrections.py).
+CORRECTION_ACTIONS = ("correction-approve", "correction-reject", "correction-withdraw")
 
 
 def trix_lang() -> dict[str, str]:
@@ -96,6 +98,13 @@ def _actions(actor: User, article: Article) -> set[str]:
             offered.add("publish")
     if reviews and status == ArticleStatus.PUBLISHED:
         offered.add("archive")
+        correction = selectors.pending_correction(article)
+        if correction is not None:
+            # Another reviewer approves or rejects it; whoever changed it last may withdraw it.
+            if corrections.correction_approval_refusal(actor=actor, correction=correction) is None:
+                offered |= {"correction-approve", "correction-reject"}
+            else:
+                offered.add("correction-withdraw")
     if writes and status == ArticleStatus.ARCHIVED:
         offered.add("reopen")
     return offered
@@ -118,10 +127,12 @@ def _form_campaigns(regions: QuerySet[Region], article: Article | None = None) -
 
 
 def _initial(article: Article) -> dict:
+    """The article's words, or its pending correction's: a further edit builds on that."""
+    words = selectors.pending_correction(article) or article
     return {
         "region": article.region.code,
         "campaign": article.campaign_id,
-        **{name: getattr(article, name) for name in CONTENT},
+        **{name: getattr(words, name) for name in CONTENT},
     }
 
 
@@ -187,6 +198,8 @@ def _render_article(
     form: ArticleForm | None = None,
     return_form: ReturnForm | None = None,
     publish_form: PublishForm | None = None,
+    approve_form: CorrectionApproveForm | None = None,
+    reject_form: CorrectionRejectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = request.user
@@ -197,6 +210,13 @@ def _render_article(
     refusal = (
         services.article_publish_refusal(actor=actor, article=article)
         if article.status == ArticleStatus.IN_REVIEW
+        else None
+    )
+    correction = selectors.pending_correction(article) if article.status == ArticleStatus.PUBLISHED else None
+    # Why a reviewer may not approve the correction (they changed it last).
+    correction_refusal = (
+        corrections.correction_approval_refusal(actor=actor, correction=correction)
+        if correction is not None and policy.may_review_articles_for(actor, article.region)
         else None
     )
     return render(
@@ -211,6 +231,12 @@ def _render_article(
             "return_form": return_form or ReturnForm(),
             "publish_form": publish_form
             or PublishForm(initial={"revision": selectors.article_revision_number(article)}),
+            "correction": correction,
+            "correction_changes": selectors.correction_changes(article, correction) if correction else [],
+            "correction_refusal": correction_refusal.detail if correction_refusal is not None else "",
+            "approve_form": approve_form
+            or CorrectionApproveForm(initial={"version": correction.version if correction else None}),
+            "reject_form": reject_form or CorrectionRejectForm(),
             "revisions": selectors.article_revisions(article=article),
             "released": article.published_at is not None and article.published_at <= timezone.now(),
             "trix_lang": trix_lang(),
@@ -236,8 +262,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = _article_form(request, article, bound=True)
     if form.is_valid():
         data = form.cleaned_data
+        had_correction = selectors.pending_correction(article) is not None
         try:
-            services.article_update(
+            updated = services.article_update(
                 actor=request.user,
                 article=article,
                 region=data["region"],
@@ -249,9 +276,24 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404 from None
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _saved_message(request.user, updated, had_correction=had_correction))
             return redirect("console:article", pk=pk)
     return _render_article(request, article, form=form)
+
+
+def _saved_message(actor: User, article: Article, *, had_correction: bool) -> str:
+    """What a save did: a published article's words wait as a correction (or no longer do)."""
+    if article.status != ArticleStatus.PUBLISHED:
+        return _("Saved.")
+    correction = selectors.pending_correction(article)
+    if correction is not None and correction.changed_by_id == actor.pk:
+        return _(
+            "Your correction is saved. It waits for another reviewer: the public site shows the published text "
+            "until then."
+        )
+    if correction is None and had_correction:
+        return _("The correction is undone: the text is the published one again.")
+    return _("Saved.")
 
 
 def _success_message(action: str, article: Article) -> str:
@@ -265,6 +307,9 @@ def _success_message(action: str, article: Article) -> str:
         "publish": _("Published: it is on the public site now."),
         "archive": _("Archived: it is off the public site."),
         "reopen": _("Reopened as a draft."),
+        "correction-approve": _("The correction is approved: it is on the public site now."),
+        "correction-reject": _("The correction is rejected; whoever made it is told why."),
+        "correction-withdraw": _("The correction is withdrawn: the published text stays as it is."),
     }[action]
 
 
@@ -272,14 +317,28 @@ def _success_message(action: str, article: Article) -> str:
 @staff_required
 @require_POST
 def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One workflow step. A refusal shows the article page again with the reason and the
-    refusal's status (403 not the actor's to do, 409 not in this status, 422 bad input)."""
-    if action not in ACTIONS:
+    """One workflow step, or a step of a published article's correction. A refusal shows the
+    article page again with the reason and the refusal's status (403 not the actor's to do,
+    409 not in this status, 422 bad input)."""
+    if action not in ACTIONS and action not in CORRECTION_ACTIONS:
         raise Http404
     article = _article_or_404(request, pk)
-    return_form = publish_form = None
+    return_form = publish_form = approve_form = reject_form = None
     try:
-        if action == "return":
+        if action == "correction-approve":
+            approve_form = CorrectionApproveForm(request.POST)
+            if not approve_form.is_valid():
+                return _render_article(request, article, approve_form=approve_form, status=422)
+            changed = corrections.correction_approve(
+                actor=request.user, article=article, version=approve_form.cleaned_data["version"]
+            )
+        elif action == "correction-reject":
+            reject_form = CorrectionRejectForm(request.POST)
+            reason = reject_form.cleaned_data["reason"] if reject_form.is_valid() else ""
+            changed = corrections.correction_reject(actor=request.user, article=article, reason=reason)
+        elif action == "correction-withdraw":
+            changed = corrections.correction_withdraw(actor=request.user, article=article)
+        elif action == "return":
             return_form = ReturnForm(request.POST)
             comment = return_form.cleaned_data["comment"] if return_form.is_valid() else ""
             changed = services.article_return(actor=request.user, article=article, comment=comment)
@@ -299,15 +358,21 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except DomainError as error:
-        target = return_form if action == "return" else publish_form
+        target = {"return": return_form, "publish": publish_form, "correction-reject": reject_form}.get(action)
         if target is not None and error.field in target.fields:
             add_domain_error(target, error)
         else:
             messages.error(request, error.detail)
         if error.code == "text_changed":
-            publish_form = None  # a fresh form, for the version now shown
+            publish_form = approve_form = None  # a fresh form, for the version now shown
         return _render_article(
-            request, article, return_form=return_form, publish_form=publish_form, status=error.status
+            request,
+            article,
+            return_form=return_form,
+            publish_form=publish_form,
+            approve_form=approve_form,
+            reject_form=reject_form,
+            status=error.status,
         )
     messages.success(request, _success_message(action, changed))
     return redirect("console:article", pk=pk)

@@ -76,6 +76,9 @@ class NoticeSpec:
     released_days_ago: int | None  # None: not released (see `state`)
     state: str = "published"  # published, scheduled, in_review, draft
     views: int = 0
+    # A sentence the reviewer adds after publication, in Chinese and English: a correction
+    # waiting for another reviewer (the county admin), so the public still reads it without.
+    correction: tuple[str, str] | None = None
 
 
 def _notices(year: int) -> list[NoticeSpec]:
@@ -117,6 +120,11 @@ def _notices(year: int) -> list[NoticeSpec]:
             "residents who have no phone.</p>",
             2,
             views=87,
+            correction=(
+                "<p>现场报名请带上身份证或社保卡，方便工作人员登记。</p>",
+                "<p>To sign up in person, please bring your ID card or social security card for the staff to "
+                "register you.</p>",
+            ),
         ),
         NoticeSpec(
             "学时和积分怎样记入个人学习档案",
@@ -251,6 +259,11 @@ def demo_news_load() -> int:
         else:
             released = today - timedelta(days=spec.released_days_ago)
             services.article_publish(actor=reviewer, article=article, now=_at(released, 9, 30))
+        if spec.correction is not None:
+            body, body_en = spec.correction
+            services.article_update(
+                actor=reviewer, article=article, body=article.body + body, body_en=article.body_en + body_en
+            )
         articles.append((article, spec.views))
     # The views these articles gathered before the demo starts (the 2019 report's on the old site).
     for article, views in articles:

@@ -117,3 +117,20 @@ class PublishForm(forms.Form):
             raise forms.ValidationError(_("Give the release time, or publish now."), code="required")
         # Django made it aware in the active time zone; the county's clock is what was meant.
         return timezone.make_aware(timezone.make_naive(value), COUNTY_TIME)
+
+
+class CorrectionApproveForm(forms.Form):
+    """`version` is the version of the correction the page showed: the service refuses to
+    approve it if it has changed since."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CorrectionRejectForm(forms.Form):
+    # Required by the service (its message is the one shown); the browser asks for it too.
+    reason = forms.CharField(
+        label=_("Why it is not approved"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+    )

@@ -108,12 +108,10 @@ class Article(models.Model):
         return self.source_en if english_wanted() and self.source_en else self.source
 
 
-class ArticleRevision(models.Model):
-    """The article's words as they stood after one save: kept for every change, so a reviewer
-    sees what was submitted and anyone in scope can see who changed what."""
+class ArticleWords(models.Model):
+    """An article's words (the fields a change of which is a change of the text), as kept
+    apart from the article: in a revision, or in a correction waiting for review."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
     title = models.CharField(max_length=160)
     title_en = models.CharField(max_length=200, blank=True)
     summary = models.TextField(blank=True)
@@ -123,6 +121,17 @@ class ArticleRevision(models.Model):
     source = models.CharField(max_length=120)
     source_en = models.CharField(max_length=160, blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
+
+    class Meta:
+        abstract = True
+
+
+class ArticleRevision(ArticleWords):
+    """The article's words as they stood after one save: kept for every change, so a reviewer
+    sees what was submitted and anyone in scope can see who changed what."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField()
 
@@ -134,6 +143,37 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} r{self.number}"
+
+
+class ArticleCorrection(ArticleWords):
+    """A change of a published article's words, waiting for a second pair of eyes (security
+    issue 15, finding 2). Until another reviewer approves it, the public reads the published
+    words; approving copies these words onto the article as a new revision, rejecting or
+    withdrawing deletes this row (the audit trail keeps who did which and why).
+
+    One per article (the article is its key): whoever changes the words of a published article
+    while a correction waits changes this one, and becomes `changed_by`, the one reviewer who
+    may not approve it. `version` counts the changes of these words, so an approver names the
+    version they read and an edit made meanwhile is not approved unread. The whole words are
+    kept, not a difference: applying them is a copy, and the console compares them with the
+    published ones to show what would change.
+
+    Only the words wait; an article's region and campaign are not text and still change at
+    once (`services.article_update`)."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="correction")
+    version = models.PositiveIntegerField(default=1)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("article correction")
+        verbose_name_plural = _("article corrections")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.version}"
 
 
 class ArticleImage(models.Model):

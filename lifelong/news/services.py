@@ -14,6 +14,8 @@ rewrites a submission leaves it in review for another reviewer, or for its write
 writer also reviews; sending it back and submitting it again changes no words, so it does not
 make the reviewer's words the writer's. A publisher may name the revision they read (409
 `text_changed` if the words changed since).
+After publication the same holds through corrections: a reviewer's change of a published
+article's words waits for another reviewer (`corrections.py`).
 Every step keeps a revision when the words change and writes an audit event. An article
 outside the actor's scope answers 404, as if it did not exist; a step that is not theirs on an
 article they see answers 403 (`not_writer`, `not_reviewer`).
@@ -42,7 +44,7 @@ from lifelong.resources import sniffing
 
 from . import richtext, selectors
 from .choices import ArticleStatus, Channel
-from .models import Article, ArticleImage, ArticleRevision, ArticleView
+from .models import Article, ArticleCorrection, ArticleImage, ArticleRevision, ArticleView
 
 # The words of an article; a change to any of them keeps a revision.
 CONTENT_FIELDS = ("title", "title_en", "summary", "summary_en", "body", "body_en", "source", "source_en", "channel")
@@ -194,7 +196,9 @@ def article_update(
     articles); in review and after publication only reviewers may, as a correction. Moving
     an article to another region needs the actor to write for both. A change of the words
     (not a save of the same ones) makes the actor the one who changed them last, who then
-    cannot publish them."""
+    cannot publish them. The words of a published article do not change here: they wait as
+    its correction for another reviewer (`corrections.correction_save`); its region and
+    campaign, which are not text, change at once."""
     current = _locked(article)
     if current.status in (ArticleStatus.DRAFT, ArticleStatus.ARCHIVED):
         _require_writer_of(actor, current)
@@ -211,6 +215,12 @@ def article_update(
         changes["campaign"] = getattr(campaign, "slug", None)
     if "region" in changes or "campaign" in changes:
         _check_campaign(current.campaign, current.region)
+    if current.status == ArticleStatus.PUBLISHED and cleaned:
+        # The public reads the published words until another reviewer approves the change.
+        from .corrections import correction_save  # corrections build on this module
+
+        correction_save(actor=actor, article=current, words=cleaned, now=now)
+        cleaned = {}
     words_changed = False
     for name, value in cleaned.items():
         if getattr(current, name) != value:
@@ -372,11 +382,23 @@ def article_publish(
 
 @transaction.atomic
 def article_archive(*, actor: User, article: Article) -> Article:
-    """A reviewer takes a published article off the public site (it keeps its views)."""
+    """A reviewer takes a published article off the public site (it keeps its views). A
+    correction waiting for review is discarded with it: it corrected a text no longer public,
+    and a writer reworks an archived article as a draft, reviewed again before it returns."""
     current = _locked(article)
     _require_reviewer(actor, current)
     _require_status(current, ArticleStatus.PUBLISHED)
-    return _transition(current, actor=actor, status=ArticleStatus.ARCHIVED, summary="article archived")
+    discarded = ArticleCorrection.objects.filter(article=current).delete()[0] > 0
+    current.status = ArticleStatus.ARCHIVED
+    current.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        summary="article archived",
+        changes={"status": ArticleStatus.ARCHIVED, **({"correction": "discarded"} if discarded else {})},
+    )
+    return current
 
 
 @transaction.atomic

@@ -27,6 +27,8 @@ class NoticeKind(models.TextChoices):
     NOMINATION_NOT_AWARDED = "nom_not_awarded", _("Nomination not chosen")
     ARTICLE_RETURNED = "article_returned", _("Article sent back")
     ARTICLE_PUBLISHED = "article_pub", _("Article published")
+    CORRECTION_APPROVED = "correction_ok", _("Correction approved")
+    CORRECTION_REJECTED = "correction_no", _("Correction not approved")
     ACTIVITY_CHANGED = "act_changed", _("Activity changed")
     ORGANIZER_MESSAGE = "organizer_msg", _("Message from the organizer")
     RESIDENCE_CONFIRMED = "residence_ok", _("Home village confirmed")

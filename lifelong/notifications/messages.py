@@ -71,6 +71,11 @@ TEMPLATES = {
     ),
     NoticeKind.ARTICLE_RETURNED: gettext_lazy("Your article “%(title)s” was sent back: %(comment)s"),
     NoticeKind.ARTICLE_PUBLISHED: gettext_lazy("Your article “%(title)s” is published, released %(released)s."),
+    # To whoever proposed or last changed a correction of a published article (news.corrections).
+    NoticeKind.CORRECTION_APPROVED: gettext_lazy(
+        "Your correction of “%(title)s” was approved and is on the public site."
+    ),
+    NoticeKind.CORRECTION_REJECTED: gettext_lazy("Your correction of “%(title)s” was not approved: %(comment)s"),
     # The organizer's own words (`text`), said to be theirs: who wrote, for which activity.
     NoticeKind.ORGANIZER_MESSAGE: gettext_lazy("Message from %(sender)s (%(institution)s) about “%(title)s”: %(text)s"),
     # One notice for a whole edit (params `changes`: what changed, worded by ACTIVITY_CHANGES).
@@ -118,8 +123,14 @@ NEXT_SESSION_KINDS = set(NO_COMING_SESSION)
 CANCELLED_BY_LEARNER = gettext_lazy("You have cancelled your registration for “%(title)s”.")
 LEFT_WAITLIST = gettext_lazy("You have left the waitlist for “%(title)s”.")
 
-# Notices to an article's author: their params carry `article_id` (and a reviewer's `comment`).
-ARTICLE_KINDS = {NoticeKind.ARTICLE_RETURNED, NoticeKind.ARTICLE_PUBLISHED}
+# Notices to an article's author or correctors: their params carry `article_id` (and a
+# reviewer's `comment`).
+ARTICLE_KINDS = {
+    NoticeKind.ARTICLE_RETURNED,
+    NoticeKind.ARTICLE_PUBLISHED,
+    NoticeKind.CORRECTION_APPROVED,
+    NoticeKind.CORRECTION_REJECTED,
+}
 # Notices about a learning team rather than an activity: their params carry `team_id`.
 TEAM_KINDS = {NoticeKind.TEAM_JOIN_REQUESTED, NoticeKind.TEAM_JOIN_APPROVED, NoticeKind.TEAM_JOIN_DECLINED}
 # Notices about honours: their params carry `nomination_id`.

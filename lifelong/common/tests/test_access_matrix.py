@@ -483,6 +483,10 @@ def test_every_api_route_requiring_auth_is_in_the_matrix():
         "api/v1/articles/<article_id>/publish",
         "api/v1/articles/<article_id>/archive",
         "api/v1/articles/<article_id>/reopen",
+        # Corrections of published articles, persona by persona: lifelong/news/tests/test_correction_api.py.
+        "api/v1/articles/<article_id>/correction/approve",
+        "api/v1/articles/<article_id>/correction/reject",
+        "api/v1/articles/<article_id>/correction/withdraw",
     }
     assert api_routes == known, "an API route was added: add it to the access-control matrix"
 

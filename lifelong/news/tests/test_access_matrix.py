@@ -1,12 +1,14 @@
 """Publishing in the access-control matrix: persona × (a county and a Wuyuan article in
-each status) × (console list, new, page, edit, submit, send back, publish, archive; the
-public page; the editor's picture upload).
+each status) × (console list, new, page, edit, submit, send back, publish, archive; a
+published article's correction approved, rejected or withdrawn; the public page; the editor's
+picture upload).
 
 The oracle decides from region *codes* (a child's code begins with its parent's), apart from
 the policy module and the views: admins and editors write the articles of regions whose
 code begins with their own, admins and reviewers review them, and whoever writes or reviews
 an article sees it. Drafts are changed by writers, submissions and published articles by
-reviewers. A step that is not the persona's answers 404 when they cannot see the article,
+reviewers (a published article's words as a correction waiting for another reviewer). A
+step that is not the persona's answers 404 when they cannot see the article,
 else 403 (409 when it does not fit the status). The public page
 shows released articles to everyone and others only to the staff who see them."""
 
@@ -18,7 +20,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from lifelong.news import services
-from lifelong.news.models import Article, ArticleImage
+from lifelong.news.models import Article, ArticleCorrection, ArticleImage
 from lifelong.regions.models import Region
 
 from .helpers import COUNTY, WUYUAN, newsroom, write
@@ -217,7 +219,13 @@ def test_editing_follows_scope_and_status_and_a_refusal_changes_nothing(world, p
         expected = edit_outcome(world, persona, code, status)
         response = client.post(f"/console/news/{article.pk}/", form_data(article, "改过的标题"))
         expect(response, expected, persona)
-        changed = Article.objects.get(pk=article.pk).title == "改过的标题"
+        # A published article's words wait as its correction for another reviewer.
+        if status == "published":
+            written = ArticleCorrection.objects.filter(article=article).values_list("title", flat=True).first()
+            assert Article.objects.get(pk=article.pk).title == article.title
+        else:
+            written = Article.objects.get(pk=article.pk).title
+        changed = written == "改过的标题"
         assert changed == (persona not in ("anonymous", "learner") and expected == 302), (code, status)
 
 
@@ -233,6 +241,38 @@ def test_each_workflow_step_is_for_the_right_people_in_the_right_status(world, p
             expected, after = step_outcome(world, persona, action, code, status)
         expect(response, expected, persona)
         assert Article.objects.get(pk=article.pk).status == after, (persona, action, code, status)
+
+
+# Each region's published article is corrected by its own reviewer, who may withdraw the
+# correction; another reviewer of the article approves or rejects it.
+CORRECTORS = {COUNTY: "county_reviewer", WUYUAN: "wuyuan_reviewer"}
+
+
+def correction_outcome(world, persona: str, step: str, code: str) -> int:
+    if not sees(world, persona, code):
+        return 404
+    if not reviews(world, persona, code):
+        return 403
+    by_corrector = step == "correction-withdraw"
+    return 302 if (persona == CORRECTORS[code]) == by_corrector else 403
+
+
+@pytest.mark.parametrize("step", ["correction-approve", "correction-reject", "correction-withdraw"])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_correction_is_judged_by_another_reviewer_and_withdrawn_by_its_corrector(world, persona, step):
+    client = world["web"][persona]
+    for code in (COUNTY, WUYUAN):
+        article = world["articles"][(code, "published")]
+        corrector = world["actors"][CORRECTORS[code]]
+        services.article_update(actor=corrector, article=article, title=f"{code}·更正")
+        response = client.post(f"/console/news/{article.pk}/{step}/", {"version": "1", "reason": "请核实"})
+        staff = persona not in ("anonymous", "learner")
+        expected = correction_outcome(world, persona, step, code) if staff else 404
+        expect(response, expected, persona)
+        done = staff and expected == 302
+        assert ArticleCorrection.objects.filter(article=article).exists() != done, (persona, step, code)
+        approved = done and step == "correction-approve"
+        assert Article.objects.get(pk=article.pk).title == (f"{code}·更正" if approved else article.title)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -422,6 +422,7 @@ def test_the_newsroom_list_shows_the_callers_articles_in_any_status(room, demo):
         "content_changed_by",
         "content_changed_at",
         "updated_at",
+        "correction_pending",
     }
     assert set(items[0]) == manage_fields
     assert titles(api.get("/articles/manage", status="in_review")) == {"待审"}

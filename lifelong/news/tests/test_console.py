@@ -415,11 +415,15 @@ def test_a_withdrawn_submission_is_a_draft_again(room, clients):
     assert stored(article).status == "draft"
 
 
-def test_a_reviewer_corrects_a_published_article_and_a_revision_is_kept(room, clients):
+def test_a_reviewers_correction_of_a_published_article_is_kept_as_a_revision_once_approved(room, clients):
+    """The correction waits for another reviewer (test_correction_console.py has the rest)."""
     article = publish(room.county_editor, room.county_reviewer, room.county)
     response = clients["county_reviewer"].post(
         f"/console/news/{article.pk}/", form_data(room.county, title="更正：开幕式改在周六")
     )
+    assert response.status_code == 302
+    assert stored(article).title == "全民终身学习活动周开幕" and stored(article).status == "published"
+    response = clients["county_admin"].post(f"/console/news/{article.pk}/correction-approve/", {"version": "1"})
     assert response.status_code == 302
     assert stored(article).title == "更正：开幕式改在周六" and stored(article).status == "published"
     assert article.revisions.first().saved_by == room.county_reviewer

@@ -1,5 +1,6 @@
 """The demo newsroom: the 2019 opening report as released on the county's old site, this
-year's notices, and a draft and a submission that stay out of public view."""
+year's notices, a draft and a submission that stay out of public view, and a reviewer's
+correction of a notice waiting for another reviewer."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -49,3 +50,12 @@ def test_the_demo_editor_writes_and_the_reviewer_reviews_for_the_county(demo_loa
     assert not policy.may_review_articles_for(editor, report.region)
     assert policy.may_review_articles_for(reviewer, report.region)
     assert editor.check_password("lifelong-demo") and reviewer.check_password("lifelong-demo")
+
+
+def test_the_reviewers_correction_of_a_notice_waits_for_the_county_admin(demo_loaded):
+    reviewer, admin = User.objects.get(phone="13900000009"), User.objects.get(phone="13900000001")
+    notice = Article.objects.get(correction__isnull=False)
+    assert notice.correction.changed_by == reviewer and "身份证" in notice.correction.body
+    assert "身份证" not in selectors.article_public(article_id=notice.pk).body
+    assert notice.pk in {a.pk for a in selectors.review_queue(actor=admin)}
+    assert notice.pk not in {a.pk for a in selectors.review_queue(actor=reviewer)}

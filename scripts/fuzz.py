@@ -5,9 +5,10 @@ The demo county is loaded once into a fresh SQLite database (var/fuzz/demo.sqlit
 then gets its own copy of that database and of the demo's uploads, its own gunicorn on a free
 port of 127.0.0.1, and one `schemathesis run` of /api/v1/openapi.json with every check on. A role
 starts from the untouched demo, so what an earlier role cancelled, published or revoked never
-makes a later role's run meaningless, and each role's run is the same whatever ran before it.
+makes a later role's run meaningless, and each role's run is the same whatever ran before it or
+beside it (FUZZ_JOBS roles run side by side, 2 by default).
 
-Roles, in order: anonymous (no token), then the demo personas with a bearer token from
+Roles: anonymous (no token), then the demo personas with a bearer token from
 `POST /api/v1/auth/token`: learner 13900000005, organizer 13900000004, village admin
 13900000003, town admin 13900000002 and county admin 13900000001. The app runs in demo mode
 (LIFELONG_DEMO=1, as `make run`), where staff two-factor is relaxed, so staff tokens come
@@ -19,10 +20,10 @@ the anonymous run.
 
 Generation is derandomized (schemathesis' deterministic mode, no example database, one
 worker), so two runs on the same day and code send the same requests. FUZZ_EXAMPLES (default
-50) is the number of cases per operation in the fuzzing phase; CI runs 5. FUZZ_ROLES=learner,town
-picks roles. Each role's console output, JSON, JUnit and NDJSON reports and server log are in
-var/fuzz/<role>/; var/fuzz/report.md sums them up. The exit code is 1 when any role has a
-failure or an error.
+50) is the number of cases per operation in the fuzzing phase; CI runs 5, and FUZZ_PHASES
+(default: all four) without the coverage phase. FUZZ_ROLES=learner,town picks roles. Each
+role's console output, JSON, JUnit and NDJSON reports and server log are in var/fuzz/<role>/;
+var/fuzz/report.md sums them up. The exit code is 1 when any role has a failure or an error.
 """
 
 from __future__ import annotations
@@ -123,6 +124,10 @@ POSITIVE_REFUSALS: dict[str, tuple[list[int], str]] = {
         [422],
         "422 wrong_level: calls are for the county or a town, not a village (all three are region codes); "
         "invalid: the nomination deadline not before the opening day",
+    ),
+    f"POST {API}/honor-calls/{{call_id}}/nominations": (
+        [422],
+        "422 kind_not_accepted: a call takes the kinds of recipient it was opened for (its `accepts`)",
     ),
     f"POST {API}/honor-calls/{{call_id}}/award": (
         [422],

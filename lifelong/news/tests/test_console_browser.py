@@ -153,3 +153,63 @@ def test_a_reviewer_who_changes_the_text_is_told_another_must_publish_it(demo, b
     stored = Article.objects.get(pk=article.pk)
     assert "审核人补写的一句。" in stored.body and stored.content_changed_by == room.county_reviewer
     page.context.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_a_correction_waits_on_a_phone_and_another_reviewer_approves_it(
+    demo, browser, live_server, verified_client, language, mode, settings
+):
+    """A reviewer corrects a published article in the editor; the page says it waits and the
+    public page does not change. The county admin's page, at 375×812 in each language and mode,
+    shows what it changes with the approve and reject buttons (no serious accessibility problem,
+    nothing wider than the screen, elder targets large enough); approving puts it on the public
+    page. Screenshots go to var/screens/news-correction-<language>-<mode>.png."""
+    from lifelong.accounts.services import user_preferences_update
+    from lifelong.common.tests import a11y
+
+    room = newsroom(demo)
+    elder = mode == "elder"
+    for user in (room.county_reviewer, demo.county_admin):
+        user_preferences_update(user=user, elder_mode=elder)
+    article = write(room.county_editor, room.county, body="<p>活动周今天开幕。</p>", title_en="Learning Week opens")
+    services.article_submit(actor=room.county_editor, article=article)
+    services.article_publish(actor=room.county_reviewer, article=article)
+    phone = a11y.VIEWPORTS["phone"]
+
+    reviewer = staff_page(
+        browser, live_server, verified_client, room.county_reviewer, language=language, viewport=phone
+    )
+    reviewer.goto(f"/console/news/{article.pk}/")
+    expect(reviewer.get_by_test_id("correction-hint")).to_be_visible()
+    reviewer.locator("trix-editor[input=id_body]").click()
+    reviewer.keyboard.press("End")
+    reviewer.keyboard.type("开幕式改在周六上午九点。")
+    reviewer.get_by_test_id("save-article").click()
+    expect(reviewer.get_by_test_id("correction")).to_be_visible()
+    expect(reviewer.get_by_test_id("correction-approve")).to_have_count(0)
+    expect(reviewer.get_by_test_id("correction-four-eyes")).to_be_visible()
+    expect(reviewer.get_by_test_id("correction-withdraw")).to_be_visible()
+    check = a11y.check_page(reviewer, reviewer.url, elder=elder)
+    assert not check.problems and not check.small_targets and check.overflow_px == 0, a11y.describe_failures(check)
+    assert not (check.impacts["critical"] or check.impacts["serious"]), a11y.describe_failures(check)
+    screens = settings.BASE_DIR / "var" / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    reviewer.screenshot(path=str(screens / f"news-correction-corrector-{language}-{mode}.png"), full_page=True)
+    reviewer.goto(f"/news/{article.pk}/")
+    expect(reviewer.get_by_test_id("article-text")).not_to_contain_text("周六")
+    reviewer.context.close()
+
+    admin = staff_page(browser, live_server, verified_client, demo.county_admin, language=language, viewport=phone)
+    response = admin.goto(f"/console/news/{article.pk}/")
+    expect(admin.get_by_test_id("correction-changes").locator("ins")).to_contain_text("开幕式改在周六上午九点。")
+    expect(admin.get_by_test_id("correction-approve")).to_be_visible()
+    check = a11y.check_page(admin, admin.url, elder=elder, response=response)
+    assert not check.blocking and check.overflow_px == 0, a11y.describe_failures(check)
+    admin.screenshot(path=str(screens / f"news-correction-{language}-{mode}.png"), full_page=True)
+    admin.get_by_test_id("correction-approve").click()
+    admin.locator("dialog[open] [data-confirm-yes]").click()
+    expect(admin.get_by_test_id("correction")).to_have_count(0)
+    admin.goto(f"/news/{article.pk}/")
+    expect(admin.get_by_test_id("article-text")).to_contain_text("开幕式改在周六上午九点。")
+    admin.context.close()

@@ -31,7 +31,7 @@ from lifelong.common.models import AuditEvent, Picture
 from lifelong.community.models import Team, TeamMembership
 from lifelong.honours.models import Honor, HonorCall, Nomination, Review
 from lifelong.institutions.models import Institution, Venue, VenueBooking
-from lifelong.news.models import Article, ArticleImage, ArticleRevision
+from lifelong.news.models import Article, ArticleCorrection, ArticleImage, ArticleRevision
 from lifelong.notifications.models import Notification
 from lifelong.passport.models import Certificate, LearningRecord, PassportBalance, RecordImport
 from lifelong.passport.services import entry_write
@@ -152,6 +152,22 @@ def _campaign(world) -> Campaign:
         starts_on=today,
         ends_on=today + timedelta(days=7),
         host_region=Region.objects.get(code="330424"),
+    )
+
+
+def _correction(world, **people):
+    """A correction of a published article waiting for review."""
+    people = {"proposed_by": world["demo"].county_admin, "changed_by": world["demo"].county_admin, **people}
+    now = timezone.now()
+    return ArticleCorrection.objects.create(
+        article=_article(world),
+        title="t",
+        body="b",
+        source="s",
+        channel="news",
+        proposed_at=now,
+        changed_at=now,
+        **people,
     )
 
 
@@ -291,6 +307,8 @@ BUILDERS = {
         saved_by=w["remove"],
         saved_at=timezone.now(),
     ),
+    "news.articlecorrection.proposed_by": lambda w: _correction(w, proposed_by=w["remove"]),
+    "news.articlecorrection.changed_by": lambda w: _correction(w, changed_by=w["remove"]),
     "news.articleimage.uploaded_by": lambda w: ArticleImage.objects.create(
         region=Region.objects.get(code="330424"),
         file="news/x.jpg",

@@ -268,11 +268,11 @@ def test_the_openapi_document_lists_the_self_service_endpoints_and_their_errors(
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     expected = {
         "/api/v1/auth/signup/code": (
-            {"202", "422", "429", "503"},
+            {"202", "400", "422", "429", "503"},
             ["too_many_codes", "sms_unavailable", "invalid_phone"],
         ),
         "/api/v1/auth/signup": ({"201", "400", "409", "422"}, ["invalid_code", "phone_taken", "weak_password"]),
-        "/api/v1/auth/password-reset": ({"202", "422"}, ["invalid_phone"]),
+        "/api/v1/auth/password-reset": ({"202", "400", "422"}, ["invalid_phone"]),
         "/api/v1/auth/password-reset/confirm": ({"200", "400", "422"}, ["invalid_code", "weak_password"]),
     }
     for path, (statuses, codes) in expected.items():

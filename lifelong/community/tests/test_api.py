@@ -151,8 +151,8 @@ def test_an_activity_is_created_in_a_programme_with_a_team_and_shows_both(demo):
         ({"programme": "ganpu-brand"}, 422, "programme_elsewhere", "programme"),
         ({"team": 999_999}, 404, "not_found", "team"),
         ({"team": "wuyuan"}, 422, "team_elsewhere", "team"),
-        ({"team": "x"}, 422, "invalid", None),
-        ({"programme": ["a"]}, 422, "invalid", None),
+        ({"team": "x"}, 422, "invalid", "team"),
+        ({"programme": ["a"]}, 422, "invalid", "programme"),
     ],
 )
 def test_bad_programme_or_team_references_create_nothing(demo, extra, status, code, field):

@@ -39,9 +39,11 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from lifelong.common.errors import DomainError
+from lifelong.common.errors import DomainError, Throttled
 from lifelong.common.services import client_ip
 from lifelong.common.sms import SmsError, SmsOutcomeUnknown, send_sms
 
@@ -181,6 +183,46 @@ def allowance_take(limits: Sequence[Limit], *, refusal: type[DomainError]) -> No
     with transaction.atomic():
         for limit in limits:
             _counter_take(limit, now, refusal)
+
+
+def number_lookup_limits(actor: User) -> list[Limit]:
+    """A staff member's allowance of checks that tell whether a mobile number is registered
+    (finding someone at the desk by number, registering or correcting a learner with a number
+    someone may already use): `DESK_LOOKUPS_PER_HOUR` and `DESK_LOOKUPS_PER_DAY`, per account."""
+    now = timezone.now()
+    per_hour, per_day = settings.DESK_LOOKUPS_PER_HOUR, settings.DESK_LOOKUPS_PER_DAY
+    next_hour = date_format(timezone.localtime(window_end(now, "hour")), "H:i")
+    return [
+        Limit(
+            key=f"desk-lookup-hour:{actor.pk}",
+            most=per_hour,
+            period="hour",
+            message=ngettext(
+                "You have looked up %(count)d mobile number this hour, the most allowed. Try again after %(time)s.",
+                "You have looked up %(count)d mobile numbers this hour, the most allowed. Try again after %(time)s.",
+                per_hour,
+            )
+            % {"count": per_hour, "time": next_hour},
+        ),
+        Limit(
+            key=f"desk-lookup-day:{actor.pk}",  # its own key: at midnight both windows start alike
+            most=per_day,
+            period="day",
+            message=ngettext(
+                "You have looked up %(count)d mobile number today, the most allowed in a day. Try again tomorrow.",
+                "You have looked up %(count)d mobile numbers today, the most allowed in a day. Try again tomorrow.",
+                per_day,
+            )
+            % {"count": per_day},
+        ),
+    ]
+
+
+def number_lookup_count(*, actor: User) -> None:
+    """Count one check of whether a number is registered against the actor's allowance, or
+    raise `Throttled` (429 `throttled`, nothing counted). Call it before the check and outside
+    any transaction, so that a check which is then refused still counts."""
+    allowance_take(number_lookup_limits(actor), refusal=Throttled)
 
 
 def _quota_take(phone: str, *, bucket: str = PhoneCodeQuota.BUCKET_PUBLIC, limits: Sequence[Limit] = ()) -> Taken:

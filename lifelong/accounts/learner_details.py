@@ -16,7 +16,7 @@ from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
-from . import policy
+from . import codes, policy
 from .forms import latest_birth_year
 from .models import User
 from .phone import normalize_phone
@@ -45,16 +45,32 @@ def _learner_in_scope(actor: User, learner_id: int, *, field_name: str | None = 
     return found
 
 
-@transaction.atomic
 def learner_update(*, actor: User, learner: User, request: HttpRequest | None = None, **fields: Any) -> User:
     """Staff whose scope covers the learner correct name, birth year, home village (one in
     their scope) and mobile number. Unknown fields, bad values and a number someone else uses
     are refused before anything changes; the change is audited with masked numbers. A new
     home village clears the confirmation of the old one (a family's relative is asked about
-    again)."""
+    again).
+
+    Refusing a number someone else uses (409 `phone_taken`) tells whether it is registered
+    anywhere, so a new number counts against the actor's allowance of number lookups
+    (`codes.number_lookup_count`, 429 `throttled`), before the check and outside the
+    transaction, so that a refused change still counts. Keeping the learner's own number
+    counts nothing."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These details cannot be changed here."), code="unknown_field", field=sorted(unknown)[0])
+    if "phone" in fields:
+        raw = str(fields["phone"] or "").strip()
+        phone = normalize_phone(raw) if raw else None
+        in_scope = policy.restrict(actor, policy.Action.VIEW, User.objects.filter(pk=learner.pk))
+        if phone and not in_scope.filter(phone=phone).exists() and in_scope.exists():
+            codes.number_lookup_count(actor=actor)
+    return _learner_update(actor=actor, learner=learner, request=request, **fields)
+
+
+@transaction.atomic
+def _learner_update(*, actor: User, learner: User, request: HttpRequest | None = None, **fields: Any) -> User:
     current = _learner_in_scope(actor, learner.pk)
     require_plain_learner(current)
     before = {name: getattr(current, name) for name in ("name", "birth_year", "home_region_id", "phone")}
@@ -99,10 +115,13 @@ def learner_update(*, actor: User, learner: User, request: HttpRequest | None = 
     if "phone" in changed:  # masked: the audit log is a log too (DESIGN §4)
         changes["phone"] = [mask_phone(before["phone"]), mask_phone(after["phone"])]
     if "home_region_id" in changed:
-        codes = dict(
+        region_codes = dict(
             Region.objects.filter(pk__in=[before["home_region_id"], after["home_region_id"]]).values_list("pk", "code")
         )
-        changes["home_region"] = [codes.get(before["home_region_id"]), codes.get(after["home_region_id"])]
+        changes["home_region"] = [
+            region_codes.get(before["home_region_id"]),
+            region_codes.get(after["home_region_id"]),
+        ]
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,

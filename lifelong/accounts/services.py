@@ -200,7 +200,6 @@ def _validated_password(password: str, user: User) -> str:
     return password
 
 
-@transaction.atomic
 def learner_register(
     *,
     actor: User,
@@ -216,6 +215,11 @@ def learner_register(
     Without a phone the learner is a managed profile that cannot sign in. A password set by
     staff works at once; the learner must change it at the next web sign-in. A learner with a
     phone gets a welcome SMS from the task worker after the transaction commits.
+
+    A number someone already uses is refused (409 `phone_taken`), which tells whether it is
+    registered anywhere: each registration with a number counts against the actor's allowance
+    of number lookups (`codes.number_lookup_count`, 429 `throttled`), before the check and
+    outside the transaction, so that a refused registration still counts.
     """
     if not policy.covers(actor, home_region):
         raise NotFound(field="home_region")
@@ -228,6 +232,30 @@ def learner_register(
         raise InvalidInput(
             _("A password needs a phone number to sign in with."), code="password_without_phone", field="password"
         )
+    if normalized:
+        codes.number_lookup_count(actor=actor)
+    return _learner_register(
+        actor=actor,
+        name=name,
+        home_region=home_region,
+        birth_year=birth_year,
+        normalized=normalized,
+        password=password,
+        request=request,
+    )
+
+
+@transaction.atomic
+def _learner_register(
+    *,
+    actor: User,
+    name: str,
+    home_region: Region,
+    birth_year: int | None,
+    normalized: str | None,
+    password: str | None,
+    request: HttpRequest | None,
+) -> User:
     if normalized and User.objects.filter(phone=normalized).exists():
         raise Conflict(_("Someone already uses this phone number."), code="phone_taken", field="phone")
     learner = User(

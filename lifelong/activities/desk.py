@@ -16,16 +16,12 @@ it from being used for that:
 Searching by name stays within the actor's own admin scope and counts nothing.
 """
 
-from django.conf import settings
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from lifelong.accounts import codes
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
-from lifelong.common.errors import Forbidden, InvalidInput, NotFound, Throttled
+from lifelong.common.errors import Forbidden, InvalidInput, NotFound
 
 from . import selectors
 from .choices import ActivityStatus
@@ -33,40 +29,10 @@ from .models import Activity
 from .services import may_manage_activities_of
 
 
-def _allowance_limits(actor: User) -> list[codes.Limit]:
-    now = timezone.now()
-    per_hour, per_day = settings.DESK_LOOKUPS_PER_HOUR, settings.DESK_LOOKUPS_PER_DAY
-    next_hour = date_format(timezone.localtime(codes.window_end(now, "hour")), "H:i")
-    return [
-        codes.Limit(
-            key=f"desk-lookup-hour:{actor.pk}",
-            most=per_hour,
-            period="hour",
-            message=ngettext(
-                "You have looked up %(count)d mobile number this hour, the most allowed. Try again after %(time)s.",
-                "You have looked up %(count)d mobile numbers this hour, the most allowed. Try again after %(time)s.",
-                per_hour,
-            )
-            % {"count": per_hour, "time": next_hour},
-        ),
-        codes.Limit(
-            key=f"desk-lookup-day:{actor.pk}",  # its own key: at midnight both windows start alike
-            most=per_day,
-            period="day",
-            message=ngettext(
-                "You have looked up %(count)d mobile number today, the most allowed in a day. Try again tomorrow.",
-                "You have looked up %(count)d mobile numbers today, the most allowed in a day. Try again tomorrow.",
-                per_day,
-            )
-            % {"count": per_day},
-        ),
-    ]
-
-
 def desk_lookup_count(*, actor: User) -> None:
     """Count one lookup by number against the actor's allowance, or raise `Throttled`
     (nothing counted)."""
-    codes.allowance_take(_allowance_limits(actor), refusal=Throttled)
+    codes.number_lookup_count(actor=actor)
 
 
 def _full_number(query: str) -> str | None:

@@ -226,3 +226,41 @@ def test_an_oversized_body_is_a_json_4xx(demo, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = ApiClient(demo.village_admin).post("/learners", raw='{"name": "' + "x" * 5000 + '"}')
     assert 400 <= response.status_code < 500 and response["Content-Type"].startswith("application/json")
+
+
+@pytest.fixture
+def fixed_now(monkeypatch):
+    """Half past the current hour, so an hour's allowance is never split by the clock turning."""
+    from django.utils import timezone
+
+    fixed = timezone.localtime(timezone.now()).replace(minute=30, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+    return fixed
+
+
+def test_registering_with_a_number_counts_against_the_staff_members_lookup_allowance(demo, settings, fixed_now):
+    """`phone_taken` tells whether a number is registered anywhere: each registration with a
+    number is a number lookup, counted like the desk's (429 `throttled` past the allowance)."""
+    settings.DESK_LOOKUPS_PER_HOUR = 2
+    api = ApiClient(demo.village_admin)
+    code = village(demo).code
+
+    def register(name: str, phone: str | None = None):
+        body = {"name": name, "home_region": code, "birth_year": 1950}
+        return api.post("/learners", {**body, "phone": phone} if phone else body)
+
+    assert register("甲", "13711110001").status_code == 201
+    assert_error(register("乙", demo.young_learner.phone), 409, "phone_taken")
+    assert register("丙").status_code == 201  # no number: no lookup
+    users = User.objects.count()
+    refused = register("丁", "13711110002")
+    assert_error(refused, 429, "throttled")
+    assert "2" in refused.json()["detail"] and "小时" in refused.json()["detail"]
+    # A taken number answers the same: nothing is looked up past the allowance.
+    assert register("戊", demo.young_learner.phone).json() == refused.json()
+    assert User.objects.count() == users and not User.objects.filter(phone="13711110002").exists()
+    # Another staff account has its own allowance.
+    other = ApiClient(demo.county_admin).post(
+        "/learners", {"name": "丁", "home_region": code, "birth_year": 1950, "phone": "13711110002"}
+    )
+    assert other.status_code == 201

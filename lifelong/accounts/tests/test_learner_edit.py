@@ -268,3 +268,37 @@ def test_a_staff_account_or_closed_record_shows_why_instead_of_a_form(demo, veri
             assert 'name="name"' not in page and 'name="q"' not in page, url
     page = client.get(f"/console/learners/{demo.elder_learner.pk}/merge/").content.decode()
     assert 'data-testid="refusal"' not in page and 'name="q"' in page
+
+
+@pytest.fixture
+def fixed_now(monkeypatch):
+    """Half past the current hour, so an hour's allowance is never split by the clock turning."""
+    from django.utils import timezone
+
+    fixed = timezone.localtime(timezone.now()).replace(minute=30, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+    return fixed
+
+
+def test_a_new_number_counts_against_the_staff_members_lookup_allowance(demo, settings, fixed_now):
+    """`phone_taken` tells whether a number is registered anywhere: each new number is a number
+    lookup, counted like the desk's; keeping the learner's own number counts nothing."""
+    from lifelong.common.errors import Throttled
+
+    settings.DESK_LOOKUPS_PER_HOUR = 2
+    learner = villager(demo, "钱阿婆", "13711112222")
+    for _ in range(3):
+        learner_update(actor=demo.county_admin, learner=learner, name="钱阿婆", phone="13711112222")
+    with pytest.raises(Conflict):
+        learner_update(actor=demo.county_admin, learner=learner, phone=demo.young_learner.phone)
+    learner_update(actor=demo.county_admin, learner=learner, phone="13711113333")
+    before = details(learner)
+    for phone in ("13711114444", demo.young_learner.phone):  # a free and a taken number answer alike
+        with pytest.raises(Throttled) as refused:
+            learner_update(actor=demo.county_admin, learner=learner, name="新名字", phone=phone)
+        assert refused.value.code == "throttled" and refused.value.status == 429
+    assert details(learner) == before
+    # Other corrections, and keeping the number, still work; another staff account has its own allowance.
+    learner_update(actor=demo.county_admin, learner=learner, name="钱桂芳", phone="13711113333")
+    learner_update(actor=demo.village_admin, learner=learner, phone="13711114444")
+    assert details(learner)[0::3] == ("钱桂芳", "13711114444")

@@ -76,7 +76,7 @@ class LearnerIn(InputSchema):
     @classmethod
     def not_in_the_future(cls, year: int) -> int:
         if year > latest_birth_year():
-            raise ValueError("A birth year cannot lie in the future.")
+            raise ValueError(_("A birth year cannot lie in the future."))
         return year
 
 
@@ -120,7 +120,7 @@ class LearnerSearchIn(InputSchema, PageQuery):
     @classmethod
     def not_blank(cls, q: str) -> str:
         if not q.strip():
-            raise ValueError("Enter part of a name or a whole mobile number.")
+            raise ValueError(_("Enter part of a name or a whole mobile number."))
         return q.strip()
 
 
@@ -311,7 +311,7 @@ class RelativeIn(InputSchema):
     @classmethod
     def not_in_the_future(cls, year: int) -> int:
         if year > latest_birth_year():
-            raise ValueError("A birth year cannot lie in the future.")
+            raise ValueError(_("A birth year cannot lie in the future."))
         return year
 
 

@@ -264,3 +264,22 @@ def test_registering_with_a_number_counts_against_the_staff_members_lookup_allow
         "/learners", {"name": "丁", "home_region": code, "birth_year": 1950, "phone": "13711110002"}
     )
     assert other.status_code == 201
+
+
+def test_refusals_from_the_input_checks_are_in_the_requests_language(demo):
+    """A future birth year (registering a learner, adding a relative) and a blank search say
+    so in Chinese, the default language."""
+    from lifelong.accounts.forms import latest_birth_year
+
+    staff = ApiClient(demo.village_admin)
+    future = latest_birth_year() + 1
+    body = {"name": "未来", "home_region": village(demo).code, "birth_year": future}
+    users = User.objects.count()
+    for api, path in ((staff, "/learners"), (ApiClient(demo.young_learner), "/me/family")):
+        refused = api.post(path, body)
+        assert_error(refused, 422, "invalid")
+        assert "出生年份不能晚于今年" in refused.json()["detail"], refused.json()
+    assert User.objects.count() == users
+    blank = staff.post("/learners/search", {"q": "  "})
+    assert_error(blank, 422, "invalid")
+    assert "请输入" in blank.json()["detail"], blank.json()

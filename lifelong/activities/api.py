@@ -569,6 +569,10 @@ def registration_create(request, activity_id: int, body: RegistrationIn):
     elif body.learner is not None and body.learner != request.user.pk:
         learner = User.objects.select_related("home_region").filter(pk=body.learner, is_active=True).first()
         if learner is None:
+            # An activity the caller may not see answers its one 404 first, so that learner ids
+            # cannot be told apart through it (the service checks it likewise for known ones).
+            if selectors.activity_visible(actor=request.user, activity_id=activity_id) is None:
+                raise NotFound()
             raise NotFound(field="learner")
     registration = services.registration_create(
         actor=request.user,

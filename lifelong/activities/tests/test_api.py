@@ -149,3 +149,37 @@ def test_closed_and_full_activities_answer_with_codes(demo):
     full = published_activity(demo, capacity=1, waitlist=False)
     ApiClient(demo.young_learner).post(f"/activities/{full.pk}/registrations", {})
     error(ApiClient(demo.elder_learner).post(f"/activities/{full.pk}/registrations", {}), 409, "full")
+
+
+def test_an_activity_one_may_not_see_answers_alike_whether_the_learner_exists(demo):
+    """Registering learner ids for an unpublished activity (or one that does not exist) tells
+    nothing about which ids exist: the answer is the activity's one 404."""
+    from lifelong.activities import services
+
+    school = Institution.objects.get(kind="community_school", region__code="330424105")
+    now = timezone.now()
+    draft = services.activity_create(
+        actor=demo.organizer,
+        institution=school,
+        sessions=[{"starts_at": now + timedelta(days=7), "ends_at": now + timedelta(days=7, hours=2)}],
+        title="草稿",
+        category="health",
+        audiences=["elderly"],
+        capacity=3,
+        reserved_offline=0,
+        registration_opens=now - timedelta(days=1),
+        registration_closes=now + timedelta(days=6),
+        hours=2,
+    )
+    villager = new_learner(demo)
+    for actor in (demo.town_admin, demo.young_learner):
+        api = ApiClient(actor)
+        for activity_id in (draft.pk, 999999):
+            answers = [
+                api.post(f"/activities/{activity_id}/registrations", {"learner": learner_id})
+                for learner_id in (villager.pk, 999999)
+            ]
+            assert [a.status_code for a in answers] == [404, 404]
+            assert answers[0].json() == answers[1].json(), [a.json() for a in answers]
+            assert "field" not in answers[1].json()
+    assert not Registration.objects.exists()

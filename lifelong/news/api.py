@@ -319,10 +319,10 @@ class PublishIn(InputSchema):
     release_at: IsoDateTime | None = Field(
         None, description="ISO 8601 with offset; later than now schedules the release (default: now)"
     )
-    revision: int | None = Field(
-        None,
+    revision: int = Field(
         ge=1,
-        description="The revision read; if the words changed since, 409 text_changed and nothing is published",
+        description="Required: the revision read (`revision` of GET /articles/manage/{id}); if the words changed "
+        "since, 409 text_changed and nothing is published. Missing: 422",
     )
 
 
@@ -332,9 +332,11 @@ class PublishIn(InputSchema):
     response={200: ArticleStatusOut, **ERRORS},
     summary="Reviewers: publish a submission, now or at a later release time (not if the caller changed its words "
     "last: 403 own_article)",
+    description="The body names the `revision` read (required: 422 without it; 409 `text_changed` when the words "
+    "changed since). 403 `own_article` for whoever changed the words last, and for the article's writer when "
+    "the last change was not made by someone who reviews it; 403 `not_reviewer` for a writer who does not review.",
 )
-def article_publish(request, article_id: int, body: PublishIn | None = None):
-    body = body or PublishIn()
+def article_publish(request, article_id: int, body: PublishIn):
     return services.article_publish(
         actor=request.user,
         article=_managed(request, article_id),
@@ -357,10 +359,10 @@ def article_reopen(request, article_id: int):
 
 
 class CorrectionApproveIn(InputSchema):
-    version: int | None = Field(
-        None,
+    version: int = Field(
         ge=1,
-        description="The correction's version read; if it changed since, 409 text_changed and nothing is approved",
+        description="Required: the correction's version read; if it changed since, 409 text_changed and nothing "
+        "is approved. Missing: 422",
     )
 
 
@@ -371,10 +373,10 @@ class CorrectionApproveIn(InputSchema):
     summary="Reviewers: approve a published article's correction, putting its words on the public site",
     description="Not by whoever changed the correction last: 403 `own_article`. 403 `not_reviewer` for a "
     "writer who does not review; 409 `no_correction` when none waits; 409 `text_changed` when the "
-    "correction changed since the `version` named. The release date stays; the correctors are told.",
+    "correction changed since the `version` named (required: 422 without it). The release date stays; the "
+    "correctors are told.",
 )
-def article_correction_approve(request, article_id: int, body: CorrectionApproveIn | None = None):
-    body = body or CorrectionApproveIn()
+def article_correction_approve(request, article_id: int, body: CorrectionApproveIn):
     corrections.correction_approve(actor=request.user, article=_managed(request, article_id), version=body.version)
     return _managed(request, article_id)
 

@@ -9,9 +9,10 @@ draft, with the reviewer's comment), "withdraw" (the writer takes a submission b
 - reviewers (reviewers of a region covering it, and admins over it) send back, publish (now
   or at a later release time), correct published articles and archive them.
 Four eyes on the words, not on authorship: whoever changed an article's words last
-(`content_changed_by`) cannot publish that version (403 `own_article`). A reviewer who
-rewrites a submission leaves it in review for another reviewer, or for its writer if the
-writer also reviews; sending it back and submitting it again changes no words, so it does not
+(`content_changed_by`) cannot publish that version (403 `own_article`), and its writer
+publishes it only when that last change was a reviewer's. A reviewer who rewrites a
+submission leaves it in review for another reviewer, or for its writer if the writer also
+reviews; sending it back and submitting it again changes no words, so it does not
 make the reviewer's words the writer's. A publisher may name the revision they read (409
 `text_changed` if the words changed since).
 After publication the same holds through corrections: a reviewer's change of a published
@@ -315,10 +316,19 @@ def article_return(*, actor: User, article: Article, comment: str) -> Article:
 def article_publish_refusal(*, actor: User, article: Article) -> Forbidden | None:
     """Why the four-eyes rule keeps the actor from publishing this version, or None when it
     does not: the one who changed the words last may not publish them, and is told who may
-    (another reviewer, or the article's writer when the writer also reviews here). Who may
-    review at all is `_require_reviewer`'s to say."""
+    (another reviewer, or the article's writer when the writer also reviews here). Nor may the
+    article's writer publish words last changed by someone who does not review the article (a
+    co-editor's one-character change would otherwise let a writer who reviews publish their own
+    text unread): only a reviewer's change is a second pair of eyes on it. Who may review at
+    all is `_require_reviewer`'s to say."""
     if article.content_changed_by_id != actor.pk:
-        return None
+        if article.author_id != actor.pk or policy.may_review_articles_for(article.content_changed_by, article.region):
+            return None
+        detail = _(
+            "%(name)s, who does not review this article, changed its text last, so another reviewer must "
+            "publish your article."
+        ) % {"name": article.content_changed_by.name}
+        return Forbidden(detail, code="own_article")
     if article.author_id == actor.pk:
         detail = _("Someone else must review and publish your own article.")
     elif policy.may_review_articles_for(article.author, article.region):

@@ -38,6 +38,11 @@ def week(demo, slug="learning-week"):
     )
 
 
+def read(article_id: int) -> dict:
+    """A publish's body: the revision the publisher read (required)."""
+    return {"revision": selectors.article_revision_number(Article.objects.get(pk=article_id))}
+
+
 def titles(response) -> set[str]:
     assert response.status_code == 200, response.json()
     return {item["title"] for item in response.json()["items"]}
@@ -315,7 +320,7 @@ def test_the_whole_workflow_by_api(room):
     assert submitted.status_code == 200
     assert set(submitted.json()) == {"id", "status", "published_at", "submitted_at", "review_comment"}
     assert submitted.json()["status"] == "in_review" and submitted.json()["submitted_at"]
-    refused = editor.post(f"{path}/publish")
+    refused = editor.post(f"{path}/publish", read(article_id))
     assert refused.status_code == 403 and refused.json()["code"] == "not_reviewer"
     no_comment = reviewer.post(f"{path}/return", {"comment": "  "})
     assert no_comment.status_code == 422 and no_comment.json()["code"] == "comment_required"
@@ -327,18 +332,22 @@ def test_the_whole_workflow_by_api(room):
     assert editor.post(f"{path}/submit").json()["status"] == "in_review"
     assert editor.post(f"{path}/withdraw").json()["status"] == "draft"
     assert editor.post(f"{path}/submit").status_code == 200
-    past = reviewer.post(f"{path}/publish", {"release_at": "2019-11-04T14:11:00+08:00"})
+    past = reviewer.post(f"{path}/publish", {**read(article_id), "release_at": "2019-11-04T14:11:00+08:00"})
     assert past.status_code == 422 and past.json()["code"] == "release_in_past"
-    naive = reviewer.post(f"{path}/publish", {"release_at": (timezone.now() + timedelta(days=1)).isoformat()[:19]})
+    naive = reviewer.post(
+        f"{path}/publish", {**read(article_id), "release_at": (timezone.now() + timedelta(days=1)).isoformat()[:19]}
+    )
     assert naive.status_code == 422 and naive.json()["field"] == "release_at"
-    assert reviewer.post(f"{path}/publish", {"release_at": "tomorrow"}).status_code == 422
+    assert reviewer.post(f"{path}/publish", {**read(article_id), "release_at": "tomorrow"}).status_code == 422
     release = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
-    scheduled = reviewer.post(f"{path}/publish", {"release_at": timezone.localtime(release).isoformat()})
+    scheduled = reviewer.post(
+        f"{path}/publish", {**read(article_id), "release_at": timezone.localtime(release).isoformat()}
+    )
     assert scheduled.status_code == 200, scheduled.json()
     assert scheduled.json()["status"] == "published"
     assert datetime.fromisoformat(scheduled.json()["published_at"]) == release
     assert ApiClient().get(path).status_code == 404 and ApiClient().get("/articles").json()["count"] == 0
-    again = reviewer.post(f"{path}/publish")
+    again = reviewer.post(f"{path}/publish", read(article_id))
     assert again.status_code == 409 and again.json()["code"] == "wrong_status"
     assert editor.post(f"{path}/archive").status_code == 403
     archived = reviewer.post(f"{path}/archive")
@@ -347,7 +356,7 @@ def test_the_whole_workflow_by_api(room):
     reopened = editor.post(f"{path}/reopen")
     assert reopened.status_code == 200 and reopened.json()["status"] == "draft"
     editor.post(f"{path}/submit")
-    now = reviewer.client.post(f"/api/v1{path}/publish", "", content_type="application/json", headers=reviewer.headers)
+    now = reviewer.post(f"{path}/publish", read(article_id))
     assert now.status_code == 200 and ApiClient().get(path).status_code == 200  # released at once
 
 
@@ -355,10 +364,10 @@ def test_nobody_publishes_their_own_article_by_api(room, demo):
     admin = ApiClient(demo.county_admin)
     article_id = admin.post("/articles", DRAFT).json()["id"]
     admin.post(f"/articles/{article_id}/submit")
-    refused = admin.post(f"/articles/{article_id}/publish", {})
+    refused = admin.post(f"/articles/{article_id}/publish", read(article_id))
     assert refused.status_code == 403 and refused.json()["code"] == "own_article"
     assert Article.objects.get(pk=article_id).status == "in_review"
-    assert ApiClient(room.county_reviewer).post(f"/articles/{article_id}/publish", {}).status_code == 200
+    assert ApiClient(room.county_reviewer).post(f"/articles/{article_id}/publish", read(article_id)).status_code == 200
 
 
 def test_a_reviewer_who_rewrites_a_submission_by_api_cannot_publish_it(room, demo):
@@ -370,13 +379,24 @@ def test_a_reviewer_who_rewrites_a_submission_by_api_cannot_publish_it(room, dem
     changed_by = rewritten.json()["content_changed_by"]
     assert changed_by == {"id": room.county_reviewer.pk, "name": room.county_reviewer.name}
     assert rewritten.json()["status"] == "in_review"
-    refused = reviewer.post(f"/articles/{article_id}/publish", {})
+    refused = reviewer.post(f"/articles/{article_id}/publish", read(article_id))
     assert refused.status_code == 403 and refused.json()["code"] == "own_article"
     article = Article.objects.get(pk=article_id)
     assert (article.status, article.published_at, article.body) == ("in_review", None, "<p>审核人整篇改写的正文。</p>")
     # The writer, who only writes, cannot publish it either; the county admin (another pair of eyes) can.
-    assert editor.post(f"/articles/{article_id}/publish", {}).json()["code"] == "not_reviewer"
-    assert ApiClient(demo.county_admin).post(f"/articles/{article_id}/publish", {}).status_code == 200
+    assert editor.post(f"/articles/{article_id}/publish", read(article_id)).json()["code"] == "not_reviewer"
+    assert ApiClient(demo.county_admin).post(f"/articles/{article_id}/publish", read(article_id)).status_code == 200
+
+
+def test_a_writer_who_reviews_cannot_publish_their_own_article_after_a_co_editors_change_by_api(room, demo):
+    admin, editor = ApiClient(demo.county_admin), ApiClient(room.county_editor)
+    article_id = admin.post("/articles", DRAFT).json()["id"]
+    assert editor.patch(f"/articles/{article_id}", {"title": DRAFT["title"] + "。"}).status_code == 200
+    admin.post(f"/articles/{article_id}/submit")
+    refused = admin.post(f"/articles/{article_id}/publish", read(article_id))
+    assert refused.status_code == 403 and refused.json()["code"] == "own_article"
+    assert Article.objects.get(pk=article_id).status == "in_review"
+    assert ApiClient(room.county_reviewer).post(f"/articles/{article_id}/publish", read(article_id)).status_code == 200
 
 
 def test_a_patch_of_the_same_words_leaves_who_changed_them_last(room):
@@ -388,7 +408,7 @@ def test_a_patch_of_the_same_words_leaves_who_changed_them_last(room):
     assert reviewer.patch(f"/articles/{article_id}", same).json()["content_changed_by"]["id"] == room.county_editor.pk
     after = editor.get(f"/articles/manage/{article_id}").json()
     assert after["content_changed_at"] == before["content_changed_at"]
-    assert reviewer.post(f"/articles/{article_id}/publish", {}).status_code == 200
+    assert reviewer.post(f"/articles/{article_id}/publish", read(article_id)).status_code == 200
 
 
 def test_publishing_names_the_revision_read_and_a_newer_one_is_refused(room, demo):
@@ -400,7 +420,14 @@ def test_publishing_names_the_revision_read_and_a_newer_one_is_refused(room, dem
     stale = reviewer.post(f"/articles/{article_id}/publish", {"revision": read})
     assert stale.status_code == 409 and stale.json()["code"] == "text_changed"
     assert Article.objects.get(pk=article_id).status == "in_review"
-    assert reviewer.post(f"/articles/{article_id}/publish", {"revision": "one"}).status_code == 422
+    for bad in ({"revision": "one"}, {"revision": 0}, {}, {"release_at": None}):
+        missing = reviewer.post(f"/articles/{article_id}/publish", bad)
+        assert missing.status_code == 422 and missing.json()["field"] == "revision", bad
+    no_body = reviewer.client.post(
+        f"/api/v1/articles/{article_id}/publish", "", content_type="application/json", headers=reviewer.headers
+    )
+    assert no_body.status_code == 422
+    assert Article.objects.get(pk=article_id).status == "in_review"
     published = reviewer.post(f"/articles/{article_id}/publish", {"revision": read + 1})
     assert published.status_code == 200 and published.json()["status"] == "published"
 
@@ -528,7 +555,7 @@ def test_the_api_matrix(world, persona):
         assert edited.status_code == expected(persona, writes, visible=sees), case
         submitted = api.post(f"/articles/{states['draft'].pk}/submit")
         assert submitted.status_code == expected(persona, writes, visible=sees), case
-        published = api.post(f"/articles/{states['publish'].pk}/publish", {})
+        published = api.post(f"/articles/{states['publish'].pk}/publish", read(states["publish"].pk))
         assert published.status_code == expected(persona, reviews, visible=sees), case
         returned = api.post(f"/articles/{states['return'].pk}/return", {"comment": "矩阵退回"})
         assert returned.status_code == expected(persona, reviews, visible=sees), case

@@ -72,9 +72,17 @@ def test_the_corrector_cannot_approve_it_and_another_reviewer_can(room, demo, li
     assert public_titles("周六") == {CORRECTION["title"]}
 
 
-def test_an_approval_without_a_body_takes_the_correction_as_it_stands(room, demo, live):
+def test_an_approval_must_name_the_version_read(room, demo, live):
+    """An approver names the correction's version they read, so words changed after they read
+    them are never approved unread."""
     ApiClient(room.county_reviewer).patch(f"/articles/{live.pk}", CORRECTION)
-    assert ApiClient(demo.county_admin).post(f"/articles/{live.pk}/correction/approve").status_code == 200
+    admin = ApiClient(demo.county_admin)
+    assert admin.post(f"/articles/{live.pk}/correction/approve").status_code == 422
+    missing = admin.post(f"/articles/{live.pk}/correction/approve", {})
+    assert missing.status_code == 422 and missing.json()["field"] == "version"
+    assert Article.objects.get(pk=live.pk).title == live.title
+    assert ArticleCorrection.objects.filter(article=live).exists()
+    assert admin.post(f"/articles/{live.pk}/correction/approve", {"version": 1}).status_code == 200
     assert Article.objects.get(pk=live.pk).title == CORRECTION["title"]
 
 
@@ -118,7 +126,7 @@ def test_only_the_last_to_change_it_withdraws_it(room, demo, live):
 
 def test_without_a_correction_the_steps_answer_409(room, demo, live):
     admin = ApiClient(demo.county_admin)
-    for step, body in (("approve", {}), ("reject", {"reason": "不对"}), ("withdraw", None)):
+    for step, body in (("approve", {"version": 1}), ("reject", {"reason": "不对"}), ("withdraw", None)):
         response = admin.post(f"/articles/{live.pk}/correction/{step}", body)
         assert response.status_code == 409 and response.json()["code"] == "no_correction", step
 

@@ -372,6 +372,25 @@ def test_the_editor_may_publish_the_reviewers_rewrite_only_with_publish_rights(r
     assert stored(own).status == "published" and stored(own).reviewed_by == demo.county_admin
 
 
+def test_a_writer_who_reviews_cannot_publish_their_own_article_after_a_co_editors_change(room, demo):
+    """A co-editor who does not review is no second pair of eyes: one character of theirs must
+    not let the writer, who also reviews, publish their own text unread."""
+    own = write(demo.county_admin, room.county)
+    services.article_update(actor=room.county_editor, article=own, title=own.title + "。")
+    services.article_submit(actor=demo.county_admin, article=own)
+    assert stored(own).content_changed_by == room.county_editor
+    with pytest.raises(Forbidden) as refused, translation.override("en"):
+        services.article_publish(actor=demo.county_admin, article=own)
+    assert refused.value.code == "own_article"
+    assert refused.value.detail == (
+        f"{room.county_editor.name}, who does not review this article, changed its text last, so another "
+        "reviewer must publish your article."
+    )
+    assert (stored(own).status, stored(own).published_at, stored(own).reviewed_by) == ("in_review", None, None)
+    services.article_publish(actor=room.county_reviewer, article=own)  # another reviewer may
+    assert stored(own).status == "published" and stored(own).reviewed_by == room.county_reviewer
+
+
 def test_the_author_who_changes_the_words_again_cannot_publish_them(room, demo):
     own = submitted(demo.county_admin, room.county)
     services.article_update(actor=room.county_reviewer, article=own, title="审核人改写的标题")

@@ -101,6 +101,16 @@ SMS_CODE_RULE = "400 invalid_code: the code must be the one just sent by SMS to 
 # format or cross-field rule with no code of its own yet); give the rule its own code, then drop it.
 KNOWN_INVALID = "invalid"
 SESSION_TIMES = {"invalid_period", "session_too_long", "session_in_past", "session_too_far_ahead"}
+# Creating and editing an activity share their rules (activities/services.py, editing.py).
+ACTIVITY_CODES = {
+    422: SESSION_TIMES | {"no_sessions", "booking_too_long", "over_venue_capacity", "invalid_phone", KNOWN_INVALID}
+}
+ACTIVITY_RULES = (
+    "422 the session time rules (see the sessions), no_sessions, booking_too_long; over_venue_capacity: "
+    "above a venue's seats without an admin's override; invalid_phone: the contact number is a mainland "
+    "mobile or a landline with its area code (a numbering plan); KNOWN_INVALID: an offline reserve above "
+    "the capacity answers 422 `invalid` on `reserved_offline` (the model's constraint)"
+)
 POSITIVE_REFUSALS: dict[str, tuple[dict[int, set[str]], str]] = {
     f"POST {API}/auth/token": ({422: {"invalid_phone"}}, PHONE_RULE),
     f"POST {API}/auth/signup/code": ({422: {"invalid_phone"}}, PHONE_RULE),
@@ -166,12 +176,11 @@ POSITIVE_REFUSALS: dict[str, tuple[dict[int, set[str]], str]] = {
         "422 session_in_past, session_too_far_ahead: the copy's sessions, shifted, must lie from a week ago "
         "to two years ahead (activities/session_times.py)",
     ),
-    f"PATCH {API}/activities/{{activity_id}}": (
-        {422: SESSION_TIMES | {"no_sessions", "booking_too_long", "over_venue_capacity", KNOWN_INVALID}},
-        "422 the session time rules (see the sessions), no_sessions, booking_too_long; over_venue_capacity: "
-        "above a venue's seats without an admin's override (activities/editing.py); KNOWN_INVALID: an offline "
-        "reserve above the capacity answers 422 `invalid` on `reserved_offline`, as the model's constraint does "
-        "at creation",
+    f"POST {API}/activities": (ACTIVITY_CODES, ACTIVITY_RULES),
+    f"PATCH {API}/activities/{{activity_id}}": (ACTIVITY_CODES, ACTIVITY_RULES),
+    f"POST {API}/articles/{{article_id}}/correction/reject": (
+        {422: {"reason_required"}},
+        "422 reason_required: two characters or more besides spaces",
     ),
     f"GET {API}/learning-stars": (
         {422: {KNOWN_INVALID}},

@@ -31,11 +31,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -47,12 +44,13 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from local_server import free_port, server_start, server_stop  # scripts/ is the script's own folder
+
 REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var" / "fuzz"
 DEMO_DATABASE = VAR / "demo.sqlite3"
 DEMO_MEDIA = VAR / "demo-media"
 PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 SCHEMATHESIS = REPO / ".venv" / "bin" / "schemathesis"
 PASSWORD = "lifelong-demo"  # noqa: S105 - the demo personas' published password
 API = "/api/v1"
@@ -323,54 +321,6 @@ def demo_database() -> None:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def free_port() -> int:
-    for _ in range(50):
-        port = random.randint(8100, 8999)  # noqa: S311 - any free port will do
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("No free port between 8100 and 8999.")
-
-
-def server_start(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
-    log = log_path.open("w")
-    server = subprocess.Popen(  # noqa: S603 - fixed argv
-        [str(GUNICORN), "config.wsgi", "--config", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"The server stopped at start; see {log_path}.")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{API}/openapi.json", timeout=5):  # noqa: S310
-                return server
-        except urllib.error.HTTPError as error:
-            server_stop(server)
-            raise RuntimeError(f"The app answers {error.code} at {API}/openapi.json; see {log_path}.") from error
-        except OSError:
-            time.sleep(0.3)
-    server_stop(server)
-    raise RuntimeError("The server did not answer within 60 s.")
-
-
-def server_stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 def token_for(port: int, phone: str) -> str:
     request = urllib.request.Request(  # noqa: S310 - our own server on loopback
         f"http://127.0.0.1:{port}{API}/auth/token",
@@ -471,7 +421,12 @@ def role_run(role: Role, *, examples: int, phases: str) -> Outcome:
     port = free_port()
     outcome = Outcome(role)
     started = time.monotonic()
-    server = server_start(server_environment(database, folder / "media", port), port, folder / "server.log")
+    server = server_start(
+        server_environment(database, folder / "media", port),
+        port,
+        folder / "server.log",
+        ready_path=f"{API}/openapi.json",
+    )
     try:
         token = token_for(port, role.phone) if role.phone else None
         every, schemes = operations(port)

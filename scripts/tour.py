@@ -23,16 +23,11 @@ import hashlib
 import json
 import multiprocessing
 import os
-import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,13 +39,14 @@ from zoneinfo import ZoneInfo
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from local_server import free_port, server_start, server_stop  # noqa: E402 - scripts/ is the script's own folder
+
 from lifelong.common.tests import a11y  # noqa: E402 - the repository root goes on the path first
 
 VAR = REPO / "var" / "tour"
 DATABASE = VAR / "tour.sqlite3"
 DATABASE_STAMP = VAR / "tour.sqlite3.stamp"
 PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 PASSWORD = "lifelong-demo"  # noqa: S105 - the demo personas' published password
 PERSONAS = {"learner": "13900000005", "county_admin": "13900000001", "organizer": "13900000004"}
 LANGUAGES = {"zh": ("zh-hans", "zh-CN"), "en": ("en", "en-GB")}
@@ -128,54 +124,6 @@ def database_ready(env: dict[str, str], *, fresh: bool) -> None:
     manage(env, "demo_load", quiet=True)
     manage(env, "dashboards_refresh", quiet=True)
     DATABASE_STAMP.write_text(fingerprint)
-
-
-def free_port() -> int:
-    for _ in range(50):
-        port = random.randint(8100, 8999)  # noqa: S311 - any free port will do
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("No free port between 8100 and 8999.")
-
-
-def server_start(env: dict[str, str], port: int) -> subprocess.Popen:
-    log = (VAR / "server.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 - fixed argv
-        [str(GUNICORN), "config.wsgi", "--config", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"The server stopped at start; see {VAR / 'server.log'}.")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5):  # noqa: S310
-                return server
-        except urllib.error.HTTPError as error:
-            server_stop(server)
-            log_tail = "".join((VAR / "server.log").read_text().splitlines(keepends=True)[-12:])
-            raise RuntimeError(f"The app answers {error.code} at /accounts/login/:\n{log_tail}") from error
-        except OSError:
-            time.sleep(0.5)
-    server_stop(server)
-    raise RuntimeError("The server did not answer within 60 s.")
-
-
-def server_stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 # --- which pages ---------------------------------------------------------------------------------
@@ -559,7 +507,7 @@ def main() -> int:
     django.setup()
     objects = a11y.demo_pages()  # before Playwright: its event loop would make the ORM refuse to run
     started = time.monotonic()
-    server = server_start(env, port)
+    server = server_start(env, port, VAR / "server.log", ready_path="/accounts/login/")
     results: list[dict] = []
     try:
         with sync_playwright() as playwright:

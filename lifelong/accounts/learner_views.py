@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError, InvalidInput, NotFound
 from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of
@@ -21,6 +20,7 @@ from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
 from . import learner_details, merging, residence, selectors
+from .decorators import staff_required
 from .forms import BirthYearField, VillageChoiceField
 from .models import User
 from .phone import normalize_phone

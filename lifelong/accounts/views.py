@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from lifelong.activities import calendar
 from lifelong.activities.selectors import next_session_for
-from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
@@ -27,6 +26,7 @@ from lifelong.institutions.selectors import institution_staff_list
 from lifelong.passport.selectors import passport_summary
 
 from . import policy, selectors, services
+from .decorators import staff_required
 from .forms import (
     ContactEmailForm,
     LearnerRegisterForm,

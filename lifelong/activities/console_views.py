@@ -14,11 +14,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
+from lifelong.accounts.decorators import staff_required
 from lifelong.accounts.models import User
 from lifelong.accounts.selectors import learner_get
 from lifelong.campaigns.forms import ProposalForm
 from lifelong.campaigns.services import PROPOSABLE_STATUSES
-from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError, Throttled
 from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of

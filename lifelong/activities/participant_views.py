@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from lifelong.common.decorators import staff_required
+from lifelong.accounts.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.dashboards import exports

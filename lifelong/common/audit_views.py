@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
+from lifelong.accounts.decorators import staff_required
+
 from . import audit_exports as exports
 from .audit_forms import ActorSearchForm, AuditFilterForm
 from .audit_selectors import audit_actor, audit_actor_matches, audit_event_list, may_view_audit
-from .decorators import staff_required
 from .models import AuditEvent
 from .paging import page_of
 from .views import download

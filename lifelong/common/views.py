@@ -7,6 +7,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
+from lifelong.accounts.decorators import staff_required
 from lifelong.accounts.residence import relatives_to_confirm
 from lifelong.accounts.services import user_preferences_update
 from lifelong.activities.selectors import activity_catalogue, next_session_for
@@ -17,7 +18,6 @@ from lifelong.regions.models import Region
 from lifelong.regions.selectors import town_overview
 
 from .context_processors import ELDER_COOKIE, elder_mode_on
-from .decorators import staff_required
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
-from lifelong.common.decorators import staff_required
+from lifelong.accounts.decorators import staff_required
 from lifelong.common.errors import DomainError, NotFound
 
 from . import exports, selectors, services, unmet

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
+from lifelong.accounts.decorators import staff_required
 from lifelong.accounts.selectors import regions_in_scope
-from lifelong.common.decorators import staff_required
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifelong.accounts import policy
-from lifelong.common.decorators import staff_required
+from lifelong.accounts.decorators import staff_required
 from lifelong.common.errors import DomainError, NotFound
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of

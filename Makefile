@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 BASE_STAMP := $(VENV)/.installed-base-$(shell cat requirements/base.txt | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements/base.txt requirements/dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup setup-run run test lint format messages clean
+.PHONY: setup setup-run run test lint app-graph format messages clean
 
 $(BASE_STAMP): requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,10 +37,18 @@ run: setup-run
 test: setup
 	scripts/test.sh
 
+# Style, the architecture's import contracts (pyproject.toml [tool.importlinter]; see
+# docs/architecture.md), function length, and migrations in step with the models.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/long_functions.py lifelong
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Which app imports which, as text (and the cycles between them, none by contract).
+app-graph: setup
+	$(BIN)/python scripts/app_graph.py
 
 format: setup
 	$(BIN)/ruff format .

@@ -16,8 +16,9 @@ from lifelong.activities.models import Activity
 from lifelong.activities.services import campaign_placement, may_manage_activities_of
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
-from lifelong.common.pictures import cover_from_upload, save_with_cover_edit
+from lifelong.common.pictures import cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.common.updates import CoverEdit, apply_changes, cover_key
 from lifelong.regions.models import Region
 
 from .models import Campaign, CampaignReport
@@ -92,22 +93,15 @@ def campaign_update(
         raise NotFound()
     if "host_region" in fields and not policy.covers(actor, fields["host_region"]):
         raise NotFound(field="host_region")
-    changed = {}
-    for name in CAMPAIGN_FIELDS:
-        if name in fields and getattr(current, name) != fields[name]:
-            changed[name] = str(fields[name])
-            setattr(current, name, fields[name])
-    full_clean_or_raise(current)
-    saved = save_with_cover_edit(
-        actor=actor, target=current, changed_fields=list(changed), upload=cover_upload, alt=cover_alt, clear=cover_clear
+    changed = apply_changes(
+        current,
+        {name: fields[name] for name in CAMPAIGN_FIELDS if name in fields},
+        actor=actor,
+        cover=CoverEdit(cover_upload, cover_alt, cover_clear),
+        recorded=lambda name, value: cover_key(value) if name == "cover" else str(value),
     )
-    if not saved:
-        return current
-    if "cover" in saved:
-        changed["cover"] = str(current.cover.key) if current.cover else ""
     if "ends_on" in changed:
         _schedule_report(current)
-    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changed)
     return current
 
 

@@ -18,8 +18,9 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
-from lifelong.common.pictures import cover_from_upload, save_with_cover_edit
+from lifelong.common.pictures import cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.common.updates import CoverEdit, apply_changes, cover_key
 from lifelong.institutions.models import Institution
 from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
@@ -54,7 +55,9 @@ TEAM_FIELDS = (
 )
 
 
-def _audit_value(value: Any) -> Any:
+def _audited(name: str, value: Any) -> Any:
+    if name == "cover":
+        return cover_key(value)
     return value.pk if hasattr(value, "pk") else value
 
 
@@ -106,21 +109,14 @@ def programme_update(
     )
     if current is None or not policy.covers(actor, current.town):
         raise NotFound()
-    changes = {}
-    for name, value in fields.items():
-        if name in PROGRAMME_FIELDS and getattr(current, name) != value:
-            changes[name] = _audit_value(value)
-            setattr(current, name, value)
-    _check_programme_place(actor, current.town, current.institution)
-    full_clean_or_raise(current)
-    saved = save_with_cover_edit(
-        actor=actor, target=current, changed_fields=list(changes), upload=cover_upload, alt=cover_alt, clear=cover_clear
+    apply_changes(
+        current,
+        {name: value for name, value in fields.items() if name in PROGRAMME_FIELDS},
+        actor=actor,
+        prepare=lambda changed: _check_programme_place(actor, current.town, current.institution),
+        cover=CoverEdit(cover_upload, cover_alt, cover_clear),
+        recorded=_audited,
     )
-    if not saved:
-        return current
-    if "cover" in saved:
-        changes["cover"] = str(current.cover.key) if current.cover else ""
-    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -195,19 +191,15 @@ def team_update(*, actor: User, team: Team, **fields: Any) -> Team:
     current = Team.objects.select_for_update().select_related("region").filter(pk=team.pk).first()
     if current is None or not policy.covers(actor, current.region):
         raise NotFound()
-    changes = {}
-    for name, value in fields.items():
-        if name in TEAM_FIELDS and getattr(current, name) != value:
-            changes[name] = _audit_value(value)
-            setattr(current, name, value)
-    _check_team_place(actor, current.region, current.institution)
-    if not changes:
-        return current
-    full_clean_or_raise(current)
-    current.save(update_fields=list(changes))
-    if "leader" in changes:
+    changed = apply_changes(
+        current,
+        {name: value for name, value in fields.items() if name in TEAM_FIELDS},
+        actor=actor,
+        prepare=lambda changed: _check_team_place(actor, current.region, current.institution),
+        recorded=_audited,
+    )
+    if "leader" in changed:
         _ensure_member(current, current.leader, decided_by=actor)
-    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, changes=changes)
     return current
 
 

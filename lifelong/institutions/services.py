@@ -23,6 +23,7 @@ from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.pictures import cover_after_edit, cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.sms import mask_phone
+from lifelong.common.updates import apply_changes
 from lifelong.regions.models import Region
 
 from .models import Institution, Venue, VenueBooking
@@ -52,11 +53,12 @@ VENUE_FIELDS = (
 MASKED_FIELDS = {"contact_phone"}
 
 
+def _audited(field: str, value: Any) -> str:
+    return mask_phone(value) if field in MASKED_FIELDS else str(value)
+
+
 def _audit_changes(obj: Any, fields: Iterable[str]) -> dict[str, str]:
-    return {
-        field: mask_phone(getattr(obj, field)) if field in MASKED_FIELDS else str(getattr(obj, field))
-        for field in fields
-    }
+    return {field: _audited(field, getattr(obj, field)) for field in fields}
 
 
 def _create(*, actor: User, obj: Model, place: Region, place_field: str, request: HttpRequest | None) -> Model:
@@ -88,21 +90,13 @@ def _update(
     object outside the actor's scope or to move it out of that scope."""
     if not policy.covers(actor, place_of(current)):
         raise NotFound()
-    changed = [name for name in allowed if name in fields and getattr(current, name) != fields[name]]
-    for name in changed:
-        setattr(current, name, fields[name])
-    if place_field in changed and not policy.covers(actor, place_of(current)):
-        raise NotFound(field=place_field)
-    full_clean_or_raise(current)
-    if changed:
-        current.save(update_fields=changed)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATED,
-            target=current,
-            request=request,
-            changes=_audit_changes(current, changed),
-        )
+
+    def check_place(changed: list[str]) -> None:
+        if place_field in changed and not policy.covers(actor, place_of(current)):
+            raise NotFound(field=place_field)
+
+    values = {name: fields[name] for name in allowed if name in fields}
+    apply_changes(current, values, actor=actor, request=request, prepare=check_place, recorded=_audited)
     return current
 
 

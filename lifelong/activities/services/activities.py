@@ -17,8 +17,9 @@ from lifelong.campaigns.models import Campaign
 from lifelong.common import richtext
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
-from lifelong.common.pictures import cover_from_upload, save_with_cover_edit
+from lifelong.common.pictures import cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
+from lifelong.common.updates import CoverEdit, apply_changes
 from lifelong.community.models import Programme, Team
 from lifelong.community.services import programme_refusal, team_refusal
 from lifelong.institutions.models import Institution, Venue
@@ -183,21 +184,15 @@ def activity_content_update(
     _require_manager(actor, current)
     values = {name: fields[name] for name in CONTENT_FIELDS if name in fields}
     values.update(_content_values(values))
-    changed = [name for name, value in values.items() if getattr(current, name) != value]
-    for name in changed:
-        setattr(current, name, values[name])
-    full_clean_or_raise(current)
-    changed = save_with_cover_edit(
-        actor=actor, target=current, changed_fields=changed, upload=cover_upload, alt=cover_alt, clear=cover_clear
+    apply_changes(
+        current,
+        values,
+        actor=actor,
+        summary="activity content changed",
+        cover=CoverEdit(cover_upload, cover_alt, cover_clear),
+        recorded=lambda name, value: str(value or "")[:80],
+        unrecorded=("contact_phone",),
     )
-    if changed:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATED,
-            target=current,
-            summary="activity content changed",
-            changes={name: str(getattr(current, name) or "")[:80] for name in changed if name != "contact_phone"},
-        )
     return current
 
 

@@ -1,5 +1,5 @@
-"""Writes that change an activity after it was created: the full edit (`activity_update`), the
-one-session shortcut (`session_update`) and "copy as a new draft" (`activity_copy`).
+"""Writes that change an activity after it was created: the full edit (`activity_update`) and the
+one-session shortcut (`session_update`). ("Copy as a new draft" is `services.copying`.)
 
 The rules (DESIGN §4, issue 14):
 - the activity's row is locked (NO KEY UPDATE, as in the workflow) for the whole edit, so seats
@@ -16,10 +16,9 @@ The rules (DESIGN §4, issue 14):
 - every change is audited field by field (the contact phone masked).
 """
 
-import math
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -27,19 +26,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
-from lifelong.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.masking import mask_phone
 from lifelong.common.pictures import save_with_cover_edit
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.common.sms import mask_phone
 from lifelong.institutions.models import Venue
 from lifelong.institutions.services import session_bookings_release, session_bookings_sync
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
-from . import services
+from . import notices, services
 from .choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category
 from .models import Activity, Attendance, Registration, Session
 from .session_times import session_times_check
@@ -49,7 +47,7 @@ from .session_times import session_times_check
 HOLDS_ROOMS = (ActivityStatus.SUBMITTED, ActivityStatus.PUBLISHED)
 # Nothing about these changes any more.
 FINISHED = (ActivityStatus.CANCELLED, ActivityStatus.COMPLETED)
-# What the notice and the console say changed (the notice's words are in notifications.messages).
+# What the notice and the console say changed (the notice's words are in activities.notices).
 CHANGE_TIME, CHANGE_PLACE, CHANGE_ADDED, CHANGE_REMOVED = "time", "place", "added", "removed"
 
 
@@ -77,28 +75,6 @@ class ActivityChange:
     @property
     def anything(self) -> bool:
         return bool(self.changed or self.sessions_added or self.sessions_moved or self.sessions_removed)
-
-
-def venue_capacity_check(
-    *, actor: User, activity: Activity, venues: list[Venue | None], over_venue_capacity: bool
-) -> bool:
-    """Refuse a capacity above the seats of any venue the activity is held at (422
-    `over_venue_capacity`), unless `over_venue_capacity` is asked by an admin whose scope covers
-    the organizer (then True: the audit records the override)."""
-    too_small = sorted(
-        (v for v in venues if v is not None and v.capacity < activity.capacity), key=lambda v: v.capacity
-    )
-    if not too_small:
-        return False
-    if over_venue_capacity and policy.covers(actor, activity.institution.region):
-        return True
-    venue = too_small[0]
-    raise InvalidInput(
-        _("%(venue)s has %(seats)d seats: the activity cannot take more people than that. An admin may allow it.")
-        % {"venue": venue.display_name, "seats": venue.capacity},
-        code="over_venue_capacity",
-        field="capacity",
-    )
 
 
 def _audit_value(name: str, value: Any) -> Any:
@@ -308,7 +284,7 @@ def _tell_learners(current: Activity, plan: _SessionPlan, *, now: datetime) -> i
     if len(plan.moved) == 1 and not (plan.added or plan.removed):
         session = plan.moved[0]
         notify(
-            NoticeKind.SESSION_CHANGED,
+            notices.SESSION_CHANGED,
             activity_id=current.pk,
             subject_ids=learners,
             event=f"changed:{session.pk}:{now.isoformat()}",  # every change is news, even back again
@@ -316,7 +292,7 @@ def _tell_learners(current: Activity, plan: _SessionPlan, *, now: datetime) -> i
         )
     else:
         notify(
-            NoticeKind.ACTIVITY_CHANGED,
+            notices.ACTIVITY_CHANGED,
             activity_id=current.pk,
             subject_ids=learners,
             event=f"act_changed:{current.pk}:{now.isoformat()}",
@@ -326,6 +302,7 @@ def _tell_learners(current: Activity, plan: _SessionPlan, *, now: datetime) -> i
 
 
 @transaction.atomic
+@short_lock_wait()
 def activity_update(
     *,
     actor: User,
@@ -383,7 +360,7 @@ def activity_update(
     held_at = {current.venue_id, *(s.venue_id for s in [*plan.kept, *plan.added])} - {None}
     if "capacity" not in changed:
         held_at -= plan.venues_before
-    overridden = venue_capacity_check(
+    overridden = services.venue_capacity_check(
         actor=actor,
         activity=current,
         venues=list(Venue.objects.filter(pk__in=held_at)),
@@ -435,6 +412,7 @@ def activity_update(
 
 
 @transaction.atomic
+@short_lock_wait()
 def session_update(
     *,
     actor: User,
@@ -468,105 +446,3 @@ def session_update(
         spec["venue"] = current.venue  # its own place, even if it is the activity's venue
     activity_update(actor=actor, activity=activity, sessions=[spec], sessions_shown={current.pk}, now=now)
     return Session.objects.select_related("venue").get(pk=current.pk)
-
-
-# --- Copy as a new draft ------------------------------------------------------------------------
-
-# Copied as they are; the registration window and the sessions are shifted, the campaign,
-# programme and team kept when they still take the copy.
-COPIED_FIELDS = tuple(
-    name
-    for name in services.ACTIVITY_FIELDS
-    if name not in ("registration_opens", "registration_closes", "campaign", "programme", "team")
-)
-
-
-def copy_offset(activity: Activity, *, now: datetime | None = None) -> timedelta:
-    """What an organizer expects of "copy for next time": the same weekday and time, in the
-    first week after the original's last session has ended, and not in the past. So a weekly
-    class of eight weeks continues in week nine, and last year's class comes back next week."""
-    now = now or timezone.now()
-    times = list(activity.sessions.order_by("starts_at").values_list("starts_at", "ends_at"))
-    first_start = times[0][0]
-    last_end = max(end for _start, end in times)
-    week = timedelta(days=7)
-    weeks = max(1, math.ceil((max(last_end, now) - first_start) / week))
-    if first_start + weeks * week < max(last_end, now):  # the division may land on the boundary
-        weeks += 1
-    return weeks * week
-
-
-@transaction.atomic
-def activity_copy(
-    *,
-    actor: User,
-    activity: Activity,
-    offset: timedelta | None = None,
-    first_starts_at: datetime | None = None,
-    now: datetime | None = None,
-) -> Activity:
-    """A new draft with the original's content, venue, seats, rules and eligibility, its
-    sessions and registration window shifted by `offset` (or so that the first session starts
-    at `first_starts_at`; by default see `copy_offset`), and no registrations. The campaign,
-    programme and team come along while they still take the copy (a campaign that is over, or a
-    programme the actor may no longer use, is left out). A draft holds no rooms, so copying never
-    clashes with a booking. Managers of the original only (404 otherwise)."""
-    original = (
-        Activity.objects.select_related("institution__region", "campaign", "programme", "team", "venue", "cover")
-        .filter(pk=activity.pk)
-        .first()
-    )
-    if original is None:
-        raise NotFound()
-    services._require_manager(actor, original)
-    sessions = list(original.sessions.order_by("starts_at", "id"))
-    if offset is not None and first_starts_at is not None:
-        raise InvalidInput(_("Give either a shift or a new first date, not both."), code="invalid")
-    if first_starts_at is not None:
-        offset = first_starts_at - sessions[0].starts_at
-    elif offset is None:
-        offset = copy_offset(original, now=now)
-    values = {name: getattr(original, name) for name in COPIED_FIELDS}
-    values["audiences"] = original.audience_list
-    values["registration_opens"] = original.registration_opens + offset
-    values["registration_closes"] = original.registration_closes + offset
-    if original.campaign is not None:
-        try:
-            services.campaign_placement(actor, original.campaign)
-        except DomainError:
-            pass  # the campaign is over: the copy stands on its own
-        else:
-            values["campaign"] = original.campaign
-    for name in ("programme", "team"):
-        candidate = getattr(original, name)
-        if candidate is None:
-            continue
-        try:
-            services._check_programme_and_team(
-                actor,
-                original.institution,
-                candidate if name == "programme" else None,
-                candidate if name == "team" else None,
-            )
-        except DomainError:
-            continue  # no longer open to this organizer: left out
-        values[name] = candidate
-    copy = services.activity_create(
-        actor=actor,
-        institution=original.institution,
-        sessions=[
-            {"starts_at": s.starts_at + offset, "ends_at": s.ends_at + offset, "venue": s.venue} for s in sessions
-        ],
-        # A capacity an admin once allowed above the venue's seats comes along only for an admin.
-        over_venue_capacity=True,
-        now=now,
-        **values,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATED,
-        target=copy,
-        summary="copied",
-        changes={"from": original.pk, "shift_days": round(offset.total_seconds() / 86400, 2)},
-    )
-    return copy

@@ -2,6 +2,7 @@
 
 - `access`: who may manage an activity (`may_manage_activities_of`);
 - `activities`: creating an activity and changing its content;
+- `copying`: copy as a new draft;
 - `workflow`: submit, publish, reject, cancel;
 - `reminders`: session reminders and low-enrolment alerts, run by the task worker;
 - `seats`: the seat rules (DESIGN §4): taking and freeing seats without overbooking;
@@ -25,7 +26,9 @@ from .activities import (
     activity_content_update,
     activity_create,
     campaign_placement,
+    venue_capacity_check,
 )
+from .copying import activity_copy, copy_offset
 from .eligibility import eligibility_problem
 from .registration import (
     registration_approve,
@@ -63,12 +66,14 @@ __all__ = [
     "_require_manager",
     "_schedule_reminder",
     "activity_cancel",
+    "activity_copy",
     "activity_content_update",
     "activity_create",
     "activity_publish",
     "activity_reject",
     "activity_submit",
     "campaign_placement",
+    "copy_offset",
     "eligibility_problem",
     "low_enrolment_alert",
     "may_manage_activities_of",
@@ -79,13 +84,14 @@ __all__ = [
     "registration_reject",
     "registration_retire",
     "session_remind",
+    "venue_capacity_check",
     "waitlist_offer_lapse",
 ]
 
 # Edits after creation live in their own module (lifelong.activities.editing). They are part of
 # the same service layer, so callers keep reaching them here; looked up on use, because `editing`
 # builds on this package and either may be imported first.
-EDITING_SERVICES = ("activity_update", "activity_copy", "session_update")
+EDITING_SERVICES = ("activity_update", "session_update")
 
 
 def __getattr__(name: str) -> Any:

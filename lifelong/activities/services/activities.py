@@ -17,6 +17,7 @@ from lifelong.campaigns.models import Campaign
 from lifelong.common import richtext
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.pictures import cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.updates import CoverEdit, apply_changes
@@ -133,8 +134,6 @@ def activity_create(
     if activity.campaign_id:
         activity.campaign_status = campaign_placement(actor, activity.campaign)
     full_clean_or_raise(activity)
-    from ..editing import venue_capacity_check  # editing builds on this module
-
     held_at = [activity.venue, *(s.get("venue") or activity.venue for s in sessions)]
     overridden = venue_capacity_check(
         actor=actor, activity=activity, venues=held_at, over_venue_capacity=over_venue_capacity
@@ -163,6 +162,7 @@ CONTENT_FIELDS = ("summary", "description", "description_en", "contact_phone")
 
 
 @transaction.atomic
+@short_lock_wait()
 def activity_content_update(
     *,
     actor: User,
@@ -221,3 +221,25 @@ def _check_programme_and_team(
 def _check_venue(actor: User, venue: Venue | None) -> None:
     if venue is not None and not policy.restrict(actor, policy.Action.VIEW, Venue.objects.filter(pk=venue.pk)):
         raise NotFound(field="venue")
+
+
+def venue_capacity_check(
+    *, actor: User, activity: Activity, venues: list[Venue | None], over_venue_capacity: bool
+) -> bool:
+    """Refuse a capacity above the seats of any venue the activity is held at (422
+    `over_venue_capacity`), unless `over_venue_capacity` is asked by an admin whose scope covers
+    the organizer (then True: the audit records the override)."""
+    too_small = sorted(
+        (v for v in venues if v is not None and v.capacity < activity.capacity), key=lambda v: v.capacity
+    )
+    if not too_small:
+        return False
+    if over_venue_capacity and policy.covers(actor, activity.institution.region):
+        return True
+    venue = too_small[0]
+    raise InvalidInput(
+        _("%(venue)s has %(seats)d seats: the activity cannot take more people than that. An admin may allow it.")
+        % {"venue": venue.display_name, "seats": venue.capacity},
+        code="over_venue_capacity",
+        field="capacity",
+    )

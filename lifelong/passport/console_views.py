@@ -15,14 +15,14 @@ from lifelong.accounts import policy
 from lifelong.accounts.decorators import staff_required
 from lifelong.common.errors import DomainError, NotFound
 from lifelong.common.forms import add_domain_error
+from lifelong.common.masking import mask_phone
 from lifelong.common.paging import page_of
-from lifelong.common.sms import mask_phone
 from lifelong.common.spreadsheets import safe_cell
 from lifelong.common.views import download
 from lifelong.honours.selectors import calls_taking_learners
 from lifelong.regions.models import Region
 
-from . import imports, pdf, selectors, services
+from . import import_jobs, pdf, selectors, services
 from .forms import AdjustmentForm, ImportForm, ReasonForm, StarsForm
 
 
@@ -141,7 +141,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         try:
-            started = imports.record_import_start(
+            started = import_jobs.record_import_start(
                 actor=request.user,
                 upload=form.cleaned_data["file"],
                 issuer=form.cleaned_data["issuer"],
@@ -176,7 +176,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     record_import = _or_404(lambda: selectors.record_import(actor=request.user, pk=pk))
     try:
-        imports.record_import_retry(actor=request.user, record_import=record_import)
+        import_jobs.record_import_retry(actor=request.user, record_import=record_import)
     except DomainError as error:
         messages.error(request, error.detail)
     else:

@@ -6,13 +6,12 @@ the learners' balances and the import's progress counters commit together. A rec
 after the process was killed midway, skips what is already there and ends in the state one
 clean run gives. Bad rows never stop the import: each is reported with its line and reason.
 
-The second half of this module runs imports as jobs (RecordImport): the console's upload, the
-task worker's run, progress and its report, "run it again". Resident rosters
-(`learner_imports`) run through the same job code; only reading a row and writing a batch
-differ. Files are read by `common.spreadsheets`, one way for every import.
+Imports run as jobs (RecordImport: the console's upload, the task worker's run, progress and
+its report, "run it again") through `import_jobs`, as resident rosters (`learner_imports`) do;
+each batch counts itself on its job here (`job_batch_committed`). Files are read by
+`common.spreadsheets`, one way for every import.
 """
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,9 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -31,16 +29,12 @@ from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
 from lifelong.activities.choices import Category
 from lifelong.common.bulk import insert_rows
-from lifelong.common.choices import AuditAction
-from lifelong.common.errors import Conflict, DomainError, InvalidInput, NotFound
-from lifelong.common.services import audit_record
-from lifelong.common.spreadsheets import Columns, cell_text, check_upload, read_table
-from lifelong.regions.models import Region
+from lifelong.common.errors import DomainError, InvalidInput
+from lifelong.common.spreadsheets import Columns, cell_text, read_table
 
-from .choices import ImportKind, ImportStatus, RecordSource
-from .models import STALLED_AFTER, LearningRecord, RecordImport
+from .choices import RecordSource
+from .models import LearningRecord, RecordImport
 from .services import ONE_DECIMAL, balances_add, points_for
-from .tasks import record_import_run
 
 BATCH_ROWS = 2000
 PROBLEMS_KEPT = 5000  # problems kept on a RecordImport; the command's report file has them all
@@ -362,9 +356,7 @@ def _import_batch(
     result.problems += problems
 
 
-# --- Import jobs: uploads, the worker's run, progress, running again ----------------------------
-# Both kinds of import (learning records, residents) run as a RecordImport job through the code
-# below; only reading a row and writing a batch differ (`import_records`, `learner_imports`).
+# --- Counting a batch on its job (RecordImport; see import_jobs) ---------------------------------
 
 
 def job_batch_committed(
@@ -396,164 +388,3 @@ def job_batch_committed(
         current = RecordImport.objects.only("problems").get(pk=record_import.pk)
         current.problems = current.problems + [list(p) for p in problems[:kept]]
         current.save(update_fields=["problems"])
-
-
-def _check_upload(upload: Any) -> str:
-    return check_upload(upload, max_bytes=settings.PASSPORT_IMPORT_MAX_BYTES)
-
-
-def importer_region(actor: User | None) -> Region | None:
-    """The widest region the actor administers: the import is theirs and their superiors'.
-    An operator at the command line (no actor) imports for the whole county."""
-    if actor is None or policy.is_superuser(actor):
-        return Region.objects.filter(parent__isnull=True).order_by("path").first()
-    regions = policy.admin_regions(actor)
-    if not regions:
-        return None
-    return min(regions, key=lambda region: len(region.path))
-
-
-def _file_columns(kind: str) -> Columns:
-    if kind == ImportKind.LEARNERS:
-        from .learner_imports import LEARNER_FILE_COLUMNS
-
-        return LEARNER_FILE_COLUMNS
-    return RECORD_FILE_COLUMNS
-
-
-@transaction.atomic
-def record_import_start(*, actor: User, upload: Any, issuer: str = "", kind: str = ImportKind.RECORDS) -> RecordImport:
-    """Check an uploaded file (kind by content, size, columns) and queue its import for the task
-    worker. Admins only; records are imported for learners in their area only, residents into
-    villages in their area only."""
-
-    region = importer_region(actor)
-    if region is None:
-        raise NotFound()
-    if kind not in ImportKind.values:
-        raise InvalidInput(_("Choose what the file holds."), code="invalid", field="kind")
-    issuer = (issuer or "").strip()
-    if kind == ImportKind.RECORDS and not issuer:
-        raise InvalidInput(_("Say who issued these records."), code="invalid", field="issuer")
-    file_type = _check_upload(upload)
-    if file_type == "csv":
-        # The header is in the first 64 KB: a bad one is refused at once. (A workbook must be
-        # unpacked whole to read its first row, which is the worker's job, not the request's.)
-        sample = io.BytesIO(upload.read(65536))
-        upload.seek(0)
-        read_table(sample, "upload.csv", _file_columns(kind))
-    record_import = RecordImport(
-        kind=kind,
-        original_name=(upload.name or "")[:200],
-        issuer=issuer[:120] if kind == ImportKind.RECORDS else "",
-        region=region,
-        created_by=actor,
-    )
-    record_import.file.save(f"{kind}.{file_type}", upload, save=False)
-    record_import.save()
-    if kind == ImportKind.LEARNERS:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATED,
-            target=record_import,
-            summary="resident import",
-            changes={"region": region.code},
-        )
-    pk = record_import.pk
-    transaction.on_commit(lambda: record_import_run.enqueue(record_import_id=pk))
-    return record_import
-
-
-def _claim(record_import: RecordImport, now: datetime) -> bool:
-    """Mark the import running, unless another run holds it (one conditional UPDATE, so two
-    workers, or a worker and a "run again", never import the same file at once)."""
-    free = Q(status__in=[ImportStatus.QUEUED, ImportStatus.FAILED]) | Q(
-        status=ImportStatus.RUNNING, heartbeat_at__lt=now - STALLED_AFTER
-    )
-    claimed = RecordImport.objects.filter(free, pk=record_import.pk).update(
-        status=ImportStatus.RUNNING, error="", heartbeat_at=now, finished_at=None
-    )
-    return bool(claimed)
-
-
-def _run(
-    record_import: RecordImport, progress: Callable[[int, int], None] | None, report: list[tuple[int, str]] | None
-) -> None:
-    with record_import.file.open("rb") as binary:
-        if record_import.kind == ImportKind.LEARNERS:
-            from .learner_imports import import_learners
-
-            result = import_learners(
-                binary=binary,
-                name=record_import.file.name,
-                actor=record_import.created_by,
-                record_import=record_import,
-                progress=progress,
-            )
-        else:
-            result = import_records(
-                binary=binary,
-                name=record_import.file.name,
-                issuer=record_import.issuer,
-                actor=record_import.created_by,
-                record_import=record_import,
-                progress=progress,
-            )
-    if report is not None:
-        report.extend(result.problems)
-
-
-def record_import_execute(
-    *,
-    record_import_id: int,
-    progress: Callable[[int, int], None] | None = None,
-    report: list[tuple[int, str]] | None = None,
-) -> RecordImport:
-    """Run one import to the end (the task worker, or the import command, calls this). Running
-    it again after a crash is safe: a records import skips what was committed, a residents
-    import resumes after its checkpoint. `report` receives every bad row of this run (the job
-    keeps the first PROBLEMS_KEPT)."""
-    record_import = RecordImport.objects.select_related("created_by").get(pk=record_import_id)
-    if not _claim(record_import, timezone.now()):
-        return record_import
-    try:
-        _run(record_import, progress, report)
-    except DomainError as error:
-        RecordImport.objects.filter(pk=record_import.pk).update(
-            status=ImportStatus.FAILED, error=error.detail[:300], finished_at=timezone.now()
-        )
-    except BaseException:  # a crash, or Ctrl-C at the command line: the batches so far stay
-        RecordImport.objects.filter(pk=record_import.pk).update(
-            status=ImportStatus.FAILED,
-            error=_("The import stopped unexpectedly. Run it again: nothing is counted twice."),
-            finished_at=timezone.now(),
-        )
-        raise
-    else:
-        RecordImport.objects.filter(pk=record_import.pk).update(status=ImportStatus.DONE, finished_at=timezone.now())
-    record_import.refresh_from_db()
-    if record_import.kind == ImportKind.LEARNERS and record_import.status == ImportStatus.DONE:
-        audit_record(
-            actor=record_import.created_by,
-            action=AuditAction.UPDATED,
-            target=record_import,
-            summary="resident import finished",
-            changes={
-                "created": record_import.imported,
-                "updated": record_import.updated,
-                "unchanged": record_import.already_there,
-                "bad_rows": record_import.bad_rows,
-            },
-        )
-    return record_import
-
-
-@transaction.atomic
-def record_import_retry(*, actor: User, record_import: RecordImport) -> RecordImport:
-    """Queue a failed or stalled import again (admins who see it)."""
-
-    if not record_import.may_run_again(timezone.now()):
-        raise Conflict(_("This import is running or finished; there is nothing to run again."), code="not_retryable")
-    pk = record_import.pk
-    transaction.on_commit(lambda: record_import_run.enqueue(record_import_id=pk))
-    return record_import

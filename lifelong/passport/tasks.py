@@ -6,6 +6,6 @@ from django_tasks import task
 @task()
 def record_import_run(record_import_id: int) -> None:
     """Import an uploaded file of learning records (queued when staff upload it)."""
-    from .imports import record_import_execute
+    from .import_jobs import record_import_execute
 
     record_import_execute(record_import_id=record_import_id)

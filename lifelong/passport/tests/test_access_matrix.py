@@ -11,82 +11,44 @@ activity's institution (the Tongyuan school: the county) or over the holder's ho
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from lifelong.accounts.models import RoleGrant, User
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
-from lifelong.passport import imports
+from lifelong.accounts.models import User
+from lifelong.passport import import_jobs
 from lifelong.passport.models import Certificate, LearningRecord, RecordImport
-from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import covers, expect_api, expect_page, is_staff, matrix_world
 
 from .helpers import attend, course, enrol
 from .test_imports import csv_bytes, upload
 
-ADMIN_CODES = {"village_admin": None, "town_admin": "330424001", "ganpu_admin": "330424104", "county_admin": "330424"}
-
 
 @pytest.fixture
 def world(demo, verified_client, django_capture_on_commit_callbacks):
-    ganpu_admin = User.objects.create_user("13600000029", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
-    actors = {name: getattr(demo, name, None) for name in PERSONAS}
-    actors["ganpu_admin"] = ganpu_admin
-    codes = {**ADMIN_CODES, "village_admin": demo.village_admin.role_grants.get().region.code}
-    web = {}
-    for name, user in actors.items():
-        if user is None:
-            web[name] = Client()
-        elif name in codes or name == "organizer":
-            web[name] = verified_client(user)
-        else:
-            web[name] = Client()
-            web[name].force_login(user)
+    world = matrix_world(demo, verified_client, ganpu_phone="13600000029")
     activity = course(demo, sessions=1)
     enrol(activity, demo.elder_learner)
     with django_capture_on_commit_callbacks(execute=True):
         attend(demo, activity.sessions.get(), demo.elder_learner)
     content = csv_bytes([["M-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
     with django_capture_on_commit_callbacks(execute=True):
-        village_import = imports.record_import_start(
+        village_import = import_jobs.record_import_start(
             actor=demo.village_admin, upload=upload("m.csv", content), issuer="某机构"
         )
     return {
-        "demo": demo,
-        "actors": actors,
-        "web": web,
-        "codes": codes,
+        **world,
         "record": LearningRecord.objects.get(source="attendance"),
         "certificate": Certificate.objects.get(),
         "import": village_import,
     }
 
 
-def covers(world, persona: str, code: str) -> bool:
-    admin = world["codes"].get(persona)
-    return admin is not None and code.startswith(admin)
-
-
-def expect_page(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], persona
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
-
-
-def expect_api(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 401
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_a_learners_passport_opens_for_admins_over_their_home_only(world, persona):
     demo, client, api = world["demo"], world["web"][persona], ApiClient(world["actors"][persona])
     for learner in (demo.elder_learner, demo.young_learner):
-        allowed = covers(world, persona, learner.home_region.code)
+        allowed = covers(world["codes"], persona, learner.home_region.code)
         expect_page(client.get(f"/console/learners/{learner.pk}/passport/"), allowed, persona)
         expect_page(client.get(f"/console/learners/{learner.pk}/passport/archive.pdf"), allowed, persona)
         for certificate in Certificate.objects.filter(learner=learner):
@@ -98,7 +60,7 @@ def test_a_learners_passport_opens_for_admins_over_their_home_only(world, person
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_corrections_follow_scope_and_a_refusal_changes_nothing(world, persona):
     demo, record = world["demo"], world["record"]
-    allowed = persona == "organizer" or covers(world, persona, demo.elder_learner.home_region.code)
+    allowed = persona == "organizer" or covers(world["codes"], persona, demo.elder_learner.home_region.code)
     response = world["web"][persona].post(f"/console/records/{record.pk}/reverse/", {"reason": "核对有误"})
     expect_page(response, allowed, persona, ok=302)
     assert LearningRecord.objects.filter(reverses=record).exists() == allowed
@@ -111,12 +73,11 @@ def test_corrections_follow_scope_and_a_refusal_changes_nothing(world, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_certificates_are_listed_and_revoked_by_admins_in_scope_only(world, persona):
     demo, certificate = world["demo"], world["certificate"]
-    allowed = covers(world, persona, demo.elder_learner.home_region.code)  # the county covers the school too
+    allowed = covers(world["codes"], persona, demo.elder_learner.home_region.code)  # the county covers the school too
     client = world["web"][persona]
     listing = client.get("/console/certificates/")
-    is_staff = persona in world["codes"] or persona == "organizer"
-    expect_page(listing, is_staff, persona)
-    if is_staff:
+    expect_page(listing, is_staff(persona), persona)
+    if is_staff(persona):
         assert (certificate.serial in listing.content.decode()) == allowed
     expect_api(
         ApiClient(world["actors"][persona]).post(f"/certificates/{certificate.serial}/revoke", {"reason": "  "}),
@@ -137,7 +98,7 @@ def test_imports_are_for_admins_and_visible_above_the_importer_only(world, perso
     client = world["web"][persona]
     expect_page(client.get("/console/imports/"), persona in world["codes"], persona)
     village_code = world["codes"]["village_admin"]
-    allowed = covers(world, persona, village_code)
+    allowed = covers(world["codes"], persona, village_code)
     expect_page(client.get(f"/console/imports/{world['import'].pk}/"), allowed, persona)
     RecordImport.objects.filter(pk=world["import"].pk).update(status="failed")
     expect_page(client.post(f"/console/imports/{world['import'].pk}/retry/"), allowed, persona, ok=302)
@@ -153,7 +114,7 @@ def test_resident_imports_are_for_admins_and_fill_only_villages_in_their_scope(
         response = client.post("/console/imports/", {"kind": "learners", "file": upload("roster.csv", roster)})
     expect_page(response, persona in world["codes"], persona, ok=302)
     created = set(User.objects.filter(name__in=["通元村民", "武原居民"]).values_list("home_region__code", flat=True))
-    assert created == {code for code in ("330424105201", "330424001001") if covers(world, persona, code)}
+    assert created == {code for code in ("330424105201", "330424001001") if covers(world["codes"], persona, code)}
     job = RecordImport.objects.filter(kind="learners").first()
     if job is not None:  # an import belongs to the importer's region: admins over it see it
         county = world["web"]["county_admin"]
@@ -174,9 +135,9 @@ def test_the_learning_star_list_covers_regions_in_scope_only(world, persona):
         "date_from": (today - timedelta(days=365)).isoformat(),
         "date_to": (today + timedelta(days=60)).isoformat(),
     }
-    expect_page(client.get("/console/learning-stars/"), persona in world["codes"] or persona == "organizer", persona)
+    expect_page(client.get("/console/learning-stars/"), is_staff(persona), persona)
     for code in ("330424105", "330424001"):  # Tongyuan town, Wuyuan subdistrict
-        allowed = covers(world, persona, code)
+        allowed = covers(world["codes"], persona, code)
         page = client.get("/console/learning-stars/", {"region": code, **period})
         if allowed:
             assert world["demo"].elder_learner.name in page.content.decode() or code == "330424001"
@@ -185,9 +146,9 @@ def test_the_learning_star_list_covers_regions_in_scope_only(world, persona):
         expect_api(api.get("/learning-stars", region=code, **period), allowed, persona)
     village = world["codes"]["village_admin"]
     page = client.get("/console/learning-stars/", {"region": village, **period})
-    if covers(world, persona, village):
+    if covers(world["codes"], persona, village):
         assert world["demo"].elder_learner.name in page.content.decode()
     response = api.get("/learning-stars", region=village, **period)
-    expect_api(response, covers(world, persona, village), persona)
+    expect_api(response, covers(world["codes"], persona, village), persona)
     if response.status_code == 200:
         assert response.json()["items"][0]["learner"]["id"] == world["demo"].elder_learner.pk

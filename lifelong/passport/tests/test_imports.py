@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from lifelong.accounts.models import User
 from lifelong.common import spreadsheets
 from lifelong.common.errors import InvalidInput, NotFound
-from lifelong.passport import imports
+from lifelong.passport import import_jobs, imports
 from lifelong.passport.models import LearningRecord, PassportBalance, RecordImport
 
 
@@ -266,7 +266,7 @@ def test_an_upload_is_imported_by_the_worker_and_shows_its_report(
 )
 def test_uploads_are_checked_by_content_and_refused_without_a_trace(demo, verified_client, name, content, code):
     with pytest.raises(InvalidInput) as error:
-        imports.record_import_start(actor=demo.village_admin, upload=upload(name, content), issuer="某机构")
+        import_jobs.record_import_start(actor=demo.village_admin, upload=upload(name, content), issuer="某机构")
     assert error.value.code == code
     response = verified_client(demo.village_admin).post(
         "/console/imports/", {"file": upload(name, content), "issuer": "某机构"}
@@ -278,16 +278,18 @@ def test_an_oversize_upload_is_refused(demo, settings):
     settings.PASSPORT_IMPORT_MAX_BYTES = 100
     big = csv_bytes([["1", demo.elder_learner.phone, "", "2025-01-01", "讲座", "2", ""]] * 10)
     with pytest.raises(InvalidInput) as error:
-        imports.record_import_start(actor=demo.village_admin, upload=upload("big.csv", big), issuer="某机构")
+        import_jobs.record_import_start(actor=demo.village_admin, upload=upload("big.csv", big), issuer="某机构")
     assert error.value.code == "too_large"
 
 
 def test_only_admins_import_and_see_imports_in_their_area(demo, verified_client, django_capture_on_commit_callbacks):
     content = csv_bytes([["A-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
     with pytest.raises(NotFound):
-        imports.record_import_start(actor=demo.organizer, upload=upload("a.csv", content), issuer="某机构")
+        import_jobs.record_import_start(actor=demo.organizer, upload=upload("a.csv", content), issuer="某机构")
     with django_capture_on_commit_callbacks(execute=True):
-        mine = imports.record_import_start(actor=demo.village_admin, upload=upload("a.csv", content), issuer="某机构")
+        mine = import_jobs.record_import_start(
+            actor=demo.village_admin, upload=upload("a.csv", content), issuer="某机构"
+        )
     assert verified_client(demo.organizer).get("/console/imports/").status_code == 404
     assert verified_client(demo.town_admin).get(f"/console/imports/{mine.pk}/").status_code == 404
     assert verified_client(demo.county_admin).get(f"/console/imports/{mine.pk}/").status_code == 200
@@ -301,21 +303,21 @@ def test_a_failed_or_stalled_import_runs_again_and_a_live_one_does_not(demo, dja
 
     content = csv_bytes([["F-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
     with django_capture_on_commit_callbacks(execute=True):
-        record_import = imports.record_import_start(
+        record_import = import_jobs.record_import_start(
             actor=demo.village_admin, upload=upload("f.csv", content), issuer="某机构"
         )
     with pytest.raises(Conflict):  # finished
-        imports.record_import_retry(actor=demo.village_admin, record_import=record_import)
+        import_jobs.record_import_retry(actor=demo.village_admin, record_import=record_import)
     RecordImport.objects.filter(pk=record_import.pk).update(status="running", heartbeat_at=timezone.now())
     record_import.refresh_from_db()
     with pytest.raises(Conflict):  # a live run holds it
-        imports.record_import_retry(actor=demo.village_admin, record_import=record_import)
-    assert imports.record_import_execute(record_import_id=record_import.pk).status == "running"  # not claimed
-    stalled = timezone.now() - imports.STALLED_AFTER - timedelta(minutes=1)
+        import_jobs.record_import_retry(actor=demo.village_admin, record_import=record_import)
+    assert import_jobs.record_import_execute(record_import_id=record_import.pk).status == "running"  # not claimed
+    stalled = timezone.now() - import_jobs.STALLED_AFTER - timedelta(minutes=1)
     RecordImport.objects.filter(pk=record_import.pk).update(heartbeat_at=stalled)
     record_import.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        imports.record_import_retry(actor=demo.village_admin, record_import=record_import)
+        import_jobs.record_import_retry(actor=demo.village_admin, record_import=record_import)
     record_import.refresh_from_db()
     assert (record_import.status, record_import.imported, record_import.already_there) == ("done", 0, 1)
     assert LearningRecord.objects.count() == 1
@@ -327,9 +329,9 @@ def test_an_unexpected_error_marks_the_import_failed(demo, monkeypatch, django_c
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(imports, "import_records", broken)
+    monkeypatch.setattr(import_jobs, "import_records", broken)
     with django_capture_on_commit_callbacks(execute=True):  # the worker logs the error and goes on
-        imports.record_import_start(actor=demo.village_admin, upload=upload("e.csv", content), issuer="某机构")
+        import_jobs.record_import_start(actor=demo.village_admin, upload=upload("e.csv", content), issuer="某机构")
     record_import = RecordImport.objects.get()
     assert record_import.status == "failed" and record_import.error
     assert record_import.may_run_again(record_import.created_at)
@@ -421,7 +423,7 @@ def test_a_workbook_that_would_unpack_too_far_is_refused(demo, monkeypatch):
     workbook.save(buffer)
     monkeypatch.setattr(spreadsheets, "XLSX_UNPACKED_MAX", 1000)
     with pytest.raises(InvalidInput) as error:
-        imports.record_import_start(
+        import_jobs.record_import_start(
             actor=demo.village_admin, upload=upload("bomb.xlsx", buffer.getvalue()), issuer="某机构"
         )
     assert error.value.code == "too_large" and not RecordImport.objects.exists()
@@ -433,5 +435,5 @@ def test_a_workbook_that_would_unpack_too_far_is_refused(demo, monkeypatch):
 def test_a_superuser_imports_for_the_whole_county(demo):
     superuser = User.objects.create_superuser("13600000099", "superuser-pass-1", name="管理员")
     content = csv_bytes([["SU-1", demo.young_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
-    record_import = imports.record_import_start(actor=superuser, upload=upload("s.csv", content), issuer="某机构")
+    record_import = import_jobs.record_import_start(actor=superuser, upload=upload("s.csv", content), issuer="某机构")
     assert record_import.region.level == "county"

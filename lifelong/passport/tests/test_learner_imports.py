@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from lifelong.accounts import policy
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.common.errors import InvalidInput, NotFound
-from lifelong.passport import imports, learner_imports
+from lifelong.passport import import_jobs, imports, learner_imports, learner_rows
 from lifelong.passport.models import RecordImport
 from lifelong.regions.models import Region
 
@@ -267,7 +267,7 @@ class Crash(Exception):
 
 def learners_job(demo, content: bytes, django_capture_on_commit_callbacks, execute=False) -> RecordImport:
     with django_capture_on_commit_callbacks(execute=execute):
-        return imports.record_import_start(
+        return import_jobs.record_import_start(
             actor=demo.village_admin, upload=upload("roster.csv", content), kind="learners"
         )
 
@@ -294,7 +294,7 @@ def test_a_crash_midway_resumes_after_the_checkpoint_and_duplicates_nothing(
     monkeypatch.setattr(learner_imports, "_write", dying_write)
     users_before = User.objects.count()
     with pytest.raises(Crash):
-        imports.record_import_execute(record_import_id=job.pk)
+        import_jobs.record_import_execute(record_import_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and job.may_run_again(timezone.now())
     assert job.rows_done == 2000 and job.checkpoint_line == 2001  # the first batch: lines 2..2001
@@ -302,7 +302,7 @@ def test_a_crash_midway_resumes_after_the_checkpoint_and_duplicates_nothing(
     monkeypatch.setattr(learner_imports, "_write", real_write)
 
     with django_capture_on_commit_callbacks(execute=True):
-        imports.record_import_retry(actor=demo.village_admin, record_import=job)
+        import_jobs.record_import_retry(actor=demo.village_admin, record_import=job)
     job.refresh_from_db()
     assert job.status == "done" and job.rows_done == job.rows_total == 5011
     assert (job.imported, job.already_there, job.bad_rows) == (5000, 0, 11)
@@ -440,7 +440,7 @@ def test_records_still_need_their_issuer_and_only_admins_import_residents(demo, 
     )
     assert response.status_code == 200 and "Say who issued" in response.content.decode()
     with pytest.raises(NotFound):
-        imports.record_import_start(actor=demo.organizer, upload=upload("a.csv", content), kind="learners")
+        import_jobs.record_import_start(actor=demo.organizer, upload=upload("a.csv", content), kind="learners")
     assert not RecordImport.objects.exists()
 
 
@@ -451,19 +451,16 @@ def test_the_quick_phone_check_agrees_with_the_full_one():
     for prefix in range(100, 200):
         for ending in ("00000000", "12345678", "99999999", "10000001", "55501234"):
             number = f"{prefix}{ending}"
-            assert learner_imports.mobile_number(number) == _phone(number), number
-    assert learner_imports.mobile_number("+86 137 1234 0001") == "13712340001"
-    assert learner_imports.mobile_number("0573-86121234") is None
+            assert learner_rows.mobile_number(number) == _phone(number), number
+    assert learner_rows.mobile_number("+86 137 1234 0001") == "13712340001"
+    assert learner_rows.mobile_number("0573-86121234") is None
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process needs a shared database")
-def test_killing_the_command_midway_and_resuming_it_loses_and_doubles_nobody(tmp_path):
+def test_killing_the_command_midway_and_resuming_it_loses_and_doubles_nobody(county, tmp_path):
     """The real thing: `manage.py import_learners` in its own process, killed with SIGKILL once
     some batches are in, then resumed from its checkpoint to the end."""
-    from lifelong.common.demo.load import demo_county_load
-
-    demo_county_load(with_activities=False)
     source = tmp_path / "roster.csv"
     source.write_bytes(roster(30_000))
     users_before = User.objects.count()
@@ -487,7 +484,7 @@ def test_killing_the_command_midway_and_resuming_it_loses_and_doubles_nobody(tmp
     assert User.objects.count() - users_before == job.imported
     with pytest.raises(CommandError, match="has not moved for 10 minutes"):  # it might still be alive
         call_command("import_learners", "--resume", str(job.pk), "--no-progress")
-    RecordImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - imports.STALLED_AFTER * 2)
+    RecordImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - import_jobs.STALLED_AFTER * 2)
     # The job's copy of the file lived in the killed process's in-memory test storage; a real
     # site keeps it in the shared media folder. Put it where the job says it is.
     default_storage.delete(job.file.name)  # an earlier test's upload may sit at that name here
@@ -507,7 +504,7 @@ def _two_imports_of_one_phoneless_roster(monkeypatch) -> list:
     """Two imports of the same phoneless roster (two villages, small batches) released at once,
     each pausing between looking its people up and inserting them: without a guard, both look
     before either inserts."""
-    from lifelong.common.tests.races import race
+    from lifelong.testkit.races import race
 
     rows = [[f"无手机{n}", "", str(1930 + n), (TONGYUAN_FENGYI, TONGYUAN_CHANGFENG)[n % 2]] for n in range(12)]
     content = csv_bytes(rows)
@@ -523,10 +520,7 @@ def _two_imports_of_one_phoneless_roster(monkeypatch) -> list:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL")
-def test_two_imports_of_the_same_phoneless_rows_at_once_create_each_person_once(transactional_db, monkeypatch):
-    from lifelong.common.demo.load import demo_county_load
-
-    demo_county_load(with_activities=False)
+def test_two_imports_of_the_same_phoneless_rows_at_once_create_each_person_once(county, monkeypatch):
     outcomes = _two_imports_of_one_phoneless_roster(monkeypatch)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     # Each person is created by one of the two and found by the other.
@@ -537,12 +531,9 @@ def test_two_imports_of_the_same_phoneless_rows_at_once_create_each_person_once(
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL")
-def test_control_without_the_village_lock_the_same_race_doubles_people(transactional_db, monkeypatch):
+def test_control_without_the_village_lock_the_same_race_doubles_people(county, monkeypatch):
     """The same race with the lock taken away creates people twice: the harness really races,
     so the guarded run's count means something."""
-    from lifelong.common.demo.load import demo_county_load
-
-    demo_county_load(with_activities=False)
     monkeypatch.setattr(learner_imports, "_lock_villages", lambda region_ids: None)
     _two_imports_of_one_phoneless_roster(monkeypatch)
     assert User.objects.filter(name__startswith="无手机").count() > 12, "the harness saw no race"

@@ -14,20 +14,24 @@ would break a unique rule are settled without losing any record:
   one notice delivered twice, a completion or honour held twice) stays with the removed
   record, together with the ledger entries it earned: nothing is lost and nothing counts twice.
 
-The ledger is append-only (the ORM and database triggers refuse changes). Moving an entry to
-its owner's other record changes no hours, points or dates, so the merge lifts the trigger
-inside its own transaction for that one UPDATE; other connections never see it lifted (see
-`_ledger_open_for_merge`).
+What only an app above accounts knows (how its duplicates are settled, which of its rows stay,
+what its rows need around the move) is that app's merge step (`MergeStep`), registered from
+its `AppConfig.ready()` with `register_merge_step`: `activities.merging` (registrations),
+`community.merging` (team memberships), `resources.merging` (the ledger entries of a resource
+studied on both records) and `passport.merging` (the ledger). The ledger is append-only (the
+ORM and database triggers refuse changes); moving an entry to its owner's other record changes
+no hours, points or dates, so the ledger's step lifts the trigger inside the merge's own
+transaction for that one UPDATE, and sets both records' passport totals after it.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import datetime
 
 from django.apps import apps
-from django.db import connection, models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +46,8 @@ from .learner_details import require_plain_learner
 from .models import User
 
 # How each link to the user model is treated in a merge, by "app_label.model.field". Every
-# link not named here moves to the kept record (rows that would clash stay, see above).
+# link not named here moves to the kept record (rows that would clash stay, see above). Apps
+# above accounts name their own links in their merge step's `link_rules`.
 HISTORY = "history"  # stays: who did what stays true in the logs
 CREDENTIAL = "credential"  # deleted: a key to the removed account must not open the kept one
 REFUSED = "refused"  # a merge is refused while such rows exist (checked before anything moves)
@@ -53,16 +58,8 @@ LINK_RULES: dict[str, str] = {
     "accounts.apitoken.user": CREDENTIAL,
     "accounts.phonecode.user": CREDENTIAL,  # an SMS code for the removed record's number
     "otp_totp.totpdevice.user": CREDENTIAL,
-    # The secret address of a calendar feed: the kept record has (or makes) its own.
-    "activities.calendarfeed.user": CREDENTIAL,
     "accounts.rolegrant.user": REFUSED,
-    "passport.passportbalance.learner": BALANCE,
 }
-LEDGER_MODEL = "passport.learningrecord"
-
-# Stronger registrations win a clash; a waitlisted one nearer the front beats one further back.
-REGISTRATION_STRENGTH = {"confirmed": 4, "offered": 3, "waitlisted": 2, "pending": 1}
-MEMBERSHIP_STRENGTH = {"member": 2, "requested": 1}
 
 
 def link_key(model: type[models.Model], field: models.Field) -> str:
@@ -119,50 +116,6 @@ def _clashing_ids(model: type[models.Model], model_field: models.Field, keep_id:
     return clashing
 
 
-@contextmanager
-def _ledger_open_for_merge() -> Iterator[None]:
-    """Lift the ledger's append-only trigger for the rest of this transaction's merge step.
-
-    PostgreSQL: ALTER TABLE … DISABLE TRIGGER is transactional and takes an exclusive lock on
-    the table, so other connections wait and never see the trigger off; it is on again before
-    commit. SQLite: the trigger is dropped and created again from its own stored SQL, inside
-    the same transaction. There is no `finally`: when the merge fails, the rollback restores
-    the trigger (DDL is transactional on both), and running DDL in a failed PostgreSQL
-    transaction would only hide the real error."""
-    table = apps.get_model(LEDGER_MODEL)._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgenabled <> 'D'",
-                [table],
-            )
-            names = [row[0] for row in cursor.fetchall()]
-            # ALTER TABLE refuses while the transaction has foreign-key checks waiting for
-            # commit (Django's are deferred): run them now, and keep them immediate until the
-            # trigger is back on, so none are left pending in between.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for name in names:
-                cursor.execute(
-                    f"ALTER TABLE {connection.ops.quote_name(table)} DISABLE TRIGGER {connection.ops.quote_name(name)}"
-                )
-            yield
-            for name in names:
-                cursor.execute(
-                    f"ALTER TABLE {connection.ops.quote_name(table)} ENABLE TRIGGER {connection.ops.quote_name(name)}"
-                )
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        elif connection.vendor == "sqlite":
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
-            triggers = cursor.fetchall()
-            for name, _sql in triggers:
-                cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
-            yield
-            for _name, sql in triggers:
-                cursor.execute(sql)
-        else:  # pragma: no cover - the suite runs on the two databases above
-            yield
-
-
 # --- Merging two records of one person ---------------------------------------------------------
 
 
@@ -181,6 +134,63 @@ class MergeResult:
     filled: list[str] = field(default_factory=list)
     # (kind of record, how many rows moved), for the message staff see.
     summary: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Merge:
+    """One merge under way, as the merge steps see it: the two records (both rows locked),
+    the time it happens, the rows that stay with the removed record (by link, filled in as
+    the clashes and the steps decide), and what the steps add to the merge's audit event."""
+
+    keep: User
+    remove: User
+    now: datetime
+    stays: dict[str, set] = field(default_factory=dict)
+    audit: dict[str, object] = field(default_factory=dict)
+
+
+class MergeStep:
+    """One app's part in a merge, for what accounts cannot know about that app's rows.
+
+    An app above accounts registers its step from its `AppConfig.ready()` with
+    `register_merge_step`. Every hook runs inside the merge's transaction, with both user rows
+    locked, step after step in their `order`; a step overrides only the hooks it needs."""
+
+    # How the app's own links to the user model are treated (see `LINK_RULES`).
+    link_rules: dict[str, str] = {}
+
+    def settle(self, merge: Merge) -> dict[str, int]:
+        """Before anything moves: retire the duplicates that cannot both sit on the kept record
+        (cancel, end), so they can move with the rest. Returns how many, by link, for the audit."""
+        return {}
+
+    def staying(self, merge: Merge) -> dict[str, set]:
+        """Once the rows that would clash are known (`merge.stays`): more rows that stay with
+        the removed record because of them, by link."""
+        return {}
+
+    @contextmanager
+    def moving(self, merge: Merge) -> Iterator[None]:
+        """Around the move of every row to the kept record."""
+        yield
+
+
+_merge_steps: dict[str, tuple[int, MergeStep]] = {}
+
+
+def register_merge_step(name: str, step: MergeStep, *, order: int) -> None:
+    """Add an app's step to every merge; steps run by `order` (lowest first). Registering a
+    name again replaces its step, so a second `ready()` (as in some test runners) is harmless."""
+    for key, rule in step.link_rules.items():
+        if LINK_RULES.get(key, rule) != rule:
+            raise ValueError(f"{name}: {key} already has the merge rule {LINK_RULES[key]!r}")
+        LINK_RULES[key] = rule
+    _merge_steps[name] = (order, step)
+
+
+def merge_steps() -> list[MergeStep]:
+    """The registered steps in the order they run."""
+    return [step for _order, step in sorted(_merge_steps.values(), key=lambda entry: entry[0])]
 
 
 def _rows_linked_to(user_id: int) -> dict[type[models.Model], set]:
@@ -214,79 +224,6 @@ def merge_preview(*, learner: User) -> list[tuple[str, int]]:
     return _people_counts(_rows_linked_to(learner.pk))
 
 
-def _is_stronger_registration(a, b) -> bool:
-    rank_a, rank_b = REGISTRATION_STRENGTH.get(a.status, 0), REGISTRATION_STRENGTH.get(b.status, 0)
-    if rank_a != rank_b:
-        return rank_a > rank_b
-    if a.waitlist_position is not None and b.waitlist_position is not None:
-        return a.waitlist_position < b.waitlist_position
-    return (a.created_at, a.pk) < (b.created_at, b.pk)
-
-
-def _settle_registrations(keep: User, remove: User, now) -> int:
-    """Where both records hold an active registration for one activity, cancel the weaker
-    (freeing its seat for the waitlist, as a cancellation does) so both can sit on `keep`.
-    The learner is not told: they keep the stronger one."""
-    from lifelong.activities.choices import ACTIVE_STATUSES
-    from lifelong.activities.models import Registration
-    from lifelong.activities.services import registration_retire
-
-    active = (
-        Registration.objects.select_for_update(of=("self",))
-        .filter(status__in=ACTIVE_STATUSES)
-        .select_related("activity")
-    )
-    theirs = {r.activity_id: r for r in active.filter(learner=remove)}
-    if not theirs:
-        return 0
-    retired = 0
-    for ours in active.filter(learner=keep, activity_id__in=list(theirs)).order_by("activity_id"):
-        other = theirs[ours.activity_id]
-        registration_retire(registration=other if _is_stronger_registration(ours, other) else ours, now=now)
-        retired += 1
-    return retired
-
-
-def _settle_memberships(keep: User, remove: User, now) -> int:
-    """Where both records are in one team (or asked to join), end the weaker membership."""
-    from lifelong.community.choices import ACTIVE_MEMBERSHIP_STATUSES, MembershipStatus
-    from lifelong.community.models import TeamMembership
-
-    active = TeamMembership.objects.select_for_update().filter(status__in=ACTIVE_MEMBERSHIP_STATUSES)
-    theirs = {m.team_id: m for m in active.filter(user=remove)}
-    retired = 0
-    for ours in active.filter(user=keep, team_id__in=list(theirs)).order_by("team_id"):
-        other = theirs[ours.team_id]
-        if MEMBERSHIP_STRENGTH[ours.status] != MEMBERSHIP_STRENGTH[other.status]:
-            loser = other if MEMBERSHIP_STRENGTH[ours.status] > MEMBERSHIP_STRENGTH[other.status] else ours
-        else:
-            loser = other if (ours.requested_at, ours.pk) <= (other.requested_at, other.pk) else ours
-        loser.status = MembershipStatus.LEFT
-        loser.decided_at = now
-        loser.save(update_fields=["status", "decided_at"])
-        retired += 1
-    return retired
-
-
-def _staying_ledger_ids(remove: User, stays: dict[str, set]) -> set[int]:
-    """Ledger entries that stay with `remove` because the check-in or resource study that
-    earned them stays there (its twin is already on the kept record): moving them would count
-    the same learning twice. Their reversals stay with them."""
-    ledger = apps.get_model(LEDGER_MODEL)._base_manager.filter(learner_id=remove.pk)
-    attendances = stays.get("activities.attendance.learner", set())
-    studied = stays.get("resources.resourcestudy.learner", set())
-    q = Q(pk__in=[])
-    if attendances:
-        q |= Q(attendance_id__in=attendances)
-    if studied:
-        resources = apps.get_model("resources.ResourceStudy")._base_manager.filter(pk__in=studied).values("resource_id")
-        q |= Q(source="resource", resource_id__in=resources)
-    staying = set(ledger.filter(q).values_list("pk", flat=True))
-    if staying:
-        staying |= set(ledger.filter(reverses_id__in=staying).values_list("pk", flat=True))
-    return staying
-
-
 def _refusal(actor: User, keep: User, remove: User) -> None:
     if keep.pk == remove.pk:
         raise InvalidInput(_("Choose two different records."), code="same_learner", field="remove")
@@ -300,22 +237,6 @@ def _refusal(actor: User, keep: User, remove: User) -> None:
                 _("This is a staff account. Staff accounts cannot be changed or merged here."),
                 code="staff_account",
             )
-
-
-def _balances_recount(learner_ids: list[int]) -> None:
-    """Set the passport totals of both records to the sums of their entries. Called while the
-    ledger is held for the merge (an exclusive table lock on PostgreSQL, the one writer on
-    SQLite), so no entry can be written between the sum and the write."""
-    from lifelong.passport.models import LearningRecord, PassportBalance
-
-    for learner_id in learner_ids:
-        sums = LearningRecord._base_manager.filter(learner_id=learner_id).aggregate(
-            hours=Sum("hours"), points=Sum("points"), entries=Count("pk")
-        )
-        PassportBalance.objects.update_or_create(
-            learner_id=learner_id,
-            defaults={"hours": sums["hours"] or Decimal(0), "points": sums["points"] or 0, "entries": sums["entries"]},
-        )
 
 
 FILLED_FROM_REMOVED = ("birth_year", "home_region", "email", "preferred_language", "managed_by")
@@ -342,39 +263,31 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
         raise NotFound(field="remove")
     keep, remove = locked[keep.pk], locked[remove.pk]
     _refusal(actor, keep, remove)
-    now = timezone.now()
     result = MergeResult(keep=keep, remove=remove)
+    merge = Merge(keep=keep, remove=remove, now=timezone.now())
+    steps = merge_steps()
 
-    retired = _settle_registrations(keep, remove, now)
-    if retired:
-        result.retired["activities.registration.learner"] = retired
-    retired = _settle_memberships(keep, remove, now)
-    if retired:
-        result.retired["community.teammembership.user"] = retired
+    for step in steps:
+        result.retired.update({key: count for key, count in step.settle(merge).items() if count})
 
-    # First what stays (clashes), then the ledger, then everything else.
+    # First what stays (clashes, and what the steps keep with them), then everything moves.
     linked_before = _rows_linked_to(remove.pk)
     links = user_links()
-    stays: dict[str, set] = {}
     for model, model_field in links:
         key = link_key(model, model_field)
         if key in LINK_RULES:
             continue
         clashing = _clashing_ids(model, model_field, keep.pk, remove.pk)
         if clashing:
-            stays[key] = clashing
-    ledger = apps.get_model(LEDGER_MODEL)
-    staying_entries = _staying_ledger_ids(remove, stays)
-    if staying_entries:
-        stays[f"{LEDGER_MODEL}.learner"] = staying_entries
+            merge.stays[key] = clashing
+    for step in steps:
+        for key, staying in step.staying(merge).items():
+            if staying:
+                merge.stays.setdefault(key, set()).update(staying)
 
-    moved_entries = ledger._base_manager.filter(learner_id=remove.pk).exclude(pk__in=staying_entries)
-    totals = moved_entries.aggregate(hours=Sum("hours"), points=Sum("points"), entries=Count("pk"))
-    touches_ledger = any(
-        ledger._base_manager.filter(**{f.attname: remove.pk}).exists() for m, f in links if m is ledger
-    )
-
-    def move_all() -> None:
+    with ExitStack() as around:
+        for step in steps:
+            around.enter_context(step.moving(merge))
         for model, model_field in links:
             key = link_key(model, model_field)
             rule = LINK_RULES.get(key)
@@ -386,7 +299,7 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
                 if deleted:
                     result.deleted[key] = deleted
                 continue
-            staying = stays.get(key, set())
+            staying = merge.stays.get(key, set())
             if staying:
                 result.stayed[key] = len(staying)
                 rows = rows.exclude(pk__in=staying)
@@ -395,13 +308,6 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
             count = models.QuerySet.update(rows, **{model_field.attname: keep.pk})
             if count:
                 result.moved[key] = count
-
-    if touches_ledger:
-        with _ledger_open_for_merge():
-            move_all()
-            _balances_recount([keep.pk, remove.pk])
-    else:
-        move_all()
 
     still_linked = _rows_linked_to(remove.pk)  # what stayed (clashes)
     result.summary = _people_counts(
@@ -453,11 +359,7 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
             "retired": result.retired,
             "deleted": result.deleted,
             "filled": result.filled,
-            "ledger": {
-                "entries": totals["entries"],
-                "hours": str(totals["hours"] or 0),
-                "points": totals["points"] or 0,
-            },
+            **merge.audit,  # the ledger's step: what the moved entries counted
             "released_phone": mask_phone(released_phone) if released_phone else "",
         },
     )

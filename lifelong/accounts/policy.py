@@ -1,27 +1,30 @@
-"""The one policy module: "may this actor do this?" and "which objects may this actor see?".
+"""The policy's building blocks: "may this actor do this?" and "which objects may this actor see?".
 
 Scope comes from `RoleGrant`s. An admin role (county, town, village) covers its region's
 subtree; organizers and instructors see their own institution. Every staff list, detail and
 form choice is filtered with `restrict()` in the query itself; anything outside answers 404.
 Grants are read once per request (cached on the user object), so a revoked role stops
 working on the actor's next request.
+
+Each app owns the rules for its own models: its `policy.py` writes one scope rule per model
+(`rule(actor, action) -> Q`, the one queryset filter for it) from the blocks here
+(`subtree_q`, `own_institution_ids`, `role_subtree_q`…) and registers it from its
+`AppConfig.ready()` with `register_scope`. `restrict()` and `can()` look the rule up, so this
+module imports no app above accounts. Its own models (User, RoleGrant) and Region (regions lies
+below accounts and cannot import it) have their rules here.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import reduce
 from operator import or_
+from typing import Protocol
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.campaigns.models import Campaign
 from lifelong.common.errors import DomainError, Forbidden, InvalidInput, NotFound
-from lifelong.community.models import Programme, Team
-from lifelong.institutions.models import Institution, Venue, VenueBooking
-from lifelong.news.models import Article
-from lifelong.passport.models import Certificate, LearningRecord, RecordImport
 from lifelong.regions.models import Region
-from lifelong.resources.models import Resource
 
 from .choices import ADMIN_ROLE_LEVEL, INSTITUTION_ROLES, ROLE_RANK, Role
 from .models import RoleGrant, User
@@ -87,8 +90,9 @@ def covers(actor: User | None, region: Region | None) -> bool:
     return rank_at(actor, region) > NO_RANK
 
 
-def _paths_q(actor: User | None, path_lookup: str) -> Q:
-    """Q for rows whose region path (`path_lookup`) lies in one of the actor's admin subtrees."""
+def subtree_q(actor: User | None, path_lookup: str) -> Q:
+    """Q for rows whose region path (`path_lookup`) lies in one of the actor's admin subtrees:
+    `covers()` as a query."""
     if is_superuser(actor):
         return Q()
     paths = [r.path for r in admin_regions(actor)]
@@ -97,119 +101,57 @@ def _paths_q(actor: User | None, path_lookup: str) -> Q:
     return reduce(or_, (Q(**{f"{path_lookup}__startswith": p}) for p in paths))
 
 
-def _own_institution_ids(actor: User | None) -> list[int]:
+def own_institution_ids(actor: User | None) -> list[int]:
+    """The institutions where the actor is an organizer or an instructor."""
     return [g.institution_id for g in grants(actor) if g.role in INSTITUTION_ROLES]
 
 
-def _role_paths_q(actor: User | None, role: Role, path_lookup: str) -> Q:
+def organized_institution_ids(actor: User | None) -> list[int]:
+    """The institutions where the actor is an organizer."""
+    return [g.institution_id for g in grants(actor) if g.role == Role.ORGANIZER]
+
+
+def role_subtree_q(actor: User | None, role: Role, path_lookup: str) -> Q:
     """Q for rows in the subtree of a region where the actor holds `role` (editors and
-    reviewers work on content for a region; they administer nothing)."""
+    reviewers work on content for a region; they administer nothing): `holds_role_over()`
+    as a query."""
     paths = [g.region.path for g in grants(actor) if g.role == role]
     return reduce(or_, (Q(**{f"{path_lookup}__startswith": p}) for p in paths), Q(pk__in=[]))
 
 
-def _editor_paths_q(actor: User | None, path_lookup: str) -> Q:
-    return _role_paths_q(actor, Role.EDITOR, path_lookup)
-
-
-def _holds_role_over(actor: User | None, role: Role, region: Region) -> bool:
+def holds_role_over(actor: User | None, role: Role, region: Region) -> bool:
+    """Does the actor hold `role` at a region covering `region`?"""
     return any(g.role == role and g.region is not None and g.region.contains(region) for g in grants(actor))
 
 
-def may_write_articles_for(actor: User | None, region: Region) -> bool:
-    """Editors of a region covering `region` and admins over it write its articles."""
-    return covers(actor, region) or _holds_role_over(actor, Role.EDITOR, region)
+# --- The registry of scope rules ---------------------------------------------------------------
+
+ScopeRule = Callable[[User | None, Action], Q]
+
+_scope_rules: dict[type[Model], ScopeRule] = {}
 
 
-def may_review_articles_for(actor: User | None, region: Region) -> bool:
-    """Reviewers of a region covering `region` and admins over it publish its articles."""
-    return covers(actor, region) or _holds_role_over(actor, Role.REVIEWER, region)
+def register_scope(model: type[Model], rule: ScopeRule) -> None:
+    """Make `rule(actor, action) -> Q` the one filter `restrict()` and `can()` apply to `model`.
+    Each app registers its own models' rules from its `AppConfig.ready()`. A model has one rule:
+    registering a different one for it is a programming error."""
+    existing = _scope_rules.get(model)
+    if existing is not None and existing is not rule:
+        raise ValueError(f"{model.__name__} already has a scope rule ({existing.__module__}.{existing.__qualname__})")
+    _scope_rules[model] = rule
 
 
-def works_on_articles(actor: User | None) -> bool:
-    """Writes or reviews articles somewhere (opens the console's news pages)."""
-    return is_admin(actor) or any(g.role in (Role.EDITOR, Role.REVIEWER) and g.region_id for g in grants(actor))
-
-
-def article_regions(actor: User | None) -> QuerySet[Region]:
-    """The regions `may_write_articles_for` allows, as a query (the form's choices)."""
-    return Region.objects.filter(_paths_q(actor, "path") | _editor_paths_q(actor, "path"))
-
-
-def may_share_resources_of(actor: User | None, institution: Institution) -> bool:
-    """May the actor publish learning resources for the institution? Its organizers and
-    instructors, editors of a region covering it, and admins whose subtree covers it."""
-    if institution.pk in _own_institution_ids(actor) or covers(actor, institution.region):
-        return True
-    return any(g.role == Role.EDITOR and g.region.contains(institution.region) for g in grants(actor))
-
-
-def resource_publishing_institutions(actor: User | None) -> QuerySet[Institution]:
-    """The institutions `may_share_resources_of` allows, as a query (form choices, scope)."""
-    q = _paths_q(actor, "region__path") | Q(pk__in=_own_institution_ids(actor)) | _editor_paths_q(actor, "region__path")
-    return Institution.objects.filter(q)
-
-
-def _organized_institution_ids(actor: User | None) -> list[int]:
-    return [g.institution_id for g in grants(actor) if g.role == Role.ORGANIZER]
+def scope_rule(model: type[Model]) -> ScopeRule:
+    """The scope rule registered for `model` (TypeError naming the model when there is none)."""
+    try:
+        return _scope_rules[model]
+    except KeyError:
+        raise TypeError(f"No scope rule for {model.__name__}") from None
 
 
 def restrict(actor: User | None, action: Action, queryset: QuerySet) -> QuerySet:
     """Filter `queryset` to the objects `actor` may `action`."""
-    model = queryset.model
-    if model is Region:
-        q = _paths_q(actor, "path")
-    elif model is Institution:
-        q = _paths_q(actor, "region__path")
-        if action is Action.VIEW:
-            q |= Q(pk__in=_own_institution_ids(actor))
-    elif model is Venue:
-        q = _paths_q(actor, "institution__region__path")
-        if action is Action.VIEW:
-            q |= Q(institution_id__in=_own_institution_ids(actor))
-        elif action is Action.BOOK:
-            q |= Q(institution_id__in=_organized_institution_ids(actor))
-    elif model is VenueBooking:
-        # Seen and cancelled by whoever may book the venue: admins over it, its organizers.
-        q = _paths_q(actor, "venue__institution__region__path") | Q(
-            venue__institution_id__in=_organized_institution_ids(actor)
-        )
-    elif model is RoleGrant:
-        q = _paths_q(actor, "region__path") | _paths_q(actor, "institution__region__path")
-    elif model is User:
-        q = _paths_q(actor, "home_region__path")
-    elif model is LearningRecord:
-        q = _paths_q(actor, "learner__home_region__path")
-    elif model is Certificate:
-        # Admins over the institution that ran the activity, or over the holder's home.
-        q = _paths_q(actor, "activity__institution__region__path") | _paths_q(actor, "learner__home_region__path")
-    elif model is RecordImport:
-        q = _paths_q(actor, "region__path")
-    elif model is Resource:
-        # The same people as `may_share_resources_of`, for both seeing and changing (the
-        # public library is a selector of its own).
-        q = (
-            _paths_q(actor, "institution__region__path")
-            | Q(institution_id__in=_own_institution_ids(actor))
-            | _editor_paths_q(actor, "institution__region__path")
-        )
-    elif model is Programme:
-        q = _paths_q(actor, "town__path")
-    elif model is Team:
-        q = _paths_q(actor, "region__path")
-    elif model is Campaign:
-        q = _paths_q(actor, "host_region__path")
-    elif model is Article:
-        # Admins over its region see, write and review it; editors write and reviewers review
-        # what their region covers, and both see it (a reviewer reads what they will judge).
-        q = _paths_q(actor, "region__path")
-        if action in (Action.VIEW, Action.CHANGE):
-            q |= _editor_paths_q(actor, "region__path")
-        if action in (Action.VIEW, Action.REVIEW):
-            q |= _role_paths_q(actor, Role.REVIEWER, "region__path")
-    else:
-        raise TypeError(f"No scope rule for {model.__name__}")
-    return queryset.filter(q)
+    return queryset.filter(scope_rule(queryset.model)(actor, action))
 
 
 def can(actor: User | None, action: Action, obj: Model) -> bool:
@@ -217,8 +159,43 @@ def can(actor: User | None, action: Action, obj: Model) -> bool:
     return restrict(actor, action, type(obj).objects.filter(pk=obj.pk)).exists()
 
 
+# --- Accounts' own rules (and Region's) -------------------------------------------------------
+
+
+def region_scope(actor: User | None, action: Action) -> Q:
+    """Admins see and act in their subtree."""
+    return subtree_q(actor, "path")
+
+
+def role_grant_scope(actor: User | None, action: Action) -> Q:
+    """A grant held at a region or at an institution inside the actor's admin subtree."""
+    return subtree_q(actor, "region__path") | subtree_q(actor, "institution__region__path")
+
+
+def user_scope(actor: User | None, action: Action) -> Q:
+    """Learners whose home lies in the actor's admin subtree."""
+    return subtree_q(actor, "home_region__path")
+
+
+def register_account_scopes() -> None:
+    """accounts' AppConfig.ready(): the rules for User, RoleGrant and Region."""
+    register_scope(Region, region_scope)
+    register_scope(RoleGrant, role_grant_scope)
+    register_scope(User, user_scope)
+
+
+# --- Granting and revoking roles ---------------------------------------------------------------
+
+
+class HeldAt(Protocol):
+    """Where an institution role is held (an institution; typed without importing the app
+    above accounts that defines it)."""
+
+    region: Region
+
+
 def grant_refusal(
-    actor: User | None, *, role: str, region: Region | None, institution: Institution | None
+    actor: User | None, *, role: str, region: Region | None, institution: HeldAt | None
 ) -> DomainError | None:
     """Why `actor` may not grant `role` at this place, or None when they may. Nobody grants a
     role above their own, nor outside their own subtree (that answers 404, as if unseen)."""

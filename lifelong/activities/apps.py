@@ -6,9 +6,20 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
 
     def ready(self) -> None:
+        # The scope rules of this app's models (lifelong.accounts.policy.restrict/can).
+        from lifelong.accounts.policy import register_scope
+
+        from . import policy
+        from .models import Activity
+
+        register_scope(Activity, policy.activity_scope)
+
         # Its part in merging two records of one person (lifelong.accounts.merging).
         from lifelong.accounts.merging import register_merge_step
 
         from .merging import RegistrationsMergeStep
 
         register_merge_step("activities.registrations", RegistrationsMergeStep(), order=10)
+
+        # This app's kinds of notice (lifelong.notifications.registry).
+        from . import notices  # noqa: F401 - registers them

@@ -16,12 +16,14 @@ from lifelong.activities.models import Activity
 from lifelong.activities.services import campaign_placement, may_manage_activities_of
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.pictures import cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.updates import CoverEdit, apply_changes, cover_key
 from lifelong.regions.models import Region
 
 from .models import Campaign, CampaignReport
+from .policy import may_run_campaign
 from .selectors import campaign_figures
 
 CAMPAIGN_FIELDS = (
@@ -47,11 +49,6 @@ PROPOSABLE_STATUSES = [ActivityStatus.DRAFT, ActivityStatus.SUBMITTED, ActivityS
 REPORT_AFTER = timedelta(days=1, hours=2)
 
 
-def may_run_campaign(actor: User, campaign: Campaign) -> bool:
-    """Admins whose subtree covers the campaign's host region run it and decide its programme."""
-    return policy.covers(actor, campaign.host_region)
-
-
 @transaction.atomic
 def campaign_create(
     *, actor: User, host_region: Region, cover_upload: UploadedFile | None = None, cover_alt: str = "", **fields: Any
@@ -72,6 +69,7 @@ def campaign_create(
 
 
 @transaction.atomic
+@short_lock_wait()
 def campaign_update(
     *,
     actor: User,
@@ -106,6 +104,7 @@ def campaign_update(
 
 
 @transaction.atomic
+@short_lock_wait()
 def campaign_propose(*, actor: User, activity: Activity, campaign: Campaign) -> Activity:
     """Propose an existing activity for a campaign (see `campaign_placement` for who may, and
     when). An activity is in one campaign at a time: a
@@ -139,6 +138,7 @@ def campaign_propose(*, actor: User, activity: Activity, campaign: Campaign) -> 
 
 
 @transaction.atomic
+@short_lock_wait()
 def campaign_proposal_decide(*, actor: User, activity: Activity, accept: bool) -> Activity:
     """Accept a proposed activity into its campaign's programme, or decline it (the activity
     itself stays as it is, outside the programme). A decision may be changed: an admin may take

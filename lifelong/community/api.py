@@ -13,7 +13,7 @@ from lifelong.regions.api import RegionRef
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import region_get_by_code
 
-from . import selectors, services
+from . import policy, selectors, services
 from .choices import Level, TeamKind
 from .models import Programme, Team
 
@@ -190,7 +190,7 @@ def team_leave(request, team_id: int):
 )
 def team_memberships(request, team_id: int, query: Query[PageQuery]):
     team = _team(request, team_id)
-    if not selectors.may_see_members(request.user, team):
+    if not policy.may_see_members(request.user, team):
         raise NotFound()
     return paginate(selectors.team_members(actor=request.user, team=team), query)
 

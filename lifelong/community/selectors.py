@@ -12,11 +12,13 @@ from lifelong.accounts.models import User
 from lifelong.activities.choices import ActivityStatus, RegistrationStatus
 from lifelong.activities.models import Activity, Attendance, Registration
 from lifelong.activities.selectors import manageable_institution_ids
+from lifelong.common.quantities import tenths
 from lifelong.passport.models import LearningRecord
 from lifelong.regions.models import Region
 
 from .choices import ACTIVE_MEMBERSHIP_STATUSES, MembershipStatus
 from .models import Programme, Team, TeamMembership
+from .policy import may_see_members
 
 # The activities a programme or team shows and counts: published ones and completed ones.
 # Drafts, proposals awaiting approval, rejected and cancelled activities are not its record.
@@ -84,7 +86,7 @@ def programme_figures(*, programme: Programme) -> Figures:
         activities=_shown_activities(programme=programme).count(),
         people_served=served.count(),
         attendance=attendances.count(),
-        hours=Decimal(str(hours or 0)).quantize(Decimal("0.1")),
+        hours=tenths(hours),
     )
 
 
@@ -169,13 +171,6 @@ def team_visible(*, actor: User | None, team_id: int) -> Team | None:
         visible |= Q(leader=actor) | Q(pk__in=policy.restrict(actor, policy.Action.VIEW, Team.objects.all()))
     teams = Team.objects.filter(visible, pk=team_id).select_related("region", "institution", "leader")
     return _with_member_count(teams).first()
-
-
-def may_see_members(actor: User | None, team: Team) -> bool:
-    """Who is in a team is personal data: its leader and the staff whose scope covers it see it."""
-    if actor is None or not actor.is_authenticated:
-        return False
-    return team.leader_id == actor.pk or policy.covers(actor, team.region)
 
 
 def team_members(*, actor: User | None, team: Team) -> QuerySet[TeamMembership]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from lifelong.common.errors import DomainError
 from lifelong.common.paging import page_of
 
-from . import selectors, services
+from . import policy, selectors, services
 from .choices import MembershipStatus
 from .forms import ProgrammeFilterForm, TeamFilterForm
 
@@ -66,7 +66,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "community/team_detail.html",
         {
             "team": team,
-            "may_see_members": selectors.may_see_members(actor, team),
+            "may_see_members": policy.may_see_members(actor, team),
             "members": [m for m in memberships if m.status == MembershipStatus.MEMBER],
             "requests": [m for m in memberships if m.status == MembershipStatus.REQUESTED],
             "mine": selectors.membership_of(actor=actor, team=team),

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifelong.accounts import policy
 from lifelong.accounts.decorators import staff_required
 from lifelong.accounts.models import User
 from lifelong.campaigns.models import Campaign
@@ -32,6 +31,13 @@ from . import corrections, selectors, services
 from .choices import ArticleStatus
 from .forms import ArticleForm, CorrectionApproveForm, CorrectionRejectForm, PublishForm, ReturnForm
 from .models import Article
+from .policy import (
+    article_publish_refusal,
+    correction_approval_refusal,
+    may_review_articles_for,
+    may_write_articles_for,
+    works_on_articles,
+)
 
 CONTENT = ("channel", "title", "title_en", "summary", "summary_en", "source", "source_en", "body", "body_en")
 # Trix's own <style> (nonce), and its preview of a picture being uploaded (a blob: address).
@@ -77,14 +83,14 @@ def _may_edit(actor: User, article: Article) -> bool:
     """Writers change drafts and archived articles; reviewers correct the others (as the
     service rules: this only decides whether the page shows a form)."""
     if article.status in (ArticleStatus.DRAFT, ArticleStatus.ARCHIVED):
-        return policy.may_write_articles_for(actor, article.region)
-    return policy.may_review_articles_for(actor, article.region)
+        return may_write_articles_for(actor, article.region)
+    return may_review_articles_for(actor, article.region)
 
 
 def _actions(actor: User, article: Article) -> set[str]:
     """The workflow buttons the actor may use in the article's status."""
-    writes = policy.may_write_articles_for(actor, article.region)
-    reviews = policy.may_review_articles_for(actor, article.region)
+    writes = may_write_articles_for(actor, article.region)
+    reviews = may_review_articles_for(actor, article.region)
     status = article.status
     offered = set()
     if writes and status == ArticleStatus.DRAFT:
@@ -94,14 +100,14 @@ def _actions(actor: User, article: Article) -> set[str]:
     if reviews and status == ArticleStatus.IN_REVIEW:
         offered.add("return")
         # Nobody publishes words they changed last (four eyes on the words).
-        if services.article_publish_refusal(actor=actor, article=article) is None:
+        if article_publish_refusal(actor=actor, article=article) is None:
             offered.add("publish")
     if reviews and status == ArticleStatus.PUBLISHED:
         offered.add("archive")
         correction = selectors.pending_correction(article)
         if correction is not None:
             # Another reviewer approves or rejects it; whoever changed it last may withdraw it.
-            if corrections.correction_approval_refusal(actor=actor, correction=correction) is None:
+            if correction_approval_refusal(actor=actor, correction=correction) is None:
                 offered |= {"correction-approve", "correction-reject"}
             else:
                 offered.add("correction-withdraw")
@@ -152,7 +158,7 @@ def _content(data: dict) -> dict:
 
 @staff_required
 def article_list(request: HttpRequest) -> HttpResponse:
-    if not policy.works_on_articles(request.user):
+    if not works_on_articles(request.user):
         raise Http404
     status = request.GET.get("status") if request.GET.get("status") in ArticleStatus.values else None
     q = (request.GET.get("q") or "").strip()[:50]
@@ -208,15 +214,13 @@ def _render_article(
         form = _article_form(request, article, bound=False)
     # Why the actor may not publish this version, and who must instead.
     refusal = (
-        services.article_publish_refusal(actor=actor, article=article)
-        if article.status == ArticleStatus.IN_REVIEW
-        else None
+        article_publish_refusal(actor=actor, article=article) if article.status == ArticleStatus.IN_REVIEW else None
     )
     correction = selectors.pending_correction(article) if article.status == ArticleStatus.PUBLISHED else None
     # Why a reviewer may not approve the correction (they changed it last).
     correction_refusal = (
-        corrections.correction_approval_refusal(actor=actor, correction=correction)
-        if correction is not None and policy.may_review_articles_for(actor, article.region)
+        correction_approval_refusal(actor=actor, correction=correction)
+        if correction is not None and may_review_articles_for(actor, article.region)
         else None
     )
     return render(

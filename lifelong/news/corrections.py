@@ -31,14 +31,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.accounts.models import User
+from lifelong.common import richtext
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
-from . import richtext, selectors
+from . import notices, selectors
 from .models import Article, ArticleCorrection
+from .policy import correction_approval_refusal
 from .services import CONTENT_FIELDS, _keep_revision, _locked, _require_reviewer
 
 REASON_MAX = 2000
@@ -118,15 +120,6 @@ def _pending_of(actor: User, article: Article) -> tuple[Article, ArticleCorrecti
     return current, pending
 
 
-def correction_approval_refusal(*, actor: User, correction: ArticleCorrection) -> Forbidden | None:
-    """Why the four-eyes rule keeps the actor from approving (or rejecting) this correction, or
-    None when it does not: whoever changed it last. Who reviews at all is
-    `_require_reviewer`'s to say."""
-    if correction.changed_by_id != actor.pk:
-        return None
-    return Forbidden(_("You changed this correction last, so another reviewer must approve it."), code="own_article")
-
-
 def _tell_correctors(kind: str, *, actor: User, current: Article, pending: ArticleCorrection, **params: Any) -> None:
     correctors = sorted({pending.proposed_by_id, pending.changed_by_id} - {actor.pk})
     notify(
@@ -140,6 +133,7 @@ def _tell_correctors(kind: str, *, actor: User, current: Article, pending: Artic
 
 
 @transaction.atomic
+@short_lock_wait()
 def correction_approve(
     *, actor: User, article: Article, version: int | None = None, now: datetime | None = None
 ) -> Article:
@@ -166,7 +160,7 @@ def correction_approve(
     # Never the counter (it moves by relative UPDATEs beside this) nor the release date.
     current.save(update_fields=[*CONTENT_FIELDS, "body_text", "content_changed_by", "content_changed_at", "updated_at"])
     _keep_revision(current, actor=pending.changed_by, now=pending.changed_at)
-    _tell_correctors(NoticeKind.CORRECTION_APPROVED, actor=actor, current=current, pending=pending)
+    _tell_correctors(notices.CORRECTION_APPROVED, actor=actor, current=current, pending=pending)
     _drop(current, pending)
     audit_record(
         actor=actor,
@@ -179,6 +173,7 @@ def correction_approve(
 
 
 @transaction.atomic
+@short_lock_wait()
 def correction_reject(*, actor: User, article: Article, reason: str) -> Article:
     """Another reviewer turns the pending correction down with a reason: the published words
     stay, the correction is gone, and its correctors are told why. Whoever changed it last
@@ -191,9 +186,7 @@ def correction_reject(*, actor: User, article: Article, reason: str) -> Article:
     if not reason:
         raise InvalidInput(_("Say why the correction is not approved."), code="reason_required", field="reason")
     reason = reason[:REASON_MAX]
-    _tell_correctors(
-        NoticeKind.CORRECTION_REJECTED, actor=actor, current=current, pending=pending, comment=reason[:300]
-    )
+    _tell_correctors(notices.CORRECTION_REJECTED, actor=actor, current=current, pending=pending, comment=reason[:300])
     _drop(current, pending)
     audit_record(
         actor=actor,
@@ -206,6 +199,7 @@ def correction_reject(*, actor: User, article: Article, reason: str) -> Article:
 
 
 @transaction.atomic
+@short_lock_wait()
 def correction_withdraw(*, actor: User, article: Article) -> Article:
     """Whoever changed the pending correction last takes it back; the published words stay.
     Anyone else rejects it with a reason instead (403 `not_corrector`)."""

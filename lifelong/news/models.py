@@ -20,7 +20,7 @@ class Article(models.Model):
     (or admin) whose region covers it publishes it. Only a published article whose
     `published_at` has come is public: a later `published_at` is a scheduled release.
 
-    `body` is HTML that has been through `richtext.clean` (the services never store anything
+    `body` is HTML that has been through `lifelong.common.richtext.clean` (the services never store anything
     else); `body_text` is its plain text, for search and feeds.
 
     Four eyes on the words: whoever changed the words last (`content_changed_by`, the saver
@@ -57,7 +57,7 @@ class Article(models.Model):
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Who last changed the words (the fields a revision keeps) and when: the one person who may
-    # not publish this version, whoever first wrote it (services.article_publish_refusal).
+    # not publish this version, whoever first wrote it (policy.article_publish_refusal).
     content_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("text last changed by")
     )

@@ -20,9 +20,10 @@ from django.utils.text import capfirst
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.campaigns.models import Campaign
+from lifelong.common import richtext
 from lifelong.regions.models import Region
 
-from . import richtext
+from . import policy as news_policy
 from .choices import ArticleStatus, Channel
 from .models import Article, ArticleCorrection, ArticleImage, ArticleRevision, ArticleView
 
@@ -223,7 +224,7 @@ def article_revision_number(article: Article) -> int:
 
 def article_regions(*, actor: User) -> QuerySet[Region]:
     """Regions the actor may write articles for (the form's choices)."""
-    return policy.article_regions(actor).order_by("path")
+    return news_policy.article_regions(actor).order_by("path")
 
 
 def article_image(*, key) -> ArticleImage | None:

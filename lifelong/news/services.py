@@ -35,17 +35,18 @@ from django.utils.translation import gettext_lazy as _
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.campaigns.models import Campaign
+from lifelong.common import richtext, sniffing
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
-from lifelong.resources import sniffing
 
-from . import richtext, selectors
+from . import notices, selectors
 from .choices import ArticleStatus, Channel
 from .models import Article, ArticleCorrection, ArticleImage, ArticleRevision, ArticleView
+from .policy import article_publish_refusal, may_review_articles_for, may_write_articles_for
 
 # The words of an article; a change to any of them keeps a revision.
 CONTENT_FIELDS = ("title", "title_en", "summary", "summary_en", "body", "body_en", "source", "source_en", "channel")
@@ -61,21 +62,21 @@ FOLD_DELAY = timedelta(seconds=10)
 
 
 def _require_writer(actor: User, region: Region, *, field: str | None = None) -> None:
-    if not policy.may_write_articles_for(actor, region):
+    if not may_write_articles_for(actor, region):
         raise NotFound(field=field)
 
 
 def _require_writer_of(actor: User, article: Article) -> None:
     """Writers' steps on an existing article: 403 to someone who sees it but does not write
     there (its reviewer), 404 to anyone who does not see it."""
-    if not policy.may_write_articles_for(actor, article.region):
+    if not may_write_articles_for(actor, article.region):
         if policy.can(actor, policy.Action.VIEW, article):
             raise Forbidden(_("Only a writer for this part of the county may do this."), code="not_writer")
         raise NotFound()
 
 
 def _require_reviewer(actor: User, article: Article) -> None:
-    if not policy.may_review_articles_for(actor, article.region):
+    if not may_review_articles_for(actor, article.region):
         if policy.can(actor, policy.Action.VIEW, article):
             raise Forbidden(_("Only a reviewer for this part of the county may do this."), code="not_reviewer")
         raise NotFound()
@@ -184,6 +185,7 @@ def _locked(article: Article) -> Article:
 
 
 @transaction.atomic
+@short_lock_wait()
 def article_update(
     *,
     actor: User,
@@ -261,6 +263,7 @@ def _transition(current: Article, *, actor: User, status: str, summary: str, **v
 
 
 @transaction.atomic
+@short_lock_wait()
 def article_submit(*, actor: User, article: Article, now: datetime | None = None) -> Article:
     """A writer sends a draft for review."""
     current = _locked(article)
@@ -276,6 +279,7 @@ def article_submit(*, actor: User, article: Article, now: datetime | None = None
 
 
 @transaction.atomic
+@short_lock_wait()
 def article_withdraw(*, actor: User, article: Article) -> Article:
     """A writer takes a submission back to keep working on it."""
     current = _locked(article)
@@ -285,6 +289,7 @@ def article_withdraw(*, actor: User, article: Article) -> Article:
 
 
 @transaction.atomic
+@short_lock_wait()
 def article_return(*, actor: User, article: Article, comment: str) -> Article:
     """A reviewer sends a submission back to its writers with what to change; the author is
     told."""
@@ -303,7 +308,7 @@ def article_return(*, actor: User, article: Article, comment: str) -> Article:
         reviewed_by=actor,
     )
     notify(
-        NoticeKind.ARTICLE_RETURNED,
+        notices.ARTICLE_RETURNED,
         activity_id=None,
         subject_ids=[current.author_id],
         event=f"article_returned:{current.pk}:{timezone.now().isoformat()}",
@@ -313,34 +318,8 @@ def article_return(*, actor: User, article: Article, comment: str) -> Article:
     return returned
 
 
-def article_publish_refusal(*, actor: User, article: Article) -> Forbidden | None:
-    """Why the four-eyes rule keeps the actor from publishing this version, or None when it
-    does not: the one who changed the words last may not publish them, and is told who may
-    (another reviewer, or the article's writer when the writer also reviews here). Nor may the
-    article's writer publish words last changed by someone who does not review the article (a
-    co-editor's one-character change would otherwise let a writer who reviews publish their own
-    text unread): only a reviewer's change is a second pair of eyes on it. Who may review at
-    all is `_require_reviewer`'s to say."""
-    if article.content_changed_by_id != actor.pk:
-        if article.author_id != actor.pk or policy.may_review_articles_for(article.content_changed_by, article.region):
-            return None
-        detail = _(
-            "%(name)s, who does not review this article, changed its text last, so another reviewer must "
-            "publish your article."
-        ) % {"name": article.content_changed_by.name}
-        return Forbidden(detail, code="own_article")
-    if article.author_id == actor.pk:
-        detail = _("Someone else must review and publish your own article.")
-    elif policy.may_review_articles_for(article.author, article.region):
-        detail = _(
-            "You changed the text last, so another reviewer or its writer, %(name)s, must publish this version."
-        ) % {"name": article.author.name}
-    else:
-        detail = _("You changed the text last, so another reviewer must publish this version.")
-    return Forbidden(detail, code="own_article")
-
-
 @transaction.atomic
+@short_lock_wait()
 def article_publish(
     *,
     actor: User,
@@ -381,7 +360,7 @@ def article_publish(
         review_comment="",
     )
     notify(
-        NoticeKind.ARTICLE_PUBLISHED,
+        notices.ARTICLE_PUBLISHED,
         activity_id=None,
         subject_ids=[current.author_id],
         event=f"article_published:{current.pk}:{released.isoformat()}",
@@ -391,6 +370,7 @@ def article_publish(
 
 
 @transaction.atomic
+@short_lock_wait()
 def article_archive(*, actor: User, article: Article) -> Article:
     """A reviewer takes a published article off the public site (it keeps its views). A
     correction waiting for review is discarded with it: it corrected a text no longer public,
@@ -412,6 +392,7 @@ def article_archive(*, actor: User, article: Article) -> Article:
 
 
 @transaction.atomic
+@short_lock_wait()
 def article_reopen(*, actor: User, article: Article) -> Article:
     """A writer turns an archived article back into a draft, to rework and submit again."""
     current = _locked(article)

@@ -6,6 +6,16 @@ class PassportConfig(AppConfig):
     label = "passport"
 
     def ready(self) -> None:
+        # The scope rules of this app's models (lifelong.accounts.policy.restrict/can).
+        from lifelong.accounts.policy import register_scope
+
+        from . import policy
+        from .models import Certificate, LearningRecord, RecordImport
+
+        register_scope(LearningRecord, policy.learning_record_scope)
+        register_scope(Certificate, policy.certificate_scope)
+        register_scope(RecordImport, policy.record_import_scope)
+
         # Its part in merging two records of one person (lifelong.accounts.merging): the
         # ledger, last, as it keeps the reversals of whatever entries the other steps keep.
         from lifelong.accounts.merging import register_merge_step
@@ -13,3 +23,6 @@ class PassportConfig(AppConfig):
         from .merging import LedgerMergeStep
 
         register_merge_step("passport.ledger", LedgerMergeStep(), order=40)
+
+        # This app's kinds of notice (lifelong.notifications.registry).
+        from . import notices  # noqa: F401 - registers them

@@ -12,10 +12,11 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.choices import Category
 from lifelong.common.errors import NotFound
+from lifelong.common.quantities import tenths
 from lifelong.regions.models import Region
 
 from .models import Certificate, LearningRecord, PassportBalance, RecordImport
-from .services import may_correct
+from .policy import may_correct
 
 ZERO = Decimal("0")
 
@@ -38,12 +39,6 @@ class PassportSummary:
     @property
     def busiest_month_hours(self) -> Decimal:
         return max((hours for _, hours, _ in self.by_month), default=ZERO)
-
-
-def tenths(value) -> Decimal:
-    """A sum of hours to a tenth. SQLite adds decimals as floating point (0.1 + 0.2 - 0.3 is
-    5.6e-17 there, 0 on PostgreSQL), so every sum is rounded before it is shown or compared."""
-    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
 
 
 def _by_category(records: QuerySet[LearningRecord]) -> list[tuple[str, str, Decimal, int]]:

@@ -19,19 +19,19 @@ from django.utils.translation import gettext as _
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.models import Activity, Attendance, Registration
-from lifelong.activities.services import may_manage_activities_of
 from lifelong.common.bulk import insert_rows
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.quantities import hours_to_tenth, tenths
 from lifelong.common.services import audit_record
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
-from . import signing
+from . import notices, signing
 from .choices import CertificateStatus, RecordSource
 from .models import Certificate, Completion, LearningRecord, PassportBalance
+from .policy import may_administer_certificate, may_correct
 
-ONE_DECIMAL = Decimal("0.1")
 # Serials avoid letters that read like digits (I, L, O, U), as in Crockford's base 32.
 SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -46,7 +46,7 @@ def session_hours(activity: Activity, starts_at: datetime, ends_at: datetime) ->
     if activity.hours:
         return Decimal(activity.hours)
     seconds = Decimal((ends_at - starts_at).total_seconds())
-    return (seconds / 3600).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return hours_to_tenth(seconds / 3600)
 
 
 def balance_add(*, learner_id: int, hours: Decimal, points: int, entries: int = 1) -> None:
@@ -170,10 +170,8 @@ def certificate_issue(*, completion: Completion, now: datetime | None = None) ->
     now = now or timezone.now()
     activity = completion.activity
     learner = completion.learner
-    hours = LearningRecord.objects.filter(learner=learner, activity=activity).aggregate(total=Sum("hours"))[
-        "total"
-    ] or Decimal("0")
-    hours = Decimal(hours).quantize(ONE_DECIMAL)  # "6.0" on every database: the payload is signed
+    hours = LearningRecord.objects.filter(learner=learner, activity=activity).aggregate(total=Sum("hours"))["total"]
+    hours = tenths(hours)  # "6.0" on every database: the payload is signed
     issued_on = timezone.localdate(now)
     key = signing.signing_key()
     serial = _new_serial(issued_on.year)
@@ -203,7 +201,7 @@ def certificate_issue(*, completion: Completion, now: datetime | None = None) ->
         key=key,
     )
     notify(
-        NoticeKind.CERTIFICATE_ISSUED,
+        notices.CERTIFICATE_ISSUED,
         activity_id=activity.pk,
         subject_ids=[learner.pk],
         event=f"certificate:{serial}",
@@ -212,17 +210,14 @@ def certificate_issue(*, completion: Completion, now: datetime | None = None) ->
     return certificate
 
 
-def _may_administer_certificate(actor: User, certificate: Certificate) -> bool:
-    return policy.restrict(actor, policy.Action.CHANGE, Certificate.objects.filter(pk=certificate.pk)).exists()
-
-
 @transaction.atomic
+@short_lock_wait()
 def certificate_revoke(
     *, actor: User, certificate: Certificate, reason: str, now: datetime | None = None
 ) -> Certificate:
     """Revoke a certificate (admins whose scope covers its activity or its holder); the holder is
     told. The reason is shown on the public verify page, so it must not name anyone."""
-    if not _may_administer_certificate(actor, certificate):
+    if not may_administer_certificate(actor, certificate):
         raise NotFound()
     reason = (reason or "").strip()
     if len(reason) < 2:
@@ -250,7 +245,7 @@ def _revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime
     )
     if certificate.activity_id:
         notify(
-            NoticeKind.CERTIFICATE_REVOKED,
+            notices.CERTIFICATE_REVOKED,
             activity_id=certificate.activity_id,
             subject_ids=[certificate.learner_id],
             event=f"certificate-revoked:{certificate.serial}",
@@ -260,13 +255,8 @@ def _revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime
     return certificate
 
 
-def may_correct(actor: User, record: LearningRecord) -> bool:
-    if record.activity_id and may_manage_activities_of(actor, record.activity.institution):
-        return True
-    return policy.covers(actor, record.learner.home_region)
-
-
 @transaction.atomic
+@short_lock_wait()
 def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> LearningRecord:
     """Correct a wrong entry by writing its exact opposite (same date, category and source).
     The activity's staff, or an admin over the learner's home, may do this, once per entry. A
@@ -318,6 +308,7 @@ def record_reverse(*, actor: User, record: LearningRecord, reason: str) -> Learn
 
 
 @transaction.atomic
+@short_lock_wait()
 def record_adjust(
     *, actor: User, learner: User, hours: Decimal, learned_on: date, title: str, reason: str
 ) -> LearningRecord:
@@ -330,7 +321,7 @@ def record_adjust(
         raise InvalidInput(_("Say what the hours are for."), code="invalid", field="title")
     if len(reason) < 2:
         raise InvalidInput(_("Give the reason for the adjustment."), code="reason_required", field="reason")
-    hours = Decimal(hours).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    hours = hours_to_tenth(hours)
     if not hours or abs(hours) > 999:
         raise InvalidInput(_("Hours must be between -999 and 999, and not zero."), code="invalid", field="hours")
     if learned_on > timezone.localdate():

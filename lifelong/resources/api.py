@@ -8,7 +8,6 @@ from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from lifelong.accounts import policy
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.activities.choices import Audience, Category
 from lifelong.common.api import ErrorOut, Hours, HoursIn, InputSchema, PageQuery, paginate
@@ -21,6 +20,7 @@ from lifelong.regions.selectors import region_get_by_code
 from . import selectors, services
 from .choices import ResourceKind, Visibility
 from .models import Resource
+from .policy import may_share_resources_of
 
 router = Router(tags=["resources"])
 bearer = BearerToken()
@@ -209,7 +209,7 @@ class ResourcePatch(InputSchema):
 
 def _institution(request, institution_id: int) -> Institution:
     institution = Institution.objects.select_related("region").filter(pk=institution_id).first()
-    if institution is None or not policy.may_share_resources_of(request.user, institution):
+    if institution is None or not may_share_resources_of(request.user, institution):
         raise NotFound(field="institution")
     return institution
 

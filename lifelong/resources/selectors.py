@@ -13,6 +13,7 @@ from lifelong.regions.models import Region
 
 from .choices import Visibility
 from .models import Resource, ResourceOpen, ResourceStudy
+from .policy import resource_publishing_institutions
 
 
 def _signed_in(actor: User | None) -> bool:
@@ -99,7 +100,7 @@ def resource_managed(*, actor: User, resource_id: int) -> Resource | None:
 def publishing_institutions(*, actor: User) -> QuerySet[Institution]:
     """Institutions the actor may publish resources for, for the form's choices."""
     return (
-        policy.resource_publishing_institutions(actor)
+        resource_publishing_institutions(actor)
         .filter(is_active=True)
         .select_related("region")
         .order_by("region__path", "name")

@@ -2,7 +2,7 @@
 views and downloads, and a learner's "I have studied this".
 
 Who may write: organizers and instructors of the publishing institution, editors of a region
-covering it and admins whose subtree covers it (`policy.may_share_resources_of`); anyone else
+covering it and admins whose subtree covers it (`resources.policy.may_share_resources_of`); anyone else
 gets 404, as if the resource did not exist. Every creation, edit and (un)publication is
 audited. A refused upload writes nothing: every check runs before the file is stored.
 """
@@ -10,7 +10,6 @@ audited. A refused upload writes nothing: every check runs before the file is st
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,21 +19,22 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.choices import Audience, Category
+from lifelong.common import sniffing
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.quantities import hours_to_tenth
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.institutions.models import Institution
 from lifelong.passport.choices import RecordSource
 from lifelong.passport.services import entry_write, points_for
 
-from . import sniffing
 from .choices import ResourceKind, Visibility
 from .models import Resource, ResourceOpen, ResourceStudy, ResourceView
+from .policy import may_share_resources_of
 
-ONE_DECIMAL = Decimal("0.1")
 # Fields staff may set; anything else in a request is not theirs to set.
 EDITABLE_FIELDS = ("title", "title_en", "summary", "category", "audiences", "hours", "visibility", "url")
 
@@ -104,7 +104,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if "visibility" in cleaned and cleaned["visibility"] not in Visibility.values:
         raise InvalidInput(_("Unknown visibility."), code="invalid", field="visibility")
     if "hours" in cleaned:
-        hours = Decimal(cleaned["hours"] or 0).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        hours = hours_to_tenth(cleaned["hours"] or 0)
         if hours < 0 or hours > 999:
             raise InvalidInput(_("Learning hours must be between 0 and 999."), code="invalid", field="hours")
         cleaned["hours"] = hours
@@ -115,7 +115,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _require_sharer(actor: User, institution: Institution, field: str | None = None) -> None:
-    if not policy.may_share_resources_of(actor, institution):
+    if not may_share_resources_of(actor, institution):
         raise NotFound(field=field)
 
 
@@ -195,6 +195,7 @@ def resource_create(
 
 
 @transaction.atomic
+@short_lock_wait()
 def resource_update(
     *,
     actor: User,
@@ -252,6 +253,7 @@ def resource_update(
 
 
 @transaction.atomic
+@short_lock_wait()
 def resource_publish(*, actor: User, resource: Resource, published: bool, now: datetime | None = None) -> Resource:
     """Publish (dated now) or withdraw a resource. Publishing again re-dates it."""
     current = Resource.objects.select_for_update().select_related("institution__region").get(pk=resource.pk)
@@ -309,6 +311,7 @@ def resource_open_record(*, learner: User | None, resource: Resource, now: datet
 
 
 @transaction.atomic
+@short_lock_wait()
 def resource_study(*, learner: User, resource: Resource, now: datetime | None = None) -> ResourceStudy:
     """The learner studied the resource: its declared hours (and points for them) go into their
     passport as one ledger entry with source "resource". Once per learner and resource: the

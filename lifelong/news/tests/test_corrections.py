@@ -21,11 +21,6 @@ from . import helpers
 CORRECTED = {"title": "更正：开幕式改在周六上午", "body": "<p>开幕式改在周六上午九点举行。</p>"}
 
 
-@pytest.fixture
-def room(demo):
-    return helpers.newsroom(demo)
-
-
 def stored(article: Article) -> Article:
     return Article.objects.get(pk=article.pk)
 
@@ -280,7 +275,7 @@ def test_archiving_discards_a_pending_correction(room, demo, live):
 
 
 def test_submissions_and_drafts_are_still_changed_in_place(room):
-    """Before publication the four-eyes rule is the publisher's (services.article_publish_refusal)."""
+    """Before publication the four-eyes rule is the publisher's (policy.article_publish_refusal)."""
     article = helpers.write(room.county_editor, room.county)
     services.article_update(actor=room.county_editor, article=article, title="编辑改的标题")
     services.article_submit(actor=room.county_editor, article=article)

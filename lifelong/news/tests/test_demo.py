@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from lifelong.accounts import policy
 from lifelong.accounts.models import User
-from lifelong.common.demo.load import demo_county_load
-from lifelong.news import selectors
+from lifelong.news import policy, selectors
 from lifelong.news.choices import ArticleStatus
 from lifelong.news.models import Article
+from lifelong.site.demo.load import demo_county_load
 
 pytestmark = pytest.mark.django_db
 

@@ -7,15 +7,16 @@ community school for that school's resources, and by editors of a region whose c
 it. Outside that, pages and the API answer 404 (sign-in first for visitors)."""
 
 import pytest
-from django.test import Client
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import RoleGrant, User
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
+from lifelong.resources import policy as resources_policy
 from lifelong.resources.models import Resource
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import covers, expect_page, is_staff, matrix_world
 
 from .helpers import publish_link
 
@@ -24,26 +25,8 @@ TONGYUAN_SCHOOL = ("community_school", "330424105")
 
 @pytest.fixture
 def world(demo, verified_client):
-    ganpu_admin = User.objects.create_user("13600000039", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
-    actors = {name: getattr(demo, name, None) for name in PERSONAS}
-    actors["ganpu_admin"] = ganpu_admin
-    codes = {
-        "village_admin": demo.village_admin.role_grants.get().region.code,
-        "town_admin": "330424001",
-        "ganpu_admin": "330424104",
-        "county_admin": "330424",
-    }
-    web = {}
-    for name, user in actors.items():
-        if user is None:
-            web[name] = Client()
-        elif name in codes or name == "organizer":
-            web[name] = verified_client(user)
-        else:
-            web[name] = Client()
-            web[name].force_login(user)
-    village = Region.objects.get(code=codes["village_admin"])
+    world = matrix_world(demo, verified_client, ganpu_phone="13600000039")
+    village = Region.objects.get(code=world["codes"]["village_admin"])
     other_village = Region.objects.filter(parent__code="330424105", name__endswith="村").exclude(pk=village.pk).first()
     places = [
         Institution.objects.get(kind="community_college"),
@@ -56,31 +39,19 @@ def world(demo, verified_client):
     resources = [
         publish_link(demo, title=f"资源{n}", institution=place, publish=n % 2 == 0) for n, place in enumerate(places)
     ]
-    return {"demo": demo, "actors": actors, "web": web, "codes": codes, "resources": resources, "places": places}
+    return {**world, "resources": resources, "places": places}
 
 
 def oracle_may(world, persona: str, institution: Institution) -> bool:
-    code = world["codes"].get(persona)
-    if code is not None and institution.region.code.startswith(code):
+    if covers(world["codes"], persona, institution.region.code):
         return True
     return persona == "organizer" and (institution.kind, institution.region.code) == TONGYUAN_SCHOOL
-
-
-def is_staff(world, persona: str) -> bool:
-    return persona in world["codes"] or persona == "organizer"
-
-
-def expect_page(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], persona
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_console_list_holds_exactly_the_resources_in_scope(world, persona):
     response = world["web"][persona].get("/console/resources/")
-    expect_page(response, is_staff(world, persona), persona)
+    expect_page(response, is_staff(persona), persona)
     if response.status_code == 200:
         listed = {r.pk for r in response.context["page"]}
         expected = {r.pk for r in world["resources"] if oracle_may(world, persona, r.institution)}
@@ -90,7 +61,7 @@ def test_the_console_list_holds_exactly_the_resources_in_scope(world, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_new_resource_page_offers_exactly_the_institutions_in_scope(world, persona):
     response = world["web"][persona].get("/console/resources/new/")
-    expect_page(response, is_staff(world, persona), persona)
+    expect_page(response, is_staff(persona), persona)
     if response.status_code == 200:
         offered = set(response.context["form"].fields["institution"].queryset.values_list("pk", flat=True))
         expected = {
@@ -106,7 +77,7 @@ def test_edit_and_publish_answer_404_outside_scope_and_a_refusal_changes_nothing
     client, actor = world["web"][persona], world["actors"][persona]
     for resource in world["resources"]:
         allowed = oracle_may(world, persona, resource.institution)
-        assert policy.may_share_resources_of(actor, resource.institution) == allowed, resource.institution
+        assert resources_policy.may_share_resources_of(actor, resource.institution) == allowed, resource.institution
         expect_page(client.get(f"/console/resources/{resource.pk}/"), allowed, persona)
         before = Resource.objects.get(pk=resource.pk).is_published
         response = client.post(f"/console/resources/{resource.pk}/", {"publish": "0" if before else "1"})
@@ -142,8 +113,8 @@ def test_an_editor_publishes_in_their_region_only(world):
     RoleGrant.objects.create(user=editor, role="editor", region=Region.objects.get(code="330424104"))
     editor = User.objects.get(pk=editor.pk)
     ganpu_hall, tongyuan_school = world["places"][5], world["places"][1]
-    assert policy.may_share_resources_of(editor, ganpu_hall)
-    assert not policy.may_share_resources_of(editor, tongyuan_school)
+    assert resources_policy.may_share_resources_of(editor, ganpu_hall)
+    assert not resources_policy.may_share_resources_of(editor, tongyuan_school)
     scope = set(policy.restrict(editor, policy.Action.CHANGE, Resource.objects.all()).values_list("pk", flat=True))
     assert scope == {world["resources"][5].pk}
     api = ApiClient(editor)
@@ -162,7 +133,7 @@ def test_following_a_link_and_recording_an_opening_follow_visibility(world, pers
     api = ApiClient(user) if user else ApiClient()
     for resource, place in zip(world["resources"], world["places"], strict=True):
         followed = client.get(f"/resources/{resource.pk}/open/")
-        visible = resource.is_published or (is_staff(world, persona) and oracle_may(world, persona, place))
+        visible = resource.is_published or (is_staff(persona) and oracle_may(world, persona, place))
         assert followed.status_code == (302 if visible else 404), (persona, resource.title)
         if visible:
             assert followed["Location"] == resource.url

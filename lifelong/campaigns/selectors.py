@@ -13,6 +13,7 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.choices import ACTIVE_STATUSES, ActivityStatus, CampaignStatus
 from lifelong.activities.models import Activity, Attendance, Registration, Session
+from lifelong.common.quantities import tenths
 from lifelong.institutions.models import Venue
 from lifelong.passport.models import LearningRecord
 from lifelong.passport.verification import mask_name
@@ -24,7 +25,6 @@ from .models import Campaign
 PROGRAMME_STATUSES = [ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED]
 # How many entries each highlight of the report lists.
 HIGHLIGHTS = 5
-TENTH = Decimal("0.1")
 
 
 def in_programme(path: str = "") -> Q:
@@ -96,12 +96,8 @@ def campaign_counters(*, campaign: Campaign) -> dict[str, dict[str, int | Decima
         "activities": {"value": activities.count(), "target": campaign.target_activities},
         "registrations": {"value": registrations.count(), "target": campaign.target_registrations},
         "attendance": {"value": attendance.count(), "target": campaign.target_attendance},
-        "hours": {"value": _tenths(hours), "target": campaign.target_hours},
+        "hours": {"value": tenths(hours), "target": campaign.target_hours},
     }
-
-
-def _tenths(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(TENTH)
 
 
 def campaign_sessions(*, campaign: Campaign) -> QuerySet[Session]:
@@ -181,7 +177,7 @@ def campaign_figures(*, campaign: Campaign) -> dict:
         .annotate(n=Count("id"))
     )
     records = LearningRecord.objects.filter(activity_id__in=ids)
-    hours = {a: _tenths(h) for a, h in records.values_list("activity_id").annotate(h=Sum("hours"))}
+    hours = {a: tenths(h) for a, h in records.values_list("activity_id").annotate(h=Sum("hours"))}
     learners = Attendance.objects.filter(session__activity_id__in=ids).values("learner_id").distinct().count()
     top_learners = list(
         records.values("learner_id", "learner__name", "learner__home_region__path")
@@ -219,13 +215,13 @@ def campaign_figures(*, campaign: Campaign) -> dict:
     for town_row in town_rows:
         town = towns.get(town_row["key"])
         per_thousand = Decimal(town_row["hours"]) * 1000 / town.population if town and town.population else None
-        town_row["hours_per_thousand"] = str(per_thousand.quantize(TENTH)) if per_thousand is not None else None
+        town_row["hours_per_thousand"] = str(tenths(per_thousand)) if per_thousand is not None else None
     most_attended = sorted(activities, key=lambda a: (-attendance.get(a.pk, 0), a.pk))[:HIGHLIGHTS]
     counters = {  # the live counters, added up from the per-activity figures above
         "activities": {"value": len(activities), "target": campaign.target_activities},
         "registrations": {"value": sum(registrations.values()), "target": campaign.target_registrations},
         "attendance": {"value": sum(attendance.values()), "target": campaign.target_attendance},
-        "hours": {"value": _tenths(sum(hours.values())), "target": campaign.target_hours},
+        "hours": {"value": tenths(sum(hours.values())), "target": campaign.target_hours},
     }
     return {
         "totals": {
@@ -254,7 +250,7 @@ def campaign_figures(*, campaign: Campaign) -> dict:
                 {
                     "name": mask_name(t["learner__name"]),
                     "town": town_label(town_of_path(t["learner__home_region__path"])),
-                    "hours": str(_tenths(t["h"])),
+                    "hours": str(tenths(t["h"])),
                 }
                 for t in top_learners
             ],
@@ -271,4 +267,4 @@ def campaign_figures(*, campaign: Campaign) -> dict:
 
 
 def _json_row(figures: dict) -> dict:
-    return {**figures, "hours": str(_tenths(figures["hours"]))}
+    return {**figures, "hours": str(tenths(figures["hours"]))}

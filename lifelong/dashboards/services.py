@@ -52,7 +52,6 @@ import time
 import zlib
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -68,6 +67,7 @@ from lifelong.activities.choices import ActivityStatus, RegistrationStatus
 from lifelong.activities.models import Attendance, Registration, Session
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import NotFound
+from lifelong.common.quantities import tenths
 from lifelong.common.services import audit_record
 from lifelong.passport.models import LearningRecord
 from lifelong.regions.choices import RegionLevel
@@ -83,7 +83,6 @@ REFRESH_EVERY = timedelta(minutes=10)
 # A period just ended keeps changing while late paper sign-in sheets come in: it is rebuilt
 # with the current ones for as long as a sheet may still be entered.
 LATE_ENTRIES = PAPER_SHEET_GRACE
-TENTH = Decimal("0.1")
 
 
 def _lock(name: str) -> None:
@@ -92,11 +91,6 @@ def _lock(name: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"lifelong.dashboards.{name}".encode())])
-
-
-def _tenths(value) -> Decimal:
-    # SQLite sums decimals as floats: str() first, so 12.299999 becomes 12.3 and not 12.2999…
-    return Decimal(str(value or 0)).quantize(TENTH)
 
 
 # --- Building one period -----------------------------------------------------------------------
@@ -245,7 +239,7 @@ def _activity_facts(period: Period) -> dict[int, dict]:
         .annotate(hours=Sum("hours"))
         .order_by()
     ):
-        fact(row, "activity__")["learning_hours"] = _tenths(row["hours"])
+        fact(row, "activity__")["learning_hours"] = tenths(row["hours"])
     return facts
 
 
@@ -334,7 +328,7 @@ def _learner_rollups(period: Period, regions: dict[int, tuple[str, str]]) -> lis
             period_start=period.start,
             registered_learners=registered.get(region_id, 0),
             active_learners=int(active or 0),
-            learning_hours=_tenths(hours),
+            learning_hours=tenths(hours),
         )
         if row.registered_learners or row.active_learners or row.learning_hours:
             rows.append(row)

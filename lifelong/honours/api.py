@@ -20,6 +20,7 @@ from lifelong.common.api import (
     paginate,
 )
 from lifelong.common.errors import NotFound
+from lifelong.common.quantities import tenths
 from lifelong.community.choices import Level
 from lifelong.regions.api import RegionRef
 from lifelong.regions.selectors import region_get_by_code
@@ -199,7 +200,7 @@ class NominationOut(Schema):
     @staticmethod
     def resolve_average_score(nomination: Nomination) -> Decimal | None:
         average = getattr(nomination, "average_score", None)
-        return None if average is None else Decimal(str(average)).quantize(Decimal("0.1"))
+        return None if average is None else tenths(average)
 
     @staticmethod
     def resolve_reviews(nomination: Nomination) -> list:

@@ -15,7 +15,7 @@ each batch counts itself on its job here (`job_batch_committed`). Files are read
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import IO, Any
 
@@ -30,11 +30,12 @@ from lifelong.accounts.phone import normalize_phone
 from lifelong.activities.choices import Category
 from lifelong.common.bulk import insert_rows
 from lifelong.common.errors import DomainError, InvalidInput
+from lifelong.common.quantities import hours_to_tenth
 from lifelong.common.spreadsheets import Columns, cell_text, read_table
 
 from .choices import RecordSource
 from .models import LearningRecord, RecordImport
-from .services import ONE_DECIMAL, balances_add, points_for
+from .services import balances_add, points_for
 
 BATCH_ROWS = 2000
 PROBLEMS_KEPT = 5000  # problems kept on a RecordImport; the command's report file has them all
@@ -112,7 +113,7 @@ def _hours(value: Any) -> Decimal:
         raise RowProblem(_("The hours are not a number.")) from None
     if not hours.is_finite() or hours <= 0 or hours > 999:
         raise RowProblem(_("The hours must be more than 0 and at most 999."))
-    return hours.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return hours_to_tenth(hours)
 
 
 def _points(value: Any, hours: Decimal) -> int:

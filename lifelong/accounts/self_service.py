@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifelong.common.choices import AuditAction
@@ -28,6 +28,7 @@ from .choices import CodePurpose
 from .models import APIToken, User
 from .phone import normalize_phone
 from .services import _validated_password
+from .tasks import password_reset_code_send
 
 
 def _phone_taken() -> Conflict:
@@ -167,8 +168,6 @@ def password_reset_request(*, phone: str, request: HttpRequest | None = None) ->
     texts it, so neither the account lookup, nor the gateway's latency, nor its errors reach
     the answer. Past a limit nothing is queued, silently. Raises only `InvalidInput`
     (`invalid_phone`) for something that is not a mainland mobile number."""
-    from .tasks import password_reset_code_send  # tasks import this module
-
     normalized = normalize_phone(phone)
     try:
         codes.quota_take(phone=normalized, limits=codes.public_limits(request))
@@ -177,27 +176,6 @@ def password_reset_request(*, phone: str, request: HttpRequest | None = None) ->
     transaction.on_commit(
         lambda: password_reset_code_send.enqueue(phone=normalized, purpose=CodePurpose.PASSWORD_RESET.value)
     )
-
-
-def password_reset_code_deliver(*, phone: str) -> bool:
-    """The task's half of a reset request: text a code to `phone` if an active account uses
-    it (the message was counted by the request). Returns whether a code went out."""
-    user = User.objects.filter(phone=phone, is_active=True).first()
-    if user is None:
-        return False
-    with translation.override(user.message_language):
-        return codes.code_deliver(
-            phone=phone,
-            purpose=CodePurpose.PASSWORD_RESET,
-            user=user,
-            text=lambda code: (
-                _(
-                    "Lifelong: your code to reset your password is %(code)s. It is valid for 10 minutes. "
-                    "If you did not ask for it, ignore this message."
-                )
-                % {"code": code}
-            ),
-        )
 
 
 def password_reset_confirm(*, phone: str, code: str, new_password: str, request: HttpRequest | None = None) -> User:

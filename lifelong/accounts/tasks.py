@@ -6,6 +6,7 @@ from django_tasks import task
 
 from lifelong.common.sms import cut_param, send_sms
 
+from . import codes
 from .choices import CodePurpose
 from .models import User
 
@@ -32,8 +33,27 @@ def password_reset_code_send(phone: str, purpose: str) -> None:
     number alone: looking the account up and talking to the gateway happen here, so the
     request answers alike, and as fast, for every number. A gateway error is logged by its
     code and dropped (the person asks again); the number is never logged."""
-    from . import self_service  # self_service imports this module
-
     if purpose != CodePurpose.PASSWORD_RESET:
         raise ValueError(f"unknown code purpose {purpose!r}")
-    self_service.password_reset_code_deliver(phone=phone)
+    password_reset_code_deliver(phone=phone)
+
+
+def password_reset_code_deliver(*, phone: str) -> bool:
+    """The task's half of a reset request: text a code to `phone` if an active account uses
+    it (the message was counted by the request). Returns whether a code went out."""
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        return False
+    with translation.override(user.message_language):
+        return codes.code_deliver(
+            phone=phone,
+            purpose=CodePurpose.PASSWORD_RESET,
+            user=user,
+            text=lambda code: (
+                _(
+                    "Lifelong: your code to reset your password is %(code)s. It is valid for 10 minutes. "
+                    "If you did not ask for it, ignore this message."
+                )
+                % {"code": code}
+            ),
+        )

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from lifelong.accounts import codes, self_service, services
+from lifelong.accounts import codes, self_service, services, tasks
 from lifelong.accounts.choices import CodePurpose
 from lifelong.accounts.models import PhoneCode, PhoneCodeQuota, SmsCodeCounter, User
 from lifelong.accounts.services import managed_profile_create
@@ -142,8 +142,8 @@ def test_a_reset_request_does_the_same_work_for_a_registered_and_an_unknown_numb
 
 
 def test_the_reset_task_texts_only_an_active_registered_number(demo, sms_outbox):
-    assert self_service.password_reset_code_deliver(phone=NEW) is False
-    assert self_service.password_reset_code_deliver(phone=demo.elder_learner.phone) is True
+    assert tasks.password_reset_code_deliver(phone=NEW) is False
+    assert tasks.password_reset_code_deliver(phone=demo.elder_learner.phone) is True
     assert [to for to, _ in sms_outbox] == [demo.elder_learner.phone]
     assert PhoneCode.objects.get(purpose=CodePurpose.PASSWORD_RESET).user == demo.elder_learner
 
@@ -268,5 +268,5 @@ def test_a_reset_code_does_not_replace_a_live_two_factor_code(demo, sms_outbox):
     services.enrolment_code_send(user=staff)
     two_factor = re.search(r"\b(\d{6})\b", sms_outbox[-1][1]).group(1)
     a_minute_passes()
-    self_service.password_reset_code_deliver(phone=staff.phone)
+    tasks.password_reset_code_deliver(phone=staff.phone)
     assert codes.code_check(phone=staff.phone, purpose=CodePurpose.TWO_FACTOR, code=two_factor)

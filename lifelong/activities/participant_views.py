@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from lifelong.accounts.decorators import staff_required
+from lifelong.common import exports
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
-from lifelong.dashboards import exports
 
 from . import participants, selectors
 from .models import Activity

@@ -27,17 +27,18 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from lifelong.common.exports import Column, Table
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.masking import mask_phone
 from lifelong.common.models import AuditEvent
 from lifelong.common.services import audit_record
-from lifelong.common.sms import mask_phone
-from lifelong.dashboards.exports import Column, Table
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
+from . import notices
 from .choices import RegistrationStatus
 from .models import Activity, Attendance, Registration
+from .policy import may_manage_activities_of
 from .selectors import with_waitlist_place
-from .services import may_manage_activities_of
 
 # An SMS carries about 70 Chinese characters a part; 300 keeps a message to a few parts and
 # makes the organizer say one thing, not send a newsletter.
@@ -133,6 +134,7 @@ class MessageSent:
 
 
 @transaction.atomic
+@short_lock_wait()
 def activity_message_send(
     *,
     actor: User,
@@ -186,7 +188,7 @@ def activity_message_send(
         request=request,
     )
     notify(
-        NoticeKind.ORGANIZER_MESSAGE,
+        notices.ORGANIZER_MESSAGE,
         activity_id=activity.pk,
         subject_ids=recipients,
         event=f"organizer_msg:{event.pk}",
@@ -230,7 +232,7 @@ def _status_of(registration: Registration) -> str:
 
 
 def roster_table(*, actor: User, activity: Activity) -> Table:
-    """The roster as a table for `lifelong.dashboards.exports`' writers (text cells made safe
+    """The roster as a table for `lifelong.common.exports`' writers (text cells made safe
     against spreadsheet formulas there)."""
     rows = list(roster_export_registrations(actor=actor, activity=activity))
     columns = [

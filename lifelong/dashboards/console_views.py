@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from lifelong.accounts import policy
 from lifelong.accounts.decorators import staff_required
 from lifelong.common.errors import DomainError, NotFound
+from lifelong.common.exports import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
 
 from . import exports, selectors, services, unmet
 from .charts import dashboard_charts
@@ -130,9 +131,9 @@ def dashboard_export(request: HttpRequest, table: str, file_format: str) -> Http
     sheet = exports.dashboard_table(board, table)
     filename = f"dashboard-{board.region.code}-{board.period.label}-{table}.{file_format}"
     if file_format == "xlsx":
-        response = HttpResponse(exports.xlsx_bytes(sheet), content_type=exports.XLSX_TYPE)
+        response = HttpResponse(xlsx_bytes(sheet), content_type=XLSX_TYPE)
     else:
-        response = HttpResponse(exports.csv_bytes(sheet), content_type=exports.CSV_TYPE)
+        response = HttpResponse(csv_bytes(sheet), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

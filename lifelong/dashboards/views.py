@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 
+from lifelong.common.exports import CSV_TYPE, csv_bytes
+
 from . import exports, selectors
 from .charts import open_data_chart
 from .forms import YearForm
@@ -28,6 +30,6 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.errors["period"]), content_type="text/plain; charset=utf-8")
     board = selectors.open_data(period=form.cleaned_data["period"])
-    response = HttpResponse(exports.csv_bytes(exports.open_data_table(board)), content_type=exports.CSV_TYPE)
+    response = HttpResponse(csv_bytes(exports.open_data_table(board)), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="haiyan-learning-indicators-{board.period.label}.csv"'
     return response

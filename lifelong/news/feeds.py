@@ -13,7 +13,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from . import richtext, selectors
+from lifelong.common import richtext
+
+from . import selectors
 from .choices import Channel
 from .models import Article
 

@@ -22,6 +22,7 @@ from lifelong.accounts.models import User
 from lifelong.campaigns.models import Campaign
 from lifelong.common import richtext
 from lifelong.regions.models import Region
+from lifelong.regions.selectors import over_or_under_q
 
 from . import policy as news_policy
 from .choices import ArticleStatus, Channel
@@ -241,7 +242,5 @@ def article_campaigns(*, regions: Iterable[Region]) -> QuerySet[Campaign]:
             paths.append(path)
     if not paths:
         return Campaign.objects.none()
-    # A region's ancestors are the regions whose path is a prefix of its own.
-    ancestors = {path[: i + 1] for path in paths for i, char in enumerate(path) if char == "/"}
-    under = reduce(or_, (Q(host_region__path__startswith=path) for path in paths))
-    return Campaign.objects.filter(under | Q(host_region__path__in=ancestors)).order_by("-starts_on", "id")
+    over_or_under = reduce(or_, (over_or_under_q(path, "host_region__path") for path in paths))
+    return Campaign.objects.filter(over_or_under).order_by("-starts_on", "id")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from lifelong.resources.sniffing import extension_of, sniff
+from lifelong.common.sniffing import ACCEPTED, extension_of, sniff
+from lifelong.resources.choices import ResourceKind
 
 from .helpers import HTML, JPEG, M4A, MKV, MP3, MP3_NO_TAG, MP4, OGG, PDF_POLYGLOT, PNG, SVG, WEBM, pdf_bytes
 
@@ -60,3 +61,9 @@ def test_markup_after_real_media_magic_is_refused_too():
 )
 def test_extension_of(name, extension):
     assert extension_of(name) == extension
+
+
+def test_every_accepted_kind_is_a_resource_kind():
+    # The sniffer lives in the kernel and names kinds as plain text; they must stay
+    # ResourceKind's values, or an upload's kind would never match the one declared.
+    assert {file_type.kind for file_type in ACCEPTED.values()} <= set(ResourceKind.values)

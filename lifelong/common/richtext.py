@@ -1,4 +1,5 @@
-"""Article bodies: what HTML an article may carry, and its plain text.
+"""Rich text: what HTML an article body may carry (activity descriptions take the same
+allow-list minus pictures), and its plain text. No app is imported: news and activities use it.
 
 Bodies come from the console's editor (Trix) or the API, and may be pasted from a word
 processor, so they are cleaned by an allow-list with `nh3` (the Rust `ammonia` sanitiser)

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 import filetype
 
-from .choices import ResourceKind
-
 HEAD_BYTES = 8192
 
 
 @dataclass(frozen=True)
 class FileType:
-    """A type we accept: its MIME type (what the file is served as), its kind, the extensions
-    its name may end in, and the one used when the file is stored or downloaded."""
+    """A type we accept: its MIME type (what the file is served as), its kind (document, video,
+    audio or image: the values of `resources.choices.ResourceKind`, kept as plain text so this
+    module imports no app), the extensions its name may end in, and the one used when the file
+    is stored or downloaded."""
 
     mime: str
     kind: str
@@ -35,14 +35,14 @@ class FileType:
 
 
 ACCEPTED = {
-    "application/pdf": FileType("application/pdf", ResourceKind.DOCUMENT, ("pdf",)),
-    "video/mp4": FileType("video/mp4", ResourceKind.VIDEO, ("mp4", "m4v")),
-    "video/webm": FileType("video/webm", ResourceKind.VIDEO, ("webm",)),
-    "audio/mpeg": FileType("audio/mpeg", ResourceKind.AUDIO, ("mp3",)),
-    "audio/mp4": FileType("audio/mp4", ResourceKind.AUDIO, ("m4a",)),
-    "audio/ogg": FileType("audio/ogg", ResourceKind.AUDIO, ("ogg", "oga", "opus")),
-    "image/png": FileType("image/png", ResourceKind.IMAGE, ("png",)),
-    "image/jpeg": FileType("image/jpeg", ResourceKind.IMAGE, ("jpg", "jpeg")),
+    "application/pdf": FileType("application/pdf", "document", ("pdf",)),
+    "video/mp4": FileType("video/mp4", "video", ("mp4", "m4v")),
+    "video/webm": FileType("video/webm", "video", ("webm",)),
+    "audio/mpeg": FileType("audio/mpeg", "audio", ("mp3",)),
+    "audio/mp4": FileType("audio/mp4", "audio", ("m4a",)),
+    "audio/ogg": FileType("audio/ogg", "audio", ("ogg", "oga", "opus")),
+    "image/png": FileType("image/png", "image", ("png",)),
+    "image/jpeg": FileType("image/jpeg", "image", ("jpg", "jpeg")),
 }
 
 # Markup a browser could run or render as a page. Looked for in the head of every file: real

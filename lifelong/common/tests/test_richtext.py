@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from lifelong.news import richtext
+from lifelong.common import richtext
 
 KEY = uuid.UUID("0b9c6f1e-4a57-4d1e-9d1a-6a2f3c4b5d6e")
 OWN_IMAGE = f"/news/images/{KEY}/"

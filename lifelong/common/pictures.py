@@ -21,13 +21,12 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
-
-from lifelong.accounts.models import User
 
 from .choices import AuditAction
 from .errors import InvalidInput
@@ -161,7 +160,9 @@ def _read(upload: UploadedFile | None, field: str) -> bytes:
     return data
 
 
-def picture_create(*, actor: User | None, upload: UploadedFile | None, alt: str = "", field: str = "cover") -> Picture:
+def picture_create(
+    *, actor: AbstractBaseUser | None, upload: UploadedFile | None, alt: str = "", field: str = "cover"
+) -> Picture:
     """A new Picture from an uploaded file: PNG, JPEG or WebP by its bytes, at most
     PICTURES_UPLOAD_MAX_MB, re-encoded into `large` (within 1200×1200) and `small` (at most
     480 wide). Every check runs before anything is written, so a refused upload stores
@@ -203,7 +204,7 @@ def _delete_files(picture: Picture) -> None:
 
 @contextmanager
 def cover_from_upload(
-    *, actor: User, upload: UploadedFile | None, alt: str = "", field: str = "cover_upload"
+    *, actor: AbstractBaseUser, upload: UploadedFile | None, alt: str = "", field: str = "cover_upload"
 ) -> Iterator[Picture | None]:
     """For services that save an object with its new cover in one transaction: yields the new
     Picture (None without an upload) and, if the rest of the block fails, deletes its files,
@@ -217,7 +218,7 @@ def cover_from_upload(
         raise
 
 
-def picture_alt_update(*, actor: User, picture: Picture, alt: str) -> Picture:
+def picture_alt_update(*, actor: AbstractBaseUser, picture: Picture, alt: str) -> Picture:
     """Describe a picture anew (for readers who cannot see it) without uploading it again."""
     alt = (alt or "").strip()[:200]
     if picture.alt != alt:
@@ -228,7 +229,12 @@ def picture_alt_update(*, actor: User, picture: Picture, alt: str) -> Picture:
 
 
 def cover_after_edit(
-    *, actor: User, current: Picture | None, new: Picture | None, clear: bool = False, alt: str | None = None
+    *,
+    actor: AbstractBaseUser,
+    current: Picture | None,
+    new: Picture | None,
+    clear: bool = False,
+    alt: str | None = None,
 ) -> Picture | None:
     """The cover an object keeps after an edit: the `new` upload if there is one, none when
     the editor ticked "remove", otherwise the current one, described by `alt` when given (a
@@ -250,7 +256,7 @@ def cover_after_edit(
 
 def save_with_cover_edit(
     *,
-    actor: User,
+    actor: AbstractBaseUser,
     target: Any,
     changed_fields: list[str],
     upload: UploadedFile | None,
@@ -277,7 +283,7 @@ def _cover_uses(picture: Picture) -> int:
     return sum(rel.related_model._base_manager.filter(**{rel.field.name: picture}).count() for rel in relations)
 
 
-def _described_copy(*, actor: User, picture: Picture, alt: str) -> Picture:
+def _described_copy(*, actor: AbstractBaseUser, picture: Picture, alt: str) -> Picture:
     copy = Picture(
         large=picture.large.name,
         small=picture.small.name,

@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 
 from local_server import free_port, server_start, server_stop  # noqa: E402 - scripts/ is the script's own folder
 
-from lifelong.common.tests import a11y  # noqa: E402 - the repository root goes on the path first
+from lifelong.testkit import a11y  # noqa: E402 - the repository root goes on the path first
 
 VAR = REPO / "var" / "tour"
 DATABASE = VAR / "tour.sqlite3"
@@ -74,7 +74,7 @@ def server_environment(port: int) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{DATABASE}",
         STATIC_ROOT_OVERRIDE=str(VAR / "static"),
         MEDIA_ROOT=str(VAR / "media"),
-        SMS_BACKEND="lifelong.common.sms.FileSmsBackend",
+        SMS_BACKEND="lifelong.notifications.sms.FileSmsBackend",
         SMS_FILE_PATH=str(VAR / "sms"),
         SITE_URL=f"http://127.0.0.1:{port}",
         WEB_CONCURRENCY="2",

@@ -1,22 +1,11 @@
+"""Calling /api/v1/ in tests as a signed-in person (a bearer token) or as nobody."""
+
 import json
 
 from django.test import Client
 
 from lifelong.accounts.models import User
 from lifelong.accounts.services import api_token_create
-
-# Who the access-control matrices act as: the demo personas, a Ganpu town admin (another
-# town's peer) and nobody signed in.
-MATRIX_PERSONAS = [
-    "anonymous",
-    "young_learner",
-    "elder_learner",
-    "organizer",
-    "village_admin",
-    "town_admin",
-    "ganpu_admin",
-    "county_admin",
-]
 
 
 class ApiClient:

@@ -180,7 +180,7 @@ class Place:
 
 def county_load() -> dict:
     """The demo county: regions with their populations, institutions, venues, personas."""
-    from lifelong.common.demo.load import demo_county_load
+    from lifelong.site.demo.load import demo_county_load
 
     return demo_county_load(with_activities=False)
 

@@ -71,8 +71,8 @@ def main() -> None:
     from openpyxl import Workbook
 
     from lifelong.accounts.models import User
-    from lifelong.common.demo.load import demo_county_load
     from lifelong.passport.models import LearningRecord, PassportBalance
+    from lifelong.site.demo.load import demo_county_load
 
     say("loading the demo county (regions, personas)")
     demo_county_load(with_activities=False)

@@ -55,9 +55,9 @@ def main(out: Path) -> None:
     from lifelong.accounts.models import APIToken, User, hash_token
     from lifelong.activities.models import Activity, Registration, Session
     from lifelong.campaigns.models import Campaign
-    from lifelong.common.demo.load import demo_county_load
     from lifelong.institutions.models import Institution
     from lifelong.regions.models import Region
+    from lifelong.site.demo.load import demo_county_load
 
     rng = random.Random(SEED)  # noqa: S311 - a reproducible rush, nothing secret
     started = time.monotonic()

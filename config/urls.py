@@ -2,19 +2,19 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from lifelong.accounts import views as account_views
 from lifelong.common import picture_views, webapp_views
-from lifelong.common import views as common_views
 from lifelong.notifications.receipts import sms_receipts
+from lifelong.passport import me_views
+from lifelong.site import views as site_views
 
 from .api import api, api_not_found
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
-    path("network/<str:code>/", common_views.network_town, name="network_town"),
+    path("", site_views.home, name="home"),
+    path("network/<str:code>/", site_views.network_town, name="network_town"),
     path("", include("lifelong.activities.urls")),
     path("", include("lifelong.institutions.urls")),
-    path("me/", account_views.me_view, name="me"),
+    path("me/", me_views.me_view, name="me"),
     path("", include("lifelong.passport.urls")),
     path("", include("lifelong.campaigns.urls")),
     path("", include("lifelong.community.urls")),
@@ -28,10 +28,10 @@ urlpatterns = [
     path("pictures/<uuid:key>/<str:size>.jpg", picture_views.picture, name="picture"),
     path("favicon.ico", webapp_views.favicon, name="favicon"),
     path("manifest.webmanifest", webapp_views.manifest, name="webmanifest"),
-    path("preferences/elder-mode/", common_views.elder_mode_toggle, name="elder_mode"),
-    path("preferences/language/", common_views.language_switch, name="language"),
+    path("preferences/elder-mode/", site_views.elder_mode_toggle, name="elder_mode"),
+    path("preferences/language/", site_views.language_switch, name="language"),
     path("accounts/", include("lifelong.accounts.urls")),
-    path("console/", include("lifelong.common.console_urls")),
+    path("console/", include("lifelong.site.console_urls")),
     # Django admin signs in through Lifelong's own page: one lockout, one two-factor flow.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -3,9 +3,9 @@ so the demo ships pictures that are our own (no photos, no fonts, no outside fil
 
     .venv/bin/python scripts/draw_demo_pictures.py
 
-writes lifelong/common/demo/pictures/*.png. Each scene is drawn at twice its size and scaled
+writes lifelong/site/demo/pictures/*.png. Each scene is drawn at twice its size and scaled
 down (Pillow's shapes have no anti-aliasing of their own), then reduced to a small palette so
-every file stays well under 60 KB. The demo loader (lifelong/common/demo/pictures.py) puts
+every file stays well under 60 KB. The demo loader (lifelong/site/demo/pictures.py) puts
 them through the same upload pipeline staff use.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-OUT = Path(__file__).resolve().parent.parent / "lifelong" / "common" / "demo" / "pictures"
+OUT = Path(__file__).resolve().parent.parent / "lifelong" / "site" / "demo" / "pictures"
 W, H = 960, 540
 S = 2  # drawn at twice the size, then scaled down: smooth edges
 COLOURS = 40  # palette size of the saved PNG

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lifelong.resources",
     "lifelong.news",
     "lifelong.dashboards",
+    "lifelong.site",  # the top layer: console URL map, home page, demo loader
 ]
 
 MIDDLEWARE = [
@@ -96,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lifelong.common.context_processors.site",
+                "lifelong.site.context_processors.site",
             ],
         },
     },
@@ -125,6 +126,9 @@ def tune_database(db: dict) -> dict:
 
 
 tune_database(DATABASES["default"])
+# How long a transaction waits for a row another holds locked (PostgreSQL) before it gives up
+# and the person is asked to try again (409 `busy_try_again`); see lifelong.common.locking.
+LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=3000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, sessions ----------------------------------------------------------
@@ -231,9 +235,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # a stuck relay must not h
 # (lifelong.common.links), never to the host a request came in on. `make run` derives it from BIND.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lifelong <noreply@localhost>")
-SMS_BACKEND = env.str("SMS_BACKEND", default="lifelong.common.sms.ConsoleSmsBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", default="lifelong.notifications.sms.ConsoleSmsBackend")
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
-# Alibaba Cloud SMS (SMS_BACKEND=lifelong.common.sms.AliyunSmsBackend). SMS_ALIYUN_TEMPLATES maps
+# Alibaba Cloud SMS (SMS_BACKEND=lifelong.notifications.sms.AliyunSmsBackend). SMS_ALIYUN_TEMPLATES maps
 # our message kinds to the provider's approved template codes: "notice=SMS_123,code=SMS_456".
 SMS_ALIYUN_ACCESS_KEY_ID = env.str("SMS_ALIYUN_ACCESS_KEY_ID", default="")
 SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
@@ -248,7 +252,8 @@ SMS_RECEIPT_TOKEN = env.str("SMS_RECEIPT_TOKEN", default="")
 # Backends that keep messages on this machine or drop them (SMS: console, file, memory, discard;
 # email: console, file, memory) serve demo, development and tests. Production sets this False:
 # the settings refuse them by name, and `manage.py check` and the first message refuse any
-# subclass of them (lifelong.common.checks), so no sign-in code is ever written to a log or a file.
+# subclass of them (lifelong.notifications.checks, lifelong.common.checks), so no sign-in code
+# is ever written to a log or a file.
 LOCAL_MESSAGE_BACKENDS_ALLOWED = True
 
 API_PAGE_SIZE_MAX = 100

@@ -12,10 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from lifelong.common.context_processors import elder_mode_on
+from lifelong.common.elder_mode import elder_mode_on
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
-from lifelong.common.sms import mask_phone
+from lifelong.common.masking import mask_phone
 from lifelong.regions.models import Region
 
 from . import selectors, self_service, services

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -20,11 +21,11 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.common.choices import AuditAction
-from lifelong.common.context_processors import ELDER_COOKIE
+from lifelong.common.elder_mode import ELDER_COOKIE
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, Locked, NotAuthenticated, NotFound
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.masking import mask_phone
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.common.sms import mask_phone
-from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
 from . import codes, policy
@@ -32,6 +33,9 @@ from .choices import INSTITUTION_ROLES, CodePurpose, Language, Role
 from .models import APIToken, RoleGrant, User, hash_token
 from .phone import normalize_phone
 from .tasks import learner_welcome_sms
+
+if TYPE_CHECKING:  # a grant at an institution gets the institution from its caller
+    from lifelong.institutions.models import Institution
 
 SESSION_SIGNED_IN_AT = "lifelong_signed_in_at"
 
@@ -288,6 +292,7 @@ def _learner_register(
 
 
 @transaction.atomic
+@short_lock_wait()
 def managed_profile_create(*, actor: User, name: str, birth_year: int | None, home_region: Region) -> User:
     """A family member adds a relative who has no phone; they then act for that relative.
 
@@ -386,7 +391,7 @@ def role_grant_create(
     phone: str,
     role: str,
     region: Region | None = None,
-    institution: Institution | None = None,
+    institution: "Institution | None" = None,
     request: HttpRequest | None = None,
 ) -> RoleGrant:
     """Grant `role` at `region` (admins, editors, reviewers) or `institution` (organizers,

@@ -9,7 +9,9 @@ region stands in.
 
 A person's region is where they work when they hold a role, else where they live: a county
 admin's sign-ins belong to the county, not to the village they happen to live in, so their
-subordinates do not read their superior's trail.
+subordinates do not read their superior's trail. Roles belong to the accounts app, so it
+registers that resolver (`lifelong.accounts.audit_log.regions`, from its `AppConfig.ready()`):
+this module imports no app.
 
 Only ids are read at the last step (`institution.region_id`), so resolving costs at most one
 small query per relation not already loaded.
@@ -45,35 +47,13 @@ REGION_RELATIONS = (
 MAX_DEPTH = 4
 
 
-def _region_id_of_user(user: models.Model) -> int | None:
-    """Where a person works (their widest admin region, else their institution's or role's
-    region), else where they live."""
-    from lifelong.accounts.choices import ROLE_RANK
-    from lifelong.accounts.models import RoleGrant
-
-    grants = RoleGrant.objects.filter(user_id=user.pk).select_related("region", "institution")
-    best: tuple[int, int, int] | None = None  # (rank, -depth, region id): the highest, then the widest
-    for grant in grants:
-        if grant.region_id is not None:
-            place = (ROLE_RANK.get(grant.role, 0), -grant.region.path.count("/"), grant.region_id)
-        elif grant.institution is not None:
-            place = (ROLE_RANK.get(grant.role, 0), -99, grant.institution.region_id)
-        else:
-            continue
-        if best is None or place[:2] > best[:2]:
-            best = place
-    if best is not None:
-        return best[2]
-    return getattr(user, "home_region_id", None)
-
-
 def _region_id_of_region(region: models.Model) -> int | None:
     return region.pk
 
 
 # Models whose region is not found by REGION_RELATIONS (or not the way one would guess).
+# Apps add theirs from their AppConfig.ready() (accounts: a person, by their roles).
 REGION_RESOLVERS: dict[str, Callable[[models.Model], int | None]] = {
-    "accounts.user": _region_id_of_user,
     "regions.region": _region_id_of_region,
 }
 
@@ -111,5 +91,5 @@ def region_id_for(*, target: models.Model | None, actor: models.Model | None) ->
         if region_id is not None:
             return region_id
     if actor is not None and getattr(actor, "pk", None):
-        return _region_id_of_user(actor)
+        return _walk(actor, 0)  # a person: their resolver (registered by accounts)
     return None

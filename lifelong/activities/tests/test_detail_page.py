@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from lifelong.activities import services
 from lifelong.activities.models import Activity
-from lifelong.common.demo import activity_texts, haiyan
+from lifelong.common.demo import haiyan
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.models import Region
+from lifelong.site.demo import activity_texts
 
 from .helpers import new_learner
 from .test_catalogue_time import held
@@ -260,7 +261,7 @@ def test_every_demo_activity_title_has_a_description_in_both_languages():
 
 
 def test_the_demo_years_courses_are_described_too():
-    history = pytest.importorskip("lifelong.common.demo.history")  # the demo history's own module
+    history = pytest.importorskip("lifelong.site.demo.history")  # the demo history's own module
     _described({course.title for course in history.VILLAGE_COURSES + history.TOWN_COURSES + history.COUNTY_COURSES})
 
 

@@ -14,52 +14,27 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.accounts.selectors import learner_list, role_grant_list
 from lifelong.accounts.services import role_grant_create
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution, Venue
 from lifelong.institutions.selectors import institution_staff_list, venue_staff_list
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import covers, is_staff, matrix_world
 
 
 @pytest.fixture
 def world(demo, verified_client):
     """The demo personas, plus a Ganpu town admin and a second organizer grant to act on."""
-    ganpu = Region.objects.get(code="330424104")
-    ganpu_admin = User.objects.create_user("13600000009", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=ganpu)
-    actors = {name: getattr(demo, name) for name in PERSONAS if hasattr(demo, name)}
-    actors["ganpu_admin"] = ganpu_admin
-    actors["anonymous"] = None
-    admin_codes = {  # the oracle's own table of who administers what (region codes)
-        "village_admin": demo.village_admin.role_grants.get().region.code,
-        "town_admin": "330424001",
-        "ganpu_admin": "330424104",
-        "county_admin": "330424",
-    }
-    own_institutions = {"organizer": {demo.organizer.role_grants.get().institution_id}}
-    clients = {}
-    for name, user in actors.items():
-        if user is None:
-            clients[name] = Client()
-        elif name in admin_codes or name in own_institutions:
-            clients[name] = verified_client(user)
-        else:
-            clients[name] = Client()
-            clients[name].force_login(user)
-    return {"actors": actors, "clients": clients, "admin_codes": admin_codes, "own": own_institutions, "demo": demo}
+    world = matrix_world(demo, verified_client, ganpu_phone="13600000009")
+    return {**world, "own": {"organizer": {demo.organizer.role_grants.get().institution_id}}}
 
 
 def oracle_covers(world, persona: str, region_code: str) -> bool:
-    code = world["admin_codes"].get(persona)
-    return code is not None and region_code.startswith(code)
+    return covers(world["codes"], persona, region_code)
 
 
 def oracle_may_view_institution(world, persona, institution: Institution) -> bool:
     return oracle_covers(world, persona, institution.region.code) or institution.pk in world["own"].get(persona, set())
-
-
-def is_staff(world, persona) -> bool:
-    return persona in world["admin_codes"] or persona in world["own"]
 
 
 def sample_institutions() -> list[Institution]:
@@ -116,8 +91,8 @@ CREATE_URLS = ["/console/institutions/new/", "/console/venues/new/"]
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("url", LIST_URLS + CREATE_URLS)
 def test_console_pages_open_for_staff_only_and_create_pages_for_admins_only(world, persona, url):
-    response = world["clients"][persona].get(url)
-    allowed = persona in world["admin_codes"] if url in CREATE_URLS else is_staff(world, persona)
+    response = world["web"][persona].get(url)
+    allowed = persona in world["codes"] if url in CREATE_URLS else is_staff(persona)
     if persona == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     elif allowed:
@@ -131,7 +106,7 @@ def test_console_pages_open_for_staff_only_and_create_pages_for_admins_only(worl
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_institution_and_venue_edit_pages_answer_404_outside_scope(world, persona):
-    client = world["clients"][persona]
+    client = world["web"][persona]
     actor = world["actors"][persona]
     for institution in sample_institutions():
         may = oracle_covers(world, persona, institution.region.code)
@@ -187,7 +162,7 @@ def test_learner_search_in_the_api_stays_in_scope(world, persona):
             response = api.post("/learners/search", {"q": q})
             if actor is None:
                 assert response.status_code == 401
-            elif not is_staff(world, persona):
+            elif not is_staff(persona):
                 assert response.status_code == 403 and response.json()["code"] == "staff_only"
             else:
                 found = {item["id"] for item in response.json()["items"]}
@@ -197,7 +172,7 @@ def test_learner_search_in_the_api_stays_in_scope(world, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_revoking_roles_follows_scope_and_rank(world, persona):
     demo = world["demo"]
-    client = world["clients"][persona]
+    client = world["web"][persona]
     target = demo.organizer.role_grants.get()  # an organizer at the Tongyuan school
     response = client.post(f"/console/roles/{target.pk}/revoke/")
     still_there = RoleGrant.objects.filter(pk=target.pk).exists()
@@ -265,7 +240,7 @@ def test_the_grant_form_reveals_nothing_about_numbers_outside_a_permitted_grant(
 
 
 def test_every_console_url_is_in_the_matrix():
-    from lifelong.common import console_urls
+    from lifelong.site import console_urls
 
     patterns = {str(p.pattern) for p in console_urls.urlpatterns}
     covered = {

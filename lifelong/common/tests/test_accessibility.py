@@ -15,10 +15,9 @@ from django.test import Client
 
 from lifelong.accounts.models import User
 from lifelong.accounts.services import user_preferences_update
-from lifelong.common.context_processors import ELDER_COOKIE
-from lifelong.common.demo.load import demo_county_load
-
-from . import a11y
+from lifelong.common.elder_mode import ELDER_COOKIE
+from lifelong.site.demo.load import demo_county_load
+from lifelong.testkit import a11y
 
 pytestmark = [
     pytest.mark.browser,

@@ -32,7 +32,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from conftest import Personas
 from lifelong.common.backup import (
     MANIFEST,
     MANIFEST_SUM,
@@ -43,9 +42,10 @@ from lifelong.common.backup import (
     backup_write,
 )
 from lifelong.common.backup import writing as backup_writing
-from lifelong.common.demo.load import demo_county_load
 from lifelong.common.models import Picture
 from lifelong.common.pictures import picture_create
+from lifelong.site.demo.load import demo_county_load
+from lifelong.testkit.personas import Personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

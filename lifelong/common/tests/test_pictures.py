@@ -207,8 +207,8 @@ def test_the_component_reserves_space_offers_both_sizes_and_loads_lazily(organiz
 def test_the_demo_pictures_are_small_and_go_through_the_pipeline_onto_two_thirds_of_activities(demo):
     from lifelong.activities.models import Activity
     from lifelong.activities.tests.helpers import published_activity
-    from lifelong.common.demo.pictures import PICTURES, PICTURES_DIR, demo_pictures_load
     from lifelong.institutions.models import Venue
+    from lifelong.site.demo.pictures import PICTURES, PICTURES_DIR, demo_pictures_load
 
     files = sorted(PICTURES_DIR.glob("*.png"))
     assert {f.stem for f in files} == set(PICTURES) and 6 <= len(files) <= 10

@@ -4,9 +4,9 @@ the Hanfen Reading Team with a leader who can sign in, members and one request w
 import pytest
 
 from lifelong.accounts.models import User
-from lifelong.common.demo.load import demo_county_load
 from lifelong.community.models import Programme, Team
 from lifelong.community.selectors import programme_activities, programme_figures
+from lifelong.site.demo.load import demo_county_load
 
 pytestmark = pytest.mark.django_db
 

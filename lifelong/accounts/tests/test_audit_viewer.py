@@ -9,24 +9,24 @@ from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
-from lifelong.accounts.models import RoleGrant, User
+from lifelong.accounts.audit_log.selectors import AuditFilters, audit_event_list, audit_events_in_scope
+from lifelong.accounts.models import User
 from lifelong.activities.tests.helpers import published_activity
 from lifelong.common.audit_regions import region_id_for
-from lifelong.common.audit_selectors import AuditFilters, audit_event_list, audit_events_in_scope
 from lifelong.common.choices import AuditAction
 from lifelong.common.models import AuditEvent, Picture
 from lifelong.common.services import AuditOrigin, audit_origin, audit_record
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import matrix_actors, matrix_clients
+from lifelong.testkit.regions import COUNTY, GANPU, TONGYUAN, WUYUAN
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WUYUAN, TONGYUAN, GANPU, COUNTY = "330424001", "330424105", "330424104", "330424"
 AUDIT = "/console/audit/"
 
 
@@ -53,15 +53,7 @@ def places(demo):
 
 @pytest.fixture
 def clients(demo, verified_client):
-    ganpu_admin = User.objects.create_user("13600000009", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code=GANPU))
-    made = {"anonymous": Client(), "ganpu_admin": verified_client(ganpu_admin)}
-    for name in ("village_admin", "town_admin", "county_admin", "organizer"):
-        made[name] = verified_client(getattr(demo, name))
-    for name in ("young_learner", "elder_learner"):
-        made[name] = Client()
-        made[name].force_login(getattr(demo, name))
-    return made
+    return matrix_clients(matrix_actors(demo, ganpu_phone="13600000009"), verified_client)
 
 
 # --- Which region an event belongs to ---------------------------------------------------------

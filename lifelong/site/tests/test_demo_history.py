@@ -12,12 +12,12 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from conftest import Personas
 from lifelong.activities.models import Attendance, Registration
-from lifelong.common.demo.history import MONTHS, _slots
-from lifelong.common.demo.load import demo_county_load
 from lifelong.dashboards.selectors import Period, dashboard_for
 from lifelong.passport.models import LearningRecord
+from lifelong.site.demo.history import MONTHS, _slots
+from lifelong.site.demo.load import demo_county_load
+from lifelong.testkit.personas import Personas
 
 
 def _months_back(n: int) -> Period:

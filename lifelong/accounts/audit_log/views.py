@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
-from lifelong.accounts.decorators import staff_required
+from lifelong.common.models import AuditEvent
+from lifelong.common.paging import page_of
+from lifelong.common.views import download
 
-from . import audit_exports as exports
-from .audit_forms import ActorSearchForm, AuditFilterForm
-from .audit_selectors import audit_actor, audit_actor_matches, audit_event_list, may_view_audit
-from .models import AuditEvent
-from .paging import page_of
-from .views import download
+from ..decorators import staff_required
+from . import exports
+from .forms import ActorSearchForm, AuditFilterForm
+from .selectors import audit_actor, audit_actor_matches, audit_event_list, may_view_audit
 
 PAGE_SIZE = 30
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,7 +70,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         without_actor.pop(key, None)
     return render(
         request,
-        "common/console/audit.html",
+        "accounts/console/audit.html",
         {
             "form": form,
             "search": search,

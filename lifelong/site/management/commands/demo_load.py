@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lifelong.common.demo.haiyan import DEMO_PASSWORD, PERSONAS
-from lifelong.common.demo.load import demo_county_load
 from lifelong.community.demo import TEAM_LEADER
 from lifelong.news.demo import EDITOR, REVIEWER
 from lifelong.regions.models import Region
+from lifelong.site.demo.load import demo_county_load
 
 
 class Command(BaseCommand):

@@ -368,7 +368,7 @@ TEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "For children aged 4 to 10, each with one adult.",
         ),
     ),
-    # The year of ordinary activities (lifelong.common.demo.history).
+    # The year of ordinary activities (lifelong.site.demo.history).
     "智能手机入门": (
         ("村里的智能手机课：打视频电话、用微信、看健康码。", "志愿者一对一帮忙，请带上自己的手机。"),
         (

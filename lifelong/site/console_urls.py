@@ -4,18 +4,20 @@ from django.urls import path, re_path
 
 from lifelong.accounts import learner_views
 from lifelong.accounts import views as account_views
+from lifelong.accounts.audit_log import views as audit_views
 from lifelong.activities import console_views as activity_views
 from lifelong.activities import participant_views
 from lifelong.campaigns import console_views as campaign_views
 from lifelong.community import console_views as community_views
 from lifelong.dashboards import console_views as dashboard_views
 from lifelong.honours import console_views as honour_views
+from lifelong.institutions import role_views
 from lifelong.institutions import views as institution_views
 from lifelong.news import console_views as news_views
 from lifelong.passport import console_views as passport_views
 from lifelong.resources import console_views as resource_views
 
-from . import audit_views, views
+from . import views
 
 app_name = "console"
 urlpatterns = [
@@ -42,8 +44,8 @@ urlpatterns = [
     path("venues/<int:pk>/", institution_views.venue_edit, name="venue_edit"),
     path("venues/<int:pk>/bookings/", institution_views.venue_booking_list, name="venue_bookings"),
     path("bookings/<int:pk>/cancel/", institution_views.booking_cancel, name="booking_cancel"),
-    path("roles/", account_views.role_list, name="roles"),
-    path("roles/<int:pk>/revoke/", account_views.role_revoke, name="role_revoke"),
+    path("roles/", role_views.role_list, name="roles"),
+    path("roles/<int:pk>/revoke/", role_views.role_revoke, name="role_revoke"),
     path("learners/", account_views.learner_list, name="learners"),
     path("learners/<int:pk>/activities/", activity_views.learner_activities, name="learner_activities"),
     path("learners/<int:pk>/edit/", learner_views.learner_edit, name="learner_edit"),

@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .audit_selectors import AuditFilters, audited_object_types
-from .choices import AuditAction
-from .forms import posted_id
+from lifelong.common.choices import AuditAction
+from lifelong.common.forms import posted_id
+
+from .selectors import AuditFilters, audited_object_types
 
 
 class DateInput(forms.DateInput):

@@ -2,21 +2,12 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from lifelong.accounts import policy
-
-ELDER_COOKIE = "elder_mode"
-
-
-def elder_mode_on(request: HttpRequest) -> bool:
-    """Elder mode follows the account's preference when signed in, else a cookie."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user.elder_mode
-    return request.COOKIES.get(ELDER_COOKIE) == "1"
+from lifelong.common.elder_mode import elder_mode_on
+from lifelong.news.policy import works_on_articles
+from lifelong.notifications.selectors import unread_count
 
 
 def unread_notices(request: HttpRequest) -> int:
-    from lifelong.notifications.selectors import unread_count
-
     user = getattr(request, "user", None)
     return unread_count(actor=user) if user is not None and user.is_authenticated else 0
 
@@ -29,5 +20,5 @@ def site(request: HttpRequest) -> dict:
         "elder_mode": elder_mode_on(request),
         "is_staff_member": policy.is_staff_member(getattr(request, "user", None)),
         "is_admin_member": policy.is_admin(getattr(request, "user", None)),
-        "is_newsroom_member": policy.works_on_articles(getattr(request, "user", None)),
+        "is_newsroom_member": works_on_articles(getattr(request, "user", None)),
     }

@@ -1,6 +1,6 @@
 """Reads for the audit viewer (`/console/audit/`), scoped to the acting admin's subtree.
 
-An event is in an admin's scope when the region it was filed under (see `audit_regions`) lies
+An event is in an admin's scope when the region it was filed under (see `lifelong.common.audit_regions`) lies
 in one of the subtrees the admin administers. Events with no region (written before regions
 were recorded, or about nothing placeable, such as a failed sign-in to an unknown number) are
 seen only by superusers and admins at the top of the region tree.
@@ -16,12 +16,12 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from lifelong.accounts import policy
-from lifelong.accounts.models import User
-from lifelong.accounts.phone import normalize_phone
 from lifelong.common.errors import DomainError
+from lifelong.common.models import AuditEvent
 
-from .models import AuditEvent
+from .. import policy
+from ..models import User
+from ..phone import normalize_phone
 
 ACTOR_MATCHES_SHOWN = 20
 

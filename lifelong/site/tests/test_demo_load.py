@@ -52,7 +52,7 @@ def test_the_elder_persona_opens_the_demo_on_a_coming_class_of_their_town():
     from django.utils import timezone
 
     from lifelong.activities.models import Registration
-    from lifelong.common.demo.load import demo_county_load
+    from lifelong.site.demo.load import demo_county_load
 
     demo_county_load()
     coming = Registration.objects.filter(

@@ -9,32 +9,29 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Personas
 from lifelong.activities.tests.helpers import published_activity
-from lifelong.common.demo.load import demo_county_load
 from lifelong.common.services import AuditOrigin, audit_origin
-from lifelong.common.tests.a11y import check_page, describe_failures
-from lifelong.common.tests.test_shell_browser import phone, sign_in  # noqa: F401 - `phone` is a fixture
+from lifelong.testkit.a11y import check_page, describe_failures
+from lifelong.testkit.browser import sign_in
+from lifelong.testkit.personas import Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def county(transactional_db):
-    demo_county_load(with_activities=False)
-    demo = Personas()
+def county(county) -> Personas:
     with audit_origin(AuditOrigin("10.8.8.8", "Mozilla/5.0 (Linux; Android 12) Chrome/120.0 Mobile Safari/537.36")):
-        published_activity(demo)  # created by the organizer, published by the county admin: audited
-    return demo
+        published_activity(county)  # created by the organizer, published by the county admin: audited
+    return county
 
 
 @pytest.mark.parametrize(
     ("elder", "language"), [(False, "zh-hans"), (True, "zh-hans"), (True, "en")], ids=["standard", "elder", "elder-en"]
 )
-def test_an_admin_finds_a_persons_events_on_a_phone(county, phone, settings, elder, language):  # noqa: F811
+def test_an_admin_finds_a_persons_events_on_a_phone(county, phone, settings, elder, language):
     settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test
     page = phone(elder=elder)
-    sign_in(page, county.county_admin.phone)  # the sign-in helper reads the Chinese labels
+    sign_in(page, county.county_admin.phone, wait=True)  # the sign-in helper reads the Chinese labels
     # Signed in, the account's own preference decides elder mode (not the cookie): set it.
     switch = page.get_by_test_id("elder-switch")
     if switch.get_attribute("aria-pressed") != ("true" if elder else "false"):

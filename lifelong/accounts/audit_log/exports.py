@@ -1,7 +1,7 @@
 """The audit viewer's events as a file (CSV or XLSX), and how each event reads in a list.
 
 The file holds what the page shows, with phones masked and every text cell escaped against
-spreadsheet formulas (`safe_cell`, through the dashboard's table writer). Making the file is
+spreadsheet formulas (`safe_cell`, through `lifelong.common.exports`' writers). Making the file is
 itself audited: who exported which filters, how many rows.
 """
 
@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lifelong.accounts.models import User
-from lifelong.dashboards.exports import Column, Table, csv_bytes, xlsx_bytes
+from lifelong.common.choices import AuditAction
+from lifelong.common.exports import Column, Table, csv_bytes, xlsx_bytes
+from lifelong.common.masking import mask_phone
+from lifelong.common.models import AuditEvent
+from lifelong.common.services import audit_record
 
-from .audit_selectors import AuditFilters, audit_event_list
-from .choices import AuditAction
-from .models import AuditEvent
-from .services import audit_record
-from .sms import mask_phone
+from ..models import User
+from .selectors import AuditFilters, audit_event_list
 
 # The newest events an export holds; a wider question is narrowed with the filters.
 EXPORT_LIMIT = 20_000

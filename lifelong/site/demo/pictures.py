@@ -12,12 +12,11 @@ from django.db import transaction
 from lifelong.accounts.models import User
 from lifelong.activities.models import Activity
 from lifelong.campaigns.models import Campaign
+from lifelong.common.demo import haiyan
 from lifelong.common.models import Picture
 from lifelong.common.pictures import picture_create
 from lifelong.community.models import Programme
 from lifelong.institutions.models import Venue
-
-from . import haiyan
 
 PICTURES_DIR = Path(__file__).resolve().parent / "pictures"
 # Each picture and what it shows, for readers who cannot see it.

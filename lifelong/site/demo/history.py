@@ -29,11 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifelong.accounts.models import User
+from lifelong.common.demo import haiyan
 from lifelong.common.errors import Conflict
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
-
-from . import haiyan
 
 MONTHS = 13  # the current month and the twelve before it: a year of trend plus this month
 RESIDENTS = 300

@@ -22,7 +22,7 @@ number is registered:
   run up the SMS bill by walking through numbers;
 - per signed-in family member, CLAIMS_PER_DAY_PER_ACCOUNT hand-over attempts a day.
 
-A gateway that fails (`lifelong.common.sms.SmsError`) turns into `SmsNotSent` (503
+A gateway that fails (`lifelong.notifications.sms.SmsError`) turns into `SmsNotSent` (503
 `sms_unavailable`) for the synchronous callers, with the limits given back when nothing was
 sent; the password reset sends from a task instead (see `code_deliver`).
 """
@@ -44,8 +44,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lifelong.common.errors import DomainError, Throttled
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import client_ip
-from lifelong.common.sms import SmsError, SmsOutcomeUnknown, send_sms
+from lifelong.notifications.sms import SmsError, SmsOutcomeUnknown, send_sms
 
 from .choices import CodePurpose
 from .models import PhoneCode, PhoneCodeQuota, SmsCodeCounter, User
@@ -180,7 +181,7 @@ def allowance_take(limits: Sequence[Limit], *, refusal: type[DomainError]) -> No
     `refusal` with the first used-up limit's message, and then nothing is counted. Call it
     outside any other transaction, so that a lookup which then finds nobody still counts."""
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), short_lock_wait():
         for limit in limits:
             _counter_take(limit, now, refusal)
 
@@ -259,7 +260,7 @@ def quota_take(*, phone: str, limits: Sequence[Limit] = ()) -> Taken:
     """Count one public message to `phone` in its own transaction; raises `TooManyCodes`
     (nothing counted). For callers that answer before the message goes (the reset, the
     hand-over's refusal of a registered number)."""
-    with transaction.atomic():
+    with transaction.atomic(), short_lock_wait():
         return _quota_take(phone, limits=limits)
 
 
@@ -323,7 +324,7 @@ def code_send(
 
     The code exists in clear only in this function and the message."""
     bucket = PhoneCodeQuota.BUCKET_OWN if purpose in OWN_PHONE_PURPOSES else PhoneCodeQuota.BUCKET_PUBLIC
-    with transaction.atomic():
+    with transaction.atomic(), short_lock_wait():
         taken = _quota_take(phone, bucket=bucket, limits=limits)
         code = _code_store(phone=phone, purpose=purpose, user=user)
     _sent_or_given_back(
@@ -351,11 +352,11 @@ def code_send_taken(
 def message_send(*, phone: str, text: str, template: str, params: dict[str, str], limits: Sequence[Limit] = ()) -> None:
     """Send a message that stands in for a code (e.g. `account_exists`: "this number already
     has an account") under the same limits, so that the limits answer the same for every
-    number. `template` and `params` name its own provider template (lifelong.common.sms
+    number. `template` and `params` name its own provider template (lifelong.notifications.sms
     TEMPLATES), never a notice's: a gateway would cut a notice down to a kind and a title and
     lose the instructions; `text` is what the file and console backends write. Raises
     `TooManyCodes` or `SmsNotSent`."""
-    with transaction.atomic():
+    with transaction.atomic(), short_lock_wait():
         taken = _quota_take(phone, limits=limits)
     _sent_or_given_back(
         lambda: send_sms(phone, text, template=template, params=params), taken, phone=phone, purpose=None

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.masking import mask_phone
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
 from . import codes, policy
@@ -70,6 +71,7 @@ def learner_update(*, actor: User, learner: User, request: HttpRequest | None = 
 
 
 @transaction.atomic
+@short_lock_wait()
 def _learner_update(*, actor: User, learner: User, request: HttpRequest | None = None, **fields: Any) -> User:
     current = _learner_in_scope(actor, learner.pk)
     require_plain_learner(current)

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
-from . import policy
+from . import notices, policy
 from .models import User
 from .selectors import learner_list
 
@@ -41,6 +41,7 @@ def relatives_to_confirm(*, actor: User) -> QuerySet[User]:
 
 
 @transaction.atomic
+@short_lock_wait()
 def residence_decide(*, actor: User, learner_id: int, confirm: bool, request: HttpRequest | None = None) -> User:
     """Confirm (or decline) that a relative lives in their home village. Only staff whose
     admin scope covers that village find the relative (anyone else: 404). A learner who is
@@ -79,7 +80,7 @@ def residence_decide(*, actor: User, learner_id: int, confirm: bool, request: Ht
 
 
 def _tell_family(relative: User, *, confirm: bool, when) -> None:
-    kind = NoticeKind.RESIDENCE_CONFIRMED if confirm else NoticeKind.RESIDENCE_DECLINED
+    kind = notices.RESIDENCE_CONFIRMED if confirm else notices.RESIDENCE_DECLINED
     notify(
         kind,
         activity_id=None,

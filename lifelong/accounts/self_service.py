@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.links import public_url
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.masking import mask_phone
 from lifelong.common.services import audit_record
-from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
 from . import codes
@@ -200,7 +201,7 @@ def password_reset_confirm(*, phone: str, code: str, new_password: str, request:
             success=False,
         )
         raise
-    with transaction.atomic():
+    with transaction.atomic(), short_lock_wait():
         codes.code_use(row=row)
         user = User.objects.select_for_update().filter(pk=row.user_id, phone=normalized, is_active=True).first()
         if user is None:
@@ -284,7 +285,7 @@ def family_claim_complete(
     if profile is not None and row.user_id != profile.pk:
         raise codes.InvalidCode()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), short_lock_wait():
             codes.code_use(row=row)
             claimed = User.objects.select_for_update().filter(pk=row.user_id, is_active=True).first()
             if claimed is None or not claimed.is_managed_profile:

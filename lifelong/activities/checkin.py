@@ -15,12 +15,13 @@ from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.links import public_reverse
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record
 from lifelong.passport.services import attendance_credit
 
 from .choices import CheckinMethod, RegistrationStatus
 from .models import Attendance, Registration, Session
-from .services import may_manage_activities_of
+from .policy import may_manage_activities_of
 
 OPENS_BEFORE_START = timedelta(minutes=30)
 PAPER_SHEET_GRACE = timedelta(days=7)
@@ -107,6 +108,7 @@ def sign_in_grace_token(*, session: Session, token: str) -> str:
 
 
 @transaction.atomic
+@short_lock_wait()
 def checkin_record(
     *,
     actor: User,

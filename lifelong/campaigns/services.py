@@ -13,7 +13,8 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.choices import ActivityStatus, CampaignStatus
 from lifelong.activities.models import Activity
-from lifelong.activities.services import campaign_placement, may_manage_activities_of
+from lifelong.activities.policy import may_manage_activities_of
+from lifelong.activities.services import campaign_placement
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
 from lifelong.common.locking import short_lock_wait

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.db import OperationalError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -25,7 +26,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from .errors import DomainError, Forbidden, NotAuthenticated, NotFound
+from .errors import Busy, DomainError, Forbidden, NotAuthenticated, NotFound
+from .locking import is_lock_not_available
 
 HTTP_ERROR_CODES = {
     400: "bad_request",
@@ -340,3 +342,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return error_response(api, request, 404, str(NotFound.default_detail), "not_found")
+
+    @api.exception_handler(OperationalError)
+    def database_busy(request, exc: OperationalError):
+        # `short_lock_wait` already turns a lock not obtained in time into `Busy`; this catches
+        # one met later in the same transaction (its lock wait limit lasts until the end).
+        if is_lock_not_available(exc):
+            return error_response(api, request, Busy.status, str(Busy.default_detail), Busy.code)
+        raise exc

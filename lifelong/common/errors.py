@@ -44,6 +44,15 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Busy(Conflict):
+    """A row this needs stayed locked by others longer than the lock wait limit
+    (`LOCK_TIMEOUT_MS`); nothing was changed and the same request may simply be sent again.
+    Raised by `lifelong.common.locking.short_lock_wait`."""
+
+    code = "busy_try_again"
+    default_detail = _("Many people are doing this right now; please try again in a moment.")
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"

@@ -31,7 +31,8 @@ ERROR_ANSWERS = {
     401: "`not_authenticated`: no token, or one that is wrong, expired or not yet confirmed by two-factor",
     403: "`forbidden`: the caller may not do this",
     404: "`not_found`: nothing by that id or code, or nothing the caller may see (the two are not told apart)",
-    409: "A conflict with the current state; the code says which (see the description)",
+    409: "A conflict with the current state; the code says which (see the description). "
+    "`busy_try_again` where rows are locked: others held them too long, nothing changed; send it again in a moment",
     422: "`invalid`: a parameter or field is wrong (`errors` lists each problem), or a rule of the operation "
     "refuses the request (its code is in the description)",
     429: "Too many attempts for now; the code and `detail` say which and when to try again",

@@ -18,14 +18,15 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.pictures import cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.updates import CoverEdit, apply_changes, cover_key
 from lifelong.institutions.models import Institution
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
 
+from . import notices
 from .choices import ACTIVE_MEMBERSHIP_STATUSES, MembershipStatus
 from .models import Programme, Team, TeamMembership
 
@@ -90,6 +91,7 @@ def programme_create(
 
 
 @transaction.atomic
+@short_lock_wait()
 def programme_update(
     *,
     actor: User,
@@ -173,6 +175,7 @@ def _ensure_member(team: Team, user: User, *, decided_by: User) -> None:
 
 
 @transaction.atomic
+@short_lock_wait()
 def team_create(*, actor: User, region: Region, leader: User, **fields: Any) -> Team:
     """A new team in the actor's admin subtree, its leader its first member."""
     _check_team_place(actor, region, fields.get("institution"))
@@ -185,6 +188,7 @@ def team_create(*, actor: User, region: Region, leader: User, **fields: Any) -> 
 
 
 @transaction.atomic
+@short_lock_wait()
 def team_update(*, actor: User, team: Team, **fields: Any) -> Team:
     """Staff in scope change a team, its leader included (the new leader becomes a member,
     the old one stays a member). The team may not move out of the actor's scope."""
@@ -204,6 +208,7 @@ def team_update(*, actor: User, team: Team, **fields: Any) -> Team:
 
 
 @transaction.atomic
+@short_lock_wait()
 def team_join_request(*, actor: User, team: Team) -> TeamMembership:
     """The signed-in actor asks to join; the leader is told. A second request while one is
     open or the actor is a member (also two at once) is refused by the database constraint."""
@@ -222,7 +227,7 @@ def team_join_request(*, actor: User, team: Team) -> TeamMembership:
             _("You are already a member of this team or have already asked to join."), code="already_member"
         ) from error
     notify(
-        NoticeKind.TEAM_JOIN_REQUESTED,
+        notices.TEAM_JOIN_REQUESTED,
         activity_id=None,
         subject_ids=[current.leader_id],
         event=f"team_request:{membership.pk}",
@@ -233,6 +238,7 @@ def team_join_request(*, actor: User, team: Team) -> TeamMembership:
 
 
 @transaction.atomic
+@short_lock_wait()
 def team_membership_decide(*, actor: User, membership: TeamMembership, approve: bool) -> TeamMembership:
     """The leader, or staff whose scope covers the team, let a person in or decline them; the
     person is told. Staff deciding for a team they do not lead are on the audit record."""
@@ -262,12 +268,13 @@ def team_membership_decide(*, actor: User, membership: TeamMembership, approve: 
             summary=f"team request {current.status} by staff",
             changes={"team": team.pk, "person": current.user_id},
         )
-    kind = NoticeKind.TEAM_JOIN_APPROVED if approve else NoticeKind.TEAM_JOIN_DECLINED
+    kind = notices.TEAM_JOIN_APPROVED if approve else notices.TEAM_JOIN_DECLINED
     notify(kind, activity_id=None, subject_ids=[current.user_id], event=f"{kind}:{current.pk}", team_id=team.pk)
     return current
 
 
 @transaction.atomic
+@short_lock_wait()
 def team_leave(*, actor: User, team: Team) -> TeamMembership:
     """The actor leaves the team, or withdraws their request. The leader cannot leave while
     leading: staff first hand the team to someone else."""

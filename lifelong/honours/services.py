@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.community.choices import Level
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 from lifelong.regions.models import Region
 
-from . import rules, selectors
+from . import notices, rules, selectors
 from .choices import CallStatus, NominationStatus, RecipientKind
 from .models import Honor, HonorCall, Nomination, Review
 
@@ -91,6 +91,7 @@ def honour_call_open(
 
 
 @transaction.atomic
+@short_lock_wait()
 def honour_call_close(*, actor: User, call: HonorCall) -> HonorCall:
     """Close the call for nominations (early, or once its last day has passed): review starts."""
     if not rules.may_run_call(actor, call.region):
@@ -106,6 +107,7 @@ def honour_call_close(*, actor: User, call: HonorCall) -> HonorCall:
 
 
 @transaction.atomic
+@short_lock_wait()
 def nomination_create(
     *, actor: User, call: HonorCall, kind: str, recipient, statement: str, today: date | None = None
 ) -> Nomination:
@@ -145,6 +147,7 @@ def nomination_create(
 
 
 @transaction.atomic
+@short_lock_wait()
 def nomination_withdraw(*, actor: User, nomination: Nomination, today: date | None = None) -> Nomination:
     """The nominator (or an admin running the call) withdraws a nomination while the call
     still takes nominations; the recipient may then be nominated again."""
@@ -166,6 +169,7 @@ def nomination_withdraw(*, actor: User, nomination: Nomination, today: date | No
 
 
 @transaction.atomic
+@short_lock_wait()
 def review_submit(
     *, actor: User, nomination: Nomination, score: int, comment: str = "", today: date | None = None
 ) -> Review:
@@ -201,6 +205,7 @@ def review_submit(
 
 
 @transaction.atomic
+@short_lock_wait()
 def honour_call_award(
     *, actor: User, call: HonorCall, nomination_ids: list[int], today: date | None = None
 ) -> list[Honor]:
@@ -264,14 +269,14 @@ def honour_call_award(
             )
             if nomination.recipient_kind == RecipientKind.LEARNER:
                 notify(
-                    NoticeKind.HONOUR_AWARDED,
+                    notices.HONOUR_AWARDED,
                     activity_id=None,
                     subject_ids=[nomination.learner_id],
                     event=f"honour:{honour.pk}",
                     nomination_id=nomination.pk,
                 )
         notify(
-            NoticeKind.NOMINATION_AWARDED if won else NoticeKind.NOMINATION_NOT_AWARDED,
+            notices.NOMINATION_AWARDED if won else notices.NOMINATION_NOT_AWARDED,
             activity_id=None,
             subject_ids=[nomination.nominated_by_id],
             event=f"nomination-decided:{nomination.pk}",

@@ -20,9 +20,10 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
+from lifelong.common.masking import mask_phone
 from lifelong.common.pictures import cover_after_edit, cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
-from lifelong.common.sms import mask_phone
 from lifelong.common.updates import apply_changes
 from lifelong.regions.models import Region
 
@@ -113,6 +114,7 @@ def institution_create(
 
 
 @transaction.atomic
+@short_lock_wait()
 def institution_update(
     *, actor: User, institution: Institution, request: HttpRequest | None = None, **fields: Any
 ) -> Institution:
@@ -166,6 +168,7 @@ def venue_create(
 
 
 @transaction.atomic
+@short_lock_wait()
 def venue_update(
     *,
     actor: User,
@@ -320,6 +323,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 @transaction.atomic
+@short_lock_wait()
 def venue_booking_create(
     *,
     actor: User,
@@ -352,6 +356,7 @@ def venue_booking_create(
 
 
 @transaction.atomic
+@short_lock_wait()
 def venue_booking_cancel(
     *, actor: User, booking: VenueBooking, request: HttpRequest | None = None, now: datetime | None = None
 ) -> None:
@@ -387,6 +392,7 @@ def venue_booking_cancel(
 
 
 @transaction.atomic
+@short_lock_wait()
 def session_bookings_sync(*, actor: User, sessions: "list[Session]") -> None:
     """Make each session's booking match the session: a session with a venue books it for its
     own time (created, or moved along with the session), one without a venue holds none. A
@@ -427,6 +433,7 @@ def session_bookings_sync(*, actor: User, sessions: "list[Session]") -> None:
 
 
 @transaction.atomic
+@short_lock_wait()
 def session_bookings_release(
     *, actor: User, activity: "Activity | None" = None, sessions: "list[Session] | None" = None
 ) -> int:

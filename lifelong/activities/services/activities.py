@@ -27,8 +27,9 @@ from lifelong.institutions.models import Institution, Venue
 
 from ..choices import Audience, CampaignStatus, Category
 from ..models import Activity, Session
+from ..policy import may_manage_activities_of
 from ..session_times import session_times_check
-from .access import _require_manager, may_manage_activities_of
+from .access import _require_manager
 
 ACTIVITY_FIELDS = (
     "title",

@@ -11,14 +11,15 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, Forbidden, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
+from .. import notices
 from ..choices import ACTIVE_STATUSES, ActivityStatus, RegistrationChannel, RegistrationStatus
 from ..models import Activity, Registration
+from ..policy import may_manage_activities_of
 from ..selectors import waitlist_place
-from .access import may_manage_activities_of
 from .eligibility import _check_campaign_cap, eligibility_problem
 from .seats import (
     RaceWindowForTests,
@@ -59,6 +60,7 @@ def _channel_for(
 
 
 @transaction.atomic
+@short_lock_wait()
 def registration_create(
     *,
     actor: User,
@@ -136,9 +138,9 @@ def registration_create(
 
 def _tell_placement(registration: Registration) -> None:
     kind = {
-        RegistrationStatus.CONFIRMED: NoticeKind.REGISTRATION_CONFIRMED,
-        RegistrationStatus.PENDING: NoticeKind.REGISTRATION_PENDING,
-        RegistrationStatus.WAITLISTED: NoticeKind.WAITLISTED,
+        RegistrationStatus.CONFIRMED: notices.REGISTRATION_CONFIRMED,
+        RegistrationStatus.PENDING: notices.REGISTRATION_PENDING,
+        RegistrationStatus.WAITLISTED: notices.WAITLISTED,
     }[registration.status]
     notify(
         kind,
@@ -176,6 +178,7 @@ def registration_retire(*, registration: Registration, now: datetime) -> None:
 
 
 @transaction.atomic
+@short_lock_wait()
 def registration_cancel(*, actor: User, registration: Registration, now: datetime | None = None) -> Registration:
     """Cancel (or leave the waitlist). Learners may until registration closes, staff any time.
     A freed seat goes to the waitlist in this same transaction. The learner (or the relative
@@ -203,7 +206,7 @@ def registration_cancel(*, actor: User, registration: Registration, now: datetim
         )
     # One notice kind, worded by who cancelled and whether the learner was only waiting.
     notify(
-        NoticeKind.REGISTRATION_CANCELLED,
+        notices.REGISTRATION_CANCELLED,
         activity_id=current.activity_id,
         subject_ids=[current.learner_id],
         event=f"reg_cancelled:{current.pk}",
@@ -214,6 +217,7 @@ def registration_cancel(*, actor: User, registration: Registration, now: datetim
 
 
 @transaction.atomic
+@short_lock_wait()
 def registration_offer_accept(*, actor: User, registration: Registration, now: datetime | None = None) -> Registration:
     now = now or timezone.now()
     current = (
@@ -234,6 +238,7 @@ def registration_offer_accept(*, actor: User, registration: Registration, now: d
 
 
 @transaction.atomic
+@short_lock_wait()
 def registration_approve(*, actor: User, registration: Registration) -> Registration:
     """Staff approve a pending registration: it takes a seat atomically or joins the waitlist."""
     current = (
@@ -255,6 +260,7 @@ def registration_approve(*, actor: User, registration: Registration) -> Registra
 
 
 @transaction.atomic
+@short_lock_wait()
 def registration_reject(*, actor: User, registration: Registration) -> Registration:
     current = (
         Registration.objects.select_for_update(of=("self",))
@@ -269,7 +275,7 @@ def registration_reject(*, actor: User, registration: Registration) -> Registrat
     current.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="registration rejected")
     notify(
-        NoticeKind.REGISTRATION_REJECTED,
+        notices.REGISTRATION_REJECTED,
         activity_id=current.activity_id,
         subject_ids=[current.learner_id],
         event=f"rejected:{current.pk}",

@@ -10,11 +10,12 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record
 from lifelong.institutions.services import session_bookings_release, session_bookings_sync
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
+from .. import notices
 from ..choices import ACTIVE_STATUSES, ActivityStatus, RegistrationStatus
 from ..models import Activity, Registration
 from .access import _require_manager
@@ -50,6 +51,7 @@ def _transition(activity: Activity, to: ActivityStatus, allowed_from: set[str], 
 
 
 @transaction.atomic
+@short_lock_wait()
 def activity_submit(*, actor: User, activity: Activity) -> Activity:
     _require_manager(actor, activity)
     submitted = _transition(
@@ -61,6 +63,7 @@ def activity_submit(*, actor: User, activity: Activity) -> Activity:
 
 
 @transaction.atomic
+@short_lock_wait()
 def activity_publish(*, actor: User, activity: Activity) -> Activity:
     """Admins whose subtree covers the organizer publish submitted activities, and may publish
     drafts directly."""
@@ -70,7 +73,7 @@ def activity_publish(*, actor: User, activity: Activity) -> Activity:
     _book_rooms(actor, published)  # a draft's first; a submitted one's are already held
     audit_record(actor=actor, action=AuditAction.UPDATED, target=published, summary="published")
     notify(
-        NoticeKind.ACTIVITY_PUBLISHED,
+        notices.ACTIVITY_PUBLISHED,
         activity_id=published.pk,
         subject_ids=[published.created_by_id],
         event=f"published:{published.pk}",
@@ -82,6 +85,7 @@ def activity_publish(*, actor: User, activity: Activity) -> Activity:
 
 
 @transaction.atomic
+@short_lock_wait()
 def activity_reject(*, actor: User, activity: Activity, reason: str) -> Activity:
     if not policy.covers(actor, activity.institution.region):
         raise NotFound()
@@ -92,7 +96,7 @@ def activity_reject(*, actor: User, activity: Activity, reason: str) -> Activity
     session_bookings_release(actor=actor, activity=rejected)  # held again when submitted again
     audit_record(actor=actor, action=AuditAction.UPDATED, target=rejected, summary="rejected")
     notify(
-        NoticeKind.ACTIVITY_REJECTED,
+        notices.ACTIVITY_REJECTED,
         activity_id=rejected.pk,
         subject_ids=[rejected.created_by_id],
         event=f"rejected:{rejected.pk}:{timezone.now().isoformat()}",
@@ -102,6 +106,7 @@ def activity_reject(*, actor: User, activity: Activity, reason: str) -> Activity
 
 
 @transaction.atomic
+@short_lock_wait()
 def activity_cancel(*, actor: User, activity: Activity) -> Activity:
     """Cancel an activity and every active registration on it."""
     _require_manager(actor, activity)
@@ -117,7 +122,7 @@ def activity_cancel(*, actor: User, activity: Activity) -> Activity:
     session_bookings_release(actor=actor, activity=cancelled)  # its venues are free again
     audit_record(actor=actor, action=AuditAction.UPDATED, target=cancelled, summary="cancelled")
     notify(
-        NoticeKind.ACTIVITY_CANCELLED,
+        notices.ACTIVITY_CANCELLED,
         activity_id=cancelled.pk,
         subject_ids=registered,
         event=f"cancelled:{cancelled.pk}",

@@ -5,18 +5,23 @@ Two controls show that the guarantee does not rest on the service's lock and che
 raw overlapping inserts racing in parallel are refused by the exclusion constraint
 (IntegrityError), and the service with its lock and check switched off still answers every
 loser with `venue_booked`, from that constraint.
+
+A booker kept waiting for the venue's row longer than the lock wait limit (LOCK_TIMEOUT_MS) is
+asked to try again (409 `busy_try_again`, a form error on the page) and nothing is booked.
 """
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
-from lifelong.common.demo.load import demo_county_load
 from lifelong.common.errors import Conflict
-from lifelong.common.tests.races import race
 from lifelong.institutions import services
 from lifelong.institutions.models import VenueBooking
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.races import race
 
 from .helpers import activity_at, county_time, memorial_hall
 
@@ -25,14 +30,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and exclusion constraints need PostgreSQL"),
 ]
 CLIENTS = 16
-
-
-@pytest.fixture
-def county():
-    from conftest import Personas
-
-    demo_county_load(with_activities=False)
-    return Personas()
 
 
 def overlapping_bookings(county, venue):
@@ -143,3 +140,46 @@ def test_touching_slots_booked_at_once_all_succeed(county):
     outcomes = race(calls)
     assert all(isinstance(o, VenueBooking) for o in outcomes), outcomes
     assert VenueBooking.objects.filter(venue=hall).count() == 8
+
+
+def while_the_venue_is_held(venue, call):
+    """Run `call` in another connection while this one holds the venue's row (as a booker in
+    the middle of deciding does), longer than the lock wait limit."""
+    with transaction.atomic():
+        list(type(venue).objects.select_for_update().filter(pk=venue.pk).values_list("pk"))
+        [outcome] = race([call])
+    return outcome
+
+
+def test_a_booker_kept_waiting_past_the_limit_is_asked_to_try_again_and_nothing_is_booked(county, settings):
+    settings.LOCK_TIMEOUT_MS = 300
+    hall = memorial_hall()
+    api = ApiClient(county.town_admin)
+    api.headers["Accept-Language"] = "en"
+    body = {
+        "starts_at": county_time(5, 9).isoformat(),
+        "ends_at": county_time(5, 11).isoformat(),
+        "purpose": "党员学习日",
+    }
+    refused = while_the_venue_is_held(hall, lambda: api.post(f"/venues/{hall.pk}/bookings", body))
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "detail": "Many people are doing this right now; please try again in a moment.",
+        "code": "busy_try_again",
+    }
+    assert not VenueBooking.objects.filter(venue=hall).exists()
+    # The same request, sent again once the venue is free, books it.
+    assert api.post(f"/venues/{hall.pk}/bookings", body).status_code == 201
+
+
+def test_the_booking_page_says_to_try_again_when_kept_waiting(county, settings, verified_client):
+    settings.LOCK_TIMEOUT_MS = 300
+    hall = memorial_hall()
+    client = verified_client(county.town_admin)
+    day = (timezone.localdate() + timedelta(days=5)).isoformat()
+    form = {"starts_at": f"{day}T09:00", "ends_at": f"{day}T11:00", "purpose": "党员学习日"}
+    url = f"/console/venues/{hall.pk}/bookings/"
+    page = while_the_venue_is_held(hall, lambda: client.post(url, form, headers={"accept-language": "en"}))
+    assert page.status_code == 200
+    assert "Many people are doing this right now; please try again in a moment." in page.content.decode()
+    assert not VenueBooking.objects.filter(venue=hall).exists()

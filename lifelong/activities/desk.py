@@ -26,7 +26,7 @@ from lifelong.common.errors import Forbidden, InvalidInput, NotFound
 from . import selectors
 from .choices import ActivityStatus
 from .models import Activity
-from .services import may_manage_activities_of
+from .policy import may_manage_activities_of
 
 
 def desk_lookup_count(*, actor: User) -> None:

@@ -35,6 +35,7 @@ from lifelong.regions.models import Region
 
 from .choices import ActivityStatus, CampaignStatus, RegistrationStatus
 from .models import Activity, Registration, Session
+from .policy import manageable_institutions
 
 
 def _with_listing_data(activities: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -146,10 +147,9 @@ def _day_start(day: date) -> datetime:
 
 
 def manageable_institution_ids(actor: User) -> QuerySet[Institution]:
-    """Institutions whose activities the actor may manage: their own, and those in their subtree."""
-    own = [g.institution_id for g in policy.grants(actor) if g.role in ("organizer", "instructor")]
-    in_subtree = policy.restrict(actor, policy.Action.CHANGE, Institution.objects.all())
-    return Institution.objects.filter(Q(pk__in=own) | Q(pk__in=in_subtree.values("pk"))).values("pk")
+    """Institutions whose activities the actor may manage: their own, and those in their subtree
+    (`activities.policy.manages_q`), as a subquery of ids."""
+    return manageable_institutions(actor).values("pk")
 
 
 def activity_visible(*, actor: User | None, activity_id: int) -> Activity | None:
@@ -316,7 +316,7 @@ def next_session_for(*, learner: User, now: datetime | None = None) -> Session |
 
 def activity_managed(*, actor: User, activity_id: int) -> Activity | None:
     return (
-        Activity.objects.filter(pk=activity_id, institution_id__in=manageable_institution_ids(actor))
+        policy.restrict(actor, policy.Action.CHANGE, Activity.objects.filter(pk=activity_id))
         .select_related("institution__region", "campaign")
         .first()
     )
@@ -375,11 +375,38 @@ def my_registrations(*, actor: User) -> QuerySet[Registration]:
     )
 
 
+MY_REGISTRATIONS_SHOWN = 50
+
+
+def my_registrations_with_times(*, actor: User, now: datetime | None = None) -> tuple[list, list]:
+    """The /me/ page's registrations (the actor's and their relatives', cancelled and rejected
+    ones left out) split into those still to come and those whose sessions are all over.
+    Each carries `next_starts_at` (its next session not yet ended) and `last_starts_at` (its
+    last session), read by two subqueries in the same single query: a date block per card
+    without a query per card."""
+    now = now or timezone.now()
+    sessions = Session.objects.filter(activity_id=OuterRef("activity_id")).order_by()
+    registrations = (
+        my_registrations(actor=actor)
+        .exclude(status__in=["cancelled", "rejected"])
+        .annotate(
+            next_starts_at=Subquery(sessions.filter(ends_at__gt=now).order_by("starts_at").values("starts_at")[:1]),
+            last_starts_at=Subquery(sessions.order_by("-starts_at").values("starts_at")[:1]),
+        )
+    )[:MY_REGISTRATIONS_SHOWN]
+    coming, past = [], []
+    for registration in registrations:
+        (coming if registration.next_starts_at else past).append(registration)
+    # Soonest first for what is coming; the newest first for what is over.
+    coming.sort(key=lambda r: r.next_starts_at)
+    past.sort(key=lambda r: r.last_starts_at or r.created_at, reverse=True)
+    return coming, past
+
+
 def activities_managed(*, actor: User, status: str | None = None) -> QuerySet[Activity]:
     """The console list: activities of institutions the actor manages, and, for admins,
     activities submitted for approval anywhere in their subtree."""
-    mine = Q(institution_id__in=manageable_institution_ids(actor))
-    activities = Activity.objects.filter(mine)
+    activities = policy.restrict(actor, policy.Action.CHANGE, Activity.objects.all())
     if status:
         activities = activities.filter(status=status)
     return _with_listing_data(activities).order_by("-created_at", "-id")

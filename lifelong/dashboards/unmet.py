@@ -23,7 +23,7 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.choices import Category, RegistrationStatus
 from lifelong.activities.models import Activity, Registration
-from lifelong.activities.services import may_manage_activities_of
+from lifelong.activities.policy import may_manage_activities_of
 from lifelong.common.errors import NotFound
 from lifelong.regions.choices import RegionLevel
 from lifelong.regions.models import Region

@@ -18,6 +18,7 @@ from lifelong.institutions.models import Institution
 from lifelong.regions.selectors import region_get_by_code
 
 from .. import selectors, services
+from ..policy import may_manage_activities_of
 from .base import (
     ERRORS,
     SESSION_TIME_REFUSALS,
@@ -36,7 +37,7 @@ from .schemas import ActivityDetailOut, ActivityIn, ActivityPage, ActivityPatchI
 
 def _institution_for(actor: User, institution_id: int) -> Institution:
     institution = Institution.objects.select_related("region").filter(pk=institution_id).first()
-    if institution is None or not services.may_manage_activities_of(actor, institution):
+    if institution is None or not may_manage_activities_of(actor, institution):
         raise NotFound(field="institution")
     return institution
 

@@ -17,6 +17,7 @@ from lifelong.common.errors import InvalidInput, NotFound
 from .. import checkin, selectors, services
 from ..choices import CheckinMethod
 from ..models import Session
+from ..policy import may_manage_activities_of
 from .base import ERRORS, SESSION_TIME_REFUSALS, _venue, bearer, router
 from .schemas import SessionIn, SessionOut
 
@@ -85,7 +86,7 @@ class CheckinTokenOut(Schema):
 )
 def checkin_token(request, session_id: int):
     session = _session(session_id)
-    if not services.may_manage_activities_of(request.user, session.activity.institution):
+    if not may_manage_activities_of(request.user, session.activity.institution):
         raise NotFound()
     return {"token": checkin.checkin_token(session=session), "rotates_every_seconds": checkin.QR_ROTATION_SECONDS}
 

@@ -1,6 +1,6 @@
 """Writes for activities, one module per topic:
 
-- `access`: who may manage an activity (`may_manage_activities_of`);
+- `access`: the refusal of anyone who does not manage the activity (`policy.may_manage_activities_of`);
 - `activities`: creating an activity and changing its content;
 - `copying`: copy as a new draft;
 - `workflow`: submit, publish, reject, cancel;
@@ -15,7 +15,7 @@ Callers import the services from here (`from lifelong.activities import services
 
 from typing import Any
 
-from .access import _require_manager, may_manage_activities_of
+from .access import _require_manager
 from .activities import (
     ACTIVITY_FIELDS,
     CONTENT_FIELDS,
@@ -76,7 +76,6 @@ __all__ = [
     "copy_offset",
     "eligibility_problem",
     "low_enrolment_alert",
-    "may_manage_activities_of",
     "registration_approve",
     "registration_cancel",
     "registration_create",

@@ -154,11 +154,50 @@ def campaign_programme(*, campaign: Campaign) -> Programme:
 # --- The post-week report ----------------------------------------------------------------------
 
 
+@dataclass
+class _CampaignFacts:
+    """What the post-week report is computed from: the programme's activities and, per
+    activity, its active registrations, attendances and learning hours."""
+
+    activities: list[Activity]
+    registrations: dict[int, int]
+    attendance: dict[int, int]
+    hours: dict[int, Decimal]
+    learners: int  # distinct learners who attended
+    top_learners: list[dict]
+    towns: dict[str, Region]  # the towns the activities and the top learners are in, by code
+
+
 def campaign_figures(*, campaign: Campaign) -> dict:
     """The figures of the post-week report, from the raw records: totals against targets, by
     town, audience and category, and the highlights worth an honour. JSON-ready (hours as
     strings with one decimal), so the report can be kept as it was generated. Seven queries
     whatever the campaign's size."""
+    facts = _campaign_facts(campaign)
+    by_town, by_audience, by_category = _grouped(facts)
+    town_rows = _town_rows(by_town, facts.towns)
+    counters = {  # the live counters, added up from the per-activity figures
+        "activities": {"value": len(facts.activities), "target": campaign.target_activities},
+        "registrations": {"value": sum(facts.registrations.values()), "target": campaign.target_registrations},
+        "attendance": {"value": sum(facts.attendance.values()), "target": campaign.target_attendance},
+        "hours": {"value": tenths(sum(facts.hours.values())), "target": campaign.target_hours},
+    }
+    return {
+        "totals": {
+            **{key: {"value": str(f["value"]), "target": f["target"]} for key, f in counters.items()},
+            "learners": facts.learners,
+            "sessions": sum(a.session_count for a in facts.activities),
+            "towns": len({town_of(a.institution.region) for a in facts.activities} - {""}),
+        },
+        "by_town": town_rows,
+        "by_audience": _ranked_rows(by_audience),  # labelled by the page, in the reader's language
+        "by_category": _ranked_rows(by_category),
+        "highlights": _highlights(facts, town_rows, counters),
+    }
+
+
+def _campaign_facts(campaign: Campaign) -> _CampaignFacts:
+    """The report's seven queries."""
     activities = list(
         Activity.objects.filter(in_programme(), campaign=campaign)
         .select_related("institution__region")
@@ -188,81 +227,87 @@ def campaign_figures(*, campaign: Campaign) -> dict:
     town_codes = {town_of(a.institution.region) for a in activities}
     town_codes |= {town_of_path(t["learner__home_region__path"]) for t in top_learners}
     towns = {r.code: r for r in Region.objects.filter(code__in=town_codes - {""})}
+    return _CampaignFacts(activities, registrations, attendance, hours, learners, top_learners, towns)
 
-    def row() -> dict:
-        return {"activities": 0, "registrations": 0, "attendance": 0, "hours": Decimal(0)}
 
-    by_town: dict[str, dict] = defaultdict(row)
-    by_audience: dict[str, dict] = defaultdict(row)
-    by_category: dict[str, dict] = defaultdict(row)
-    for activity in activities:
-        figures = (1, registrations.get(activity.pk, 0), attendance.get(activity.pk, 0), hours.get(activity.pk, 0))
+def _figures_row() -> dict:
+    return {"activities": 0, "registrations": 0, "attendance": 0, "hours": Decimal(0)}
+
+
+def _grouped(facts: _CampaignFacts) -> tuple[dict[str, dict], dict[str, dict], dict[str, dict]]:
+    """The activities' figures added up by town, by audience and by category."""
+    by_town: dict[str, dict] = defaultdict(_figures_row)
+    by_audience: dict[str, dict] = defaultdict(_figures_row)
+    by_category: dict[str, dict] = defaultdict(_figures_row)
+    for activity in facts.activities:
+        figures = (
+            1,
+            facts.registrations.get(activity.pk, 0),
+            facts.attendance.get(activity.pk, 0),
+            facts.hours.get(activity.pk, 0),
+        )
         groups = [by_town[town_of(activity.institution.region)], by_category[activity.category]]
         groups += [by_audience[audience] for audience in activity.audience_list]
         for group in groups:
             for key, value in zip(("activities", "registrations", "attendance", "hours"), figures, strict=True):
                 group[key] += value
+    return by_town, by_audience, by_category
 
-    def rows(groups: dict[str, dict], label_of=lambda key: {}) -> list[dict]:
-        out = [{"key": key, **label_of(key), **_json_row(figures)} for key, figures in groups.items()]
-        return sorted(out, key=lambda r: (-Decimal(r["hours"]), -r["attendance"], r["key"]))
 
-    def town_label(code: str) -> dict:
-        town = towns.get(code)
-        return {"name": town.name, "name_en": town.name_en} if town else {"name": "", "name_en": ""}
+def _ranked_rows(groups: dict[str, dict], label_of=lambda key: {}) -> list[dict]:
+    out = [{"key": key, **label_of(key), **_json_row(figures)} for key, figures in groups.items()]
+    return sorted(out, key=lambda r: (-Decimal(r["hours"]), -r["attendance"], r["key"]))
 
-    town_rows = rows(by_town, town_label)
+
+def _town_label(towns: dict[str, Region], code: str) -> dict:
+    town = towns.get(code)
+    return {"name": town.name, "name_en": town.name_en} if town else {"name": "", "name_en": ""}
+
+
+def _town_rows(by_town: dict[str, dict], towns: dict[str, Region]) -> list[dict]:
+    """The towns' rows, named, with their learning hours per thousand residents."""
+    town_rows = _ranked_rows(by_town, lambda code: _town_label(towns, code))
     for town_row in town_rows:
         town = towns.get(town_row["key"])
         per_thousand = Decimal(town_row["hours"]) * 1000 / town.population if town and town.population else None
         town_row["hours_per_thousand"] = str(tenths(per_thousand)) if per_thousand is not None else None
-    most_attended = sorted(activities, key=lambda a: (-attendance.get(a.pk, 0), a.pk))[:HIGHLIGHTS]
-    counters = {  # the live counters, added up from the per-activity figures above
-        "activities": {"value": len(activities), "target": campaign.target_activities},
-        "registrations": {"value": sum(registrations.values()), "target": campaign.target_registrations},
-        "attendance": {"value": sum(attendance.values()), "target": campaign.target_attendance},
-        "hours": {"value": tenths(sum(hours.values())), "target": campaign.target_hours},
-    }
+    return town_rows
+
+
+def _highlights(facts: _CampaignFacts, town_rows: list[dict], counters: dict) -> dict:
+    """What is worth an honour: the most attended activities, the learners with the most hours,
+    the best town, the targets met."""
+    attendance = facts.attendance
+    most_attended = sorted(facts.activities, key=lambda a: (-attendance.get(a.pk, 0), a.pk))[:HIGHLIGHTS]
     return {
-        "totals": {
-            **{key: {"value": str(f["value"]), "target": f["target"]} for key, f in counters.items()},
-            "learners": learners,
-            "sessions": sum(a.session_count for a in activities),
-            "towns": len({town_of(a.institution.region) for a in activities} - {""}),
-        },
-        "by_town": town_rows,
-        "by_audience": rows(by_audience),  # labelled by the page, in the reader's language
-        "by_category": rows(by_category),
-        "highlights": {
-            "most_attended": [
-                {
-                    "activity": a.pk,
-                    "title": a.title,
-                    "title_en": a.title_en,
-                    "attendance": attendance.get(a.pk, 0),
-                    "registrations": registrations.get(a.pk, 0),
-                }
-                for a in most_attended
-                if attendance.get(a.pk, 0)
-            ],
-            # Learning-star candidates: the report is public, so only a masked name and the town.
-            "top_learners": [
-                {
-                    "name": mask_name(t["learner__name"]),
-                    "town": town_label(town_of_path(t["learner__home_region__path"])),
-                    "hours": str(tenths(t["h"])),
-                }
-                for t in top_learners
-            ],
-            "best_town": max(
-                (r for r in town_rows if r.get("hours_per_thousand")),
-                key=lambda r: Decimal(r["hours_per_thousand"]),
-                default=None,
-            ),
-            "targets_met": [
-                key for key, f in counters.items() if f["target"] is not None and Decimal(f["value"]) >= f["target"]
-            ],
-        },
+        "most_attended": [
+            {
+                "activity": a.pk,
+                "title": a.title,
+                "title_en": a.title_en,
+                "attendance": attendance.get(a.pk, 0),
+                "registrations": facts.registrations.get(a.pk, 0),
+            }
+            for a in most_attended
+            if attendance.get(a.pk, 0)
+        ],
+        # Learning-star candidates: the report is public, so only a masked name and the town.
+        "top_learners": [
+            {
+                "name": mask_name(t["learner__name"]),
+                "town": _town_label(facts.towns, town_of_path(t["learner__home_region__path"])),
+                "hours": str(tenths(t["h"])),
+            }
+            for t in facts.top_learners
+        ],
+        "best_town": max(
+            (r for r in town_rows if r.get("hours_per_thousand")),
+            key=lambda r: Decimal(r["hours_per_thousand"]),
+            default=None,
+        ),
+        "targets_met": [
+            key for key, f in counters.items() if f["target"] is not None and Decimal(f["value"]) >= f["target"]
+        ],
     }
 
 

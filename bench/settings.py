@@ -16,7 +16,7 @@ os.environ.setdefault("SITE_URL", "https://lifelong.bench.invalid")  # productio
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lifelong_bench")
 # Production accepts only a configured gateway, so the import below sees one (placeholders that
 # are never used: SMS_BACKEND is replaced after the import).
-os.environ["SMS_BACKEND"] = "lifelong.common.sms.AliyunSmsBackend"
+os.environ["SMS_BACKEND"] = "lifelong.notifications.sms.AliyunSmsBackend"
 os.environ.setdefault("SMS_ALIYUN_ACCESS_KEY_ID", "bench-unused")
 os.environ.setdefault("SMS_ALIYUN_ACCESS_KEY_SECRET", "bench-unused")
 os.environ.setdefault("SMS_ALIYUN_SIGN_NAME", "bench-unused")
@@ -33,7 +33,7 @@ from config.settings.production import LOGGING  # noqa: E402
 ROOT_URLCONF = "bench.urls"
 # The bench measures the app, not an SMS gateway: messages are dropped (no network, no file of
 # numbers and codes, no outbox growing through the run). Only here; production refuses it.
-SMS_BACKEND = "lifelong.common.sms.DiscardSmsBackend"
+SMS_BACKEND = "lifelong.notifications.sms.DiscardSmsBackend"
 LOCAL_MESSAGE_BACKENDS_ALLOWED = True  # for the discard backend above
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # no relay to reach either
 SECURE_SSL_REDIRECT = False

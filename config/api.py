@@ -1,6 +1,7 @@
 from django.http import HttpRequest, JsonResponse
 
 from lifelong.accounts.api import router as accounts_router
+from lifelong.accounts.auth import BearerToken
 from lifelong.activities.api import router as activities_router
 from lifelong.activities.participants_api import router as participants_router
 from lifelong.campaigns.api import router as campaigns_router
@@ -32,7 +33,7 @@ api.add_router("/", institutions_router)
 api.add_router("/", activities_router)
 api.add_router("/", participants_router)
 api.add_router("/", campaigns_router)
-api.add_router("/", notifications_router)
+api.add_router("/", notifications_router, auth=BearerToken())  # a person's own notices: signed in
 api.add_router("/", passport_router)
 api.add_router("/", community_router)
 api.add_router("/", honours_router)

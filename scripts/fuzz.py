@@ -292,7 +292,7 @@ def server_environment(database: Path, media: Path, port: int) -> dict[str, str]
         DATABASE_URL=f"sqlite:///{database}",
         STATIC_ROOT_OVERRIDE=str(VAR / "static"),
         MEDIA_ROOT=str(media),
-        SMS_BACKEND="lifelong.common.sms.FileSmsBackend",
+        SMS_BACKEND="lifelong.notifications.sms.FileSmsBackend",
         SMS_FILE_PATH=str(media.parent / "sms"),
         SITE_URL=f"http://127.0.0.1:{port}",
         WEB_CONCURRENCY="2",

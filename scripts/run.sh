@@ -7,7 +7,7 @@ export LIFELONG_DEMO=1
 export DJANGO_SETTINGS_MODULE=config.settings.local
 # The demo's text messages go to files in var/sms/ rather than flooding this terminal (the
 # worker sends the demo's notices as soon as it starts); SMS_BACKEND set outside wins.
-export SMS_BACKEND="${SMS_BACKEND:-lifelong.common.sms.FileSmsBackend}"
+export SMS_BACKEND="${SMS_BACKEND:-lifelong.notifications.sms.FileSmsBackend}"
 BIN=.venv/bin
 BIND="${BIND:-127.0.0.1:8000}"
 # The one public address QR codes, calendar files, emails and certificates carry: the address

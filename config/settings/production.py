@@ -29,11 +29,11 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts explicitly.")
 # Only a gateway that reaches telephones: the console backend writes sign-in codes to the log, the
 # file backend writes every number and code in clear to disk, memory and discard send nothing.
-from lifelong.common.sms import LOCAL_BACKENDS  # noqa: E402 - reads no setting when imported
+from lifelong.notifications.sms import LOCAL_BACKENDS  # noqa: E402 - reads no setting when imported
 
 if SMS_BACKEND in LOCAL_BACKENDS:
     raise ImproperlyConfigured(
-        "SMS_BACKEND must name a real SMS gateway (lifelong.common.sms.AliyunSmsBackend): "
+        "SMS_BACKEND must name a real SMS gateway (lifelong.notifications.sms.AliyunSmsBackend): "
         f"{SMS_BACKEND} sends nothing to a phone, and writes sign-in codes to a log or a file."
     )
 # Email goes out through SMTP (Django's default: a relay on localhost:25) or, with the dummy
@@ -47,12 +47,12 @@ if EMAIL_BACKEND in LOCAL_EMAIL_BACKENDS:
         "django.core.mail.backends.smtp.EmailBackend (or the dummy backend to send none)."
     )
 # `manage.py check` (and every migrate) and the first message refuse a subclass of a local backend
-# under another name (lifelong.common.checks, lifelong.common.sms.sms_backend_class).
+# under another name (lifelong.notifications.checks, lifelong.notifications.sms.sms_backend_class).
 LOCAL_MESSAGE_BACKENDS_ALLOWED = False
-if SMS_BACKEND == "lifelong.common.sms.AliyunSmsBackend":
+if SMS_BACKEND == "lifelong.notifications.sms.AliyunSmsBackend":
     # Checked here, not only when the first message is sent: a sign-up code that cannot go out
     # should stop the deployment, not a villager at the sign-up page.
-    from lifelong.common.sms import aliyun_config_problems
+    from lifelong.notifications.sms import aliyun_config_problems
 
     _sms_problems = aliyun_config_problems(
         access_key_id=SMS_ALIYUN_ACCESS_KEY_ID,

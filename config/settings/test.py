@@ -14,7 +14,7 @@ else:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "config.test_tasks.ImmediateDeferrableBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-SMS_BACKEND = "lifelong.common.sms.MemorySmsBackend"
+SMS_BACKEND = "lifelong.notifications.sms.MemorySmsBackend"
 DEMO_MODE = False
 STAFF_TWO_FACTOR_REQUIRED = True
 STORAGES = {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from lifelong.common.admin_search import PostedSearchAdmin
-from lifelong.common.sms import mask_phone
+from lifelong.common.masking import mask_phone
 
 from .models import RoleGrant, User
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from lifelong.common.errors import DomainError, InvalidInput, NotFound
 from lifelong.common.forms import add_domain_error, posted_id
+from lifelong.common.masking import mask_phone
 from lifelong.common.paging import page_of
-from lifelong.common.sms import mask_phone
 from lifelong.regions.models import Region
 
 from . import learner_details, merging, residence, selectors

@@ -38,8 +38,8 @@ from django.utils.translation import gettext as _
 
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Forbidden, InvalidInput, NotFound
+from lifelong.common.masking import mask_phone
 from lifelong.common.services import audit_record
-from lifelong.common.sms import mask_phone
 
 from . import policy
 from .learner_details import require_plain_learner

@@ -4,7 +4,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from lifelong.common.sms import cut_param, send_sms
+from lifelong.notifications.sms import cut_param, send_sms
 
 from . import codes
 from .choices import CodePurpose

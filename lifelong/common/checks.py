@@ -1,10 +1,11 @@
-"""System checks (`manage.py check`, and every `migrate`): where production sends messages.
+"""System checks (`manage.py check`, and every `migrate`): where production sends email.
 
-Production settings refuse the local message backends by name when they load
-(config/settings/production.py). These checks go further, by class: a backend under another
-dotted path that subclasses a local one (a "spool" that writes numbers and sign-in codes to a
-file, a console logger) is refused too. They run only where LOCAL_MESSAGE_BACKENDS_ALLOWED is
-False, that is in production; demo, development and tests use the local backends on purpose.
+Production settings refuse the local email backends by name when they load
+(config/settings/production.py). This check goes further, by class: a backend under another
+dotted path that subclasses a local one (a file "spool", a console logger) is refused too. It
+runs only where LOCAL_MESSAGE_BACKENDS_ALLOWED is False, that is in production; demo,
+development and tests use the local backends on purpose. (SMS's counterpart, lifelong.E001, is
+in lifelong.notifications.checks.)
 
 Plain imports only at module level: production.py imports LOCAL_EMAIL_BACKENDS from here while
 the settings load.
@@ -38,29 +39,14 @@ def _backend(setting: str, path: str, check_id: str) -> tuple[type | None, list[
 
 
 @register(Tags.security)
-def message_backends_reach_people(app_configs, **kwargs) -> list[Error]:
-    """lifelong.E001: an SMS backend that reaches no telephone; lifelong.E002: an email backend
-    that keeps mail on this machine. Both only where LOCAL_MESSAGE_BACKENDS_ALLOWED is False."""
+def email_backend_keeps_no_mail(app_configs, **kwargs) -> list[Error]:
+    """lifelong.E002: an email backend that keeps mail on this machine, only where
+    LOCAL_MESSAGE_BACKENDS_ALLOWED is False."""
     from django.conf import settings
-
-    from lifelong.common.sms import LocalSmsBackend
 
     if settings.LOCAL_MESSAGE_BACKENDS_ALLOWED:
         return []
-    errors = []
-    sms, problems = _backend("SMS_BACKEND", settings.SMS_BACKEND, "lifelong.E001")
-    errors += problems
-    if sms is not None and issubclass(sms, LocalSmsBackend):
-        errors.append(
-            Error(
-                f"SMS_BACKEND {settings.SMS_BACKEND} reaches no telephone: it logs, writes to a file, keeps or "
-                "drops every message, sign-in codes included.",
-                hint="Name a real gateway: lifelong.common.sms.AliyunSmsBackend.",
-                id="lifelong.E001",
-            )
-        )
-    email, problems = _backend("EMAIL_BACKEND", settings.EMAIL_BACKEND, "lifelong.E002")
-    errors += problems
+    email, errors = _backend("EMAIL_BACKEND", settings.EMAIL_BACKEND, "lifelong.E002")
     if email is not None and issubclass(email, _local_email_classes()):
         errors.append(
             Error(

@@ -5,9 +5,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.common.admin_search import PostedSearchAdmin
-from lifelong.common.sms import phone_digest
 
 from .models import SmsMessage
+from .sms import phone_digest
 
 
 @admin.register(SmsMessage)

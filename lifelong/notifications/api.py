@@ -1,16 +1,17 @@
-"""The signed-in person's notices: `GET /me/notifications`, `POST /me/notifications/read`."""
+"""The signed-in person's notices: `GET /me/notifications`, `POST /me/notifications/read`.
+
+Every operation here needs a signed-in caller: config/api.py mounts the router with the API's
+bearer token (lifelong.accounts.auth), an app above this one."""
 
 from datetime import datetime
 
 from ninja import Query, Router, Schema
 
-from lifelong.accounts.auth import BearerToken
 from lifelong.common.api import ErrorOut, InputSchema, PageQuery, paginate
 
 from . import selectors, services
 
 router = Router(tags=["notifications"])
-bearer = BearerToken()
 
 
 class NoticeOut(Schema):
@@ -37,7 +38,7 @@ class NoticeQuery(PageQuery):
     unread: bool | None = None
 
 
-@router.get("/me/notifications", auth=bearer, response=NoticePage, summary="My notices, newest first")
+@router.get("/me/notifications", response=NoticePage, summary="My notices, newest first")
 def notice_list(request, query: Query[NoticeQuery]):
     notices = selectors.notices_for(actor=request.user)
     if query.unread:
@@ -55,7 +56,6 @@ class ReadOut(Schema):
 
 @router.post(
     "/me/notifications/read",
-    auth=bearer,
     response={200: ReadOut, 404: ErrorOut, 422: ErrorOut},
     summary="Mark one notice (`id`) or all of them read",
 )

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import NoticeKind
+from . import registry
 
 
 class Notification(models.Model):
@@ -16,7 +16,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    # A code registered by the app that sends the notice (see registry): no choices here, so a
+    # new kind needs no migration.
+    kind = models.CharField(_("kind"), max_length=registry.CODE_MAX_LENGTH)
     activity = models.ForeignKey(
         "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -39,6 +41,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        """What kind of notice it is, in the active language (its kind's registered label)."""
+        return registry.label(self.kind)
+
+    @property
+    def kind_icon(self) -> str:
+        return registry.icon(self.kind)
 
 
 class SmsStatus(models.TextChoices):
@@ -65,7 +76,7 @@ class SmsMessage(models.Model):
         Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_messages"
     )
     provider = models.CharField(_("provider"), max_length=16)
-    # `code`, `notice` or a notice kind's own `notice.<kind>` (see lifelong.common.sms.TEMPLATES).
+    # `code`, `notice` or a notice kind's own `notice.<kind>` (see lifelong.notifications.sms.TEMPLATES).
     template = models.CharField(_("template"), max_length=32)
     phone_digest = models.CharField(max_length=64, db_index=True)
     phone_masked = models.CharField(_("phone"), max_length=16)

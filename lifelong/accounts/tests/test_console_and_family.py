@@ -3,7 +3,7 @@ from django.test import Client
 
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.common.models import AuditEvent
-from lifelong.common.sms import MemorySmsBackend
+from lifelong.notifications.sms import MemorySmsBackend
 from lifelong.regions.models import Region
 
 

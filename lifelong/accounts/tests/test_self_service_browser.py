@@ -11,8 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from lifelong.accounts.models import PhoneCodeQuota, User
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.a11y import VIEWPORTS
+from lifelong.testkit.browser import PHONE_VIEWPORT, elder_mode_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +19,8 @@ PHONE = "13712345601"
 
 
 @pytest.fixture
-def outbox(transactional_db, settings, tmp_path) -> Path:
-    demo_county_load(with_activities=False)
-    settings.SMS_BACKEND = "lifelong.common.sms.FileSmsBackend"
+def outbox(county, settings, tmp_path) -> Path:
+    settings.SMS_BACKEND = "lifelong.notifications.sms.FileSmsBackend"
     settings.SMS_FILE_PATH = tmp_path
     return tmp_path
 
@@ -34,20 +32,15 @@ def last_code(outbox: Path, phone: str) -> str:
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport=VIEWPORTS["phone"])
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
+def phone_page(new_page):
+    return new_page(locale="en-US", viewport=PHONE_VIEWPORT)
 
 
 def test_a_citizen_signs_up_then_resets_the_password(outbox, phone_page):
     page = phone_page
     village = User.objects.get(phone="13900000005").home_region
     page.goto("/accounts/login/")
-    page.get_by_test_id("elder-switch").click()
-    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    elder_mode_on(page)
     page.get_by_test_id("signup-link").click()
 
     page.get_by_label("Mobile number").fill("137 1234 5601")
@@ -95,4 +88,4 @@ def test_a_citizen_signs_up_then_resets_the_password(outbox, phone_page):
     page.locator("#main").get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/me/$"))
     # Nothing overflows the phone's width.
-    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]

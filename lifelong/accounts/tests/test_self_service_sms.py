@@ -19,8 +19,8 @@ from lifelong.accounts.choices import CodePurpose
 from lifelong.accounts.models import PhoneCode, PhoneCodeQuota, SmsCodeCounter, User
 from lifelong.accounts.services import managed_profile_create
 from lifelong.common.errors import Conflict
-from lifelong.common.sms import SmsOutcomeUnknown, SmsRejected
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.notifications.sms import SmsOutcomeUnknown, SmsRejected
+from lifelong.testkit.api import ApiClient
 
 NEW = "13712340001"
 NEW_2 = "13712340002"
@@ -72,7 +72,7 @@ def test_a_refused_sign_up_sms_is_503_alike_for_any_number_and_gives_the_limits_
     assert not PhoneCode.objects.exists()
     assert all(quota.sent_on_day == 0 for quota in PhoneCodeQuota.objects.all())
     assert all(counter.count == 0 for counter in SmsCodeCounter.objects.all())
-    settings.SMS_BACKEND = "lifelong.common.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.MemorySmsBackend"
     assert api.post("/auth/signup/code", {"phone": NEW}).status_code == 202
     assert api.post("/auth/signup/code", {"phone": demo.young_learner.phone}).status_code == 202
 
@@ -83,7 +83,7 @@ def test_a_sign_up_sms_that_may_have_gone_is_503_but_stays_counted(db, settings)
     assert response.status_code == 503 and response.json()["code"] == "sms_unavailable"
     # The message may arrive: its code still works, and the minute's limit holds.
     assert PhoneCode.objects.filter(phone=NEW).exists()
-    settings.SMS_BACKEND = "lifelong.common.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.MemorySmsBackend"
     assert ApiClient().post("/auth/signup/code", {"phone": NEW}).json()["code"] == "too_many_codes"
 
 
@@ -191,7 +191,7 @@ def test_a_hand_over_whose_sms_is_refused_says_so_and_costs_nothing(demo, family
     settings.SMS_BACKEND = f"{HERE}.RejectingBackend"
     with pytest.raises(codes.SmsNotSent):
         self_service.family_claim_start(actor=actor, profile=profile, phone=NEW)
-    settings.SMS_BACKEND = "lifelong.common.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.MemorySmsBackend"
     self_service.family_claim_start(actor=actor, profile=profile, phone=NEW)  # at once: nothing was counted
     assert PhoneCode.objects.filter(phone=NEW, purpose=CodePurpose.CLAIM).exists()
 

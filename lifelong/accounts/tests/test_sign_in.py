@@ -13,7 +13,7 @@ from lifelong.accounts.middleware import SESSION_LAST_SEEN
 from lifelong.accounts.models import PhoneCodeQuota
 from lifelong.accounts.services import SESSION_SIGNED_IN_AT
 from lifelong.common.models import AuditEvent
-from lifelong.common.sms import MemorySmsBackend
+from lifelong.notifications.sms import MemorySmsBackend
 
 LOGIN = "/accounts/login/"
 

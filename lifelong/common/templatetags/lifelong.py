@@ -1,6 +1,6 @@
 from django import template
 
-from lifelong.common.sms import mask_phone
+from lifelong.common.masking import mask_phone
 
 register = template.Library()
 

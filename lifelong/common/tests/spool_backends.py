@@ -3,7 +3,7 @@ production checks must refuse them by class, not only by the names Lifelong ship
 
 from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
 
-from lifelong.common.sms import FileSmsBackend
+from lifelong.notifications.sms import FileSmsBackend
 
 
 class SpoolSmsBackend(FileSmsBackend):

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from lifelong.common.sms import mask_phone, phone_digest
+from lifelong.common.masking import mask_phone
 from lifelong.notifications.models import SmsMessage, SmsStatus
+from lifelong.notifications.sms import phone_digest
 
 PHONE = "13912345678"
 OTHER = "13900000099"

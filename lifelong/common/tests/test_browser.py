@@ -2,29 +2,13 @@
 and elder mode; the town admin passes two-factor and works in the console."""
 
 import re
-from base64 import b32decode
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.sms import MemorySmsBackend
+from lifelong.testkit.browser import elder_mode_on, english_on, sign_in, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def county(transactional_db):
-    demo_county_load(with_activities=False)
-
-
-def sign_in(page, phone: str, password: str = "lifelong-demo"):
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill(password)
-    page.locator("#main").get_by_role("button", name="登录").click()
 
 
 def test_a_learner_signs_in_switches_language_and_elder_mode(county, page):
@@ -35,13 +19,11 @@ def test_a_learner_signs_in_switches_language_and_elder_mode(county, page):
     expect(page).to_have_url(re.compile(r"/me/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("钱桂英")
 
-    page.get_by_test_id("language-switch").click()
+    english_on(page)
     expect(page.get_by_role("heading", level=2, name="My profile")).to_be_visible()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
     expect(page.locator("html")).not_to_have_class(re.compile("elder"))
-    page.get_by_test_id("elder-switch").click()
-    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    elder_mode_on(page)
     font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert font_size >= 18
     page.reload()
@@ -54,18 +36,7 @@ def test_a_learner_signs_in_switches_language_and_elder_mode(county, page):
 
 
 def test_a_town_admin_passes_two_factor_and_manages_their_town(county, page):
-    sign_in(page, "13900000002")
-    page.goto("/console/")
-    expect(page).to_have_url(re.compile(r"/accounts/two-factor/"))
-    secret = page.get_by_test_id("totp-secret").inner_text()
-    assert len(secret) >= 16
-    device = TOTPDevice(key=b32decode(secret).hex())
-    sms = [text for phone, text in MemorySmsBackend.outbox if phone == "13900000002"][-1]
-    page.get_by_label("短信发送到您手机的 6 位验证码").fill(re.search(r"\d{6}", sms).group(0))
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    page.get_by_label("身份验证器应用中的 6 位验证码").fill(code)
-    page.get_by_role("button", name="确认").click()
-    expect(page).to_have_url(re.compile(r"/console/$"))
+    staff_sign_in(page, "13900000002")  # enrols in two-factor: the SMS code, then the authenticator app's
     expect(page.get_by_text("镇（街道）管理员 · 武原街道")).to_be_visible()
 
     page.get_by_role("navigation", name="工作台").get_by_role("link", name="场地").click()
@@ -80,10 +51,9 @@ def test_a_town_admin_passes_two_factor_and_manages_their_town(county, page):
     expect(page.get_by_text("已保存。")).to_be_visible()
     expect(page.get_by_role("link", name="老年书画室")).to_be_visible()
 
-    page.get_by_test_id("language-switch").click()
+    english_on(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Venues")
-    page.get_by_test_id("elder-switch").click()
-    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    elder_mode_on(page)
 
     response = page.goto("/console/institutions/1/")  # the county school: outside a town admin's scope
     assert response.status == 404
@@ -134,11 +104,10 @@ def test_live_learner_search_in_the_console(county, page, settings):
 
 
 def test_a_learner_finds_an_activity_registers_is_waitlisted_on_a_full_one_and_cancels(county, page):
-    from conftest import Personas
     from lifelong.activities import services
     from lifelong.activities.tests.helpers import new_learner, published_activity
 
-    demo = Personas()
+    demo = county
     published_activity(demo, title="太极拳晨练", capacity=5)
     full_one = published_activity(demo, title="书法提高班", capacity=1)
     someone = new_learner(demo)
@@ -163,16 +132,6 @@ def test_a_learner_finds_an_activity_registers_is_waitlisted_on_a_full_one_and_c
     page.get_by_test_id("confirm-dialog").locator("[data-confirm-yes]").click()  # cancelling asks first
     expect(page.get_by_test_id("my-registrations")).not_to_contain_text("太极拳晨练")
     expect(page.get_by_test_id("my-registrations")).to_contain_text("书法提高班")
-
-
-@pytest.fixture
-def second_page(browser, live_server):
-    """Another person's browser, beside `page`."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
 
 
 def test_an_organizer_creates_and_submits_an_activity_and_a_town_admin_publishes_it(
@@ -219,21 +178,14 @@ def test_an_organizer_creates_and_submits_an_activity_and_a_town_admin_publishes
 
 
 def test_staff_open_the_check_in_screen_and_a_learner_scans_it(county, page, second_page, settings):
-    from datetime import timedelta
 
-    from django.utils import timezone
-
-    from conftest import Personas
     from lifelong.activities import services
-    from lifelong.activities.tests.helpers import new_learner, published_activity
+    from lifelong.activities.tests.helpers import new_learner, published_activity, under_way
 
     settings.STAFF_TWO_FACTOR_REQUIRED = False
-    demo = Personas()
+    demo = county
     activity = published_activity(demo, title="智能手机课")
-    session = activity.sessions.get()
-    session.starts_at = timezone.now() - timedelta(minutes=5)
-    session.ends_at = timezone.now() + timedelta(hours=1)
-    session.save()
+    under_way(activity.sessions.get())
     services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
     neighbour = new_learner(demo, name="邻居老沈")
     services.registration_create(actor=neighbour, activity=activity, learner=neighbour)

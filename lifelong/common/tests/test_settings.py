@@ -15,7 +15,7 @@ GOOD = {
     "DATABASE_URL": "sqlite:////tmp/lifelong-deploy-check.sqlite3",
     "SITE_URL": "https://lifelong.haiyan.example",
     # Production takes only a real gateway: Alibaba Cloud SMS, fully configured.
-    "SMS_BACKEND": "lifelong.common.sms.AliyunSmsBackend",
+    "SMS_BACKEND": "lifelong.notifications.sms.AliyunSmsBackend",
     "SMS_ALIYUN_ACCESS_KEY_ID": "LTAI5tExampleKeyId",
     "SMS_ALIYUN_ACCESS_KEY_SECRET": "ExampleSecretExampleSecret0123",
     "SMS_ALIYUN_SIGN_NAME": "海盐终身学习",
@@ -46,11 +46,11 @@ def test_check_deploy_is_clean_with_production_values():
         ({"LIFELONG_DEMO": "1"}, "Demo mode"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"SITE_URL": "http://127.0.0.1:8000"}, "SITE_URL"),
-        ({"SMS_BACKEND": "lifelong.common.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
-        ({"SMS_BACKEND": "lifelong.common.sms.MemorySmsBackend"}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "lifelong.notifications.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "lifelong.notifications.sms.MemorySmsBackend"}, "SMS_BACKEND"),
         # The file spool writes every number and sign-in code in clear to disk.
-        ({"SMS_BACKEND": "lifelong.common.sms.FileSmsBackend"}, "SMS_BACKEND"),
-        ({"SMS_BACKEND": "lifelong.common.sms.DiscardSmsBackend"}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "lifelong.notifications.sms.FileSmsBackend"}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "lifelong.notifications.sms.DiscardSmsBackend"}, "SMS_BACKEND"),
         ({"SMS_RECEIPT_TOKEN": "short"}, "SMS_RECEIPT_TOKEN"),
         # Email printed to the log or kept in files on the server: notices name people.
         ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
@@ -94,7 +94,7 @@ DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 # Alibaba Cloud SMS, fully configured (lifelong/common/tests/test_sms_aliyun.py tests the backend).
 ALIYUN = {
-    "SMS_BACKEND": "lifelong.common.sms.AliyunSmsBackend",
+    "SMS_BACKEND": "lifelong.notifications.sms.AliyunSmsBackend",
     "SMS_ALIYUN_ACCESS_KEY_ID": "LTAI5tExampleKeyId",
     "SMS_ALIYUN_ACCESS_KEY_SECRET": "ExampleSecretExampleSecret0123",
     "SMS_ALIYUN_SIGN_NAME": "海盐终身学习",

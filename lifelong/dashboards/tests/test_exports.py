@@ -10,12 +10,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from lifelong.common.sms import mask_phone
+from lifelong.common.masking import mask_phone
 from lifelong.dashboards.selectors import dashboard_for
 from lifelong.dashboards.services import rollups_refresh
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import COUNTY, WUYUAN
 
-from .learning import COUNTY, WUYUAN, activity_held, learner_new, learning_build
+from .learning import activity_held, learner_new
 
 TABLES = ["figures", "children", "categories", "audiences", "unmet", "trend"]
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -128,16 +129,6 @@ def as_csv_text(value) -> str:
 def as_number(value):
     """An XLSX cell read back: openpyxl gives ints and floats; compare decimals as floats."""
     return float(value) if isinstance(value, Decimal) else value
-
-
-@pytest.fixture
-def learning(demo):
-    return learning_build(demo)
-
-
-@pytest.fixture
-def county_client(demo, verified_client):
-    return verified_client(demo.county_admin)
 
 
 def download(client, table: str, file_format: str, region: str, period: str):

@@ -3,43 +3,17 @@ opens the Bu Xinsheng Memorial Hall's bookings from the console's venue list, bo
 then tries an overlapping one and is refused with the clashing booking named."""
 
 import re
-from base64 import b32decode
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.sms import MemorySmsBackend
 from lifelong.institutions.models import VenueBooking
+from lifelong.testkit.browser import staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TOWN_ADMIN = "13900000002"
-
-
-@pytest.fixture
-def county(transactional_db):
-    demo_county_load(with_activities=False)
-
-
-def staff_sign_in(page, phone: str, password: str = "lifelong-demo"):
-    """Sign in and enrol in two-factor (the SMS code plus the authenticator app's code)."""
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill(password)
-    page.locator("#main").get_by_role("button", name="登录").click()
-    page.goto("/console/")
-    expect(page).to_have_url(re.compile(r"/accounts/two-factor/"))
-    device = TOTPDevice(key=b32decode(page.get_by_test_id("totp-secret").inner_text()).hex())
-    sms = [text for to, text in MemorySmsBackend.outbox if to == phone][-1]
-    page.get_by_label("短信发送到您手机的 6 位验证码").fill(re.search(r"\d{6}", sms).group(0))
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    page.get_by_label("身份验证器应用中的 6 位验证码").fill(code)
-    page.get_by_role("button", name="确认").click()
-    expect(page).to_have_url(re.compile(r"/console/$"))
 
 
 def fill_booking(page, day: str, starts: str, ends: str, purpose: str):

@@ -5,8 +5,8 @@ import re
 from django.test import Client
 from django.utils import timezone
 
+from lifelong.activities import notices as activity_notices
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.models import Notification
 
 
@@ -28,7 +28,7 @@ def test_each_notice_shows_its_kind_and_unread_ones_say_so_in_words(demo):
     assert "#circle-x" in unread and "#circle-check" in read  # an icon by kind
     assert 'class="ll-notice__new"' in unread and ("新" in unread or "New" in unread)  # not colour alone
     assert "ll-notice__new" not in read
-    assert str(NoticeKind.REGISTRATION_CANCELLED.label) in unread and "<time datetime=" in unread
+    assert str(activity_notices.REGISTRATION_CANCELLED.label) in unread and "<time datetime=" in unread
 
 
 def test_no_notices_is_an_empty_state_that_says_what_will_come(demo):

@@ -4,61 +4,19 @@ the certificate on the public verify page."""
 
 import io
 import re
-from base64 import b32decode
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from lifelong.activities import services
-from lifelong.common.sms import MemorySmsBackend
 from lifelong.institutions.models import Institution
 from lifelong.passport.models import Certificate
+from lifelong.testkit.browser import sign_in, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """Open another person's browser (a fresh context: own cookies, own session)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        return tab
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page, phone: str, password: str):
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill(password)
-    page.locator("#main").get_by_role("button", name="登录").click()
-
-
-def staff_sign_in(page, phone: str, password: str):
-    """Sign a staff member in and enrol them in two-factor (SMS code plus authenticator app),
-    as the town admin's browser test does."""
-    sign_in(page, phone, password)
-    page.goto("/console/")
-    expect(page).to_have_url(re.compile(r"/accounts/two-factor/"))
-    device = TOTPDevice(key=b32decode(page.get_by_test_id("totp-secret").inner_text()).hex())
-    sms = [text for to, text in MemorySmsBackend.outbox if to == phone][-1]
-    page.get_by_label("短信发送到您手机的 6 位验证码").fill(re.search(r"\d{6}", sms).group(0))
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    page.get_by_label("身份验证器应用中的 6 位验证码").fill(code)
-    page.get_by_role("button", name="确认").click()
-    expect(page).to_have_url(re.compile(r"/console/$"))
 
 
 def activity_happening_now(demo):

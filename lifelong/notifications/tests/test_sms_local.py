@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 
-from lifelong.common.sms import DiscardSmsBackend, send_sms
 from lifelong.notifications.models import SmsMessage, SmsStatus
+from lifelong.notifications.sms import DiscardSmsBackend, send_sms
 
 ROOT = Path(__file__).resolve().parents[3]
 PHONE = "13912345678"
@@ -35,7 +35,7 @@ def mode(path: Path) -> int:
 
 
 def test_the_file_outbox_is_readable_by_its_owner_only(settings, tmp_path, loose_umask):
-    settings.SMS_BACKEND = "lifelong.common.sms.FileSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.FileSmsBackend"
     settings.SMS_FILE_PATH = tmp_path / "var" / "sms"
     send_sms(PHONE, "您的验证码是 123456", template="code", params={"code": "123456"})
     [outbox] = settings.SMS_FILE_PATH.iterdir()
@@ -45,7 +45,7 @@ def test_the_file_outbox_is_readable_by_its_owner_only(settings, tmp_path, loose
 
 
 def test_an_outbox_an_earlier_version_left_open_is_closed_at_the_next_message(settings, tmp_path, loose_umask):
-    settings.SMS_BACKEND = "lifelong.common.sms.FileSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.FileSmsBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
     send_sms(PHONE, "one")
     [outbox] = settings.SMS_FILE_PATH.iterdir()
@@ -57,7 +57,7 @@ def test_an_outbox_an_earlier_version_left_open_is_closed_at_the_next_message(se
 
 
 def test_the_discard_backend_sends_and_keeps_nothing(settings, tmp_path):
-    settings.SMS_BACKEND = "lifelong.common.sms.DiscardSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.DiscardSmsBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
     send_sms(PHONE, "hello")
     assert not settings.SMS_FILE_PATH.exists() and not vars(DiscardSmsBackend())
@@ -70,7 +70,7 @@ def test_the_bench_runs_production_settings_with_the_discard_backend():
         [sys.executable, "-c", probe], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "lifelong.common.sms.DiscardSmsBackend"
+    assert result.stdout.strip().splitlines()[-1] == "lifelong.notifications.sms.DiscardSmsBackend"
 
 
 # --- Production: no sign-in code in a file, a log line or an email ----------------------------
@@ -90,19 +90,36 @@ def test_where_local_backends_are_refused_a_file_spool_under_another_name_writes
     assert not settings.SMS_FILE_PATH.exists()
 
 
-def test_the_system_check_refuses_local_backends_by_class_only_where_they_are_refused(settings):
-    from lifelong.common.checks import message_backends_reach_people
+def message_backends_reach_people(app_configs) -> list:
+    """Both system checks of where messages go: SMS (notifications) and email (common)."""
+    from lifelong.common.checks import email_backend_keeps_no_mail
+    from lifelong.notifications.checks import sms_backend_reaches_telephones
 
+    return sms_backend_reaches_telephones(app_configs) + email_backend_keeps_no_mail(app_configs)
+
+
+def test_the_system_check_refuses_local_backends_by_class_only_where_they_are_refused(settings):
     settings.SMS_BACKEND, settings.EMAIL_BACKEND = SPOOL_SMS, SPOOL_EMAIL
     assert message_backends_reach_people(None) == []  # demo, development and tests use them
     settings.LOCAL_MESSAGE_BACKENDS_ALLOWED = False
     assert [error.id for error in message_backends_reach_people(None)] == ["lifelong.E001", "lifelong.E002"]
-    settings.SMS_BACKEND = "lifelong.common.sms.ConsoleSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.ConsoleSmsBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     assert [error.id for error in message_backends_reach_people(None)] == ["lifelong.E001", "lifelong.E002"]
-    settings.SMS_BACKEND = "lifelong.common.sms.AliyunSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.AliyunSmsBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     assert message_backends_reach_people(None) == []
+
+
+def test_the_system_check_refuses_a_gateway_template_for_a_kind_no_app_registers(settings):
+    from lifelong.notifications.checks import sms_templates_name_known_kinds
+
+    settings.SMS_BACKEND = "lifelong.notifications.sms.AliyunSmsBackend"
+    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_1", "notice.reminder": "SMS_2"}
+    assert sms_templates_name_known_kinds(None) == []  # activities registers `reminder`
+    settings.SMS_ALIYUN_TEMPLATES = {"notice": "SMS_1", "notice.nonsense": "SMS_3"}
+    [error] = sms_templates_name_known_kinds(None)
+    assert error.id == "lifelong.E003" and "notice.nonsense" in error.msg
 
 
 def test_a_reset_code_goes_by_sms_only_even_to_someone_with_an_email_address(
@@ -181,7 +198,8 @@ def test_gunicorns_access_log_masks_the_token():
 
 
 def _message(status: SmsStatus, error_code: str = "", phone: str = PHONE) -> SmsMessage:
-    from lifelong.common.sms import mask_phone, phone_digest
+    from lifelong.common.masking import mask_phone
+    from lifelong.notifications.sms import phone_digest
 
     return SmsMessage.objects.create(
         provider="aliyun",

@@ -10,8 +10,9 @@ import socket
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from lifelong.common import sms
-from lifelong.common.sms import (
+from lifelong.notifications import sms
+from lifelong.notifications.models import Notification, SmsMessage, SmsStatus
+from lifelong.notifications.sms import (
     AliyunSmsBackend,
     SmsOutcomeUnknown,
     SmsRejected,
@@ -20,8 +21,7 @@ from lifelong.common.sms import (
     phone_digest,
     send_sms,
 )
-from lifelong.common.tests import sms_fake_aliyun as fake_api
-from lifelong.notifications.models import Notification, SmsMessage, SmsStatus
+from lifelong.notifications.tests import sms_fake_aliyun as fake_api
 
 PHONE = "13912345678"
 
@@ -82,7 +82,7 @@ def fake():
 
 @pytest.fixture
 def aliyun(settings, fake):
-    settings.SMS_BACKEND = "lifelong.common.sms.AliyunSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.AliyunSmsBackend"
     settings.SMS_ALIYUN_ACCESS_KEY_ID = fake_api.ACCESS_KEY_ID
     settings.SMS_ALIYUN_ACCESS_KEY_SECRET = fake_api.ACCESS_KEY_SECRET
     settings.SMS_ALIYUN_SIGN_NAME = fake_api.SIGN_NAME
@@ -324,7 +324,7 @@ def test_the_file_backend_writes_the_whole_text_of_a_kinds_own_message(demo, set
     from lifelong.accounts import self_service
     from lifelong.accounts.tasks import learner_welcome_sms
 
-    settings.SMS_BACKEND = "lifelong.common.sms.FileSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.FileSmsBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
     self_service.signup_code_send(phone=demo.young_learner.phone)
     learner_welcome_sms.call(demo.elder_learner.pk)
@@ -356,7 +356,7 @@ def test_a_notice_goes_out_as_the_notice_template_and_is_linked_to_its_message(d
     [request] = aliyun.accepted
     # No "[Lifelong]" in front: the provider's signature brands the message. A notice about no
     # activity, team or article is named by its kind alone.
-    label = str(notice.get_kind_display())
+    label = notice.kind_label
     assert json.loads(request["TemplateParam"]) == {"kind": label, "title": label}
     assert request["PhoneNumbers"] == demo.young_learner.phone
     message = SmsMessage.objects.get()
@@ -417,7 +417,7 @@ def test_an_organizers_long_message_reaches_the_provider_as_kind_and_title_withi
     assert (message.status, message.error_code) == (SmsStatus.SENT, ""), message.error_code
     request = next(r for r in aliyun.accepted if r["OutId"] == message.out_id)
     params = json.loads(request["TemplateParam"])
-    assert params["kind"] == str(notice.get_kind_display())
+    assert params["kind"] == notice.kind_label
     assert params["title"] == LONG_TITLE[:34] + "…" and len(params["title"]) == 35
     assert words in notice.text  # the whole message stays in the app
     assert Notification.objects.get(pk=notice.pk).sms_sent_at is not None
@@ -484,7 +484,7 @@ def test_the_configuration_may_name_templates_only_for_kinds_this_site_has(aliyu
 def test_the_file_backend_still_writes_a_notices_whole_text(demo, settings, tmp_path, on_commit):
     from lifelong.activities import participants
 
-    settings.SMS_BACKEND = "lifelong.common.sms.FileSmsBackend"
+    settings.SMS_BACKEND = "lifelong.notifications.sms.FileSmsBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
     activity, learner = _registered(demo, on_commit)
     words = "明天的课改到文化礼堂三楼，请带好老年证和笔记本，九点前到。" * 10

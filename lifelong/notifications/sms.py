@@ -29,6 +29,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 
+from lifelong.common.masking import mask_phone
+
+from .registry import codes
+
 logger = logging.getLogger(__name__)
 
 # The message kinds callers name, with the parameters each fills in. A gateway in mainland China
@@ -36,13 +40,13 @@ logger = logging.getLogger(__name__)
 # variables carry these names. A notice names its kind and its subject in a few words
 # (`${kind}`, `${title}`) rather than carrying its text: the provider limits a notification
 # template's variable to 35 characters and does not approve a template made of a variable alone.
-# The full text stays in the app and the email. `notice.<kind>` (a NoticeKind value) may name its
-# own template and falls back to `notice`. A message whose instructions matter more than any
-# variable has its own wording in its own template instead, so that it is never cut down to a
-# notice's kind and title: `account_exists` (sign-up with a registered number: the template says
-# the number already has an account and how to reset the password on the site; no variables)
-# and `welcome` (a learner registered by staff: sign in with this number and the password staff
-# gave; `${name}`).
+# The full text stays in the app and the email. `notice.<kind>` (a registered notice kind's code,
+# lifelong.notifications.registry) may name its own template and falls back to `notice`. A
+# message whose instructions matter more than any variable has its own wording in its own
+# template instead, so that it is never cut down to a notice's kind and title: `account_exists`
+# (sign-up with a registered number: the template says the number already has an account and
+# how to reset the password on the site; no variables) and `welcome` (a learner registered by
+# staff: sign in with this number and the password staff gave; `${name}`).
 TEMPLATES = {
     "notice": ("kind", "title"),
     "code": ("code",),
@@ -52,12 +56,12 @@ TEMPLATES = {
 
 # Backends that send nothing to a telephone: production refuses each of them by name when its
 # settings load, and any subclass of LocalSmsBackend (whatever its path) in `manage.py check` and
-# at the first message (LOCAL_MESSAGE_BACKENDS_ALLOWED, lifelong.common.checks).
+# at the first message (LOCAL_MESSAGE_BACKENDS_ALLOWED, lifelong.notifications.checks).
 LOCAL_BACKENDS = {
-    "lifelong.common.sms.ConsoleSmsBackend",
-    "lifelong.common.sms.FileSmsBackend",
-    "lifelong.common.sms.MemorySmsBackend",
-    "lifelong.common.sms.DiscardSmsBackend",
+    "lifelong.notifications.sms.ConsoleSmsBackend",
+    "lifelong.notifications.sms.FileSmsBackend",
+    "lifelong.notifications.sms.MemorySmsBackend",
+    "lifelong.notifications.sms.DiscardSmsBackend",
 }
 
 
@@ -185,13 +189,6 @@ def _continues_a_character(char: str) -> bool:
         or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin-tone modifiers
         or "\U000e0100" <= char <= "\U000e01ef"
     )
-
-
-def mask_phone(phone: str | None) -> str:
-    """`13900000005` → `139****0005`, the form lists, exports and logs use."""
-    if not phone:
-        return ""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
 
 
 def phone_digest(phone: str) -> str:
@@ -464,19 +461,30 @@ def aliyun_config_problems(
             + ",".join(f"{kind}=SMS_…" for kind in TEMPLATES)
             + ")"
         )
-    from lifelong.notifications.choices import NoticeKind  # plain choices: safe while settings load
-
-    known = set(TEMPLATES) | {f"notice.{kind}" for kind in NoticeKind.values}
-    unknown = sorted(name for name in templates if name not in known)
-    if unknown:
-        problems.append(
-            "SMS_ALIYUN_TEMPLATES names no message kind of this site: "
-            + ", ".join(unknown)
-            + " (use "
-            + ", ".join(TEMPLATES)
-            + " or notice.<notice kind>)"
-        )
+    problems += unknown_template_problems(templates)
     parts = urlsplit(endpoint or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         problems.append("SMS_ALIYUN_ENDPOINT must be an http(s) address")
     return problems
+
+
+def unknown_template_problems(templates: dict[str, str]) -> list[str]:
+    """Template names that name no message kind of this site (a typo, a notice kind no app
+    registers). The notice kinds are registered once the apps are ready: while the settings
+    load (production.py) this says nothing, and `manage.py check` (lifelong.E003) and the
+    backend itself say it instead."""
+    from django.apps import apps
+
+    if not apps.ready:
+        return []
+    known = set(TEMPLATES) | {f"notice.{code}" for code in codes()}
+    unknown = sorted(name for name in templates if name not in known)
+    if not unknown:
+        return []
+    return [
+        "SMS_ALIYUN_TEMPLATES names no message kind of this site: "
+        + ", ".join(unknown)
+        + " (use "
+        + ", ".join(TEMPLATES)
+        + " or notice.<notice kind>)"
+    ]

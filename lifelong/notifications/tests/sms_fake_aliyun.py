@@ -1,5 +1,5 @@
 """A local stand-in for Alibaba Cloud's SMS API (Dysmsapi SendSms, RPC style, signature 1.0),
-for contract tests of `lifelong.common.sms.AliyunSmsBackend`.
+for contract tests of `lifelong.notifications.sms.AliyunSmsBackend`.
 
 It checks each request the way the provider documents it, with its own implementation of the
 signature written from the documentation (not the backend's code): the common parameters,

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from lifelong.common.sms import phone_digest, send_sms
-from lifelong.common.tests import sms_fake_aliyun as fake_api
 from lifelong.notifications.models import SmsMessage, SmsStatus
+from lifelong.notifications.sms import phone_digest, send_sms
+from lifelong.notifications.tests import sms_fake_aliyun as fake_api
 
 TOKEN = "r" * 16 + "8f3Kq9Zt2LmW7xYb"
 URL = f"/sms/receipts/{TOKEN}/"
@@ -164,7 +164,7 @@ def test_a_malformed_batch_gets_400_and_records_none_of_it(db, client, receipts,
 
 def test_a_message_sent_through_the_fake_provider_is_delivered_by_its_receipt(db, client, receipts, settings):
     with fake_api.FakeAliyunSms() as fake:
-        settings.SMS_BACKEND = "lifelong.common.sms.AliyunSmsBackend"
+        settings.SMS_BACKEND = "lifelong.notifications.sms.AliyunSmsBackend"
         settings.SMS_ALIYUN_ACCESS_KEY_ID = fake_api.ACCESS_KEY_ID
         settings.SMS_ALIYUN_ACCESS_KEY_SECRET = fake_api.ACCESS_KEY_SECRET
         settings.SMS_ALIYUN_SIGN_NAME = fake_api.SIGN_NAME

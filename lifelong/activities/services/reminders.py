@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from lifelong.accounts.choices import Role
 from lifelong.accounts.models import RoleGrant
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
+from .. import notices
 from ..choices import ActivityStatus, RegistrationStatus
 from ..models import Activity, Registration, Session
 
@@ -49,7 +49,7 @@ def session_remind(*, session_id: int, starts_at: str, now: datetime | None = No
         )
     )
     notify(
-        NoticeKind.REMINDER,
+        notices.REMINDER,
         activity_id=session.activity_id,
         subject_ids=learners,
         event=f"reminder:{session.pk}:{starts_at}",
@@ -85,7 +85,7 @@ def low_enrolment_alert(*, activity_id: int, now: datetime | None = None) -> boo
         )
     )
     notify(
-        NoticeKind.LOW_ENROLMENT,
+        notices.LOW_ENROLMENT,
         activity_id=activity.pk,
         subject_ids=sorted(organizers | {activity.created_by_id}),
         event=f"low:{activity.pk}",

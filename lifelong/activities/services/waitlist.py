@@ -7,9 +7,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from lifelong.notifications.choices import NoticeKind
 from lifelong.notifications.services import notify
 
+from .. import notices
 from ..choices import RegistrationStatus
 from ..models import Activity, Registration
 from .seats import _release_seat, _take_seat
@@ -37,7 +37,7 @@ def _promote_from_waitlist(activity: Activity, *, now: datetime) -> Registration
             candidate.status = RegistrationStatus.CONFIRMED
             candidate.save(update_fields=["status", "waitlist_position", "updated_at"])
             notify(
-                NoticeKind.PROMOTED,
+                notices.PROMOTED,
                 activity_id=activity.pk,
                 subject_ids=[candidate.learner_id],
                 event=f"promoted:{candidate.pk}",
@@ -48,7 +48,7 @@ def _promote_from_waitlist(activity: Activity, *, now: datetime) -> Registration
             candidate.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
             _schedule_offer_expiry(candidate)
             notify(
-                NoticeKind.SEAT_OFFERED,
+                notices.SEAT_OFFERED,
                 activity_id=activity.pk,
                 subject_ids=[candidate.learner_id],
                 event=f"offered:{candidate.pk}",
@@ -83,7 +83,7 @@ def waitlist_offer_lapse(*, registration_id: int, now: datetime | None = None) -
     current.save(update_fields=["status", "offer_expires_at", "updated_at"])
     _release_seat(current.activity_id, online=current.counts_online)
     notify(
-        NoticeKind.OFFER_LAPSED,
+        notices.OFFER_LAPSED,
         activity_id=current.activity_id,
         subject_ids=[current.learner_id],
         event=f"offer_lapsed:{current.pk}",

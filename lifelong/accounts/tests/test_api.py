@@ -4,8 +4,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lifelong.accounts.models import User
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
 
 
 def assert_error(response, status: int, code: str):
@@ -226,16 +226,6 @@ def test_an_oversized_body_is_a_json_4xx(demo, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = ApiClient(demo.village_admin).post("/learners", raw='{"name": "' + "x" * 5000 + '"}')
     assert 400 <= response.status_code < 500 and response["Content-Type"].startswith("application/json")
-
-
-@pytest.fixture
-def fixed_now(monkeypatch):
-    """Half past the current hour, so an hour's allowance is never split by the clock turning."""
-    from django.utils import timezone
-
-    fixed = timezone.localtime(timezone.now()).replace(minute=30, second=0, microsecond=0)
-    monkeypatch.setattr(timezone, "now", lambda: fixed)
-    return fixed
 
 
 def test_registering_with_a_number_counts_against_the_staff_members_lookup_allowance(demo, settings, fixed_now):

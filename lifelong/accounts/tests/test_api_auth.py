@@ -5,11 +5,8 @@ The API does not read the web session. A staff session that has passed only the 
 replace the password staff set all look like a visitor to the API; so do the optional-auth
 endpoints, which show more only to a bearer token's owner."""
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,10 +14,10 @@ from lifelong.accounts.models import User
 from lifelong.accounts.services import api_token_create
 from lifelong.activities import services as activity_services
 from lifelong.activities.models import Activity
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.activities.tests.helpers import draft_activity
 from lifelong.community.tests.helpers import team
-from lifelong.institutions.models import Institution
 from lifelong.resources.tests.helpers import publish_link
+from lifelong.testkit.api import ApiClient
 
 
 def assert_error(response, status: int, code: str):
@@ -38,23 +35,7 @@ def half_signed_in(user: User) -> Client:
 
 def submitted_activity(demo) -> Activity:
     """Waiting for approval: the county admin sees it, nobody else outside the school."""
-    now = timezone.now()
-    school = Institution.objects.get(kind="community_school", region__code="330424105")
-    activity = activity_services.activity_create(
-        actor=demo.organizer,
-        institution=school,
-        sessions=[{"starts_at": now + timedelta(days=7), "ends_at": now + timedelta(days=7, hours=2)}],
-        title="未发布的课",
-        category="health",
-        audiences=["elderly"],
-        capacity=10,
-        reserved_offline=0,
-        registration_opens=now - timedelta(days=1),
-        registration_closes=now + timedelta(days=6),
-        waitlist=True,
-        offer_hours=0,
-        hours=2,
-    )
+    activity = draft_activity(demo, title="未发布的课", capacity=10)
     return activity_services.activity_submit(actor=demo.organizer, activity=activity)
 
 

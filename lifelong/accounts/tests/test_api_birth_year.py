@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lifelong.accounts.models import User
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 BODIES = {
     "/api/v1/learners": "LearnerIn",

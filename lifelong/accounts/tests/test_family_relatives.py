@@ -10,10 +10,10 @@ from lifelong.accounts.models import User
 from lifelong.accounts.services import learner_register, managed_profile_create
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
-from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import admin_codes, covers, ganpu_admin_create, matrix_actors, matrix_clients
 
 
 def relative_of(family, *, home_region, name="李奶奶"):
@@ -196,35 +196,13 @@ def test_a_bad_decision_and_a_learner_who_is_not_a_relative_change_nothing(demo,
 def test_the_confirmation_matrix_web_and_api(demo, verified_client, persona):
     """Every persona × the console button and the API route, on a relative living in the
     village admin's Tongyuan village: 404 outside scope, and a refused request changes nothing."""
-    from lifelong.accounts.models import RoleGrant
-
-    ganpu_admin = User.objects.create_user("13600000009", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
-    actors = {
-        "anonymous": None,
-        "ganpu_admin": ganpu_admin,
-        **{name: getattr(demo, name) for name in PERSONAS if hasattr(demo, name)},
-    }
-    actor = actors[persona]
+    actor = matrix_actors(demo, ganpu_phone="13600000009")[persona]
     home = demo.village_admin.role_grants.get().region
-    # The oracle: who administers what, by region code (a child's code begins with its parent's).
-    admin_codes = {
-        "village_admin": home.code,
-        "town_admin": "330424001",
-        "ganpu_admin": "330424104",
-        "county_admin": "330424",
-    }
-    may = home.code.startswith(admin_codes.get(persona, "-"))
+    may = covers(admin_codes(demo), persona, home.code)  # the oracle: who administers what, by region code
     for via in ("web", "api"):
         relative = relative_of(demo.young_learner, home_region=home, name=f"{via}的奶奶")
         if via == "web":
-            staff = persona in ("organizer", "village_admin", "town_admin", "ganpu_admin", "county_admin")
-            if actor is None:
-                client = Client()
-            elif staff:
-                client = verified_client(actor)
-            else:
-                client = signed_in(actor)
+            client = matrix_clients({persona: actor}, verified_client)[persona]
             response = client.post(f"/console/learners/{relative.pk}/residence/", {"decision": "confirm"})
             expected = 302 if may or actor is None else 404
             assert response.status_code == expected
@@ -252,10 +230,7 @@ def test_the_api_lists_relatives_awaiting_confirmation_in_scope(demo, persona):
     residence.residence_decide(actor=demo.county_admin, learner_id=declined.pk, confirm=False)
     actor = None if persona == "anonymous" else getattr(demo, persona, None)
     if persona == "ganpu_admin":
-        from lifelong.accounts.models import RoleGrant
-
-        actor = User.objects.create_user("13600000009", "ganpu-admin-pass", name="澉浦管理员")
-        RoleGrant.objects.create(user=actor, role="town_admin", region=Region.objects.get(code="330424104"))
+        actor = ganpu_admin_create("13600000009")
     response = ApiClient(actor).get("/residence-confirmations")
     expected = {
         "village_admin": [grandmother.pk, declined.pk],  # awaiting first, then declined

@@ -2,16 +2,16 @@
 and merging, and both pages in the access-control matrix."""
 
 import pytest
-from django.test import Client
 
 from lifelong.accounts.learner_details import learner_update
-from lifelong.accounts.models import RoleGrant, User
+from lifelong.accounts.models import User
 from lifelong.activities.models import Registration
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
 from lifelong.passport.tests.helpers import course
 from lifelong.regions.models import Region
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import covers, expect_page, matrix_world
 
 
 def villager(demo, name: str, phone: str | None = None, **extra) -> User:
@@ -212,42 +212,21 @@ def test_names_and_numbers_never_travel_in_the_merge_pages_urls(demo, admin_clie
 
 # --- The access matrix -----------------------------------------------------------------------
 
-ADMIN_CODES = {"town_admin": "330424001", "ganpu_admin": "330424104", "county_admin": "330424"}
-
 
 @pytest.fixture
 def world(demo, verified_client):
-    ganpu_admin = User.objects.create_user("13600000039", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
-    actors = {name: getattr(demo, name, None) for name in PERSONAS}
-    actors["ganpu_admin"] = ganpu_admin
-    codes = {**ADMIN_CODES, "village_admin": demo.village_admin.role_grants.get().region.code}
-    clients = {}
-    for name, user in actors.items():
-        if user is None:
-            clients[name] = Client()
-        elif name in codes or name == "organizer":
-            clients[name] = verified_client(user)
-        else:
-            clients[name] = Client()
-            clients[name].force_login(user)
-    return {"demo": demo, "clients": clients, "codes": codes}
+    return matrix_world(demo, verified_client, ganpu_phone="13600000039")
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_edit_and_merge_pages_open_only_for_admins_over_the_learner(world, persona):
     demo = world["demo"]
-    client = world["clients"][persona]
+    client = world["web"][persona]
     twin = User.objects.create_user(None, None, name="钱阿婆", home_region=demo.elder_learner.home_region)
     for learner in (demo.elder_learner, demo.young_learner):
-        code = world["codes"].get(persona)
-        may = code is not None and learner.home_region.code.startswith(code)
+        may = covers(world["codes"], persona, learner.home_region.code)
         for url in (f"/console/learners/{learner.pk}/edit/", f"/console/learners/{learner.pk}/merge/"):
-            response = client.get(url)
-            if persona == "anonymous":
-                assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
-            else:
-                assert response.status_code == (200 if may else 404), (persona, url)
+            expect_page(client.get(url), may, persona)
         before = details(learner), details(twin)
         client.post(
             f"/console/learners/{learner.pk}/edit/",
@@ -268,16 +247,6 @@ def test_a_staff_account_or_closed_record_shows_why_instead_of_a_form(demo, veri
             assert 'name="name"' not in page and 'name="q"' not in page, url
     page = client.get(f"/console/learners/{demo.elder_learner.pk}/merge/").content.decode()
     assert 'data-testid="refusal"' not in page and 'name="q"' in page
-
-
-@pytest.fixture
-def fixed_now(monkeypatch):
-    """Half past the current hour, so an hour's allowance is never split by the clock turning."""
-    from django.utils import timezone
-
-    fixed = timezone.localtime(timezone.now()).replace(minute=30, second=0, microsecond=0)
-    monkeypatch.setattr(timezone, "now", lambda: fixed)
-    return fixed
 
 
 def test_a_new_number_counts_against_the_staff_members_lookup_allowance(demo, settings, fixed_now):

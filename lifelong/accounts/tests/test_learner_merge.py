@@ -660,13 +660,10 @@ def test_the_summary_counts_rows_once_and_leaves_out_what_stayed(demo, pair, dja
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL")
-def test_two_opposite_merges_at_once_close_exactly_one_record_and_lose_nothing(transactional_db):
-    from conftest import Personas
-    from lifelong.common.demo.load import demo_county_load
-    from lifelong.common.tests.races import race
+def test_two_opposite_merges_at_once_close_exactly_one_record_and_lose_nothing(county):
+    from lifelong.testkit.races import race
 
-    demo_county_load(with_activities=False)
-    demo = Personas()
+    demo = county
     first = villager(demo, "张三", "13711110001")
     second = villager(demo, "张三", "13711110002")
     for learner in (first, second):

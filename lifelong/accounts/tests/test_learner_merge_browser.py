@@ -9,28 +9,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import Personas
 from lifelong.accounts.models import User
-from lifelong.common.demo.load import demo_county_load
 from lifelong.passport.models import LearningRecord
 from lifelong.passport.services import entry_write
 from lifelong.regions.models import Region
+from lifelong.testkit.browser import PHONE_VIEWPORT, elder_mode_on, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def county(transactional_db, settings) -> Personas:
-    settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test
-    demo_county_load(with_activities=False)
-    return Personas()
-
-
-def sign_in(page, phone: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill("lifelong-demo")
-    page.locator("#main").get_by_role("button", name="登录").click()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_staff_two_factor"),  # two-factor has its own browser test
+]
 
 
 def test_a_town_admin_merges_two_records_of_one_villager(county, page):
@@ -47,11 +36,10 @@ def test_a_town_admin_merges_two_records_of_one_villager(county, page):
             title=f"讲座{n}",
         )
 
-    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_viewport_size(PHONE_VIEWPORT)
     sign_in(page, county.town_admin.phone)
     page.goto("/console/learners/")
-    page.get_by_test_id("elder-switch").click()
-    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    elder_mode_on(page)
     page.locator("#learner-search").fill("周阿公")
     page.locator("#learner-search").press("Enter")
     row = page.locator("#learner-results tr").filter(has_text="137****8888")

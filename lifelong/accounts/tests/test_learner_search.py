@@ -9,7 +9,7 @@ from django.test import Client
 
 from lifelong.accounts import services
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 NUMBER = "13700002222"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lifelong.accounts.models import APIToken, PhoneCode, PhoneCodeQuota
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 # The reset request queues its SMS after commit (self_service.password_reset_request): these
 # tests commit, as a real request does, so the task runs and the code reaches the outbox.

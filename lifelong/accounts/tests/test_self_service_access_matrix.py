@@ -5,12 +5,12 @@ person is sent on from the sign-up); handing a family profile over and removing 
 link belong to the family member (and, for the link, the relative): anyone else gets 404."""
 
 import pytest
-from django.test import Client
 
 from lifelong.accounts.models import User
 from lifelong.accounts.services import managed_profile_create
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import STAFF_PERSONAS, matrix_clients
 
 OPEN_TO_ALL = ["/accounts/password-reset/", "/accounts/own-account/", "/accounts/signup/villages/"]
 
@@ -23,14 +23,9 @@ def world(demo, verified_client):
     profile = managed_profile_create(
         actor=demo.young_learner, name="李奶奶", birth_year=1941, home_region=demo.elder_learner.home_region
     )
-    clients = {}
-    for name, user in actors.items():
-        clients[name] = Client()
-        if user is not None:
-            clients[name].force_login(user)
-    # Staff would be sent to two-factor first; verified sessions show the pages themselves.
-    for name in ("organizer", "village_admin", "town_admin", "county_admin"):
-        clients[name] = verified_client(actors[name])
+    # Staff would be sent to two-factor first; verified sessions show the pages themselves. The
+    # Ganpu persona here holds no role: a citizen.
+    clients = matrix_clients(actors, verified_client, staff=STAFF_PERSONAS - {"ganpu_admin"})
     return {"actors": actors, "clients": clients, "profile": profile}
 
 

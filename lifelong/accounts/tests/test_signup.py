@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lifelong.accounts.models import PhoneCode, PhoneCodeQuota, User
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 NEW = "13712340001"
 GOOD_PASSWORD = "spring rain on the canal 9"
@@ -19,6 +19,21 @@ GOOD_PASSWORD = "spring rain on the canal 9"
 
 def code_for(outbox, phone: str) -> str:
     return re.search(r"\b(\d{6})\b", [text for to, text in outbox if to == phone][-1]).group(1)
+
+
+def details_form(sms_outbox, village, **changes) -> dict:
+    """The sign-up details page's form as 沈阿婆 of `village` fills it in, with the code her
+    SMS brought, and `changes` on top."""
+    return {
+        "code": code_for(sms_outbox, NEW),
+        "name": "沈阿婆",
+        "birth_year": "1952",
+        "town": village.parent.code,
+        "home_region": village.code,
+        "password": GOOD_PASSWORD,
+        "confirm_password": GOOD_PASSWORD,
+        **changes,
+    }
 
 
 def other_than(code: str) -> str:
@@ -170,18 +185,7 @@ def test_signing_up_on_the_pages_without_scripts(demo, village, sms_outbox):
         "/accounts/signup/details/", {"intent": "town", "town": village.parent.code, "name": "沈阿婆"}
     ).content.decode()
     assert f'value="{village.code}"' in shown and 'value="沈阿婆"' in shown and "ll-error-summary" not in shown
-    response = client.post(
-        "/accounts/signup/details/",
-        {
-            "code": code_for(sms_outbox, NEW),
-            "name": "沈阿婆",
-            "birth_year": "1952",
-            "town": village.parent.code,
-            "home_region": village.code,
-            "password": GOOD_PASSWORD,
-            "confirm_password": GOOD_PASSWORD,
-        },
-    )
+    response = client.post("/accounts/signup/details/", details_form(sms_outbox, village))
     assert response.status_code == 302 and response["Location"] == "/me/"
     me = client.get("/me/")
     assert me.status_code == 200 and "沈阿婆" in me.content.decode()
@@ -203,18 +207,7 @@ def test_a_village_of_another_town_is_refused_on_the_page(demo, village, sms_out
     client = Client()
     client.post("/accounts/signup/", {"phone": NEW})
     elsewhere = demo.young_learner.home_region
-    response = client.post(
-        "/accounts/signup/details/",
-        {
-            "code": code_for(sms_outbox, NEW),
-            "name": "沈阿婆",
-            "birth_year": "1952",
-            "town": village.parent.code,
-            "home_region": elsewhere.code,
-            "password": GOOD_PASSWORD,
-            "confirm_password": GOOD_PASSWORD,
-        },
-    )
+    response = client.post("/accounts/signup/details/", details_form(sms_outbox, village, home_region=elsewhere.code))
     assert response.status_code == 200 and "ll-error-summary" in response.content.decode()
     assert not User.objects.filter(phone=NEW).exists()
     assert PhoneCode.objects.get(phone=NEW).attempts == 0
@@ -223,16 +216,8 @@ def test_a_village_of_another_town_is_refused_on_the_page(demo, village, sms_out
 def test_page_errors_are_shown_and_change_nothing(demo, village, sms_outbox):
     client = Client()
     client.post("/accounts/signup/", {"phone": NEW})
-    real = code_for(sms_outbox, NEW)
-    base = {
-        "code": real,
-        "name": "沈阿婆",
-        "birth_year": "1952",
-        "town": village.parent.code,
-        "home_region": village.code,
-        "password": GOOD_PASSWORD,
-        "confirm_password": GOOD_PASSWORD,
-    }
+    base = details_form(sms_outbox, village)
+    real = base["code"]
     for changes in (
         {"confirm_password": "something else 1"},
         {"code": other_than(real)},

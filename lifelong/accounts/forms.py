@@ -4,10 +4,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
-
-from .choices import Role
 
 
 class SignInForm(forms.Form):
@@ -131,22 +128,6 @@ class ContactEmailForm(forms.Form):
 
 class LearnerSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or mobile number"), max_length=50, required=False)
-
-
-class RoleGrantForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile number of the person"), max_length=20)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = forms.ModelChoiceField(
-        label=_("Region (admins, editors, reviewers)"), required=False, queryset=Region.objects.none()
-    )
-    institution = forms.ModelChoiceField(
-        label=_("Institution (organizers, instructors)"), required=False, queryset=Institution.objects.none()
-    )
-
-    def __init__(self, *args, regions, institutions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["institution"].queryset = institutions
 
 
 # --- Self-service: sign-up, password reset, own account for a family profile ------------------

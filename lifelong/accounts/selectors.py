@@ -1,8 +1,6 @@
 from contextlib import suppress
-from datetime import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from lifelong.common.errors import InvalidInput
 from lifelong.regions.models import Region
@@ -46,34 +44,3 @@ def regions_in_scope(*, actor: User) -> QuerySet[Region]:
 
 def managed_profiles(*, actor: User) -> QuerySet[User]:
     return User.objects.filter(managed_by=actor).select_related("home_region__parent").order_by("name")
-
-
-MY_REGISTRATIONS_SHOWN = 50
-
-
-def my_registrations_with_times(*, actor: User, now: datetime | None = None) -> tuple[list, list]:
-    """The /me/ page's registrations (the actor's and their relatives', cancelled and rejected
-    ones left out) split into those still to come and those whose sessions are all over.
-    Each carries `next_starts_at` (its next session not yet ended) and `last_starts_at` (its
-    last session), read by two subqueries in the same single query: a date block per card
-    without a query per card."""
-    from lifelong.activities.models import Session  # activities imports accounts' models
-    from lifelong.activities.selectors import my_registrations
-
-    now = now or timezone.now()
-    sessions = Session.objects.filter(activity_id=OuterRef("activity_id")).order_by()
-    registrations = (
-        my_registrations(actor=actor)
-        .exclude(status__in=["cancelled", "rejected"])
-        .annotate(
-            next_starts_at=Subquery(sessions.filter(ends_at__gt=now).order_by("starts_at").values("starts_at")[:1]),
-            last_starts_at=Subquery(sessions.order_by("-starts_at").values("starts_at")[:1]),
-        )
-    )[:MY_REGISTRATIONS_SHOWN]
-    coming, past = [], []
-    for registration in registrations:
-        (coming if registration.next_starts_at else past).append(registration)
-    # Soonest first for what is coming; the newest first for what is over.
-    coming.sort(key=lambda r: r.next_starts_at)
-    past.sort(key=lambda r: r.last_starts_at or r.created_at, reverse=True)
-    return coming, past

@@ -1,40 +1,33 @@
-"""Sign-in, two-factor, password change, the learner's own page, and the console pages for
-roles and learners."""
+"""Sign-in, two-factor, password change, the contact email, and the console page for learners
+(the learner's own page is `lifelong.passport.me_views`; staff roles are
+`lifelong.institutions.role_views`)."""
 
 from base64 import b32encode
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from lifelong.activities import calendar
-from lifelong.activities.selectors import next_session_for
 from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error
 from lifelong.common.paging import page_of
 from lifelong.common.views import safe_next, set_language_cookie
-from lifelong.institutions.selectors import institution_staff_list
-from lifelong.passport.selectors import passport_summary
 
-from . import policy, selectors, services
+from . import selectors, services
 from .decorators import staff_required
 from .forms import (
     ContactEmailForm,
     LearnerRegisterForm,
     LearnerSearchForm,
-    ManagedProfileForm,
     OneTimeCodeForm,
     PasswordChangeForm,
-    RoleGrantForm,
     SignInForm,
     TwoFactorEnrolForm,
 )
@@ -132,41 +125,6 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@login_required
-def me_view(request: HttpRequest) -> HttpResponse:
-    form = ManagedProfileForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.managed_profile_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.status  # one relative too many: 422 too_many_relatives
-        else:
-            messages.success(request, _("The family profile has been added."))
-            return redirect("me")
-    coming, past = selectors.my_registrations_with_times(actor=request.user)
-    return render(
-        request,
-        "accounts/me.html",
-        {
-            "profiles": selectors.managed_profiles(actor=request.user),
-            "registrations": coming,
-            "past_registrations": past,
-            "next_session": next_session_for(learner=request.user),
-            "now": timezone.now(),
-            "grants": policy.grants(request.user),
-            "form": form,
-            "email_form": ContactEmailForm(initial={"email": request.user.email}),
-            "calendar_feed": calendar.feed_for(request.user),
-            "passport": passport_summary(learner=request.user),
-            "relatives_max": settings.MANAGED_PROFILES_MAX,
-        },
-        status=status,
-    )
-
-
 @login_required
 @require_POST
 def contact_email_view(request: HttpRequest) -> HttpResponse:
@@ -180,56 +138,6 @@ def contact_email_view(request: HttpRequest) -> HttpResponse:
 
 
 # --- Console ------------------------------------------------------------------------------------
-
-
-@staff_required
-def role_list(request: HttpRequest) -> HttpResponse:
-    form = RoleGrantForm(
-        request.POST or None,
-        regions=selectors.regions_in_scope(actor=request.user).order_by("path"),
-        institutions=institution_staff_list(actor=request.user, action=policy.Action.CHANGE).order_by("region__path"),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.role_grant_create(
-                actor=request.user,
-                phone=data["phone"],
-                role=data["role"],
-                region=data["region"],
-                institution=data["institution"],
-                request=request,
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The role has been granted."))
-            return redirect("console:roles")
-    page = page_of(request, selectors.role_grant_list(actor=request.user))
-    return render(
-        request,
-        "accounts/role_list.html",
-        {
-            "page": page,
-            "form": form,
-            "revocable": {g.pk for g in page.object_list if policy.may_revoke(request.user, g)},
-        },
-    )
-
-
-@staff_required
-@require_POST
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = selectors.role_grant_list(actor=request.user).filter(pk=pk).first()
-    if grant is None:
-        raise Http404
-    try:
-        services.role_grant_revoke(actor=request.user, grant=grant, request=request)
-    except DomainError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(request, _("The role has been removed."))
-    return redirect("console:roles")
 
 
 SEARCH_RESULTS_SHOWN = 50

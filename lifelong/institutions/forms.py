@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lifelong.accounts.choices import Role
 from lifelong.activities.forms import DateTimeLocalInput
 from lifelong.common.picture_forms import CoverFields
 from lifelong.regions.models import Region
@@ -104,3 +105,23 @@ class BookingForm(forms.Form):
         label=_("Ends"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=160)
+
+
+class RoleGrantForm(forms.Form):
+    """A staff role for the person registered with `phone`: at one of `regions` (admins,
+    editors, reviewers) or at one of `institutions` (organizers, instructors), both limited to
+    the actor's scope by the view."""
+
+    phone = forms.CharField(label=_("Mobile number of the person"), max_length=20)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    region = forms.ModelChoiceField(
+        label=_("Region (admins, editors, reviewers)"), required=False, queryset=Region.objects.none()
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution (organizers, instructors)"), required=False, queryset=Institution.objects.none()
+    )
+
+    def __init__(self, *args, regions, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["institution"].queryset = institutions

@@ -13,7 +13,7 @@ urlpatterns = [
     path("", site_views.home, name="home"),
     path("network/<str:code>/", site_views.network_town, name="network_town"),
     path("", include("lifelong.activities.urls")),
-    path("", include("lifelong.institutions.urls")),
+    path("", include("lifelong.activities.venue_urls")),
     path("me/", me_views.me_view, name="me"),
     path("", include("lifelong.passport.urls")),
     path("", include("lifelong.campaigns.urls")),

@@ -12,6 +12,7 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.campaigns.selectors import campaigns_open_for_proposals
+from lifelong.common.forms import DateTimeLocalInput
 from lifelong.common.picture_forms import COVER_FIELDS, CoverFields
 from lifelong.community.models import Programme, Team
 from lifelong.regions.models import Region
@@ -82,13 +83,6 @@ class CatalogueFilterForm(forms.Form):
 
     def filter_fields(self):
         return [self[name] for name in self.FILTERS]
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _datetime_field(label):

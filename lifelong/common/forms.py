@@ -3,6 +3,15 @@ from django import forms
 from .errors import DomainError
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's own date-and-time picker (`<input type="datetime-local">`), in county time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the form: on its field when the form has it."""
     field = error.field if error.field in form.fields else None

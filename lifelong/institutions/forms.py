@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.accounts.choices import Role
-from lifelong.activities.forms import DateTimeLocalInput
+from lifelong.common.forms import DateTimeLocalInput
 from lifelong.common.picture_forms import CoverFields
 from lifelong.regions.models import Region
 

@@ -1,13 +1,11 @@
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
-from lifelong.activities.choices import ActivityStatus
-from lifelong.activities.models import Session
 from lifelong.regions.models import Region
 
 from .choices import InstitutionKind
@@ -69,46 +67,10 @@ def venue_staff_list(*, actor: User, action: policy.Action = policy.Action.VIEW)
     return policy.restrict(actor, action, Venue.objects.all()).select_related("institution__region")
 
 
-# --- The public venue directory (/venues/) and bookings --------------------------------------
+# --- The public venue directory (/venues/, lifelong.activities.venue_views) and bookings -----
 
 # The halls the directory lists: lifelong-learning experience halls, then rural culture halls.
 HALL_KINDS = (InstitutionKind.EXPERIENCE_HALL, InstitutionKind.CULTURE_HALL)
-# How many upcoming activities the directory shows under each venue.
-UPCOMING_PER_VENUE = 3
-
-
-def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
-    """Sessions of published activities that have not ended yet, soonest first."""
-    return (
-        Session.objects.filter(activity__status=ActivityStatus.PUBLISHED, ends_at__gt=now or timezone.now())
-        .select_related("activity")
-        .order_by("starts_at", "id")
-    )
-
-
-def hall_directory(
-    *, town: Region | None = None, kind: str | None = None, now: datetime | None = None
-) -> QuerySet[Institution]:
-    """Active experience and culture halls (experience halls first), optionally in a town's
-    subtree or of one kind, each with `active_venues`, and each venue with its next
-    `upcoming_sessions` (at most UPCOMING_PER_VENUE): a fixed number of queries per page."""
-    kinds = [kind] if kind in HALL_KINDS else list(HALL_KINDS)
-    sessions = upcoming_sessions(now=now)[:UPCOMING_PER_VENUE]  # sliced per venue (a window query)
-    venues = (
-        Venue.objects.filter(is_active=True)
-        .order_by("name", "id")
-        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="upcoming_sessions"))
-    )
-    experience_first = Case(
-        When(kind=InstitutionKind.EXPERIENCE_HALL, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    return (
-        institution_public_list(region=town)
-        .filter(kind__in=kinds)
-        .select_related("region__parent")
-        .prefetch_related(Prefetch("venues", queryset=venues, to_attr="active_venues"))
-        .order_by(experience_first, "region__path", "name", "id")
-    )
 
 
 def venue_public_get(*, venue_id: int) -> Venue | None:

@@ -1,14 +1,16 @@
 """Public pages of the venue network: `/venues/` (the experience and culture halls, their
 venues and what is coming up there) and `/venues/<id>/`. Staff who may book a venue also
-see its bookings on its page."""
+see its bookings on its page. They live in activities, above institutions, because what is
+coming up at a venue is activities' sessions (URL names stay in the `venues` namespace)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lifelong.common.paging import page_of
+from lifelong.institutions.forms import HallFilterForm
+from lifelong.institutions.selectors import venue_bookable_list, venue_bookings, venue_public_get
 
-from .forms import HallFilterForm
-from .selectors import hall_directory, upcoming_sessions, venue_bookable_list, venue_bookings, venue_public_get
+from .venues import hall_directory, upcoming_sessions
 
 HALLS_PER_PAGE = 20
 UPCOMING_ON_VENUE_PAGE = 20

@@ -15,6 +15,7 @@ from lifelong.activities.selectors import manageable_institution_ids
 from lifelong.common.quantities import tenths
 from lifelong.passport.models import LearningRecord
 from lifelong.regions.models import Region
+from lifelong.regions.selectors import over_or_under_q
 
 from .choices import ACTIVE_MEMBERSHIP_STATUSES, MembershipStatus
 from .models import Programme, Team, TeamMembership
@@ -139,9 +140,7 @@ def programmes_for_activity_form(*, actor: User) -> QuerySet[Programme]:
         return programmes
     query = Q(institution_id__in=manageable_institution_ids(actor))
     for path in _anchor_paths(actor):
-        parts = path.strip("/").split("/")
-        ancestors = ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
-        query |= Q(town__path__startswith=path) | Q(town__path__in=ancestors)
+        query |= over_or_under_q(path, "town__path")
     return programmes.filter(query)
 
 

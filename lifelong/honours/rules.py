@@ -45,9 +45,3 @@ def may_see_call(actor: User | None, region: Region) -> bool:
 def may_nominate(actor: User | None, *, call_region: Region, place: Region | None) -> bool:
     """The recipient lies in the call's region and in the actor's own admin subtree."""
     return place is not None and call_region.contains(place) and policy.covers(actor, place)
-
-
-def ancestor_paths(region_path: str) -> list[str]:
-    """`330424/330424001/` → [`330424/`, `330424/330424001/`]: the region and those above it."""
-    parts = [part for part in region_path.split("/") if part]
-    return ["".join(f"{part}/" for part in parts[: n + 1]) for n in range(len(parts))]

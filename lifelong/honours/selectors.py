@@ -20,6 +20,7 @@ from lifelong.community.models import Programme, Team
 from lifelong.institutions.models import Institution, Venue
 from lifelong.passport.selectors import passport_summary
 from lifelong.regions.models import Region
+from lifelong.regions.selectors import over_or_under_q
 
 from . import rules
 from .choices import RecipientKind
@@ -92,7 +93,7 @@ def _call_scope(actor: User | None) -> Q:
         return Q()
     parts = []
     for region in policy.admin_regions(actor):
-        parts += [Q(region__path__startswith=region.path), Q(region__path__in=rules.ancestor_paths(region.path))]
+        parts.append(over_or_under_q(region.path, "region__path"))
     parts += [Q(region__path__startswith=region.path) for region in rules.reviewer_regions(actor)]
     return reduce(or_, parts) if parts else NOBODY
 

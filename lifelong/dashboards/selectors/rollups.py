@@ -10,6 +10,7 @@ from lifelong.activities.choices import Audience, Category
 from lifelong.common.quantities import tenths
 from lifelong.regions.choices import RegionLevel
 from lifelong.regions.models import Region
+from lifelong.regions.selectors import over_or_under_q
 
 from ..models import ActivityRollup, Dimension, LearnerRollup, PeriodKind, RollupRun
 from .periods import Period
@@ -31,12 +32,6 @@ ACTIVITY_FIGURES = (
 )
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """'1/2/3/' → ['1/', '1/2/'] (the region's own path excluded)."""
-    steps = path.strip("/").split("/")
-    return ["".join(f"{step}/" for step in steps[:n]) for n in range(1, len(steps))]
-
-
 def _group_key(rows_path: str, length: int | None):
     """The key that groups rollup rows by the dashboard's child regions: the first `length`
     characters of the row's path, which is the child's path (codes have a fixed length per
@@ -45,11 +40,7 @@ def _group_key(rows_path: str, length: int | None):
 
 
 def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
-    subtree = list(
-        Region.objects.filter(Q(path__startswith=region.path) | Q(path__in=_ancestor_paths(region.path))).order_by(
-            "path"
-        )
-    )
+    subtree = list(Region.objects.filter(over_or_under_q(region.path)).order_by("path"))
     ancestors = [r for r in subtree if region.path.startswith(r.path) and r.path.startswith(top_path)]
     by_pk = {r.pk: r for r in subtree}
 

@@ -338,7 +338,7 @@ def test_the_file_backend_writes_the_whole_text_of_a_kinds_own_message(demo, set
 
 
 def _deliver_a_notice(demo):
-    from lifelong.notifications.services import deliver
+    from lifelong.notifications.delivery import deliver
 
     return deliver(kind="organizer_msg", activity_id=None, subject_ids=[demo.young_learner.pk], event="t", params={})
 
@@ -346,9 +346,9 @@ def _deliver_a_notice(demo):
 @pytest.fixture
 def notice_renders(monkeypatch):
     """A notice kind's text, whatever the messages module says about organizer messages today."""
-    from lifelong.notifications import services
+    from lifelong.notifications import delivery
 
-    monkeypatch.setattr(services, "render", lambda kind, **kw: ("活动时间改为周三上午", "/me/notices/"))
+    monkeypatch.setattr(delivery, "render", lambda kind, **kw: ("活动时间改为周三上午", "/me/notices/"))
 
 
 def test_a_notice_goes_out_as_the_notice_template_and_is_linked_to_its_message(demo, aliyun, notice_renders):

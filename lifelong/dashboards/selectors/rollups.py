@@ -1,6 +1,7 @@
 """Reading the rollup tables: one region's subtree for one period, and the twelve trend months."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, Sum
@@ -39,60 +40,61 @@ def _group_key(rows_path: str, length: int | None):
     return Substr(rows_path, 1, length) if length else F(rows_path)
 
 
-def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
-    subtree = list(Region.objects.filter(over_or_under_q(region.path)).order_by("path"))
-    ancestors = [r for r in subtree if region.path.startswith(r.path) and r.path.startswith(top_path)]
-    by_pk = {r.pk: r for r in subtree}
+@dataclass
+class _Tree:
+    """The dashboard's region as its figures are grouped: its subtree, its children (a group
+    each, by path), the breadcrumb, and which town a village is in."""
 
-    def town_of(place: Region) -> str:
+    region: Region
+    subtree: list[Region]  # the region and every region under it
+    ancestors: list[Region]  # the breadcrumb: from the actor's top region down to this one
+    by_pk: dict[int, Region]  # the subtree and the region's ancestors
+    children: list[Region]
+    groups: dict[str, Region]  # the children by path
+    parents: set[int]  # the regions that have children
+    key_length: int | None  # the children's path length, when they share one
+
+    @classmethod
+    def of(cls, region: Region, top_path: str) -> "_Tree":
+        around = list(Region.objects.filter(over_or_under_q(region.path)).order_by("path"))
+        subtree = [r for r in around if r.path.startswith(region.path)]
+        children = [r for r in subtree if r.parent_id == region.pk]
+        lengths = {len(c.path) for c in children}
+        return cls(
+            region=region,
+            subtree=subtree,
+            ancestors=[r for r in around if region.path.startswith(r.path) and r.path.startswith(top_path)],
+            by_pk={r.pk: r for r in around},
+            children=children,
+            groups={c.path: c for c in children},
+            parents={r.parent_id for r in subtree},
+            key_length=lengths.pop() if len(lengths) == 1 else None,
+        )
+
+    def town_of(self, place: Region) -> str:
         """The town of a village or community ('' for the county and towns)."""
-        if place.level != RegionLevel.VILLAGE or place.parent_id not in by_pk:
+        if place.level != RegionLevel.VILLAGE or place.parent_id not in self.by_pk:
             return ""
-        return by_pk[place.parent_id].display_name
+        return self.by_pk[place.parent_id].display_name
 
-    subtree = [r for r in subtree if r.path.startswith(region.path)]
-    children = [r for r in subtree if r.parent_id == region.pk]
-    parents = {r.parent_id for r in subtree}
-    lengths = {len(c.path) for c in children}
-    key_length = lengths.pop() if len(lengths) == 1 else None
-    groups = {c.path: c for c in children}
-
-    def group_of(path: str) -> str:
+    def group_of(self, path: str) -> str:
         """The child path a grouped key belongs to ('' for the region itself)."""
-        if path in groups:
+        if path in self.groups:
             return path
         # Only when child codes differ in length (never in valid data): find the child by prefix.
-        return next((p for p in groups if path.startswith(p)), "")
+        return next((p for p in self.groups if path.startswith(p)), "")
 
+    def villages_in(self, path: str) -> int:
+        return sum(1 for r in self.subtree if r.level == RegionLevel.VILLAGE and r.path.startswith(path))
+
+
+def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
+    tree = _Tree.of(region, top_path)
     in_period = Q(period_kind=period.kind, period_start=period.start, region_path__startswith=region.path)
-    learner_sums: dict[str, dict] = defaultdict(lambda: dict.fromkeys(LEARNER_FIGURES, 0))
-    for row in (
-        LearnerRollup.objects.filter(in_period)
-        .annotate(group=_group_key("region_path", key_length))
-        .values("group")
-        .annotate(**{name: Sum(name) for name in LEARNER_FIGURES})
-    ):
-        target = learner_sums[group_of(row["group"])]
-        for name in LEARNER_FIGURES:
-            target[name] += row[name] or 0
-
-    # (group, dimension, key) → sums; the "all" rows make the figures, the others the breakdowns.
-    activity_sums: dict[tuple[str, str, str], dict] = defaultdict(lambda: dict.fromkeys(ACTIVITY_FIGURES, 0))
-    for row in (
-        ActivityRollup.objects.filter(in_period)
-        .annotate(group=_group_key("region_path", key_length))
-        .values("group", "dimension", "key")
-        .annotate(**{name: Sum(name) for name in ACTIVITY_FIGURES})
-    ):
-        target = activity_sums[(group_of(row["group"]), row["dimension"], row["key"])]
-        for name in ACTIVITY_FIGURES:
-            target[name] += row[name] or 0
-
+    learner_sums = _learner_sums(in_period, tree)
+    activity_sums = _activity_sums(in_period, tree)
     trend = _trend(region, period)
     run = RollupRun.objects.filter(period_kind=period.kind, period_start=period.start).first()
-
-    def villages_in(path: str) -> int:
-        return sum(1 for r in subtree if r.level == RegionLevel.VILLAGE and r.path.startswith(path))
 
     def figures_of(place: Region, group_paths: list[str]) -> Figures:
         learners = _summed([learner_sums[g] for g in group_paths if g in learner_sums], LEARNER_FIGURES)
@@ -100,51 +102,85 @@ def _dashboard(region: Region, period: Period, *, top_path: str) -> Dashboard:
             [activity_sums[k] for k in activity_sums if k[0] in group_paths and k[1] == Dimension.ALL],
             ACTIVITY_FIGURES,
         )
-        return _figures(place.population, villages_in(place.path), learners, activity)
+        return _figures(place.population, tree.villages_in(place.path), learners, activity)
 
-    everything = ["", *groups]
-    by_category = _breakdown(activity_sums, Dimension.CATEGORY, Category)
-    by_audience = _breakdown(activity_sums, Dimension.AUDIENCE, Audience)
-    unmet = []
-    for (group, dimension, key), sums in activity_sums.items():
-        if dimension != Dimension.CATEGORY or not (sums["waitlisted"] or sums["rejected"]):
-            continue
-        place = groups.get(group, region)
-        unmet.append(
-            UnmetDemandRow(
-                region_code=place.code,
-                region_name=with_town(place.display_name, town_of(place)),
-                category=key,
-                category_label=_label(Category, key),
-                waitlisted=sums["waitlisted"],
-                rejected=sums["rejected"],
-                own_level=group not in groups,
-            )
-        )
-    unmet.sort(key=lambda u: (-(u.waitlisted + u.rejected), -u.waitlisted, u.region_code, u.category))
     return Dashboard(
         region=region,
         period=period,
         built_at=run.built_at if run else None,
-        figures=figures_of(region, everything),
-        by_category=by_category,
-        by_audience=by_audience,
+        figures=figures_of(region, ["", *tree.groups]),
+        by_category=_breakdown(activity_sums, Dimension.CATEGORY, Category),
+        by_audience=_breakdown(activity_sums, Dimension.AUDIENCE, Audience),
         children=[
             RegionRow(
                 code=child.code,
                 name=child.display_name,
                 level=child.level,
                 figures=figures_of(child, [child.path]),
-                has_children=child.pk in parents,
-                town=town_of(child),
+                has_children=child.pk in tree.parents,
+                town=tree.town_of(child),
             )
-            for child in children
+            for child in tree.children
         ],
-        unmet_demand=unmet,
+        unmet_demand=_unmet_demand(activity_sums, tree),
         trend=trend,
-        breadcrumb=ancestors,
-        region_name=with_town(region.display_name, town_of(region)),
+        breadcrumb=tree.ancestors,
+        region_name=with_town(region.display_name, tree.town_of(region)),
     )
+
+
+def _learner_sums(in_period: Q, tree: _Tree) -> dict[str, dict]:
+    """The learner figures of the period, summed by child group in one query."""
+    sums: dict[str, dict] = defaultdict(lambda: dict.fromkeys(LEARNER_FIGURES, 0))
+    for row in (
+        LearnerRollup.objects.filter(in_period)
+        .annotate(group=_group_key("region_path", tree.key_length))
+        .values("group")
+        .annotate(**{name: Sum(name) for name in LEARNER_FIGURES})
+    ):
+        target = sums[tree.group_of(row["group"])]
+        for name in LEARNER_FIGURES:
+            target[name] += row[name] or 0
+    return sums
+
+
+def _activity_sums(in_period: Q, tree: _Tree) -> dict[tuple[str, str, str], dict]:
+    """(group, dimension, key) → sums, in one query; the "all" rows make the figures, the others
+    the breakdowns."""
+    sums: dict[tuple[str, str, str], dict] = defaultdict(lambda: dict.fromkeys(ACTIVITY_FIGURES, 0))
+    for row in (
+        ActivityRollup.objects.filter(in_period)
+        .annotate(group=_group_key("region_path", tree.key_length))
+        .values("group", "dimension", "key")
+        .annotate(**{name: Sum(name) for name in ACTIVITY_FIGURES})
+    ):
+        target = sums[(tree.group_of(row["group"]), row["dimension"], row["key"])]
+        for name in ACTIVITY_FIGURES:
+            target[name] += row[name] or 0
+    return sums
+
+
+def _unmet_demand(activity_sums: dict[tuple[str, str, str], dict], tree: _Tree) -> list[UnmetDemandRow]:
+    """Categories people were turned away from (waitlisted or rejected), by child region, the
+    most turned away first."""
+    unmet = []
+    for (group, dimension, key), sums in activity_sums.items():
+        if dimension != Dimension.CATEGORY or not (sums["waitlisted"] or sums["rejected"]):
+            continue
+        place = tree.groups.get(group, tree.region)
+        unmet.append(
+            UnmetDemandRow(
+                region_code=place.code,
+                region_name=with_town(place.display_name, tree.town_of(place)),
+                category=key,
+                category_label=_label(Category, key),
+                waitlisted=sums["waitlisted"],
+                rejected=sums["rejected"],
+                own_level=group not in tree.groups,
+            )
+        )
+    unmet.sort(key=lambda u: (-(u.waitlisted + u.rejected), -u.waitlisted, u.region_code, u.category))
+    return unmet
 
 
 def _trend(region: Region, period: Period) -> list[TrendRow]:

@@ -21,5 +21,12 @@ class ActivitiesConfig(AppConfig):
 
         register_merge_step("activities.registrations", RegistrationsMergeStep(), order=10)
 
+        # What programme and team pages list of their activities (lifelong.community.records).
+        from lifelong.community.records import register_activity_lists
+
+        from .programmes import activity_lists
+
+        register_activity_lists(activity_lists)
+
         # This app's kinds of notice (lifelong.notifications.registry).
         from . import notices  # noqa: F401 - registers them

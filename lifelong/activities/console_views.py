@@ -96,7 +96,9 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         venues=venues,
         # As on the edit page: offered to an admin over one of the organizers they may choose.
         may_override=any(policy.covers(request.user, institution.region) for institution in institutions),
-        programmes=programmes_for_activity_form(actor=request.user),
+        programmes=programmes_for_activity_form(
+            actor=request.user, managed_institutions=selectors.manageable_institution_ids(request.user)
+        ),
         teams=teams_for_activity_form(actor=request.user),
     )
     sessions = SessionFormSet(data, prefix="sessions", form_kwargs={"venues": venues})
@@ -136,7 +138,9 @@ def activity_content(request: HttpRequest, pk: int) -> HttpResponse:
         activity=activity,
         venues=venues,
         may_override=policy.covers(request.user, activity.institution.region),
-        programmes=programmes_for_activity_form(actor=request.user),
+        programmes=programmes_for_activity_form(
+            actor=request.user, managed_institutions=selectors.manageable_institution_ids(request.user)
+        ),
         teams=teams_for_activity_form(actor=request.user),
     )
     sessions = SessionEditFormSet(

@@ -13,7 +13,7 @@ from lifelong.regions.api import RegionRef
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import region_get_by_code
 
-from . import policy, selectors, services
+from . import policy, records, selectors, services
 from .choices import Level, TeamKind
 from .models import Programme, Team
 
@@ -79,11 +79,11 @@ def programme_list(request, query: Query[ProgrammeQuery]):
 )
 def programme_detail(request, slug: str):
     """Public: the programme, and what its published and completed activities achieved,
-    counted from the raw records (see `selectors.programme_figures`)."""
+    counted from the raw records (see `records.programme_figures`)."""
     programme: Programme | None = selectors.programme_get(slug=slug)
     if programme is None:
         raise NotFound()
-    programme.figures = selectors.programme_figures(programme=programme)
+    programme.figures = records.programme_figures(programme=programme)
     return programme
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from lifelong.common.errors import DomainError
 from lifelong.common.paging import page_of
 
-from . import policy, selectors, services
+from . import policy, records, selectors, services
 from .choices import MembershipStatus
 from .forms import ProgrammeFilterForm, TeamFilterForm
 
@@ -27,8 +27,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = selectors.programme_get(slug=slug)
     if programme is None:
         raise Http404
-    figures = selectors.programme_figures(programme=programme)
-    upcoming, past = selectors.programme_activities(programme=programme)
+    figures = records.programme_figures(programme=programme)
+    upcoming, past = records.programme_activities(programme=programme)
     labels = [
         ("activities", _("Activities"), figures.activities),
         ("people_served", _("People served"), figures.people_served),
@@ -60,7 +60,7 @@ def _visible_team(request: HttpRequest, pk: int):
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, team = _visible_team(request, pk)
     memberships = list(selectors.team_members(actor=actor, team=team))
-    upcoming, past = selectors.team_activities(team=team)
+    upcoming, past = records.team_activities(team=team)
     return render(
         request,
         "community/team_detail.html",

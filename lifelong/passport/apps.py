@@ -24,5 +24,12 @@ class PassportConfig(AppConfig):
 
         register_merge_step("passport.ledger", LedgerMergeStep(), order=40)
 
+        # What a brand programme's page shows it achieved (lifelong.community.records).
+        from lifelong.community.records import register_programme_figures
+
+        from .selectors import programme_figures
+
+        register_programme_figures(programme_figures)
+
         # This app's kinds of notice (lifelong.notifications.registry).
         from . import notices  # noqa: F401 - registers them

@@ -10,9 +10,13 @@ from django.utils import timezone
 
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
-from lifelong.activities.choices import Category
+from lifelong.activities.choices import Category, RegistrationStatus
+from lifelong.activities.models import Attendance, Registration
+from lifelong.activities.programmes import SHOWN_STATUSES, shown_activities
 from lifelong.common.errors import NotFound
 from lifelong.common.quantities import tenths
+from lifelong.community.models import Programme
+from lifelong.community.records import Figures
 from lifelong.regions.models import Region
 
 from .models import Certificate, LearningRecord, PassportBalance, RecordImport
@@ -178,3 +182,42 @@ def record_import(*, actor: User, pk: int) -> RecordImport:
     if found is None:
         raise NotFound()
     return found
+
+
+# --- Brand programmes ------------------------------------------------------------------------
+
+
+def programme_figures(*, programme: Programme) -> Figures:
+    """What a brand programme's page shows it achieved (provided to lifelong.community.records
+    from PassportConfig.ready()): four aggregate queries over the programme's published and
+    completed activities:
+
+    - `activities`: how many there are;
+    - `people_served`: distinct learners who hold a confirmed registration on one of them or
+      were checked in at one of their sessions (a learner who attended and later cancelled
+      was still served; a pending, waitlisted, offered, cancelled-unattended or rejected
+      registration alone does not count);
+    - `attendance`: check-ins at their sessions;
+    - `hours`: the sum of the learning-record hours written for them (reversing entries
+      included, so a correction lowers it).
+    """
+    shown = {"status__in": SHOWN_STATUSES}
+    confirmed = Registration.objects.filter(
+        activity__programme=programme,
+        **{f"activity__{k}": v for k, v in shown.items()},
+        status=RegistrationStatus.CONFIRMED,
+    )
+    attendances = Attendance.objects.filter(
+        session__activity__programme=programme, **{f"session__activity__{k}": v for k, v in shown.items()}
+    )
+    # UNION (not UNION ALL) keeps each learner once; the parts must carry no ORDER BY.
+    served = confirmed.order_by().values("learner_id").union(attendances.order_by().values("learner_id"))
+    hours = LearningRecord.objects.filter(
+        activity__programme=programme, **{f"activity__{k}": v for k, v in shown.items()}
+    ).aggregate(total=Sum("hours"))["total"]
+    return Figures(
+        activities=shown_activities(programme=programme).count(),
+        people_served=served.count(),
+        attendance=attendances.count(),
+        hours=tenths(hours),
+    )

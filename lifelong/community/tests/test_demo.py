@@ -5,7 +5,7 @@ import pytest
 
 from lifelong.accounts.models import User
 from lifelong.community.models import Programme, Team
-from lifelong.community.selectors import programme_activities, programme_figures
+from lifelong.community.records import programme_activities, programme_figures
 from lifelong.site.demo.load import demo_county_load
 
 pytestmark = pytest.mark.django_db

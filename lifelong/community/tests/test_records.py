@@ -10,7 +10,7 @@ from lifelong.activities import checkin
 from lifelong.activities import services as activity_services
 from lifelong.activities.models import Attendance, Registration
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.community import selectors
+from lifelong.community import records
 from lifelong.passport.models import LearningRecord
 from lifelong.passport.services import record_reverse
 from lifelong.passport.tests.helpers import attend, course
@@ -72,7 +72,7 @@ def test_figures_equal_the_raw_records_through_registrations_check_ins_and_corre
     attend(demo, outside.sessions.get(), learners[3])
     record_reverse(actor=demo.organizer, record=LearningRecord.objects.filter(activity=first).first(), reason="代签")
 
-    figures = selectors.programme_figures(programme=programme)
+    figures = records.programme_figures(programme=programme)
     mine = [first, second]
     assert figures.activities == 2 and draft.status == "draft"
     confirmed = set(
@@ -92,7 +92,7 @@ def test_someone_who_attended_and_then_cancelled_was_still_served(demo):
     activity_services.registration_create(actor=learner, activity=activity, learner=learner)
     attend(demo, activity.sessions.first(), learner)
     activity_services.registration_cancel(actor=demo.organizer, registration=Registration.objects.get(learner=learner))
-    figures = selectors.programme_figures(programme=programme)
+    figures = records.programme_figures(programme=programme)
     assert (figures.people_served, figures.attendance) == (1, 1)
 
 
@@ -108,9 +108,9 @@ def test_activities_split_into_upcoming_and_past(demo):
     checkin.checkin_record(
         actor=demo.organizer, session=session, learner=learner, now=session.starts_at + timedelta(minutes=3)
     )
-    upcoming, done = selectors.programme_activities(programme=programme)
+    upcoming, done = records.programme_activities(programme=programme)
     assert [a.pk for a in upcoming] == [coming.pk] and [a.pk for a in done] == [past.pk]
-    assert selectors.programme_figures(programme=programme).hours == Decimal("2.0")
+    assert records.programme_figures(programme=programme).hours == Decimal("2.0")
 
 
 def test_a_course_under_way_is_coming_by_its_next_session_as_in_the_catalogue(demo):
@@ -137,7 +137,7 @@ def test_a_course_under_way_is_coming_by_its_next_session_as_in_the_catalogue(de
     soon_start = soon.sessions.get().starts_at
     assert now < soon_start < now + timedelta(days=10)
 
-    upcoming, _done = selectors.programme_activities(programme=programme)
+    upcoming, _done = records.programme_activities(programme=programme)
     assert [a.pk for a in upcoming] == [soon.pk, started.pk]
     assert upcoming[1].next_starts_at == now + timedelta(days=10)
     page = Client().get(f"/programmes/{programme.slug}/").content.decode()

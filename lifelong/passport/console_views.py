@@ -19,7 +19,6 @@ from lifelong.common.masking import mask_phone
 from lifelong.common.paging import page_of
 from lifelong.common.spreadsheets import safe_cell
 from lifelong.common.views import download
-from lifelong.honours.selectors import calls_taking_learners
 from lifelong.regions.models import Region
 
 from . import import_jobs, pdf, selectors, services
@@ -194,9 +193,9 @@ def learning_stars(request: HttpRequest) -> HttpResponse:
         stars = selectors.learning_stars(actor=request.user, **form.cleaned_data)
         if request.GET.get("format") == "csv":
             return _stars_csv(stars, form.cleaned_data)
-    # Open calls the actor may nominate learners in: each star gets a "nominate" link per call.
-    honour_calls = calls_taking_learners(actor=request.user) if stars else []
-    return render(request, "passport/console/stars.html", {"form": form, "stars": stars, "honour_calls": honour_calls})
+    # The template asks honours (its calls_taking_learners tag) for the open calls the actor may
+    # nominate learners in: each star gets a "nominate" link per call.
+    return render(request, "passport/console/stars.html", {"form": form, "stars": stars})
 
 
 def _stars_csv(stars, criteria) -> HttpResponse:

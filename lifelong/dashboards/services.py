@@ -153,19 +153,29 @@ def _about(prefix: str) -> list[str]:
 
 def _activity_facts(period: Period) -> dict[int, dict]:
     """Per activity touched by the period: its category, audiences and region, and its
-    figures (ACTIVITY_FIELDS). Five grouped queries."""
+    figures (ACTIVITY_FIELDS). Six grouped queries."""
     start_at, end_at = period.bounds()
     facts: dict[int, dict] = {}
+    _count_sessions(facts, start_at, end_at)
+    _count_attendances(facts, start_at, end_at)
+    _count_expected_attendances(facts, start_at, end_at)
+    _count_registrations(facts, start_at, end_at)
+    _count_learning_hours(facts, period)
+    return facts
 
-    def fact(row: dict, prefix: str) -> dict:
-        activity_id = row[f"{prefix}id"]
-        if activity_id not in facts:
-            facts[activity_id] = {
-                **{name: row[f"{prefix}{path}"] for name, path in ABOUT.items()},
-                **dict.fromkeys(ACTIVITY_FIELDS, 0),
-            }
-        return facts[activity_id]
 
+def _fact(facts: dict[int, dict], row: dict, prefix: str) -> dict:
+    """The facts of the row's activity, started (from what the row says about it) if new."""
+    activity_id = row[f"{prefix}id"]
+    if activity_id not in facts:
+        facts[activity_id] = {
+            **{name: row[f"{prefix}{path}"] for name, path in ABOUT.items()},
+            **dict.fromkeys(ACTIVITY_FIELDS, 0),
+        }
+    return facts[activity_id]
+
+
+def _count_sessions(facts: dict[int, dict], start_at: datetime, end_at: datetime) -> None:
     held_sessions = Q(activity__status__in=HELD_STATUSES, starts_at__gte=start_at, starts_at__lt=end_at)
     for row in (
         Session.objects.filter(held_sessions)
@@ -173,11 +183,13 @@ def _activity_facts(period: Period) -> dict[int, dict]:
         .annotate(n=Count("id"))
         .order_by()
     ):
-        fact(row, "activity__")["sessions"] = row["n"]
+        _fact(facts, row, "activity__")["sessions"] = row["n"]
 
-    # The attendances whose ledger entry stands: all of them, less those whose entry a
-    # reversing entry corrects (an entry is reversed at most once). Counting the few reversals
-    # apart is far cheaper than anti-joining every attendance to the whole ledger.
+
+def _count_attendances(facts: dict[int, dict], start_at: datetime, end_at: datetime) -> None:
+    """The attendances whose ledger entry stands: all of them, less those whose entry a
+    reversing entry corrects (an entry is reversed at most once). Counting the few reversals
+    apart is far cheaper than anti-joining every attendance to the whole ledger."""
     for activity_id, n in (
         Attendance.objects.filter(
             session__activity__status__in=HELD_STATUSES,
@@ -204,8 +216,10 @@ def _activity_facts(period: Period) -> dict[int, dict]:
         if activity_id in facts:
             facts[activity_id]["attendances"] -= n
 
-    # Joining each confirmed registration to its activity's sessions in the period (one
-    # filter() call, so one join) gives a row per expected attendance.
+
+def _count_expected_attendances(facts: dict[int, dict], start_at: datetime, end_at: datetime) -> None:
+    """Joining each confirmed registration to its activity's sessions in the period (one
+    filter() call, so one join) gives a row per expected attendance."""
     for activity_id, n in (
         Registration.objects.filter(
             status=RegistrationStatus.CONFIRMED,
@@ -220,6 +234,9 @@ def _activity_facts(period: Period) -> dict[int, dict]:
         if activity_id in facts:
             facts[activity_id]["expected_attendances"] = n
 
+
+def _count_registrations(facts: dict[int, dict], start_at: datetime, end_at: datetime) -> None:
+    """Registrations made in the period, and how many of them were waitlisted or rejected."""
     for row in (
         Registration.objects.filter(created_at__gte=start_at, created_at__lt=end_at)
         .values("activity__id", *_about("activity__"))
@@ -230,17 +247,18 @@ def _activity_facts(period: Period) -> dict[int, dict]:
         )
         .order_by()
     ):
-        target = fact(row, "activity__")
+        target = _fact(facts, row, "activity__")
         target["registrations"], target["waitlisted"], target["rejected"] = row["n"], row["waitlisted"], row["rejected"]
 
+
+def _count_learning_hours(facts: dict[int, dict], period: Period) -> None:
     for row in (
         LearningRecord.objects.filter(activity__isnull=False, learned_on__gte=period.start, learned_on__lt=period.end)
         .values("activity__id", *_about("activity__"))
         .annotate(hours=Sum("hours"))
         .order_by()
     ):
-        fact(row, "activity__")["learning_hours"] = tenths(row["hours"])
-    return facts
+        _fact(facts, row, "activity__")["learning_hours"] = tenths(row["hours"])
 
 
 def _covered_villages(period: Period, regions: dict[int, tuple[str, str]]) -> set[int]:

@@ -121,3 +121,15 @@ def test_a_model_has_one_rule():
     with pytest.raises(ValueError, match="Article already has a scope rule"):
         policy.register_scope(Article, lambda actor, action: Q())
     assert policy.scope_rule(Article) is rule
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", OWNERS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("action", list(policy.Action), ids=str)
+def test_a_superuser_without_roles_is_scoped_to_everything(model, action, demo):
+    """A superuser holds no grant, so every part of a rule but the subtree's is empty: the
+    subtree's must stay true of every row when or-ed with them (Q() | Q(x) would be Q(x))."""
+    superuser = User.objects.create_superuser(phone="13900000099", password="x-9Lifelong!", name="Root")
+    assert not RoleGrant.objects.filter(user=superuser).exists()
+    everything = model.objects.all()
+    assert policy.restrict(superuser, action, everything).count() == everything.count()

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.common.i18n import english_wanted
+from lifelong.common.i18n import BilingualTitle, in_reader_language
 
 from .choices import (
     ACTIVE_STATUSES,
@@ -17,7 +17,7 @@ from .choices import (
 )
 
 
-class Activity(models.Model):
+class Activity(BilingualTitle, models.Model):
     """A course, lecture, class or event that learners register for.
 
     Seats are counted on the row itself: `seats_taken` (every seat held, any channel) and
@@ -174,13 +174,9 @@ class Activity(models.Model):
         return self.display_title
 
     @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
-
-    @property
     def display_description(self) -> str:
         """The sanitised rich-text description in the reader's language."""
-        return self.description_en if english_wanted() and self.description_en else self.description
+        return in_reader_language(self.description, self.description_en)
 
     @property
     def audience_list(self) -> list[str]:

@@ -2,10 +2,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.common.i18n import english_wanted
+from lifelong.common.i18n import BilingualName
 
 
-class Campaign(models.Model):
+class Campaign(BilingualName, models.Model):
     """A county-wide push such as the yearly Lifelong Learning Week. Activities join it; while
     it runs, a learner may hold at most `registration_cap` active registrations on its
     activities, so that nobody hoards the headline seats."""
@@ -53,10 +53,6 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if english_wanted() and self.name_en else self.name
 
 
 class CampaignReport(models.Model):

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.common.i18n import BilingualName, english_wanted
+from lifelong.common.i18n import BilingualName, in_reader_language
 
 from .choices import ACTIVE_MEMBERSHIP_STATUSES, Level, MembershipStatus, TeamKind
 
@@ -59,7 +59,7 @@ class Programme(BilingualName, models.Model):
 
     @property
     def display_story(self) -> str:
-        return self.story_en if english_wanted() and self.story_en else self.story
+        return in_reader_language(self.story, self.story_en)
 
 
 class Team(BilingualName, models.Model):
@@ -106,7 +106,7 @@ class Team(BilingualName, models.Model):
 
     @property
     def display_description(self) -> str:
-        return self.description_en if english_wanted() and self.description_en else self.description
+        return in_reader_language(self.description, self.description_en)
 
 
 class TeamMembership(models.Model):

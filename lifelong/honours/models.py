@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.common.i18n import english_wanted
+from lifelong.common.i18n import BilingualTitle, in_reader_language
 from lifelong.community.choices import Level
 
 from .choices import RECIPIENT_FIELDS, SCORE_MAX, SCORE_MIN, CallStatus, NominationStatus, RecipientKind
@@ -157,7 +157,7 @@ class Recipient(models.Model):
             setattr(self, name, recipient if name == kind else None)
 
 
-class HonorCall(models.Model):
+class HonorCall(BilingualTitle, models.Model):
     """A call for nominations for one honour: opened by admins of a county or town for their
     region, open for nominations from `opens_on` to `closes_on`, then closed for review (the
     admins may close it early) and finally awarded. Its honours are at its region's level."""
@@ -211,16 +211,12 @@ class HonorCall(models.Model):
         return f"{self.display_title} ({self.year})"
 
     @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
-
-    @property
     def display_description(self) -> str:
-        return self.description_en if english_wanted() and self.description_en else self.description
+        return in_reader_language(self.description, self.description_en)
 
     @property
     def display_awarding_body(self) -> str:
-        return self.awarding_body_en if english_wanted() and self.awarding_body_en else self.awarding_body
+        return in_reader_language(self.awarding_body, self.awarding_body_en)
 
     @property
     def accepted_kinds(self) -> list[str]:
@@ -320,7 +316,7 @@ class Review(models.Model):
         return f"{self.reviewer_id} → {self.nomination_id}: {self.score}"
 
 
-class Honor(Recipient):
+class Honor(BilingualTitle, Recipient):
     """An honour held by one recipient: its title, level, year and who awarded it. Made by
     awarding a nomination (`nomination` then names it) or recorded directly by an admin
     for an honour received before (or outside) the platform. The same title is held at most
@@ -381,13 +377,9 @@ class Honor(Recipient):
         return f"{self.display_title} ({self.year}) · {self.recipient_name}"
 
     @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
-
-    @property
     def display_awarding_body(self) -> str:
-        return self.awarding_body_en if english_wanted() and self.awarding_body_en else self.awarding_body
+        return in_reader_language(self.awarding_body, self.awarding_body_en)
 
     @property
     def display_citation(self) -> str:
-        return self.citation_en if english_wanted() and self.citation_en else self.citation
+        return in_reader_language(self.citation, self.citation_en)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.common.i18n import BilingualName, english_wanted
+from lifelong.common.i18n import BilingualName, in_reader_language
 
 from .choices import InstitutionKind
 
@@ -94,15 +94,11 @@ class Venue(BilingualName, models.Model):
 
     @property
     def display_transport_notes(self) -> str:
-        return self.transport_notes_en if english_wanted() and self.transport_notes_en else self.transport_notes
+        return in_reader_language(self.transport_notes, self.transport_notes_en)
 
     @property
     def display_accessibility_notes(self) -> str:
-        return (
-            self.accessibility_notes_en
-            if english_wanted() and self.accessibility_notes_en
-            else self.accessibility_notes
-        )
+        return in_reader_language(self.accessibility_notes, self.accessibility_notes_en)
 
 
 class VenueBooking(models.Model):

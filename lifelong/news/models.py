@@ -9,12 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.common.i18n import english_wanted
+from lifelong.common.i18n import BilingualTitle, in_reader_language
 
 from .choices import ArticleStatus, Channel
 
 
-class Article(models.Model):
+class Article(BilingualTitle, models.Model):
     """A news report or notice for one part of the network (`region`: the county for
     county-wide news, a town for its own). Editors whose region covers it write it; a reviewer
     (or admin) whose region covers it publishes it. Only a published article whose
@@ -91,21 +91,17 @@ class Article(models.Model):
         return self.display_title
 
     @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
-
-    @property
     def display_summary(self) -> str:
-        return self.summary_en if english_wanted() and self.summary_en else self.summary
+        return in_reader_language(self.summary, self.summary_en)
 
     @property
     def display_body(self) -> str:
         """Sanitised HTML (see the class docstring), safe to mark safe in templates."""
-        return self.body_en if english_wanted() and self.body_en else self.body
+        return in_reader_language(self.body, self.body_en)
 
     @property
     def display_source(self) -> str:
-        return self.source_en if english_wanted() and self.source_en else self.source
+        return in_reader_language(self.source, self.source_en)
 
 
 class ArticleWords(models.Model):

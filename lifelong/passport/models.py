@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.activities.choices import Category
-from lifelong.common.i18n import english_wanted
+from lifelong.common.i18n import BilingualTitle
 
 from .choices import CertificateStatus, ImportKind, ImportStatus, RecordSource
 
@@ -22,7 +22,7 @@ class LearningRecordQuerySet(models.QuerySet):
         raise TypeError("Learning records are append-only; correct them with a reversing entry.")
 
 
-class LearningRecord(models.Model):
+class LearningRecord(BilingualTitle, models.Model):
     """One entry of a learner's ledger: hours and points earned (or, for a reversing entry,
     taken back) on a date, and where they came from.
 
@@ -102,10 +102,6 @@ class LearningRecord(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError("Learning records are append-only; correct them with a reversing entry.")
 
-    @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
-
 
 class PassportBalance(models.Model):
     """A learner's running totals, changed only by relative UPDATEs in the same transaction as
@@ -174,7 +170,7 @@ class SigningKey(models.Model):
         return self.key_id
 
 
-class Certificate(models.Model):
+class Certificate(BilingualTitle, models.Model):
     """A signed statement that a learner completed something. `payload` is the canonical JSON
     that was signed (holder, what, hours, date, serial, key); the verify page and the offline
     command check `signature` over it, so a changed row or a forged file does not verify."""
@@ -211,10 +207,6 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
-
-    @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
 
 
 # A running import whose last batch committed longer ago than this has lost its worker.

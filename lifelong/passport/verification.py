@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from lifelong.common.i18n import english_wanted
+from lifelong.common.i18n import BilingualTitle
 
 from .choices import CertificateStatus
 from .selectors import certificate_public
@@ -22,7 +22,7 @@ def mask_name(name: str) -> str:
 
 
 @dataclass
-class CertificateCheck:
+class CertificateCheck(BilingualTitle):
     serial: str
     known: bool
     status: str = ""  # valid, revoked or tampered
@@ -34,10 +34,6 @@ class CertificateCheck:
     hours: Decimal | None = None
     issued_on: date | None = None
     key_id: str = ""
-
-    @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
 
 
 def certificate_check(serial: str) -> CertificateCheck:

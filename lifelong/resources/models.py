@@ -8,12 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lifelong.activities.choices import Audience, Category
-from lifelong.common.i18n import english_wanted
+from lifelong.common.i18n import BilingualTitle
 
 from .choices import ResourceKind, Visibility
 
 
-class Resource(models.Model):
+class Resource(BilingualTitle, models.Model):
     """One piece of shared learning material, published by an institution.
 
     A link carries `url` and no file; every other kind carries a stored file and no url. The
@@ -80,10 +80,6 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.display_title
-
-    @property
-    def display_title(self) -> str:
-        return self.title_en if english_wanted() and self.title_en else self.title
 
     @property
     def audience_list(self) -> list[str]:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from lifelong.activities.calendar import sessions_ics
 from lifelong.activities.choices import Audience, Category
 from lifelong.common.i18n import english_wanted
-from lifelong.news.selectors import articles_public
 
 from . import selectors
 from .models import Campaign, CampaignReport
@@ -51,7 +50,7 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
             # While it runs, the counters refresh themselves every minute.
             "running": campaign.starts_on <= timezone.localdate() <= campaign.ends_on,
             "other_campaigns": selectors.campaign_list().exclude(pk=campaign.pk)[:10],
-            "news": articles_public(campaign_id=campaign.pk)[:5],
+            # Its news comes from news (above campaigns): the template's campaign_news tag.
         },
     )
 

@@ -29,22 +29,14 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def room(demo):
-    return helpers.newsroom(demo)
-
-
-@pytest.fixture
 def unreleased(room):
     """One article in every state that is not public, with a title saying which."""
     draft = write(room.county_editor, room.county, title="草稿不公开")
     in_review = write(room.county_editor, room.county, title="审核中不公开")
     services.article_submit(actor=room.county_editor, article=in_review)
-    archived = publish(room.county_editor, room.county_reviewer, room.county, title="已撤下不公开")
+    archived = room.county_article(title="已撤下不公开")
     services.article_archive(actor=room.county_reviewer, article=archived)
-    scheduled = publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    scheduled = room.county_article(
         title="定时发布不公开",
         release_at=timezone.now() + timedelta(days=1),
     )
@@ -80,7 +72,7 @@ def released_in_2019(room, **fields):
 
 
 def test_only_released_articles_appear_on_the_list_the_pages_the_feeds_and_home(room, unreleased):
-    publish(room.county_editor, room.county_reviewer, room.county, title="已发布的新闻")
+    room.county_article(title="已发布的新闻")
     client = Client()
     assert listed_titles(client) == ["已发布的新闻"]
     for article in unreleased.values():
@@ -94,10 +86,7 @@ def test_only_released_articles_appear_on_the_list_the_pages_the_feeds_and_home(
 
 
 def test_a_scheduled_article_appears_once_its_release_time_comes(room):
-    scheduled = publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    scheduled = room.county_article(
         title="明早发布",
         release_at=timezone.now() + timedelta(minutes=30),
     )
@@ -111,8 +100,8 @@ def test_a_scheduled_article_appears_once_its_release_time_comes(room):
 
 
 def test_the_list_has_channel_tabs_and_ignores_an_unknown_channel(room):
-    publish(room.county_editor, room.county_reviewer, room.county, title="活动周开幕", channel="news")
-    publish(room.county_editor, room.county_reviewer, room.county, title="报名须知", channel="notices")
+    room.county_article(title="活动周开幕", channel="news")
+    room.county_article(title="报名须知", channel="notices")
     client = Client()
     assert listed_titles(client, channel="notices") == ["报名须知"]
     assert listed_titles(client, channel="news") == ["活动周开幕"]
@@ -126,16 +115,13 @@ def test_the_list_has_channel_tabs_and_ignores_an_unknown_channel(room):
 
 
 def test_search_finds_a_short_chinese_word_in_the_text_and_keeps_the_channel(room):
-    publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    room.county_article(
         title="周末活动安排",
         body="<p>涵芬读书会本周六在县图书馆举行。</p>",
         channel="notices",
     )
-    publish(room.county_editor, room.county_reviewer, room.county, title="书法班结业", channel="notices")
-    publish(room.county_editor, room.county_reviewer, room.county, title="读书节开幕", channel="news")
+    room.county_article(title="书法班结业", channel="notices")
+    room.county_article(title="读书节开幕", channel="news")
     client = Client()
     assert listed_titles(client, q="读书") == ["读书节开幕", "周末活动安排"]
     assert listed_titles(client, q="读书", channel="notices") == ["周末活动安排"]
@@ -158,7 +144,7 @@ def test_each_item_shows_its_channel_release_time_in_county_time_and_views(room)
 
 def test_the_list_pages_keep_the_filters(room):
     for n in range(23):
-        publish(room.county_editor, room.county_reviewer, room.county, title=f"通知{n}", channel="notices")
+        room.county_article(title=f"通知{n}", channel="notices")
     response = Client().get("/news/", {"channel": "notices"})
     assert response.context["page"].paginator.count == 23 and len(response.context["page"]) == 20
     assert 'href="?channel=notices&amp;page=2"' in response.content.decode()
@@ -173,11 +159,11 @@ def _queries(client: Client, path: str) -> int:
 
 def test_the_list_and_home_run_a_fixed_number_of_queries_whatever_the_size(room):
     for n in range(3):
-        publish(room.county_editor, room.county_reviewer, room.county, title=f"新闻{n}")
+        room.county_article(title=f"新闻{n}")
     client = Client()
     small = (_queries(client, "/news/"), _queries(client, "/news/?channel=news&q=新闻"), _queries(client, "/"))
     for n in range(22):
-        article = publish(room.county_editor, room.county_reviewer, room.county, title=f"更多新闻{n}")
+        article = room.county_article(title=f"更多新闻{n}")
         Client().get(f"/news/{article.pk}/")  # with fresh views to count
     large = (_queries(client, "/news/"), _queries(client, "/news/?channel=news&q=新闻"), _queries(client, "/"))
     assert small == large
@@ -214,16 +200,33 @@ def test_an_article_links_its_campaign(room, demo):
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + timedelta(days=6),
     )
-    article = publish(room.county_editor, room.county_reviewer, room.county, campaign=campaign)
+    article = room.county_article(campaign=campaign)
     html = page_html(Client(), f"/news/{article.pk}/")
     assert 'href="/campaigns/week-2026/" data-testid="article-campaign">2026年全民终身学习活动周</a>' in html
 
 
+def test_a_campaign_page_lists_its_latest_five_released_articles(room, demo):
+    from lifelong.campaigns.models import Campaign
+
+    campaign = Campaign.objects.create(
+        slug="week-2026",
+        name="2026年全民终身学习活动周",
+        host_region=room.county,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=6),
+    )
+    for n in range(6):
+        room.county_article(title=f"活动周快讯{n}", campaign=campaign)
+    room.county_article(title="别的新闻")
+    html = page_html(Client(), "/campaigns/week-2026/")
+    listed = html[html.index('data-testid="campaign-news"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert listed.count('class="ll-event"') == 5
+    assert "活动周快讯5" in listed and "活动周快讯0" not in listed and "别的新闻" not in listed
+
+
 def test_english_readers_get_the_english_words_and_an_english_voice(room):
-    article = publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    article = room.county_article(
         title="活动周开幕",
         title_en="The Learning Week opens",
         body="<p>活动周今天开幕。</p>",
@@ -273,7 +276,7 @@ def test_staff_who_work_on_an_unreleased_article_preview_it_and_count_no_view(ro
             assert VISITOR_COOKIE not in response.cookies
     assert not ArticleView.objects.exists()
     # A released article is no preview, for staff too.
-    released = publish(room.county_editor, room.county_reviewer, room.county, title="已发布")
+    released = room.county_article(title="已发布")
     html = page_html(verified_client(room.county_reviewer), f"/news/{released.pk}/")
     assert 'data-testid="preview-banner"' not in html and ArticleView.objects.count() == 1
 
@@ -325,7 +328,7 @@ def test_a_hostile_body_renders_without_anything_that_could_run(room):
         '<p onclick="alert(5)" style="display:none">段落</p>'
         '<iframe src="https://evil.example/"></iframe>'
     )
-    article = publish(room.county_editor, room.county_reviewer, room.county, body=body, body_en=body)
+    article = room.county_article(body=body, body_en=body)
     for language in ("zh-hans", "en"):
         client = Client()
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
@@ -347,7 +350,7 @@ def test_a_picture_is_served_as_its_type_sandboxed_and_cached(room):
         actor=room.county_editor, region=room.county, upload=SimpleUploadedFile("photo.png", PNG, "text/html")
     )
     body = f'<p>开幕</p><img src="{upload.url}">'
-    article = publish(room.county_editor, room.county_reviewer, room.county, body=body)
+    article = room.county_article(body=body)
     assert f'<img src="/news/images/{upload.image.key}/">' in page_html(Client(), f"/news/{article.pk}/")
     response = Client().get(f"/news/images/{upload.image.key}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
@@ -364,10 +367,7 @@ def test_a_picture_is_served_as_its_type_sandboxed_and_cached(room):
 
 def test_the_feeds_are_valid_xml_of_released_articles_newest_first(room, unreleased):
     released_in_2019(room, title="2019年活动周开幕", summary="活动周在海盐开幕。")
-    latest = publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    latest = room.county_article(
         title="报名须知",
         channel="notices",
         body="<p>" + "请提前报名。" * 60 + "</p>",
@@ -394,7 +394,7 @@ def test_the_feeds_are_valid_xml_of_released_articles_newest_first(room, unrelea
 
 def test_the_feeds_hold_the_latest_thirty(room):
     for n in range(32):
-        publish(room.county_editor, room.county_reviewer, room.county, title=f"新闻{n}")
+        room.county_article(title=f"新闻{n}")
     rss = feed("/news/feed/rss/")
     titles = [item.findtext("title") for item in rss.findall("./channel/item")]
     assert len(titles) == 30 and titles[0] == "新闻31" and "新闻0" not in titles
@@ -405,7 +405,7 @@ def test_the_feeds_hold_the_latest_thirty(room):
 
 def test_home_shows_the_five_latest_released_articles_and_the_nav_links_the_news(room, unreleased):
     for n in range(7):
-        publish(room.county_editor, room.county_reviewer, room.county, title=f"第{n}条新闻")
+        room.county_article(title=f"第{n}条新闻")
     html = page_html(Client(), "/")
     shown = [f"第{n}条新闻" for n in range(7) if f"第{n}条新闻" in html]
     assert shown == [f"第{n}条新闻" for n in range(2, 7)]

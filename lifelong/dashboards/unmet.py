@@ -104,44 +104,14 @@ def unmet_demand_activities(
     pages through them)."""
     region = unmet_scope(actor=actor, region_code=region_code, category=category)
     now = now or timezone.now()
-    start_at, end_at = period.bounds()
     where = (
         Q(activity__institution__region=region)
         if own_level
         else Q(activity__institution__region__path__startswith=region.path)
     )
-    counts = {
-        row["activity_id"]: row
-        for row in Registration.objects.filter(
-            where, activity__category=category, created_at__gte=start_at, created_at__lt=end_at
-        )
-        .values("activity_id")
-        .annotate(
-            waitlisted=Count("id", filter=Q(was_waitlisted=True)),
-            rejected=Count("id", filter=Q(status=RegistrationStatus.REJECTED)),
-        )
-        .filter(Q(waitlisted__gt=0) | Q(rejected__gt=0))
-        .order_by()
-    }
-    activities = {
-        activity.pk: activity
-        for activity in Activity.objects.filter(pk__in=list(counts))
-        .select_related("institution__region")
-        .annotate(
-            starts_at=Min("sessions__starts_at"),
-            next_starts_at=Min("sessions__starts_at", filter=Q(sessions__starts_at__gt=now)),
-        )
-    }
-    # Who still waits now, whenever they registered: the people a new session would seat first.
-    waiting = dict(
-        Registration.objects.filter(
-            activity_id__in=list(counts),
-            status__in=[RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED],
-        )
-        .values_list("activity_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts = _turned_away(where, category, period)
+    activities = _activities_with_next_session(list(counts), now)
+    waiting = _waiting_now(list(counts))
     rows = [
         UnmetActivityRow(
             activity=activity,
@@ -171,6 +141,50 @@ def unmet_demand_activities(
         activities=len(rows),
         waitlisted=sum(r.waitlisted for r in rows),
         rejected=sum(r.rejected for r in rows),
+    )
+
+
+def _turned_away(where: Q, category: str, period: Period) -> dict[int, dict]:
+    """Per activity of `category` (within `where`) that turned people away in `period`: its
+    registrations made then that were waitlisted, and that were rejected."""
+    start_at, end_at = period.bounds()
+    return {
+        row["activity_id"]: row
+        for row in Registration.objects.filter(
+            where, activity__category=category, created_at__gte=start_at, created_at__lt=end_at
+        )
+        .values("activity_id")
+        .annotate(
+            waitlisted=Count("id", filter=Q(was_waitlisted=True)),
+            rejected=Count("id", filter=Q(status=RegistrationStatus.REJECTED)),
+        )
+        .filter(Q(waitlisted__gt=0) | Q(rejected__gt=0))
+        .order_by()
+    }
+
+
+def _activities_with_next_session(activity_ids: list[int], now: datetime) -> dict[int, Activity]:
+    return {
+        activity.pk: activity
+        for activity in Activity.objects.filter(pk__in=activity_ids)
+        .select_related("institution__region")
+        .annotate(
+            starts_at=Min("sessions__starts_at"),
+            next_starts_at=Min("sessions__starts_at", filter=Q(sessions__starts_at__gt=now)),
+        )
+    }
+
+
+def _waiting_now(activity_ids: list[int]) -> dict[int, int]:
+    """Who still waits now, whenever they registered: the people a new session would seat first."""
+    return dict(
+        Registration.objects.filter(
+            activity_id__in=activity_ids,
+            status__in=[RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED],
+        )
+        .values_list("activity_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
 
 

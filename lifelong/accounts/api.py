@@ -10,7 +10,7 @@ from pydantic_core import CoreSchema
 from lifelong.common.api import ErrorOut, IdOut, InputSchema, PageQuery, paginate
 from lifelong.common.errors import Forbidden, InvalidInput, NotFound
 from lifelong.common.masking import mask_phone
-from lifelong.regions.api import RegionRef
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import policy, residence, selectors, self_service, services

@@ -12,7 +12,7 @@ from lifelong.activities.models import Activity
 from lifelong.activities.selectors import activity_managed
 from lifelong.common.api import ErrorOut, Hours, InputSchema, IsoDate, PageQuery, decimal_number, paginate
 from lifelong.common.errors import NotFound
-from lifelong.regions.api import RegionRef
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import selectors, services

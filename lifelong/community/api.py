@@ -8,8 +8,8 @@ from pydantic import Field
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.common.api import ErrorOut, Hours, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
-from lifelong.institutions.api import InstitutionRef
-from lifelong.regions.api import RegionRef
+from lifelong.institutions.schemas import InstitutionRef
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import region_get_by_code
 

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from lifelong.accounts.auth import BearerToken
 from lifelong.common.api import CleanText, ErrorOut, Hours, PageQuery, decimal_number
-from lifelong.regions.api import RegionRef
+from lifelong.regions.schemas import RegionRef
 
 from . import selectors, unmet
 

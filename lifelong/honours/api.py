@@ -22,7 +22,7 @@ from lifelong.common.api import (
 from lifelong.common.errors import NotFound
 from lifelong.common.quantities import tenths
 from lifelong.community.choices import Level
-from lifelong.regions.api import RegionRef
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import selectors, services

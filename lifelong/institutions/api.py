@@ -6,12 +6,13 @@ from pydantic import Field
 from lifelong.accounts.auth import BearerToken
 from lifelong.common.api import CountyDateTime, ErrorOut, InputSchema, IsoDate, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
-from lifelong.regions.api import RegionRef
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import services
 from .choices import InstitutionKind
 from .models import VenueBooking
+from .schemas import InstitutionRef, VenueRef
 from .selectors import (
     booking_for_actor,
     institution_public_list,
@@ -32,13 +33,6 @@ class InstitutionOut(Schema):
     kind: str
     region: RegionRef
     address: str
-
-
-class InstitutionRef(Schema):
-    id: int
-    name: str
-    name_en: str
-    kind: str
 
 
 class VenueOut(Schema):
@@ -113,12 +107,6 @@ def venue_detail(request, venue_id: int):
 
 
 # --- Venue bookings (staff: admins over the venue, organizers of its institution) -------------
-
-
-class VenueRef(Schema):
-    id: int
-    name: str
-    name_en: str
 
 
 class BookingActivityRef(Schema):

@@ -4,16 +4,10 @@ from pydantic import Field
 from lifelong.common.api import PageQuery, paginate
 
 from .models import Region
+from .schemas import RegionRef
 from .selectors import region_list
 
 router = Router(tags=["network"])
-
-
-class RegionRef(Schema):
-    code: str
-    name: str
-    name_en: str
-    level: str
 
 
 class RegionOut(RegionRef):

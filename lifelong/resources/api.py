@@ -14,7 +14,7 @@ from lifelong.common.api import ErrorOut, Hours, HoursIn, InputSchema, PageQuery
 from lifelong.common.errors import NotFound
 from lifelong.institutions.models import Institution
 from lifelong.passport.services import points_for
-from lifelong.regions.api import RegionRef
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import selectors, services

@@ -18,8 +18,8 @@ from lifelong.common.api import (
     IsoDate,
     PageQuery,
 )
-from lifelong.institutions.api import InstitutionRef, VenueRef
-from lifelong.regions.api import RegionRef
+from lifelong.institutions.schemas import InstitutionRef, VenueRef
+from lifelong.regions.schemas import RegionRef
 
 from ..choices import Audience, CampaignStatus, Category
 from ..models import Activity

@@ -17,11 +17,11 @@ from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.links import public_reverse
 from lifelong.common.locking import short_lock_wait
 from lifelong.common.services import audit_record
-from lifelong.passport.services import attendance_credit
 
 from .choices import CheckinMethod, RegistrationStatus
 from .models import Attendance, Registration, Session
 from .policy import may_manage_activities_of
+from .signals import attendance_recorded
 
 OPENS_BEFORE_START = timedelta(minutes=30)
 PAPER_SHEET_GRACE = timedelta(days=7)
@@ -120,7 +120,8 @@ def checkin_record(
 ) -> Attendance:
     """A learner scanning the venue's code (`token`), or staff of the activity checking a
     `learner` in (`method` staff, or paper for a sheet entered afterwards). The check-in
-    writes its learning hours at once and may complete the activity (see the passport)."""
+    writes its learning hours at once and may complete the activity (the passport's receiver
+    of `signals.attendance_recorded`, in this transaction)."""
     now = now or timezone.now()
     activity = session.activity
     if token is not None:
@@ -155,5 +156,6 @@ def checkin_record(
             summary=f"checked in by staff ({method})",
             changes={"learner": learner.pk, "session": session.pk},
         )
-    attendance_credit(attendance=attendance, now=now)
+    # The passport writes the learning hours here, in this transaction (signals.attendance_recorded).
+    attendance_recorded.send(sender=Attendance, attendance=attendance, now=now)
     return attendance

@@ -24,6 +24,13 @@ class PassportConfig(AppConfig):
 
         register_merge_step("passport.ledger", LedgerMergeStep(), order=40)
 
+        # The learning hours of each check-in, written in the check-in's own transaction.
+        from lifelong.activities.signals import attendance_recorded
+
+        from .receivers import credit_attendance
+
+        attendance_recorded.connect(credit_attendance, dispatch_uid="passport.credit_attendance")
+
         # What a brand programme's page shows it achieved (lifelong.community.records).
         from lifelong.community.records import register_programme_figures
 

@@ -85,8 +85,9 @@ def entry_write(**fields) -> LearningRecord:
 
 def attendance_credit(*, attendance: Attendance, now: datetime | None = None) -> LearningRecord:
     """Write the ledger entry of a new check-in and, when it brings the learner to the
-    activity's completion share, complete the activity (and issue its certificate). Called by
-    `checkin_record` inside its transaction, which holds the learner's registration lock."""
+    activity's completion share, complete the activity (and issue its certificate). Called for
+    `checkin_record` (receivers.credit_attendance) inside its transaction, which holds the
+    learner's registration lock."""
     now = now or timezone.now()
     session = attendance.session
     activity = session.activity

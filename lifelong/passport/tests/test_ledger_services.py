@@ -37,6 +37,24 @@ def test_a_check_in_writes_the_session_length_and_points_at_once(demo, settings)
     assert_balance_is_the_sum(learner)
 
 
+def test_the_hours_are_written_in_the_check_ins_transaction_so_a_failed_credit_undoes_the_check_in(demo, monkeypatch):
+    # The activities app sends attendance_recorded; the passport's receiver credits the hours.
+    from lifelong.activities.models import Attendance
+
+    activity = course(demo, sessions=1)
+    learner = demo.elder_learner
+    enrol(activity, learner)
+
+    def failing_credit(**kwargs):
+        raise DatabaseError("the ledger is unavailable")
+
+    monkeypatch.setattr(services, "attendance_credit", failing_credit)
+    with pytest.raises(DatabaseError):
+        attend(demo, activity.sessions.get(), learner)
+    assert not Attendance.objects.filter(learner=learner).exists()
+    assert not LearningRecord.objects.filter(learner=learner).exists()
+
+
 def test_hours_set_on_the_activity_win_over_the_session_length_and_the_rate_is_configurable(demo, settings):
     settings.PASSPORT_POINTS_PER_HOUR = 4
     activity = course(demo, sessions=1, hours="2.0")

@@ -23,7 +23,6 @@ from lifelong.common.errors import DomainError, Throttled
 from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of
 from lifelong.community.selectors import programmes_for_activity_form, teams_for_activity_form
-from lifelong.dashboards import unmet
 from lifelong.institutions.models import Institution, Venue
 
 from . import checkin, desk, editing, selectors, services
@@ -58,7 +57,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") if request.GET.get("status") in ActivityStatus.values else None
     page = page_of(request, selectors.activities_managed(actor=request.user, status=status), 30)
     # The unmet demand of the actor's own activities (the dashboard's page is for admins only).
-    waiting = unmet.still_waiting(actor=request.user, activities=page)
+    waiting = selectors.still_waiting(actor=request.user, activities=page)
     for activity in page:
         activity.still_waiting = waiting.get(activity.pk, 0)
     return render(
@@ -252,7 +251,7 @@ def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "activity": activity,
             # People still waiting for it: a new session would seat them (copy offered beside).
-            "still_waiting": unmet.still_waiting(actor=request.user, activities=[activity]).get(activity.pk, 0),
+            "still_waiting": selectors.still_waiting(actor=request.user, activities=[activity]).get(activity.pk, 0),
             "sessions": activity.sessions.select_related("venue").order_by("starts_at"),
             # One form for every session (the session is chosen in it): a fixed number of queries.
             "session_form": SessionForm(venues=venues),

@@ -1,5 +1,6 @@
 """Reads for activities: the public catalogue, one activity, rosters and a learner's own list."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -35,7 +36,7 @@ from lifelong.regions.models import Region
 
 from .choices import ActivityStatus, CampaignStatus, RegistrationStatus
 from .models import Activity, Registration, Session
-from .policy import manageable_institutions
+from .policy import manageable_institutions, may_manage_activities_of
 
 
 def _with_listing_data(activities: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -420,6 +421,31 @@ def awaiting_approval(*, actor: User) -> QuerySet[Activity]:
     return _with_listing_data(
         Activity.objects.filter(status=ActivityStatus.SUBMITTED, institution_id__in=covered)
     ).order_by("created_at", "id")
+
+
+def waiting_counts(activity_ids: Iterable[int]) -> dict[int, int]:
+    """Per activity, how many people are on its waitlist or offered a seat now, whenever they
+    registered: the people a new session would seat first. Activities nobody waits for are left
+    out. One query."""
+    return dict(
+        Registration.objects.filter(
+            activity_id__in=list(activity_ids),
+            status__in=[RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED],
+        )
+        .values_list("activity_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def still_waiting(*, actor: User, activities: Iterable[Activity]) -> dict[int, int]:
+    """The unmet demand of an organizer's own activities, for the console's activity list and
+    page (the dashboard's unmet-demand page is for admins only): `waiting_counts` of the
+    activities the actor manages (its institution's organizers and instructors, admins over it:
+    the copy's own permission); the others are left out. One query, whatever the number of
+    activities (their institution and its region already loaded)."""
+    managed = [a.pk for a in activities if may_manage_activities_of(actor, a.institution)]
+    return waiting_counts(managed) if managed else {}
 
 
 def session_public(*, session_id: int) -> Session | None:

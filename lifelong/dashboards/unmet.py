@@ -1,7 +1,7 @@
 """Reads for the unmet-demand page: the activities behind one row of the dashboard's "Where to
 add sessions" table (one region's subtree × one category × one period), so an admin can open
-them and copy one as a new session; and, for the organizers who cannot open that page, the same
-demand on their own activities (`still_waiting`), shown in the console's activity list and page.
+them and copy one as a new session. (For the organizers who cannot open that page, the same
+demand on their own activities is `lifelong.activities.selectors.still_waiting`.)
 
 Unlike `selectors` (the dashboard itself, which reads only the rollup tables to stay fast), this
 page counts the raw registrations, but only after someone chose a row: one grouped query over
@@ -12,7 +12,6 @@ cancellation) and those refused by the organizer, so the page's totals match the
 once the rollups are current.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +23,7 @@ from lifelong.accounts.models import User
 from lifelong.activities.choices import Category, RegistrationStatus
 from lifelong.activities.models import Activity, Registration
 from lifelong.activities.policy import may_manage_activities_of
+from lifelong.activities.selectors import waiting_counts
 from lifelong.common.errors import NotFound
 from lifelong.regions.choices import RegionLevel
 from lifelong.regions.models import Region
@@ -111,7 +111,7 @@ def unmet_demand_activities(
     )
     counts = _turned_away(where, category, period)
     activities = _activities_with_next_session(list(counts), now)
-    waiting = _waiting_now(list(counts))
+    waiting = waiting_counts(counts)
     rows = [
         UnmetActivityRow(
             activity=activity,
@@ -173,36 +173,3 @@ def _activities_with_next_session(activity_ids: list[int], now: datetime) -> dic
             next_starts_at=Min("sessions__starts_at", filter=Q(sessions__starts_at__gt=now)),
         )
     }
-
-
-def _waiting_now(activity_ids: list[int]) -> dict[int, int]:
-    """Who still waits now, whenever they registered: the people a new session would seat first."""
-    return dict(
-        Registration.objects.filter(
-            activity_id__in=activity_ids,
-            status__in=[RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED],
-        )
-        .values_list("activity_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-
-
-def still_waiting(*, actor: User, activities: Iterable[Activity]) -> dict[int, int]:
-    """The unmet demand of an organizer's own activities, for the console's activity list and
-    page: per activity the actor manages (its institution's organizers and instructors, admins
-    over it: the copy's own permission), how many people are on its waitlist or offered a seat
-    now, the people a new session would seat first. Activities the actor does not manage are
-    left out, as are those nobody waits for. One query, whatever the number of activities
-    (their institution and its region already loaded)."""
-    managed = [a.pk for a in activities if may_manage_activities_of(actor, a.institution)]
-    if not managed:
-        return {}
-    return dict(
-        Registration.objects.filter(
-            activity_id__in=managed, status__in=[RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED]
-        )
-        .values_list("activity_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )

@@ -5,18 +5,15 @@ written apart from the policy (the activity's manager is its institution's organ
 admin whose region holds the institution's)."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
-from lifelong.accounts.models import RoleGrant, User
 from lifelong.activities import services
 from lifelong.activities.models import Activity
+from lifelong.activities.selectors import still_waiting
 from lifelong.activities.tests.helpers import new_learner, published_activity
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.dashboards import unmet
-from lifelong.regions.models import Region
-
-from .learning import COUNTY, GANPU, TONGYUAN
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import matrix_actors, matrix_clients
+from lifelong.testkit.regions import COUNTY, GANPU, TONGYUAN
 
 NOTE = 'data-testid="still-waiting"'
 
@@ -62,29 +59,15 @@ def test_nobody_waiting_no_note(demo, verified_client):
 def test_still_waiting_counts_only_activities_the_actor_manages(demo):
     activity = full_with_waiting(demo, 3)
     activity = Activity.objects.select_related("institution__region").get(pk=activity.pk)
-    assert unmet.still_waiting(actor=demo.organizer, activities=[activity]) == {activity.pk: 3}
-    assert unmet.still_waiting(actor=demo.county_admin, activities=[activity]) == {activity.pk: 3}
-    assert unmet.still_waiting(actor=demo.elder_learner, activities=[activity]) == {}
-    assert unmet.still_waiting(actor=demo.town_admin, activities=[activity]) == {}  # another town
+    assert still_waiting(actor=demo.organizer, activities=[activity]) == {activity.pk: 3}
+    assert still_waiting(actor=demo.county_admin, activities=[activity]) == {activity.pk: 3}
+    assert still_waiting(actor=demo.elder_learner, activities=[activity]) == {}
+    assert still_waiting(actor=demo.town_admin, activities=[activity]) == {}  # another town
 
 
 @pytest.fixture
 def clients(demo, verified_client):
-    ganpu_admin = User.objects.create_user("13600000029", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code=GANPU))
-    actors = {name: getattr(demo, name) for name in PERSONAS if hasattr(demo, name)}
-    actors["ganpu_admin"] = ganpu_admin
-    result = {}
-    for name in PERSONAS:
-        user = actors.get(name)
-        if user is None:
-            result[name] = Client()
-        elif name in ("young_learner", "elder_learner"):
-            result[name] = Client()
-            result[name].force_login(user)
-        else:
-            result[name] = verified_client(user)
-    return result
+    return matrix_clients(matrix_actors(demo, ganpu_phone="13600000029"), verified_client)
 
 
 def oracle_manages(persona: str, demo) -> bool:

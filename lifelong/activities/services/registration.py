@@ -32,6 +32,11 @@ from .seats import (
 from .waitlist import _promote_from_waitlist
 
 
+def _by_family(actor: User, learner: User) -> bool:
+    """The actor is the family member who manages the learner's account (see `_channel_for`)."""
+    return actor.pk != learner.pk and learner.managed_by_id == actor.pk
+
+
 def _channel_for(
     actor: User, learner: User, activity: Activity, requested: str | None, desk_phone: str | None = None
 ) -> str:
@@ -42,7 +47,7 @@ def _channel_for(
     (`desk_phone`), so that no organizer can register, or learn about, people by id."""
     if actor.pk == learner.pk:
         return RegistrationChannel.ONLINE
-    if learner.managed_by_id == actor.pk:
+    if _by_family(actor, learner):
         return RegistrationChannel.PROXY
     channel = (
         requested if requested in (RegistrationChannel.PROXY, RegistrationChannel.ONSITE) else RegistrationChannel.PROXY
@@ -89,8 +94,8 @@ def registration_create(
     channel = _channel_for(actor, learner, current, channel, desk_phone)
     # A relative registered by the family member who manages them: proxy on the record (who
     # did it), online seats only (the reserve is for the people staff serve), and the family's
-    # registrations together under a campaign's cap. Same test, same order as _channel_for.
-    by_family = actor.pk != learner.pk and learner.managed_by_id == actor.pk
+    # registrations together under a campaign's cap.
+    by_family = _by_family(actor, learner)
     registration = Registration(
         activity=current, learner=learner, channel=channel, registered_by=actor, by_family=by_family
     )

@@ -36,6 +36,11 @@ class UserManager(BaseUserManager):
         return self.create_user(phone, password, **fields)
 
 
+# Accounts without a phone (managed profiles, `User.is_managed_profile`): the stored value is
+# NULL, an empty string is read the same way.
+WITHOUT_PHONE = Q(phone__isnull=True) | Q(phone="")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A citizen or staff account, signing in with a mainland mobile number.
 

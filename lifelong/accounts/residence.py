@@ -9,7 +9,7 @@ Which learners are asked about at all is `User.needs_residence_confirmation`.
 """
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +21,8 @@ from lifelong.common.services import audit_record
 from lifelong.notifications.services import notify
 
 from . import notices, policy
-from .models import User
+from .models import WITHOUT_PHONE, User
 from .selectors import learner_list
-
-# A profile without a phone: the stored value is NULL, an empty string is read the same way.
-WITHOUT_PHONE = Q(phone__isnull=True) | Q(phone="")
 
 
 def relatives_to_confirm(*, actor: User) -> QuerySet[User]:

@@ -10,7 +10,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from lifelong.regions.models import Region
 
 from . import codes, policy
 from .choices import INSTITUTION_ROLES, CodePurpose, Language, Role
-from .models import APIToken, RoleGrant, User, hash_token
+from .models import WITHOUT_PHONE, APIToken, RoleGrant, User, hash_token
 from .phone import normalize_phone
 from .tasks import learner_welcome_sms
 
@@ -311,7 +310,7 @@ def managed_profile_create(*, actor: User, name: str, birth_year: int | None, ho
         )
     User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).get()
     most = settings.MANAGED_PROFILES_MAX
-    held = User.objects.filter(Q(phone__isnull=True) | Q(phone=""), managed_by=actor, is_active=True).count()
+    held = User.objects.filter(WITHOUT_PHONE, managed_by=actor, is_active=True).count()
     if held >= most:
         raise InvalidInput(
             ngettext(

@@ -116,6 +116,7 @@ def _plan_sessions(
     old_venue_id: int | None,
     now: datetime,
     shown: set[int] | None = None,
+    time_fields: tuple[str, str] = ("sessions", "sessions"),
 ) -> _SessionPlan:
     """Compare the given sessions with the stored ones. A spec with an `id` keeps that session
     (moved when its time or place differ); one without is new; a stored session not named is
@@ -124,7 +125,8 @@ def _plan_sessions(
     session's venue, except that sessions held at the activity's old venue follow the activity
     to its new one (a new session is held at the activity's venue); `venue: None` means online
     or to be announced. No `specs`: every session stays, following the activity's venue as
-    above. A new session, and one given a new time, meets lifelong.activities.session_times."""
+    above. A new session, and one given a new time, meets lifelong.activities.session_times,
+    refused on `time_fields` (the start's field, the end's)."""
     existing = list(activity.sessions.select_for_update(of=("self",)).order_by("starts_at", "id"))
     by_id = {s.pk: s for s in existing}
     if specs is None:
@@ -167,7 +169,13 @@ def _plan_sessions(
             services._check_venue(actor, Venue(pk=venue_id))
         before = (session.starts_at, session.ends_at, session.venue_id)
         if session.pk is None or before[:2] != (spec["starts_at"], spec["ends_at"]):
-            session_times_check(starts_at=spec["starts_at"], ends_at=spec["ends_at"], now=now)
+            session_times_check(
+                starts_at=spec["starts_at"],
+                ends_at=spec["ends_at"],
+                now=now,
+                start_field=time_fields[0],
+                end_field=time_fields[1],
+            )
         session.starts_at, session.ends_at, session.venue_id = spec["starts_at"], spec["ends_at"], venue_id
         session.activity = activity  # a booking is named after the activity's (new) title
         full_clean_or_raise(session)
@@ -309,6 +317,7 @@ def activity_update(
     activity: Activity,
     sessions: list[dict[str, Any]] | None = None,
     sessions_shown: set[int] | None = None,
+    session_time_fields: tuple[str, str] = ("sessions", "sessions"),
     over_venue_capacity: bool = False,
     cover_upload: UploadedFile | None = None,
     cover_alt: str | None = None,
@@ -320,7 +329,8 @@ def activity_update(
     organizer institution stays) and, when `sessions` is given, the full list of sessions (see
     `_plan_sessions`); with `sessions_shown` (the ids of the sessions a page showed), a session
     is removed only if it was shown and left out, so one added meanwhile by someone else stays.
-    Managers of the activity only (404 otherwise); a cancelled or completed
+    A session time refusal names `session_time_fields` (start, end; `sessions` for both unless
+    the caller's form has fields of its own). Managers of the activity only (404 otherwise); a cancelled or completed
     activity changes no more (409 `invalid_transition`). Refusals change nothing: `invalid`,
     `no_sessions` (422), the session time rules' codes (422, see session_times), the booking
     rules' `booking_too_long` (422), `capacity_below_taken`, `session_has_checkins`,
@@ -353,7 +363,13 @@ def activity_update(
         _check_seats(current)
     full_clean_or_raise(current)
     plan = _plan_sessions(
-        actor=actor, activity=current, specs=sessions, old_venue_id=old_venue_id, now=now, shown=sessions_shown
+        actor=actor,
+        activity=current,
+        specs=sessions,
+        old_venue_id=old_venue_id,
+        now=now,
+        shown=sessions_shown,
+        time_fields=session_time_fields,
     )
     # A new capacity is held to every venue; otherwise only a venue the activity was not held
     # at before is checked, so an admin's allowed capacity survives a change of time.
@@ -437,12 +453,17 @@ def session_update(
     if current is None:  # removed while we waited for the lock
         raise NotFound()
     now = now or timezone.now()
-    if (starts_at, ends_at) != (current.starts_at, current.ends_at):
-        session_times_check(starts_at=starts_at, ends_at=ends_at, now=now, start_field="starts_at", end_field="ends_at")
     spec: dict[str, Any] = {"id": current.pk, "starts_at": starts_at, "ends_at": ends_at}
     if venue is not services.KEEP_VENUE:
         spec["venue"] = venue
     else:
         spec["venue"] = current.venue  # its own place, even if it is the activity's venue
-    activity_update(actor=actor, activity=activity, sessions=[spec], sessions_shown={current.pk}, now=now)
+    activity_update(
+        actor=actor,
+        activity=activity,
+        sessions=[spec],
+        sessions_shown={current.pk},
+        session_time_fields=("starts_at", "ends_at"),
+        now=now,
+    )
     return Session.objects.select_related("venue").get(pk=current.pk)

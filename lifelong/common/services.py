@@ -125,10 +125,15 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit event. Callers pass already-masked values in `changes`.
 
-    The address and user agent come from `request` when given, else from the origin of the
-    current context (the request the middleware saw, the task or the command). The event's
-    region, for the audit viewer's scope, is resolved from `target` (else `actor`) now, while
-    the objects exist as they were when the action happened."""
+    Where the action came from (client address and user agent) follows one rule: a caller
+    that holds the request passes it as `request` (views, and services whose own callers hand
+    them one); everyone else leaves it out and the origin of the current context is used,
+    which `AuditOriginMiddleware` sets to that same request for the whole of it, a task or a
+    management command to itself otherwise. So a service deep in a request needs no request
+    parameter to be audited correctly. When both are there, the explicit `request` wins.
+
+    The event's region, for the audit viewer's scope, is resolved from `target` (else
+    `actor`) now, while the objects exist as they were when the action happened."""
     origin = request_origin(request) if request is not None else current_audit_origin()
     known_actor = actor if actor is not None and getattr(actor, "pk", None) else None
     return AuditEvent.objects.create(

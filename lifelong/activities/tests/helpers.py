@@ -5,16 +5,16 @@ from django.utils import timezone
 from lifelong.accounts.models import User
 from lifelong.activities import services
 from lifelong.activities.choices import RegistrationStatus
-from lifelong.activities.models import Activity, Registration
+from lifelong.activities.models import Activity, Registration, Session
 from lifelong.campaigns.services import campaign_proposal_decide
 from lifelong.institutions.models import Institution
 
 _phone_counter = iter(range(10_000, 99_999))
 
 
-def published_activity(demo, **overrides) -> Activity:
-    """An activity of the Tongyuan community school, created by its organizer and published
-    by the county admin, open for registration now, its one session next week."""
+def draft_activity(demo, *, sessions: list[dict] | None = None, **overrides) -> Activity:
+    """A draft activity of the Tongyuan community school, created by its organizer: open for
+    registration now, its one session next week (unless `sessions` are given)."""
     now = timezone.now()
     school = Institution.objects.get(kind="community_school", region__code="330424105")
     fields = {
@@ -30,11 +30,30 @@ def published_activity(demo, **overrides) -> Activity:
         "hours": 2,
         **overrides,
     }
-    sessions = [{"starts_at": now + timedelta(days=7), "ends_at": now + timedelta(days=7, hours=2)}]
-    activity = services.activity_create(actor=demo.organizer, institution=school, sessions=sessions, **fields)
+    if sessions is None:
+        sessions = [{"starts_at": now + timedelta(days=7), "ends_at": now + timedelta(days=7, hours=2)}]
+    return services.activity_create(actor=demo.organizer, institution=school, sessions=sessions, **fields)
+
+
+def published_activity(demo, **overrides) -> Activity:
+    """`draft_activity`, published by the county admin (a campaign's after it accepted it)."""
+    activity = draft_activity(demo, **overrides)
     if activity.campaign_id:
         campaign_proposal_decide(actor=demo.county_admin, activity=activity, accept=True)
     return services.activity_publish(actor=demo.county_admin, activity=activity)
+
+
+def under_way(session: Session) -> Session:
+    """`session` moved to have begun five minutes ago, for an hour more: check-in is open."""
+    session.starts_at = timezone.now() - timedelta(minutes=5)
+    session.ends_at = timezone.now() + timedelta(hours=1)
+    session.save()
+    return session
+
+
+def form_time(moment: datetime) -> str:
+    """A moment as a datetime-local form field holds it (county time, to the minute)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def new_learner(demo, **fields) -> User:

@@ -9,11 +9,10 @@ admins whose region covers that village. Everyone else gets 404.
 
 import pytest
 
-from lifelong.accounts.models import RoleGrant, User
 from lifelong.activities import services
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
-from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import expect_page, matrix_actors
 
 from .helpers import new_learner, published_activity
 
@@ -24,10 +23,7 @@ VILLAGER_STAFF = {"village_admin", "county_admin"}
 
 @pytest.fixture
 def actors(demo):
-    ganpu_admin = User.objects.create_user("13600000019", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
-    found = {name: getattr(demo, name) for name in PERSONAS if hasattr(demo, name)}
-    return {**found, "ganpu_admin": ganpu_admin, "anonymous": None}
+    return matrix_actors(demo, ganpu_phone="13600000019")
 
 
 def expect(response, allowed: bool, persona: str, ok: int = 200):
@@ -71,13 +67,6 @@ def web(actors, verified_client):
     from django.test import Client
 
     return {p: (verified_client(u) if u is not None else Client()) for p, u in actors.items()}
-
-
-def expect_page(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], persona
-        return
-    assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

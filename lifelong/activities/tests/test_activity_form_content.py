@@ -12,9 +12,9 @@ from lifelong.activities.forms import html_as_typed_text, typed_text_as_html
 from lifelong.activities.models import Activity
 from lifelong.common.errors import InvalidInput
 from lifelong.common.models import Picture
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.common.tests.test_pictures import stored_files
 from lifelong.institutions.models import Institution
+from lifelong.testkit.api import ApiClient
 
 from .helpers import edit_form_data, published_activity
 from .test_api import activity_body

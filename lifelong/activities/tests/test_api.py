@@ -4,10 +4,10 @@ import pytest
 from django.utils import timezone
 
 from lifelong.activities.models import Activity, Registration
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution
+from lifelong.testkit.api import ApiClient
 
-from .helpers import new_learner, published_activity
+from .helpers import draft_activity, new_learner, published_activity
 
 
 def activity_body(**overrides):
@@ -154,23 +154,7 @@ def test_closed_and_full_activities_answer_with_codes(demo):
 def test_an_activity_one_may_not_see_answers_alike_whether_the_learner_exists(demo):
     """Registering learner ids for an unpublished activity (or one that does not exist) tells
     nothing about which ids exist: the answer is the activity's one 404."""
-    from lifelong.activities import services
-
-    school = Institution.objects.get(kind="community_school", region__code="330424105")
-    now = timezone.now()
-    draft = services.activity_create(
-        actor=demo.organizer,
-        institution=school,
-        sessions=[{"starts_at": now + timedelta(days=7), "ends_at": now + timedelta(days=7, hours=2)}],
-        title="草稿",
-        category="health",
-        audiences=["elderly"],
-        capacity=3,
-        reserved_offline=0,
-        registration_opens=now - timedelta(days=1),
-        registration_closes=now + timedelta(days=6),
-        hours=2,
-    )
+    draft = draft_activity(demo, title="草稿")
     villager = new_learner(demo)
     for actor in (demo.town_admin, demo.young_learner):
         api = ApiClient(actor)

@@ -7,20 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Personas
 from lifelong.activities.models import Activity, Registration
 from lifelong.activities.tests.helpers import published_activity
-from lifelong.common.demo.load import demo_county_load
+from lifelong.testkit.browser import PHONE_VIEWPORT, elder_mode_on, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture
-def county(transactional_db) -> Personas:
-    demo_county_load(with_activities=False)
-    return Personas()
 
 
 def focused_text(page) -> str:
@@ -29,14 +20,10 @@ def focused_text(page) -> str:
 
 def test_an_elder_registers_and_cancels_through_the_dialog_with_focus_on_the_result(county, page):
     activity = published_activity(county, title="长者太极入门", capacity=10)
-    page.set_viewport_size(PHONE)
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(county.elder_learner.phone)
-    page.get_by_label("密码").fill(county.password)
-    page.locator("#main").get_by_role("button", name="登录").click()
+    page.set_viewport_size(PHONE_VIEWPORT)
+    sign_in(page, county.elder_learner.phone, county.password)
     expect(page).to_have_url(re.compile(r"/me/$"))
-    page.get_by_test_id("elder-switch").click()
-    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    elder_mode_on(page)
 
     page.goto(f"/activities/{activity.pk}/")
     sign_up = page.get_by_test_id("actionbar").get_by_role("button", name="我要报名")

@@ -7,25 +7,22 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Personas
 from lifelong.activities.models import Activity
 from lifelong.activities.templatetags.activity_tags import geo_url
-from lifelong.common.demo.load import demo_county_load
 from lifelong.institutions.models import Venue
+from lifelong.testkit.browser import PHONE_VIEWPORT
+from lifelong.testkit.personas import Personas
 
 from .test_catalogue_time import held
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 812}
-
 
 @pytest.fixture
-def county(transactional_db) -> Personas:
+def county(county) -> Personas:
     """The demo county (its venues with addresses and coordinates), and activities past and
     coming: more than a phone's screen of them."""
-    demo_county_load(with_activities=False)
-    demo = Personas()
+    demo = county
     held(demo, "上周的书法讲座", first_in=-timedelta(days=7))
     held(demo, "去年的读书会", first_in=-timedelta(days=300))
     for n, title in enumerate(["明天的智能手机课", "健康讲座", "剪纸体验", "合唱排练", "太极拳晨练班"]):
@@ -34,7 +31,7 @@ def county(transactional_db) -> Personas:
 
 
 def test_home_and_catalogue_show_no_past_activity_until_the_past_tab(county, page):
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE_VIEWPORT)
     page.goto("/")
     upcoming = page.get_by_test_id("home-upcoming")
     expect(upcoming.get_by_test_id("activity-card").first).to_contain_text("明天的智能手机课")
@@ -56,18 +53,18 @@ def test_home_and_catalogue_show_no_past_activity_until_the_past_tab(county, pag
 @pytest.mark.parametrize("elder", [False, True])
 def test_a_search_result_is_on_the_first_screen_of_a_phone(county, page, live_server, elder):
     page.context.add_cookies([{"name": "elder_mode", "value": "1" if elder else "0", "url": live_server.url}])
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE_VIEWPORT)
     page.goto("/activities/")
     page.get_by_label("搜索").fill("太极")
     page.locator("form.filters").get_by_role("button", name="搜索").click()
     card = page.get_by_test_id("activity-card").first
     expect(card).to_contain_text("太极拳晨练班")
     box = card.bounding_box()
-    assert box["y"] + box["height"] <= PHONE["height"], box
+    assert box["y"] + box["height"] <= PHONE_VIEWPORT["height"], box
     # Its title, the link, sits above the tab bar.
     title = card.get_by_role("link", name="太极拳晨练班").bounding_box()
     tabbar = page.locator(".ll-tabbar")
-    top_of_tabbar = tabbar.bounding_box()["y"] if tabbar.count() and tabbar.is_visible() else PHONE["height"]
+    top_of_tabbar = tabbar.bounding_box()["y"] if tabbar.count() and tabbar.is_visible() else PHONE_VIEWPORT["height"]
     assert title["y"] + title["height"] <= top_of_tabbar, title
     # The filters wait behind one button, and the checkbox is a checkbox with a finger-sized label.
     filters = page.get_by_test_id("catalogue-filters")
@@ -88,7 +85,7 @@ def test_the_activity_page_shows_address_contact_and_eligibility(county, page):
     Activity.objects.filter(pk=activity.pk).update(
         contact_phone="0573-86123456", description="<p>清晨练拳，动作舒缓。</p>"
     )
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE_VIEWPORT)
     page.goto(f"/activities/{activity.pk}/")
 
     expect(page.get_by_test_id("activity-state")).to_have_attribute("data-state", "open")

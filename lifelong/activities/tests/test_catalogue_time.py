@@ -11,8 +11,8 @@ from django.utils import timezone
 from lifelong.activities import services
 from lifelong.activities.models import Activity
 from lifelong.activities.selectors import activity_catalogue
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution
+from lifelong.testkit.api import ApiClient
 
 from .helpers import new_learner
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from lifelong.activities import checkin, services
 from lifelong.activities.models import Attendance, Session
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 from .helpers import new_learner, published_activity
 

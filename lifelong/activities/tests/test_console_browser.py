@@ -2,33 +2,20 @@
 declining a registration asks first (Escape keeps it), and after the answer the page updates in
 place with the focus on the sentence that says what happened."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Personas
 from lifelong.activities import services
 from lifelong.activities.models import Registration
-from lifelong.common.demo.load import demo_county_load
+from lifelong.testkit.browser import PHONE_VIEWPORT, elder_mode_on, sign_in
 
 from .helpers import new_learner, published_activity
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def county(transactional_db, settings) -> Personas:
-    settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test
-    demo_county_load(with_activities=False)
-    return Personas()
-
-
-def sign_in(page, phone: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill("lifelong-demo")
-    page.locator("#main").get_by_role("button", name="登录").click()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_staff_two_factor"),  # two-factor has its own browser test
+]
 
 
 def test_an_organizer_declines_a_registration_through_the_dialog_and_lands_on_the_result(county, page):
@@ -37,11 +24,10 @@ def test_an_organizer_declines_a_registration_through_the_dialog_and_lands_on_th
     registration = services.registration_create(actor=waiting, activity=activity, learner=waiting)
     assert registration.status == "pending"
 
-    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_viewport_size(PHONE_VIEWPORT)
     sign_in(page, county.organizer.phone)
     page.goto(f"/console/activities/{activity.pk}/")
-    page.get_by_test_id("elder-switch").click()
-    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    elder_mode_on(page)
     expect(page.get_by_test_id("stat-pending")).to_contain_text("1")
 
     queue = page.get_by_test_id("approval-queue")

@@ -14,11 +14,7 @@ from lifelong.activities.models import Activity, Attendance, Registration
 from lifelong.common.errors import InvalidInput
 from lifelong.institutions.models import Institution
 
-from .helpers import new_learner, published_activity
-
-
-def local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+from .helpers import form_time, new_learner, published_activity, under_way
 
 
 def draft_form(school, **overrides):
@@ -33,8 +29,8 @@ def draft_form(school, **overrides):
         "audiences": ["farmers"],
         "capacity": "30",
         "reserved_offline": "10",
-        "registration_opens": local(now),
-        "registration_closes": local(now + timedelta(days=8)),
+        "registration_opens": form_time(now),
+        "registration_closes": form_time(now + timedelta(days=8)),
         "waitlist": "on",
         "offer_hours": "24",
         "hours": "2",
@@ -43,10 +39,10 @@ def draft_form(school, **overrides):
         "sessions-INITIAL_FORMS": "0",
         "sessions-MIN_NUM_FORMS": "1",
         "sessions-MAX_NUM_FORMS": "30",
-        "sessions-0-starts_at": local(start),
-        "sessions-0-ends_at": local(start + timedelta(hours=2)),
-        "sessions-1-starts_at": local(start + timedelta(days=7)),
-        "sessions-1-ends_at": local(start + timedelta(days=7, hours=2)),
+        "sessions-0-starts_at": form_time(start),
+        "sessions-0-ends_at": form_time(start + timedelta(hours=2)),
+        "sessions-1-starts_at": form_time(start + timedelta(days=7)),
+        "sessions-1-ends_at": form_time(start + timedelta(days=7, hours=2)),
     }
     return {**data, **overrides}
 
@@ -80,7 +76,7 @@ def test_a_bad_draft_shows_errors_and_saves_nothing(demo, verified_client):
     school = Institution.objects.get(kind="community_school", region__code="330424105")
     organizer = verified_client(demo.organizer)
     now = timezone.now()
-    bad = draft_form(school, registration_closes=local(now - timedelta(days=1)))
+    bad = draft_form(school, registration_closes=form_time(now - timedelta(days=1)))
     response = organizer.post("/console/activities/new/", bad)
     assert response.status_code == 200 and "报名" in response.content.decode()
     no_sessions = draft_form(school, **{"sessions-0-starts_at": "", "sessions-0-ends_at": ""})
@@ -143,10 +139,7 @@ def test_staff_register_a_walk_in_found_by_phone_and_check_them_in(demo, verifie
 
 def test_a_learner_scans_the_rotating_code_and_is_checked_in(demo, verified_client):
     activity = published_activity(demo)
-    session = activity.sessions.get()
-    session.starts_at = timezone.now() - timedelta(minutes=5)
-    session.ends_at = timezone.now() + timedelta(hours=1)
-    session.save()
+    session = under_way(activity.sessions.get())
     learner = new_learner(demo)
     from lifelong.activities import services
 
@@ -263,10 +256,10 @@ def test_staff_move_a_session_from_the_console_and_outsiders_cannot(demo, verifi
     activity = published_activity(demo)
     session = activity.sessions.get()
     later = session.starts_at + timedelta(days=2)
-    change = {"session": session.pk, "starts_at": local(later), "ends_at": local(later + timedelta(hours=2))}
+    change = {"session": session.pk, "starts_at": form_time(later), "ends_at": form_time(later + timedelta(hours=2))}
     assert verified_client(demo.town_admin).post("/console/sessions/change/", change).status_code == 404
     staff = verified_client(demo.organizer)
-    staff.post("/console/sessions/change/", {**change, "ends_at": local(later - timedelta(hours=1))})
+    staff.post("/console/sessions/change/", {**change, "ends_at": form_time(later - timedelta(hours=1))})
     session.refresh_from_db()
     assert session.starts_at != later.replace(second=0, microsecond=0)
     staff.post("/console/sessions/change/", change)
@@ -299,10 +292,7 @@ def test_a_learner_who_scans_while_signed_out_signs_in_and_is_still_checked_in(d
     from lifelong.activities import checkin, services
 
     activity = published_activity(demo)
-    session = activity.sessions.get()
-    session.starts_at = timezone.now() - timedelta(minutes=5)
-    session.ends_at = timezone.now() + timedelta(hours=1)
-    session.save()
+    session = under_way(activity.sessions.get())
     services.registration_create(actor=demo.elder_learner, activity=activity, learner=demo.elder_learner)
     phone = Client()
     to_login = phone.get(f"/checkin/{session.pk}/", {"t": checkin.checkin_token(session=session)})
@@ -322,7 +312,7 @@ def test_too_many_session_rows_are_refused(demo, verified_client):
     rows = draft_form(school, **{"sessions-TOTAL_FORMS": "40"})
     start = timezone.now() + timedelta(days=10)
     for n in range(40):
-        rows[f"sessions-{n}-starts_at"] = local(start + timedelta(days=n))
-        rows[f"sessions-{n}-ends_at"] = local(start + timedelta(days=n, hours=1))
+        rows[f"sessions-{n}-starts_at"] = form_time(start + timedelta(days=n))
+        rows[f"sessions-{n}-ends_at"] = form_time(start + timedelta(days=n, hours=1))
     assert verified_client(demo.organizer).post("/console/activities/new/", rows).status_code == 200
     assert not Activity.objects.exists()

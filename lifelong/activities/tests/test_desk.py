@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lifelong.accounts.models import User
 from lifelong.activities.models import Activity, Registration
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 from .helpers import new_learner, published_activity
 

@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from lifelong.activities import services
 from lifelong.activities.models import Activity, Registration
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import VenueBooking
-from lifelong.institutions.services import venue_booking_create
-from lifelong.institutions.tests.helpers import county_time, school_classroom
+from lifelong.institutions.tests.helpers import county_time, school_classroom, village_meeting
 from lifelong.notifications.models import Notification
+from lifelong.testkit.api import ApiClient
 
 from .helpers import assert_counters_match, new_learner, published_activity
 
@@ -128,13 +127,7 @@ def test_patch_over_the_venues_seats_and_into_a_booked_room(demo):
     assert admin.patch(f"/activities/{activity.pk}", {"capacity": 500, "over_venue_capacity": True}).status_code == 200
 
     assert organizer.post(f"/activities/{activity.pk}/submit").status_code == 200
-    venue_booking_create(
-        actor=demo.organizer,
-        venue=school_classroom(),
-        starts_at=county_time(9, 9),
-        ends_at=county_time(9, 11),
-        purpose="村民大会",
-    )
+    village_meeting(demo.organizer, 9)
     session = activity.sessions.get()
     move = {
         "sessions": [

@@ -2,36 +2,24 @@
 with a waitlist. Every registered and waiting learner is told once, the first on the waitlist
 gets the new seat, and the page says so."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import Personas
 from lifelong.activities import services
 from lifelong.activities.models import Registration
-from lifelong.common.demo.load import demo_county_load
 from lifelong.notifications.models import Notification
+from lifelong.testkit.browser import PHONE_VIEWPORT, elder_mode_on, sign_in
 
 from .helpers import assert_counters_match, new_learner, published_activity
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def county(transactional_db, settings) -> Personas:
-    settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test
-    demo_county_load(with_activities=False)
-    return Personas()
-
-
-def sign_in(page, phone: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill("lifelong-demo")
-    page.locator("#main").get_by_role("button", name="登录").click()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_staff_two_factor"),  # two-factor has its own browser test
+]
 
 
 def test_an_organizer_adds_a_seat_and_moves_the_session_learners_are_told_and_the_waitlist_moves_up(county, page):
@@ -45,11 +33,10 @@ def test_an_organizer_adds_a_seat_and_moves_the_session_learners_are_told_and_th
     session = activity.sessions.get()
     later = timezone.localtime(session.starts_at + timedelta(days=1)).replace(second=0, microsecond=0)
 
-    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_viewport_size(PHONE_VIEWPORT)
     sign_in(page, "13900000004")  # the demo organizer of the Tongyuan community school
     page.goto(f"/console/activities/{activity.pk}/")
-    page.get_by_test_id("elder-switch").click()
-    expect(page.locator("html")).to_have_class(re.compile("elder"))
+    elder_mode_on(page)
     page.get_by_test_id("edit-content").click()
     expect(page.get_by_test_id("activity-edit-form")).to_be_visible()
 

@@ -14,9 +14,8 @@ from django.db import IntegrityError, connection
 from lifelong.activities import editing, services
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
-from lifelong.common.demo.load import demo_county_load
 from lifelong.common.errors import Conflict
-from lifelong.common.tests.races import race
+from lifelong.testkit.races import race
 
 from .helpers import assert_counters_match, new_learner, published_activity
 
@@ -24,14 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
 ]
-
-
-@pytest.fixture
-def county():
-    from conftest import Personas
-
-    demo_county_load(with_activities=False)
-    return Personas()
 
 
 def lower_capacity_while_learners_register(county):

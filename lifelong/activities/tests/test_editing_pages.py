@@ -4,25 +4,15 @@ remove), the copy button, what each save says, and the way back from a rejection
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
 
 from lifelong.activities import services
 from lifelong.activities.models import Activity, Registration
 from lifelong.institutions.tests.helpers import school_classroom
 from lifelong.notifications.models import Notification
 
-from .helpers import edit_form_data, new_learner, published_activity
+from .helpers import edit_form_data, form_time, new_learner, published_activity
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-def local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+pytestmark = pytest.mark.usefixtures("english_site")
 
 
 def fill(demo, activity, n):
@@ -66,7 +56,7 @@ def test_the_edit_page_shows_every_field_and_the_sessions(demo, verified_client)
     ):
         assert f'name="{name}"' in page, name
     assert 'name="over_venue_capacity"' not in page  # organizers cannot allow more than the venue holds
-    assert local(activity.sessions.get().starts_at) in page
+    assert form_time(activity.sessions.get().starts_at) in page
     assert "everyone registered or on the waitlist is told" in page
     admin_page = verified_client(demo.county_admin).get(f"/console/activities/{activity.pk}/edit/").content.decode()
     assert 'name="over_venue_capacity"' in admin_page
@@ -83,7 +73,7 @@ def test_saving_a_new_time_and_more_seats_says_who_was_told_and_who_moved_up(
     data = edit_form_data(
         activity,
         capacity="3",
-        **{"sessions-0-starts_at": local(later), "sessions-0-ends_at": local(later + timedelta(hours=2))},
+        **{"sessions-0-starts_at": form_time(later), "sessions-0-ends_at": form_time(later + timedelta(hours=2))},
     )
     organizer = verified_client(demo.organizer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -106,8 +96,8 @@ def test_rows_add_and_remove_sessions(demo, verified_client):
         activity,
         **{
             "sessions-TOTAL_FORMS": "2",
-            "sessions-1-starts_at": local(added),
-            "sessions-1-ends_at": local(added + timedelta(hours=2)),
+            "sessions-1-starts_at": form_time(added),
+            "sessions-1-ends_at": form_time(added + timedelta(hours=2)),
         },
     )
     assert organizer.post(f"/console/activities/{activity.pk}/edit/", data).status_code == 302

@@ -6,7 +6,6 @@ change."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
 
 from lifelong.activities import editing, services
 from lifelong.activities.models import Activity
@@ -15,19 +14,10 @@ from lifelong.institutions.models import Institution
 from lifelong.institutions.tests.helpers import school_classroom
 from lifelong.notifications.models import Notification
 
-from .helpers import edit_form_data, new_learner, published_activity
+from .helpers import edit_form_data, form_time, new_learner, published_activity
 from .test_console_pages import draft_form
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-def local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+pytestmark = pytest.mark.usefixtures("english_site")
 
 
 def messages_of(response) -> list[str]:
@@ -60,8 +50,8 @@ def test_a_stale_edit_page_keeps_the_session_someone_added_after_it_was_loaded(d
         activity,
         **{
             "sessions-TOTAL_FORMS": "2",
-            "sessions-1-starts_at": local(added),
-            "sessions-1-ends_at": local(added + timedelta(hours=2)),
+            "sessions-1-starts_at": form_time(added),
+            "sessions-1-ends_at": form_time(added + timedelta(hours=2)),
         },
     )
     admin = verified_client(demo.county_admin)  # ... editor B adds a session meanwhile ...

@@ -13,8 +13,7 @@ from lifelong.campaigns.models import Campaign
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
 from lifelong.institutions.models import Institution, VenueBooking
-from lifelong.institutions.services import venue_booking_create
-from lifelong.institutions.tests.helpers import county_time, school_classroom
+from lifelong.institutions.tests.helpers import county_time, school_classroom, village_meeting
 from lifelong.notifications.models import Notification
 
 from .helpers import assert_counters_match, new_learner, published_activity
@@ -232,32 +231,14 @@ def test_adding_moving_and_removing_sessions_books_and_frees_rooms(demo):
     booked = sorted(VenueBooking.objects.filter(session__activity=activity).values_list("starts_at", flat=True))
     assert booked == [county_time(9, 14), county_time(22, 9)]
     # The freed slots are free for others.
-    venue_booking_create(
-        actor=demo.organizer,
-        venue=school_classroom(),
-        starts_at=county_time(15, 9),
-        ends_at=county_time(15, 11),
-        purpose="村民大会",
-    )
-    venue_booking_create(
-        actor=demo.organizer,
-        venue=school_classroom(),
-        starts_at=county_time(8, 9),
-        ends_at=county_time(8, 11),
-        purpose="村民大会",
-    )
+    village_meeting(demo.organizer, 15)
+    village_meeting(demo.organizer, 8)
 
 
 def test_a_move_into_a_booked_slot_is_refused_and_changes_nothing(demo):
     activity = draft_at_classroom(demo, (county_time(8, 9), county_time(8, 11)))
     services.activity_submit(actor=demo.organizer, activity=activity)
-    venue_booking_create(
-        actor=demo.organizer,
-        venue=school_classroom(),
-        starts_at=county_time(9, 9),
-        ends_at=county_time(9, 11),
-        purpose="村民大会",
-    )
+    village_meeting(demo.organizer, 9)
     session = activity.sessions.get()
     with pytest.raises(Conflict) as refused:
         services.activity_update(

@@ -1,8 +1,6 @@
 """A family member registering a relative they manage: online seats only, the family's share
 of a campaign's cap, and residence that village staff have confirmed (security issue 15)."""
 
-from datetime import date
-
 import pytest
 from django.utils import translation
 
@@ -12,7 +10,7 @@ from lifelong.accounts.services import learner_register, managed_profile_create
 from lifelong.activities import services
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
-from lifelong.campaigns.models import Campaign
+from lifelong.campaigns.tests.helpers import capped_week
 from lifelong.common.errors import Conflict, InvalidInput
 from lifelong.regions.models import Region
 
@@ -103,19 +101,8 @@ def test_a_cancelled_family_registration_gives_its_online_seat_back(demo):
 # --- The campaign cap counts the family ----------------------------------------------------------
 
 
-def learning_week(cap: int) -> Campaign:
-    return Campaign.objects.create(
-        slug="family-week",
-        name="活动周",
-        starts_on=date(2026, 12, 7),
-        ends_on=date(2026, 12, 13),
-        host_region=Region.objects.get(level="county"),
-        registration_cap=cap,
-    )
-
-
 def test_a_family_member_registering_relatives_shares_the_campaign_cap_with_them(demo):
-    week = learning_week(cap=2)
+    week = capped_week("family-week", cap=2)
     activities = [published_activity(demo, campaign=week) for _ in range(4)]
     home = demo.elder_learner.home_region
     family = new_learner(demo)

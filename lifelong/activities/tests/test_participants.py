@@ -14,9 +14,9 @@ from lifelong.activities import checkin, participants, services
 from lifelong.activities.models import Activity
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
 
 from .helpers import new_learner, published_activity
 

@@ -7,12 +7,13 @@ import pytest
 
 from lifelong.activities import services
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import expect_page
 
 from .helpers import new_learner, published_activity
-from .test_access_matrix import MANAGERS, actors, expect, expect_page, web  # noqa: F401 (fixtures)
+from .test_access_matrix import MANAGERS, actors, expect, web  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -10,8 +10,7 @@ from django.db import connection
 from lifelong.activities import services
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.races import race
+from lifelong.testkit.races import race
 
 from .helpers import assert_counters_match, new_learner, published_activity
 
@@ -20,14 +19,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
 ]
 CLIENTS = 24
-
-
-@pytest.fixture
-def county():
-    from conftest import Personas
-
-    demo_county_load(with_activities=False)
-    return Personas()
 
 
 def registrations_for(demo, activity, learners):
@@ -89,34 +80,35 @@ def test_control_without_the_guard_the_race_overbooks(county, monkeypatch):
     assert confirmed > activity.capacity, "the harness saw no race: the guarded test would prove nothing"
 
 
+def capped_week_activities(county, slug: str) -> list:
+    """Eight activities (five seats each) of a county learning week that caps each person's
+    registrations at three."""
+    from lifelong.campaigns.tests.helpers import capped_week
+
+    week = capped_week(slug, cap=3)
+    return [published_activity(county, campaign=week, capacity=5) for _ in range(8)]
+
+
+def assert_the_cap_held(outcomes, registrations, activities) -> None:
+    """Three of the racing registrations went through (`registrations` holds them), every
+    other was refused for the cap, and no activity's counters drifted."""
+    accepted = [o for o in outcomes if isinstance(o, Registration)]
+    refused = [o for o in outcomes if not isinstance(o, Registration)]
+    assert len(accepted) == 3, outcomes
+    assert all(getattr(o, "code", None) == "campaign_cap" for o in refused), refused
+    assert registrations.count() == 3
+    for activity in activities:
+        assert_counters_match(activity)
+
+
 def test_one_learner_racing_for_many_campaign_activities_stays_within_the_cap(county):
-    from datetime import date
-
-    from lifelong.campaigns.models import Campaign
-    from lifelong.regions.models import Region
-
-    week = Campaign.objects.create(
-        slug="race-week",
-        name="活动周",
-        starts_on=date(2026, 12, 7),
-        ends_on=date(2026, 12, 13),
-        host_region=Region.objects.get(level="county"),
-        registration_cap=3,
-    )
-    activities = [published_activity(county, campaign=week, capacity=5) for _ in range(8)]
+    activities = capped_week_activities(county, "race-week")
     learner = new_learner(county)
     calls = [
         lambda activity=activity: services.registration_create(actor=learner, activity=activity, learner=learner)
         for activity in activities
     ]
-    outcomes = race(calls)
-    accepted = [o for o in outcomes if isinstance(o, Registration)]
-    refused = [o for o in outcomes if not isinstance(o, Registration)]
-    assert len(accepted) == 3, outcomes
-    assert all(getattr(o, "code", None) == "campaign_cap" for o in refused), refused
-    assert Registration.objects.filter(learner=learner).count() == 3
-    for activity in activities:
-        assert_counters_match(activity)
+    assert_the_cap_held(race(calls), Registration.objects.filter(learner=learner), activities)
 
 
 def test_family_members_and_village_staff_racing_for_a_reserve_keep_it_for_staff(county):
@@ -159,21 +151,9 @@ def test_family_members_and_village_staff_racing_for_a_reserve_keep_it_for_staff
 def test_one_family_racing_for_many_campaign_activities_stays_within_the_family_cap(county):
     """A family member registering their relatives (and themselves) in parallel: the family's
     registrations together stay within the cap, because the family member's row is locked."""
-    from datetime import date
-
     from lifelong.accounts.services import managed_profile_create
-    from lifelong.campaigns.models import Campaign
-    from lifelong.regions.models import Region
 
-    week = Campaign.objects.create(
-        slug="family-race-week",
-        name="活动周",
-        starts_on=date(2026, 12, 7),
-        ends_on=date(2026, 12, 13),
-        host_region=Region.objects.get(level="county"),
-        registration_cap=3,
-    )
-    activities = [published_activity(county, campaign=week, capacity=5) for _ in range(8)]
+    activities = capped_week_activities(county, "family-race-week")
     family = new_learner(county)
     relatives = [
         managed_profile_create(actor=family, name=f"亲属{n}", birth_year=1944, home_region=family.home_region)
@@ -185,11 +165,4 @@ def test_one_family_racing_for_many_campaign_activities_stays_within_the_family_
         )
         for n, activity in enumerate(activities)
     ]
-    outcomes = race(calls)
-    accepted = [o for o in outcomes if isinstance(o, Registration)]
-    refused = [o for o in outcomes if not isinstance(o, Registration)]
-    assert len(accepted) == 3, outcomes
-    assert all(getattr(o, "code", None) == "campaign_cap" for o in refused), refused
-    assert Registration.objects.filter(learner__in=relatives).count() == 3
-    for activity in activities:
-        assert_counters_match(activity)
+    assert_the_cap_held(race(calls), Registration.objects.filter(learner__in=relatives), activities)

@@ -12,10 +12,10 @@ from lifelong.activities import services
 from lifelong.activities.models import Activity, Session
 from lifelong.activities.session_times import SESSION_MAX_AHEAD, SESSION_MAX_LENGTH, SESSION_PAST_TOLERANCE
 from lifelong.common.errors import InvalidInput
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution, VenueBooking
 from lifelong.institutions.tests.helpers import school_classroom
 from lifelong.notifications.models import Notification
+from lifelong.testkit.api import ApiClient
 
 from .helpers import edit_form_data, new_learner, published_activity
 

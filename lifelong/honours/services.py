@@ -7,7 +7,7 @@ so a nomination cannot slip in while the call is being closed or awarded, and tw
 cannot award it twice.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -223,20 +223,7 @@ def honour_call_award(
     chosen_ids = set(nomination_ids)
     if not chosen_ids:
         raise InvalidInput(_("Choose at least one nomination to award."), code="no_nominations", field="nominations")
-    submitted = list(
-        Nomination.objects.select_for_update(of=("self",))
-        .filter(call=current, status=NominationStatus.SUBMITTED)
-        .select_related(*selectors.RECIPIENT_JOINS)
-        .order_by("id")
-    )
-    unknown = chosen_ids - {n.pk for n in submitted}
-    if unknown:
-        raise InvalidInput(
-            _("These are not submitted nominations of this call: %(ids)s")
-            % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
-            code="unknown_nomination",
-            field="nominations",
-        )
+    submitted = _submitted_nominations(current, chosen_ids)
     now = timezone.now()
     honours = []
     for nomination in submitted:
@@ -245,36 +232,7 @@ def honour_call_award(
         nomination.decided_at = now
         nomination.save(update_fields=["status", "decided_at"])
         if won:
-            honour = Honor(
-                title=current.title,
-                title_en=current.title_en,
-                level=current.level,
-                year=current.year,
-                awarding_body=current.awarding_body,
-                awarding_body_en=current.awarding_body_en,
-                nomination=nomination,
-                awarded_at=now,
-                recorded_by=actor,
-            )
-            honour.set_recipient(nomination.recipient_kind, nomination.recipient)
-            full_clean_or_raise(honour)
-            honour.save()
-            honours.append(honour)
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATED,
-                target=honour,
-                summary="honour awarded",
-                changes={"call": current.pk, "nomination": nomination.pk},
-            )
-            if nomination.recipient_kind == RecipientKind.LEARNER:
-                notify(
-                    notices.HONOUR_AWARDED,
-                    activity_id=None,
-                    subject_ids=[nomination.learner_id],
-                    event=f"honour:{honour.pk}",
-                    nomination_id=nomination.pk,
-                )
+            honours.append(_honour_award(actor=actor, call=current, nomination=nomination, now=now))
         notify(
             notices.NOMINATION_AWARDED if won else notices.NOMINATION_NOT_AWARDED,
             activity_id=None,
@@ -293,6 +251,60 @@ def honour_call_award(
         changes={"awarded": sorted(chosen_ids), "not_awarded": sorted({n.pk for n in submitted} - chosen_ids)},
     )
     return honours
+
+
+def _submitted_nominations(call: HonorCall, chosen_ids: set[int]) -> list[Nomination]:
+    """The call's submitted nominations, locked; 422 `unknown_nomination` when a chosen id is
+    not one of them."""
+    submitted = list(
+        Nomination.objects.select_for_update(of=("self",))
+        .filter(call=call, status=NominationStatus.SUBMITTED)
+        .select_related(*selectors.RECIPIENT_JOINS)
+        .order_by("id")
+    )
+    unknown = chosen_ids - {n.pk for n in submitted}
+    if unknown:
+        raise InvalidInput(
+            _("These are not submitted nominations of this call: %(ids)s")
+            % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
+            code="unknown_nomination",
+            field="nominations",
+        )
+    return submitted
+
+
+def _honour_award(*, actor: User, call: HonorCall, nomination: Nomination, now: datetime) -> Honor:
+    """The honour a chosen nomination becomes, audited; a learner honoured is told."""
+    honour = Honor(
+        title=call.title,
+        title_en=call.title_en,
+        level=call.level,
+        year=call.year,
+        awarding_body=call.awarding_body,
+        awarding_body_en=call.awarding_body_en,
+        nomination=nomination,
+        awarded_at=now,
+        recorded_by=actor,
+    )
+    honour.set_recipient(nomination.recipient_kind, nomination.recipient)
+    full_clean_or_raise(honour)
+    honour.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=honour,
+        summary="honour awarded",
+        changes={"call": call.pk, "nomination": nomination.pk},
+    )
+    if nomination.recipient_kind == RecipientKind.LEARNER:
+        notify(
+            notices.HONOUR_AWARDED,
+            activity_id=None,
+            subject_ids=[nomination.learner_id],
+            event=f"honour:{honour.pk}",
+            nomination_id=nomination.pk,
+        )
+    return honour
 
 
 @transaction.atomic

@@ -34,6 +34,13 @@ def _locked_call(call: HonorCall) -> HonorCall:
     return HonorCall.objects.select_for_update(of=("self",)).select_related("region").get(pk=call.pk)
 
 
+def _set_status(row: HonorCall | Nomination, status: str, *, dated: str, at: datetime) -> None:
+    """`row` takes `status`, dated `at` in its field `dated`; only those two columns are written."""
+    row.status = status
+    setattr(row, dated, at)
+    row.save(update_fields=["status", dated])
+
+
 def _require_kind(kind: str) -> None:
     if kind not in RecipientKind.values:
         raise InvalidInput(_("Unknown kind of recipient."), code="invalid", field="kind")
@@ -99,9 +106,7 @@ def honour_call_close(*, actor: User, call: HonorCall) -> HonorCall:
     current = _locked_call(call)
     if current.status != CallStatus.OPEN:
         raise Conflict(_("The call is already closed for nominations."), code="call_closed")
-    current.status = CallStatus.CLOSED
-    current.closed_at = timezone.now()
-    current.save(update_fields=["status", "closed_at"])
+    _set_status(current, CallStatus.CLOSED, dated="closed_at", at=timezone.now())
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="honour call closed")
     return current
 
@@ -161,9 +166,7 @@ def nomination_withdraw(*, actor: User, nomination: Nomination, today: date | No
     found = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if found.status != NominationStatus.SUBMITTED:
         raise Conflict(_("Only a submitted nomination can be withdrawn."), code="not_submitted")
-    found.status = NominationStatus.WITHDRAWN
-    found.decided_at = timezone.now()
-    found.save(update_fields=["status", "decided_at"])
+    _set_status(found, NominationStatus.WITHDRAWN, dated="decided_at", at=timezone.now())
     audit_record(actor=actor, action=AuditAction.UPDATED, target=found, summary="nomination withdrawn")
     return found
 
@@ -228,9 +231,9 @@ def honour_call_award(
     honours = []
     for nomination in submitted:
         won = nomination.pk in chosen_ids
-        nomination.status = NominationStatus.AWARDED if won else NominationStatus.NOT_AWARDED
-        nomination.decided_at = now
-        nomination.save(update_fields=["status", "decided_at"])
+        _set_status(
+            nomination, NominationStatus.AWARDED if won else NominationStatus.NOT_AWARDED, dated="decided_at", at=now
+        )
         if won:
             honours.append(_honour_award(actor=actor, call=current, nomination=nomination, now=now))
         notify(
@@ -240,9 +243,7 @@ def honour_call_award(
             event=f"nomination-decided:{nomination.pk}",
             nomination_id=nomination.pk,
         )
-    current.status = CallStatus.AWARDED
-    current.awarded_at = now
-    current.save(update_fields=["status", "awarded_at"])
+    _set_status(current, CallStatus.AWARDED, dated="awarded_at", at=now)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,

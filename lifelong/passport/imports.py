@@ -289,6 +289,50 @@ def _insert(rows: dict[str, ImportedRow], *, issuer: str) -> None:
     insert_rows(LearningRecord._meta.db_table, RECORD_COLUMNS, values)
 
 
+def _checked_row(
+    row: dict[str, Any], *, seen: set[str], by_phone: dict[str, User], by_id: dict[int, User], today: date
+) -> tuple[str, ImportedRow]:
+    """(the record id, the record) of a row that passes every check; RowProblem otherwise."""
+    record_id = cell_text(row.get("record_id"))
+    if not record_id or len(record_id) > 100:
+        raise RowProblem(_("The record id is missing or longer than 100 characters."))
+    if record_id in seen:
+        raise RowProblem(_("The record id appears twice in this file."))
+    learner = _learner_for(row, by_phone, by_id)
+    title = cell_text(row.get("title"))
+    if not title:
+        raise RowProblem(_("The row says nothing about what was learned."))
+    hours = _hours(row.get("hours"))
+    imported = ImportedRow(
+        learner_id=learner.pk,
+        region_id=learner.home_region_id,
+        hours=hours,
+        points=_points(row.get("points"), hours),
+        learned_on=_date(row.get("date"), today),
+        category=_category(row.get("category")),
+        title=title[:200],
+    )
+    return record_id, imported
+
+
+def _write_new(good: dict[str, ImportedRow], *, issuer: str) -> tuple[set[str], dict[str, ImportedRow]]:
+    """Insert the batch's records not already there and add them to the learners' balances;
+    (the ids already there, the records written)."""
+    there = set(
+        LearningRecord.objects.filter(
+            source=RecordSource.EXTERNAL, issuer=issuer, external_id__in=list(good)
+        ).values_list("external_id", flat=True)
+    )
+    new = {record_id: row for record_id, row in good.items() if record_id not in there}
+    _insert(new, issuer=issuer)
+    deltas: dict[int, tuple[Decimal, int, int]] = {}
+    for row in new.values():
+        hours, points, entries = deltas.get(row.learner_id, (Decimal("0"), 0, 0))
+        deltas[row.learner_id] = (hours + row.hours, points + row.points, entries + 1)
+    balances_add(deltas)
+    return there, new
+
+
 def _import_batch(
     batch: list[tuple[int, dict[str, Any]]],
     *,
@@ -305,42 +349,13 @@ def _import_batch(
         good: dict[str, ImportedRow] = {}
         for line, row in batch:
             try:
-                record_id = cell_text(row.get("record_id"))
-                if not record_id or len(record_id) > 100:
-                    raise RowProblem(_("The record id is missing or longer than 100 characters."))
-                if record_id in seen:
-                    raise RowProblem(_("The record id appears twice in this file."))
-                learner = _learner_for(row, by_phone, by_id)
-                title = cell_text(row.get("title"))
-                if not title:
-                    raise RowProblem(_("The row says nothing about what was learned."))
-                hours = _hours(row.get("hours"))
-                imported = ImportedRow(
-                    learner_id=learner.pk,
-                    region_id=learner.home_region_id,
-                    hours=hours,
-                    points=_points(row.get("points"), hours),
-                    learned_on=_date(row.get("date"), today),
-                    category=_category(row.get("category")),
-                    title=title[:200],
-                )
+                record_id, imported = _checked_row(row, seen=seen, by_phone=by_phone, by_id=by_id, today=today)
                 # Only a good row claims its id: a corrected copy further down still counts.
                 seen.add(record_id)
                 good[record_id] = imported
             except RowProblem as problem:
                 problems.append((line, str(problem)))
-        there = set(
-            LearningRecord.objects.filter(
-                source=RecordSource.EXTERNAL, issuer=issuer, external_id__in=list(good)
-            ).values_list("external_id", flat=True)
-        )
-        new = {record_id: row for record_id, row in good.items() if record_id not in there}
-        _insert(new, issuer=issuer)
-        deltas: dict[int, tuple[Decimal, int, int]] = {}
-        for row in new.values():
-            hours, points, entries = deltas.get(row.learner_id, (Decimal("0"), 0, 0))
-            deltas[row.learner_id] = (hours + row.hours, points + row.points, entries + 1)
-        balances_add(deltas)
+        there, new = _write_new(good, issuer=issuer)
         if record_import is not None:
             job_batch_committed(
                 record_import,

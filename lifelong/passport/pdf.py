@@ -28,7 +28,7 @@ from lifelong.accounts.models import User
 from lifelong.common.links import public_reverse
 
 from .models import Certificate
-from .selectors import learner_certificates, passport_entries, passport_summary
+from .selectors import PassportSummary, learner_certificates, passport_entries, passport_summary
 
 # No PDF built here fetches anything: the only outside file is the font, opened by path.
 rl_config.trustedSchemes = []
@@ -96,6 +96,24 @@ def archive_pdf(learner: User) -> bytes:
         title=_("Learning archive of %(name)s") % {"name": learner.name},
         author=str(settings.SITE_NAME),
     )
+    story = _archive_heading(learner, summary, styles)
+    story += _archive_categories(summary, styles)
+    story += _archive_entries(learner, styles)
+    story += _archive_certificates(learner, styles)
+    story += [
+        Spacer(1, 8 * mm),
+        _text(
+            _("Each certificate can be checked by anyone at %(url)s.")
+            % {"url": public_reverse("passport:verify_search")},
+            styles["body"],
+        ),
+    ]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _archive_heading(learner: User, summary: PassportSummary, styles: dict[str, ParagraphStyle]) -> list:
+    """Who, from where, when the archive was made, and the totals."""
     home = learner.home_region
     story = [
         _text(_("Learning archive"), styles["title"]),
@@ -117,44 +135,46 @@ def archive_pdf(learner: User) -> bytes:
             styles["body"],
         ),
     ]
-    if summary.by_category_lifetime:
-        story.append(_text(_("Hours by category"), styles["h2"]))
-        rows = [[_("Category"), _("Hours"), _("Points")]]
-        rows += [[label, _hours(hours), points] for _value, label, hours, points in summary.by_category_lifetime]
-        story.append(_table(rows, [80 * mm, 40 * mm, 40 * mm], styles))
-    story.append(_text(_("What I learned"), styles["h2"]))
+    return story
+
+
+def _archive_categories(summary: PassportSummary, styles: dict[str, ParagraphStyle]) -> list:
+    if not summary.by_category_lifetime:
+        return []
+    rows = [[_("Category"), _("Hours"), _("Points")]]
+    rows += [[label, _hours(hours), points] for _value, label, hours, points in summary.by_category_lifetime]
+    return [_text(_("Hours by category"), styles["h2"]), _table(rows, [80 * mm, 40 * mm, 40 * mm], styles)]
+
+
+def _archive_entries(learner: User, styles: dict[str, ParagraphStyle]) -> list:
+    """Every entry of the ledger (up to ARCHIVE_ENTRIES_MAX), a correction named as one."""
+    story = [_text(_("What I learned"), styles["h2"])]
     entries = list(passport_entries(learner=learner)[:ARCHIVE_ENTRIES_MAX])
-    if entries:
-        rows = [[_("Date"), _("What"), _("Source"), _("Hours"), _("Points")]]
-        for record in entries:
-            what = record.display_title
-            if record.reverses_id:
-                what = _("Correction: %(title)s") % {"title": what}
-            rows.append(
-                [record.learned_on.isoformat(), what, record.get_source_display(), _hours(record.hours), record.points]
-            )
-        story.append(_table(rows, [24 * mm, 80 * mm, 30 * mm, 20 * mm, 20 * mm], styles))
-    else:
+    if not entries:
         story.append(_text(_("No learning recorded yet."), styles["body"]))
+        return story
+    rows = [[_("Date"), _("What"), _("Source"), _("Hours"), _("Points")]]
+    for record in entries:
+        what = record.display_title
+        if record.reverses_id:
+            what = _("Correction: %(title)s") % {"title": what}
+        rows.append(
+            [record.learned_on.isoformat(), what, record.get_source_display(), _hours(record.hours), record.points]
+        )
+    story.append(_table(rows, [24 * mm, 80 * mm, 30 * mm, 20 * mm, 20 * mm], styles))
+    return story
+
+
+def _archive_certificates(learner: User, styles: dict[str, ParagraphStyle]) -> list:
     certificates = list(learner_certificates(learner=learner))
-    if certificates:
-        story.append(_text(_("Certificates"), styles["h2"]))
-        rows = [[_("Serial number"), _("What was completed"), _("Hours"), _("Issued on"), _("Status")]]
-        rows += [
-            [c.serial, c.display_title, _hours(c.hours), c.issued_on.isoformat(), c.get_status_display()]
-            for c in certificates
-        ]
-        story.append(_table(rows, [38 * mm, 62 * mm, 18 * mm, 26 * mm, 20 * mm], styles))
-    story += [
-        Spacer(1, 8 * mm),
-        _text(
-            _("Each certificate can be checked by anyone at %(url)s.")
-            % {"url": public_reverse("passport:verify_search")},
-            styles["body"],
-        ),
+    if not certificates:
+        return []
+    rows = [[_("Serial number"), _("What was completed"), _("Hours"), _("Issued on"), _("Status")]]
+    rows += [
+        [c.serial, c.display_title, _hours(c.hours), c.issued_on.isoformat(), c.get_status_display()]
+        for c in certificates
     ]
-    document.build(story)
-    return buffer.getvalue()
+    return [_text(_("Certificates"), styles["h2"]), _table(rows, [38 * mm, 62 * mm, 18 * mm, 26 * mm, 20 * mm], styles)]
 
 
 def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:

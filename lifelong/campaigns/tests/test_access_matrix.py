@@ -16,9 +16,10 @@ from django.utils import timezone
 from lifelong.activities.models import Activity
 from lifelong.campaigns import services
 from lifelong.campaigns.models import Campaign, CampaignReport
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import matrix_actors, matrix_clients
 
 from .test_campaign_workflow import proposal
 
@@ -27,12 +28,7 @@ ADMIN_CODES = {"village_admin": None, "town_admin": "330424001", "ganpu_admin": 
 
 @pytest.fixture
 def world(demo, verified_client):
-    from lifelong.accounts.models import RoleGrant, User
-
-    ganpu_admin = User.objects.create_user("13600000039", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
-    actors = {name: getattr(demo, name, None) for name in PERSONAS}
-    actors["ganpu_admin"] = ganpu_admin
+    actors = matrix_actors(demo, ganpu_phone="13600000039")
     today = timezone.localdate()
     campaigns = {
         code: services.campaign_create(
@@ -46,15 +42,7 @@ def world(demo, verified_client):
         for code in ("330424", "330424001")
     }
     proposals = {code: proposal(demo, campaign, title=f"提议 {code}") for code, campaign in campaigns.items()}
-    web = {}
-    for name, user in actors.items():
-        if user is None:
-            web[name] = Client()
-        elif name in ADMIN_CODES or name == "organizer":
-            web[name] = verified_client(user)
-        else:
-            web[name] = Client()
-            web[name].force_login(user)
+    web = matrix_clients(actors, verified_client)
     return {"demo": demo, "actors": actors, "web": web, "campaigns": campaigns, "proposals": proposals}
 
 

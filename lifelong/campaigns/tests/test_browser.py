@@ -7,17 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lifelong.common.demo.load import demo_county_load
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def county(transactional_db):
-    demo_county_load()
-
-
-def test_a_visitor_explores_the_campaign_page_the_honour_roll_and_a_programme(county, page):
+def test_a_visitor_explores_the_campaign_page_the_honour_roll_and_a_programme(county_with_activities, page):
     page.goto("/")
     page.get_by_test_id("home-campaign").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/campaigns/learning-week/$"))

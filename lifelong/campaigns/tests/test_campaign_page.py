@@ -12,11 +12,11 @@ from lifelong.activities.models import Attendance, Registration, Session
 from lifelong.activities.tests.helpers import new_learner
 from lifelong.campaigns.models import Campaign
 from lifelong.campaigns.selectors import campaign_counters
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.passport.models import LearningRecord
 from lifelong.passport.services import record_reverse
 from lifelong.passport.tests.helpers import attend, course
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
 
 
 @pytest.fixture
@@ -119,12 +119,12 @@ def test_the_home_page_features_the_running_or_next_campaign(demo, week):
 
 
 def test_the_campaign_page_lists_its_released_news_only(demo, week):
-    from lifelong.news.tests.helpers import newsroom, publish, write
+    from lifelong.news.tests.helpers import newsroom, write
 
     room = newsroom(demo)
-    publish(room.county_editor, room.county_reviewer, room.county, title="活动周开幕式通知", campaign=week)
+    room.county_article(title="活动周开幕式通知", campaign=week)
     write(room.county_editor, room.county, title="尚未审核的草稿", campaign=week)
-    publish(room.county_editor, room.county_reviewer, room.county, title="与活动周无关的新闻")
+    room.county_article(title="与活动周无关的新闻")
     page = Client().get("/campaigns/week-2026/").content.decode()
     assert "活动周开幕式通知" in page
     assert "尚未审核的草稿" not in page and "与活动周无关的新闻" not in page

@@ -19,11 +19,11 @@ from lifelong.campaigns.models import Campaign, CampaignReport
 from lifelong.campaigns.selectors import campaign_counters, campaign_figures
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution
 from lifelong.passport.models import LearningRecord
 from lifelong.passport.tests.helpers import attend, course
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
 
 
 @pytest.fixture
@@ -399,14 +399,9 @@ def test_unknown_users_are_not_admins_of_anything(demo, week):
         services.campaign_report_generate(campaign=week, actor=nobody)
 
 
-def test_the_page_shows_the_programme_by_town_its_venues_and_other_campaigns(demo, week):
-    ganpu = Institution.objects.get(kind="community_school", region__code="330424104")
-    hall = ganpu.venues.order_by("name").first()
-    hall.accessibility_notes = "一楼，轮椅可达"
-    hall.save()
-    in_ganpu = proposal(demo, week, actor=demo.county_admin, institution=ganpu, title="澉浦讲座", venue=hall)
-    proposal(demo, week, actor=demo.county_admin, title="通元讲座")
-    services.campaign_create(
+def week_2019(demo, week: Campaign) -> Campaign:
+    """The 2019 learning week, over long ago, of the same host region as `week`."""
+    return services.campaign_create(
         actor=demo.county_admin,
         host_region=week.host_region,
         slug="week-2019",
@@ -414,6 +409,16 @@ def test_the_page_shows_the_programme_by_town_its_venues_and_other_campaigns(dem
         starts_on=date(2019, 11, 4),
         ends_on=date(2019, 11, 10),
     )
+
+
+def test_the_page_shows_the_programme_by_town_its_venues_and_other_campaigns(demo, week):
+    ganpu = Institution.objects.get(kind="community_school", region__code="330424104")
+    hall = ganpu.venues.order_by("name").first()
+    hall.accessibility_notes = "一楼，轮椅可达"
+    hall.save()
+    in_ganpu = proposal(demo, week, actor=demo.county_admin, institution=ganpu, title="澉浦讲座", venue=hall)
+    proposal(demo, week, actor=demo.county_admin, title="通元讲座")
+    week_2019(demo, week)
     page = Client().get("/campaigns/week-2026/").content.decode()
     towns = page[page.index('id="towns-title"') : page.index('id="venues-title"')]
     assert towns.index("澉浦镇") < towns.index("通元镇")  # in code order, Ganpu 104 before Tongyuan 105
@@ -454,14 +459,7 @@ def test_an_existing_activity_is_proposed_later_in_the_console_and_the_api(demo,
 def test_a_campaign_that_is_over_takes_proposals_from_its_admins_only(demo, week):
     from lifelong.passport.tests.helpers import course as plain_course
 
-    past = services.campaign_create(
-        actor=demo.county_admin,
-        host_region=week.host_region,
-        slug="week-2019",
-        name="2019 活动周",
-        starts_on=date(2019, 11, 4),
-        ends_on=date(2019, 11, 10),
-    )
+    past = week_2019(demo, week)
     activity = plain_course(demo, sessions=1)
     with override("en"), pytest.raises(Conflict) as over:
         services.campaign_propose(actor=demo.organizer, activity=activity, campaign=past)

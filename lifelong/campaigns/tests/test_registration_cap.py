@@ -1,5 +1,3 @@
-from datetime import date
-
 import pytest
 
 from lifelong.activities import services
@@ -7,20 +5,13 @@ from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Activity, Registration
 from lifelong.activities.tests.helpers import new_learner, published_activity
 from lifelong.campaigns.models import Campaign
+from lifelong.campaigns.tests.helpers import capped_week
 from lifelong.common.errors import Conflict
-from lifelong.common.tests.api_helpers import ApiClient
-from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
 
 
-def learning_week(cap=2) -> Campaign:
-    return Campaign.objects.create(
-        slug="learning-week-2026",
-        name="2026 年全民终身学习活动周",
-        starts_on=date(2026, 12, 7),
-        ends_on=date(2026, 12, 13),
-        host_region=Region.objects.get(level="county"),
-        registration_cap=cap,
-    )
+def learning_week(cap: int | None) -> Campaign:
+    return capped_week("learning-week-2026", cap, name="2026 年全民终身学习活动周")
 
 
 def in_campaign(demo, campaign, **fields):

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from lifelong.activities import services as activity_services
 from lifelong.activities.models import Activity
-from lifelong.institutions.models import Institution, Venue
+from lifelong.institutions.models import Institution, Venue, VenueBooking
+from lifelong.institutions.services import venue_booking_create
 
 
 def county_time(days: int, hour: int, minute: int = 0) -> datetime:
@@ -21,6 +22,19 @@ def memorial_hall() -> Venue:
 def school_classroom() -> Venue:
     """The Tongyuan community school's big classroom (the organizer's own institution)."""
     return Venue.objects.get(institution__kind="community_school", institution__region__code="330424105", capacity=60)
+
+
+def booked(actor, venue: Venue, days: int, purpose: str, hours: tuple[int, int] = (9, 10)) -> VenueBooking:
+    """`venue` booked by `actor`, `days` from today, between the two whole hours (county time)."""
+    starts, ends = hours
+    return venue_booking_create(
+        actor=actor, venue=venue, starts_at=county_time(days, starts), ends_at=county_time(days, ends), purpose=purpose
+    )
+
+
+def village_meeting(actor, days: int) -> VenueBooking:
+    """The school classroom booked for a village meeting, `days` from today, 09:00 to 11:00."""
+    return booked(actor, school_classroom(), days, "村民大会", hours=(9, 11))
 
 
 def activity_at(

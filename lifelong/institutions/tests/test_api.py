@@ -2,9 +2,9 @@ import re
 
 from django.test import Client
 
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
 
 
 def test_regions_is_a_flat_list_of_every_region_named_by_code(demo):

@@ -8,39 +8,22 @@ API), a login redirect (pages) or 401 (API) when signed out; a refusal writes no
 """
 
 import pytest
-from django.test import Client
 
-from lifelong.accounts.models import RoleGrant, User
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution, Venue, VenueBooking
 from lifelong.institutions.selectors import venue_bookable_list
-from lifelong.institutions.services import venue_booking_create
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import covers, expect_api, expect_page, matrix_world
 
-from .helpers import county_time
-
-ADMIN_CODES = {"town_admin": "330424001", "ganpu_admin": "330424104", "county_admin": "330424"}
+from .helpers import booked, county_time
 
 
 @pytest.fixture
 def world(demo, verified_client):
-    ganpu_admin = User.objects.create_user("13600000039", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code="330424104"))
-    actors = {name: getattr(demo, name, None) for name in PERSONAS}
-    actors["ganpu_admin"] = ganpu_admin
-    codes = {**ADMIN_CODES, "village_admin": demo.village_admin.role_grants.get().region.code}
+    world = matrix_world(demo, verified_client, ganpu_phone="13600000039")
     own = {"organizer": demo.organizer.role_grants.get().institution_id}
-    web = {}
-    for name, user in actors.items():
-        if user is None:
-            web[name] = Client()
-        elif name in codes or name in own:
-            web[name] = verified_client(user)
-        else:
-            web[name] = Client()
-            web[name].force_login(user)
-    village = Region.objects.get(code=codes["village_admin"])
+    village = Region.objects.get(code=world["codes"]["village_admin"])
     venues = {
         "county school": Venue.objects.filter(institution__kind="community_college").first(),
         "tongyuan school": Venue.objects.get(institution_id=own["organizer"], capacity=60),
@@ -48,41 +31,16 @@ def world(demo, verified_client):
         "wuyuan memorial hall": Venue.objects.get(institution__name="步鑫生纪念馆"),
         "ganpu study hall": Venue.objects.get(institution__name="南北湖生态研学馆"),
     }
-    return {"demo": demo, "actors": actors, "web": web, "codes": codes, "own": own, "venues": venues}
+    return {**world, "own": own, "venues": venues}
 
 
 def oracle_may_book(world, persona: str, venue: Venue) -> bool:
-    code = world["codes"].get(persona)
     institution = Institution.objects.select_related("region").get(pk=venue.institution_id)
-    return (code is not None and institution.region.code.startswith(code)) or world["own"].get(
-        persona
-    ) == institution.pk
+    return covers(world["codes"], persona, institution.region.code) or world["own"].get(persona) == institution.pk
 
 
 def a_booking(world, venue: Venue, days: int) -> VenueBooking:
-    return venue_booking_create(
-        actor=world["demo"].county_admin,
-        venue=venue,
-        starts_at=county_time(days, 9),
-        ends_at=county_time(days, 10),
-        purpose="县里预订",
-    )
-
-
-def expect_page(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], persona
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
-
-
-def expect_api(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 401
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
-        if not allowed:
-            assert response.json()["code"] == "not_found"
+    return booked(world["demo"].county_admin, venue, days, "县里预订")
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -117,7 +75,7 @@ def test_the_bookings_api_answers_in_scope_only(world, persona):
         allowed = oracle_may_book(world, persona, venue)
         theirs = a_booking(world, venue, days)
         listing = api.get(f"/venues/{venue.pk}/bookings")
-        expect_api(listing, allowed, persona)
+        expect_api(listing, allowed, persona, refused_code="not_found")
         if allowed:
             assert [item["id"] for item in listing.json()["items"]] == [theirs.pk]
         slot = {
@@ -125,9 +83,9 @@ def test_the_bookings_api_answers_in_scope_only(world, persona):
             "ends_at": county_time(days, 15).isoformat(),
             "purpose": "矩阵测试",
         }
-        expect_api(api.post(f"/venues/{venue.pk}/bookings", slot), allowed, persona, ok=201)
+        expect_api(api.post(f"/venues/{venue.pk}/bookings", slot), allowed, persona, ok=201, refused_code="not_found")
         assert VenueBooking.objects.filter(venue=venue, purpose="矩阵测试").exists() == allowed, label
-        expect_api(api.delete(f"/bookings/{theirs.pk}"), allowed, persona, ok=204)
+        expect_api(api.delete(f"/bookings/{theirs.pk}"), allowed, persona, ok=204, refused_code="not_found")
         assert VenueBooking.objects.filter(pk=theirs.pk).exists() != allowed, label
 
 

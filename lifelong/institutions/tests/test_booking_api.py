@@ -6,11 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import VenueBooking
-from lifelong.institutions.services import venue_booking_create
+from lifelong.testkit.api import ApiClient
 
-from .helpers import activity_at, county_time, memorial_hall, school_classroom
+from .helpers import activity_at, booked, county_time, memorial_hall, school_classroom
 
 
 @pytest.fixture(autouse=True)
@@ -113,13 +112,7 @@ def test_times_without_an_offset_are_county_time_and_bad_json_is_refused(demo):
 def test_the_list_filters_by_days_pages_and_clamps(demo):
     hall = memorial_hall()
     for days in range(2, 9):
-        venue_booking_create(
-            actor=demo.town_admin,
-            venue=hall,
-            starts_at=county_time(days, 9),
-            ends_at=county_time(days, 10),
-            purpose=f"第{days}天",
-        )
+        booked(demo.town_admin, hall, days, f"第{days}天")
     api = ApiClient(demo.town_admin)
     day = timezone.localdate()
     period = api.get(
@@ -137,13 +130,7 @@ def test_the_list_filters_by_days_pages_and_clamps(demo):
 
 def test_outside_scope_is_404_and_signed_out_is_401(demo):
     classroom, hall = school_classroom(), memorial_hall()
-    booking = venue_booking_create(
-        actor=demo.organizer,
-        venue=classroom,
-        starts_at=county_time(5, 9),
-        ends_at=county_time(5, 10),
-        purpose="电脑班",
-    )
+    booking = booked(demo.organizer, classroom, 5, "电脑班")
     town_admin = ApiClient(demo.town_admin)  # Wuyuan: the Tongyuan school is outside
     for response in (
         town_admin.get(f"/venues/{classroom.pk}/bookings"),
@@ -172,13 +159,7 @@ def test_the_list_runs_a_fixed_number_of_queries(demo, django_assert_num_queries
         if n % 2:
             activity_at(demo.county_admin, hall, (county_time(3 + n, 9), county_time(3 + n, 10)), title=f"活动{n}")
         else:
-            venue_booking_create(
-                actor=demo.town_admin,
-                venue=hall,
-                starts_at=county_time(3 + n, 9),
-                ends_at=county_time(3 + n, 10),
-                purpose=f"预订{n}",
-            )
+            booked(demo.town_admin, hall, 3 + n, f"预订{n}")
     api = ApiClient(demo.town_admin)
     # token and grants, the venue, the page, the count
     with django_assert_num_queries(5):

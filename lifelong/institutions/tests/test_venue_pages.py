@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from lifelong.activities import services as activity_services
 from lifelong.institutions.models import Institution, Venue, VenueBooking
-from lifelong.institutions.services import venue_booking_create
 
-from .helpers import activity_at, county_time, memorial_hall, school_classroom
+from .helpers import activity_at, booked, county_time, memorial_hall, school_classroom
 
 
 def published_at(demo, venue, *slots, title="太极入门", **extra):
@@ -70,13 +69,7 @@ def test_a_venue_page_shows_the_venue_its_notes_and_upcoming_activities(demo):
 
 def test_staff_in_scope_see_the_bookings_on_the_venue_page_and_others_do_not(demo, verified_client):
     hall = memorial_hall()
-    venue_booking_create(
-        actor=demo.town_admin,
-        venue=hall,
-        starts_at=county_time(5, 14),
-        ends_at=county_time(5, 16),
-        purpose="党员学习日",
-    )
+    booked(demo.town_admin, hall, 5, "党员学习日", hours=(14, 16))
     mine = verified_client(demo.town_admin).get(f"/venues/{hall.pk}/").content.decode()
     assert 'data-testid="bookings"' in mine and "党员学习日" in mine and "/console/venues/" in mine
     theirs = verified_client(demo.organizer).get(f"/venues/{hall.pk}/").content.decode()
@@ -171,13 +164,7 @@ def test_a_sessions_booking_shows_on_the_booking_page_without_a_cancel_button(de
 def test_the_booking_page_runs_a_fixed_number_of_queries(demo, verified_client, django_assert_num_queries, size):
     hall = memorial_hall()
     for n in range(size):
-        venue_booking_create(
-            actor=demo.town_admin,
-            venue=hall,
-            starts_at=county_time(3 + n, 9),
-            ends_at=county_time(3 + n, 10),
-            purpose=f"预订{n}",
-        )
+        booked(demo.town_admin, hall, 3 + n, f"预订{n}")
         published_at(demo, hall, (county_time(3 + n, 14), county_time(3 + n, 15)), title=f"讲座{n}")
     client = verified_client(demo.town_admin)
     client.get("/console/")  # the session and its device are warm

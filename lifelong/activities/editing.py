@@ -1,5 +1,6 @@
 """Writes that change an activity after it was created: the full edit (`activity_update`) and the
-one-session shortcut (`session_update`). ("Copy as a new draft" is `services.copying`.)
+one-session shortcut (`session_update`); comparing and writing an edit's sessions is `session_plan`'s.
+("Copy as a new draft" is `services.copying`.)
 
 The rules (DESIGN §4, issue 14):
 - the activity's row is locked (NO KEY UPDATE, as in the workflow) for the whole edit, so seats
@@ -34,21 +35,16 @@ from lifelong.common.masking import mask_phone
 from lifelong.common.pictures import save_with_cover_edit
 from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.institutions.models import Venue
-from lifelong.institutions.services import session_bookings_release, session_bookings_sync
 from lifelong.notifications.services import notify
 
 from . import notices, services
+from .campaign_rules import campaign_placement
 from .choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category
-from .models import Activity, Attendance, Registration, Session
-from .session_times import session_times_check
+from .models import Activity, Registration, Session
+from .session_plan import SessionPlan, apply_sessions, plan_sessions
 
-# An activity in these states holds its rooms; a draft or a rejected one holds none, so that an
-# idea never submitted keeps nobody else out of a room.
-HOLDS_ROOMS = (ActivityStatus.SUBMITTED, ActivityStatus.PUBLISHED)
 # Nothing about these changes any more.
 FINISHED = (ActivityStatus.CANCELLED, ActivityStatus.COMPLETED)
-# What the notice and the console say changed (the notice's words are in activities.notices).
-CHANGE_TIME, CHANGE_PLACE, CHANGE_ADDED, CHANGE_REMOVED = "time", "place", "added", "removed"
 
 
 class EditRaceWindowForTests:
@@ -97,120 +93,6 @@ def _session_audit(session: Session) -> list[Any]:
     ]
 
 
-@dataclass
-class _SessionPlan:
-    kept: list[Session]
-    moved: list[Session]
-    moved_before: dict[int, list[Any]]
-    added: list[Session]
-    removed: list[Session]
-    changes: set[str]
-    venues_before: set[int | None] = field(default_factory=set)
-
-
-def _plan_sessions(
-    *,
-    actor: User,
-    activity: Activity,
-    specs: list[dict[str, Any]] | None,
-    old_venue_id: int | None,
-    now: datetime,
-    shown: set[int] | None = None,
-    time_fields: tuple[str, str] = ("sessions", "sessions"),
-) -> _SessionPlan:
-    """Compare the given sessions with the stored ones. A spec with an `id` keeps that session
-    (moved when its time or place differ); one without is new; a stored session not named is
-    removed, but with `shown`, only if it is among those ids (the sessions the editor saw): one
-    added meanwhile by someone else stays as it is. A spec without a `venue` key keeps its
-    session's venue, except that sessions held at the activity's old venue follow the activity
-    to its new one (a new session is held at the activity's venue); `venue: None` means online
-    or to be announced. No `specs`: every session stays, following the activity's venue as
-    above. A new session, and one given a new time, meets lifelong.activities.session_times,
-    refused on `time_fields` (the start's field, the end's)."""
-    existing = list(activity.sessions.select_for_update(of=("self",)).order_by("starts_at", "id"))
-    by_id = {s.pk: s for s in existing}
-    if specs is None:
-        specs = []
-        shown = set()
-    if shown is not None:
-        named = {spec.get("id") for spec in specs}
-        # Not shown to the editor, so neither removed nor changed: kept as a spec without a venue.
-        specs = [
-            *specs,
-            *(
-                {"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at}
-                for s in existing
-                if s.pk not in shown and s.pk not in named
-            ),
-        ]
-    if not specs:
-        raise InvalidInput(_("An activity needs at least one session."), code="no_sessions", field="sessions")
-    plan = _SessionPlan(
-        kept=[], moved=[], moved_before={}, added=[], removed=[], changes=set(), venues_before={old_venue_id}
-    )
-    plan.venues_before.update(s.venue_id for s in existing)
-    seen: set[int] = set()
-    for spec in specs:
-        session_id = spec.get("id")
-        if session_id is not None:
-            session = by_id.get(session_id)
-            if session is None or session_id in seen:
-                raise NotFound(field="sessions")
-            seen.add(session_id)
-        else:
-            session = Session(activity=activity)
-        if "venue" in spec:
-            venue_id = spec["venue"].pk if spec["venue"] is not None else None
-        elif session.pk is None or session.venue_id == old_venue_id:
-            venue_id = activity.venue_id
-        else:
-            venue_id = session.venue_id
-        if venue_id is not None and venue_id != session.venue_id:
-            services._check_venue(actor, Venue(pk=venue_id))
-        before = (session.starts_at, session.ends_at, session.venue_id)
-        if session.pk is None or before[:2] != (spec["starts_at"], spec["ends_at"]):
-            session_times_check(
-                starts_at=spec["starts_at"],
-                ends_at=spec["ends_at"],
-                now=now,
-                start_field=time_fields[0],
-                end_field=time_fields[1],
-            )
-        session.starts_at, session.ends_at, session.venue_id = spec["starts_at"], spec["ends_at"], venue_id
-        session.activity = activity  # a booking is named after the activity's (new) title
-        full_clean_or_raise(session)
-        if session.pk is None:
-            plan.added.append(session)
-            plan.changes.add(CHANGE_ADDED)
-            continue
-        plan.kept.append(session)
-        if before != (session.starts_at, session.ends_at, session.venue_id):
-            plan.moved.append(session)
-            plan.moved_before[session.pk] = [
-                timezone.localtime(before[0]).isoformat(),
-                timezone.localtime(before[1]).isoformat(),
-                before[2],
-            ]
-            if before[:2] != (session.starts_at, session.ends_at):
-                plan.changes.add(CHANGE_TIME)
-            if before[2] != session.venue_id:
-                plan.changes.add(CHANGE_PLACE)
-    plan.removed = [s for s in existing if s.pk not in seen]
-    if plan.removed:
-        plan.changes.add(CHANGE_REMOVED)
-        attended = (
-            Attendance.objects.filter(session__in=plan.removed).values_list("session__starts_at", flat=True).first()
-        )
-        if attended is not None:
-            raise Conflict(
-                _("The session of %(start)s has check-ins and cannot be removed; change its time instead.")
-                % {"start": timezone.localtime(attended).strftime("%Y-%m-%d %H:%M")},
-                code="session_has_checkins",
-                field="sessions",
-            )
-    return plan
-
-
 def _validated_values(actor: User, current: Activity, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(fields) - set(services.ACTIVITY_FIELDS))
     if unknown:
@@ -256,22 +138,6 @@ def _check_seats(current: Activity) -> None:
         )
 
 
-def _apply_sessions(actor: User, current: Activity, plan: _SessionPlan) -> None:
-    """Write the sessions and, while the activity holds rooms, their bookings (a clash refuses
-    the whole edit with `venue_booked`)."""
-    holds_rooms = current.status in HOLDS_ROOMS
-    if plan.removed:
-        if holds_rooms:
-            session_bookings_release(actor=actor, sessions=plan.removed)
-        Session.objects.filter(pk__in=[s.pk for s in plan.removed]).delete()
-    for session in plan.moved:
-        session.save(update_fields=["starts_at", "ends_at", "venue"])
-    for session in plan.added:
-        session.save()
-    if holds_rooms and (plan.moved or plan.added):
-        session_bookings_sync(actor=actor, sessions=[*plan.kept, *plan.added])
-
-
 def _promote_all(current: Activity, *, now: datetime) -> int:
     """Give every seat that opened to the waitlist, first come first served (each promotion is
     the same conditional UPDATE a registration makes)."""
@@ -281,7 +147,7 @@ def _promote_all(current: Activity, *, now: datetime) -> int:
     return promoted
 
 
-def _tell_learners(current: Activity, plan: _SessionPlan, *, now: datetime) -> int:
+def _tell_learners(current: Activity, plan: SessionPlan, *, now: datetime) -> int:
     """One notice per registered or waitlisted learner for the whole edit: a single session
     moved is told with its new time and place, anything more as a summary."""
     learners = list(
@@ -309,6 +175,121 @@ def _tell_learners(current: Activity, plan: _SessionPlan, *, now: datetime) -> i
     return len(learners)
 
 
+def _locked_for_edit(actor: User, activity: Activity) -> Activity:
+    """The activity's row, locked (NO KEY UPDATE) for the whole edit; 404 for anyone but its
+    managers, 409 `invalid_transition` once it is cancelled or completed."""
+    locked = Activity.objects.select_for_update(of=("self",), no_key=True)
+    if EditRaceWindowForTests.unguarded:  # the concurrency suite's control run only
+        locked = Activity.objects.all()
+    current = locked.select_related("institution__region", "venue", "cover", "campaign").get(pk=activity.pk)
+    if EditRaceWindowForTests.unguarded:
+        time.sleep(EditRaceWindowForTests.pause_seconds)
+    services._require_manager(actor, current)
+    if current.status in FINISHED:
+        raise Conflict(_("A cancelled or completed activity cannot change."), code="invalid_transition")
+    return current
+
+
+def _set_fields(actor: User, current: Activity, changed: dict[str, Any]) -> list[str]:
+    """Set the changed fields on the locked activity and check what they touch (programme and
+    team, campaign, seats, the row's own rules); the fields to save."""
+    for name, value in changed.items():
+        setattr(current, name, value)
+    if {"programme", "team"} & set(changed):
+        services._check_programme_and_team(actor, current.institution, current.programme, current.team)
+    saved = list(changed)
+    if "campaign" in changed:
+        current.campaign_status = campaign_placement(actor, current.campaign) if current.campaign is not None else ""
+        saved.append("campaign_status")
+    if {"capacity", "reserved_offline"} & set(changed):
+        _check_seats(current)
+    full_clean_or_raise(current)
+    return saved
+
+
+def _venue_capacity_held(
+    actor: User, current: Activity, plan: SessionPlan, *, capacity_changed: bool, over_venue_capacity: bool
+) -> bool:
+    """The capacity checked against the venues the activity is held at (see
+    services.venue_capacity_check); True when an admin's override let it pass."""
+    # A new capacity is held to every venue; otherwise only a venue the activity was not held
+    # at before is checked, so an admin's allowed capacity survives a change of time.
+    held_at = {current.venue_id, *(s.venue_id for s in [*plan.kept, *plan.added])} - {None}
+    if not capacity_changed:
+        held_at -= plan.venues_before
+    return services.venue_capacity_check(
+        actor=actor,
+        activity=current,
+        venues=list(Venue.objects.filter(pk__in=held_at)),
+        over_venue_capacity=over_venue_capacity,
+    )
+
+
+def _edit_audit(
+    current: Activity,
+    result: ActivityChange,
+    plan: SessionPlan,
+    *,
+    before: dict[str, Any],
+    changed: dict[str, Any],
+    overridden: bool,
+) -> dict[str, Any]:
+    """What the audit records of an edit: each field from and to (the contact phone masked),
+    the sessions added, moved and removed, an override, the promotions."""
+    audit = {name: [_audit_value(name, before[name]), _audit_value(name, getattr(current, name))] for name in changed}
+    if "cover" in result.changed and "cover" not in audit:
+        audit["cover"] = _audit_value("cover", current.cover)
+    if plan.added:
+        audit["sessions_added"] = [_session_audit(s) for s in plan.added]
+    if plan.moved:
+        audit["sessions_moved"] = [
+            {"session": s.pk, "from": plan.moved_before[s.pk], "to": _session_audit(s)} for s in plan.moved
+        ]
+    if plan.removed:
+        audit["sessions_removed"] = [[s.pk, *_session_audit(s)] for s in plan.removed]
+    if overridden:
+        audit["over_venue_capacity"] = True
+    if result.promoted:
+        audit["promoted_from_waitlist"] = result.promoted
+    return audit
+
+
+def _change_of(current: Activity, saved: list[str], plan: SessionPlan) -> ActivityChange:
+    return ActivityChange(
+        activity=current,
+        changed=[name for name in saved if name != "campaign_status"],
+        sessions_added=len(plan.added),
+        sessions_moved=len(plan.moved),
+        sessions_removed=len(plan.removed),
+    )
+
+
+def _edit_follow_up(
+    actor: User,
+    current: Activity,
+    result: ActivityChange,
+    plan: SessionPlan,
+    *,
+    before: dict[str, Any],
+    changed: dict[str, Any],
+    overridden: bool,
+    now: datetime,
+) -> None:
+    """After an edit that changed something: new seats go to the waitlist, the edit is audited,
+    a published activity's learners are told and its new session times get their reminders."""
+    published = current.status == ActivityStatus.PUBLISHED
+    if published and {"capacity", "reserved_offline"} & set(changed):
+        result.promoted = _promote_all(current, now=now)
+    audit = _edit_audit(current, result, plan, before=before, changed=changed, overridden=overridden)
+    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="activity edited", changes=audit)
+    if published:
+        if plan.changes:
+            result.told = _tell_learners(current, plan, now=now)
+        for session in [*plan.moved, *plan.added]:
+            services._schedule_reminder(session)
+    current.refresh_from_db(fields=["seats_taken", "seats_taken_online"])
+
+
 @transaction.atomic
 @short_lock_wait()
 def activity_update(
@@ -327,7 +308,7 @@ def activity_update(
 ) -> ActivityChange:
     """Change any of the fields an organizer sets at creation (`ACTIVITY_FIELDS`; the
     organizer institution stays) and, when `sessions` is given, the full list of sessions (see
-    `_plan_sessions`); with `sessions_shown` (the ids of the sessions a page showed), a session
+    `session_plan.plan_sessions`); with `sessions_shown` (the ids of the sessions a page showed), a session
     is removed only if it was shown and left out, so one added meanwhile by someone else stays.
     A session time refusal names `session_time_fields` (start, end; `sessions` for both unless
     the caller's form has fields of its own). Managers of the activity only (404 otherwise); a cancelled or completed
@@ -337,32 +318,12 @@ def activity_update(
     `venue_booked` (409), `over_venue_capacity` (422). A published activity tells its learners of a change of time or
     place and gives new seats to its waitlist."""
     now = now or timezone.now()
-    locked = Activity.objects.select_for_update(of=("self",), no_key=True)
-    if EditRaceWindowForTests.unguarded:  # the concurrency suite's control run only
-        locked = Activity.objects.all()
-    current = locked.select_related("institution__region", "venue", "cover", "campaign").get(pk=activity.pk)
-    if EditRaceWindowForTests.unguarded:
-        time.sleep(EditRaceWindowForTests.pause_seconds)
-    services._require_manager(actor, current)
-    if current.status in FINISHED:
-        raise Conflict(_("A cancelled or completed activity cannot change."), code="invalid_transition")
+    current = _locked_for_edit(actor, activity)
     changed = _validated_values(actor, current, fields)
     before = {name: getattr(current, name) for name in changed}
     old_venue_id = current.venue_id
-    for name, value in changed.items():
-        setattr(current, name, value)
-    if {"programme", "team"} & set(changed):
-        services._check_programme_and_team(actor, current.institution, current.programme, current.team)
-    saved = list(changed)
-    if "campaign" in changed:
-        current.campaign_status = (
-            services.campaign_placement(actor, current.campaign) if current.campaign is not None else ""
-        )
-        saved.append("campaign_status")
-    if {"capacity", "reserved_offline"} & set(changed):
-        _check_seats(current)
-    full_clean_or_raise(current)
-    plan = _plan_sessions(
+    saved = _set_fields(actor, current, changed)
+    plan = plan_sessions(
         actor=actor,
         activity=current,
         specs=sessions,
@@ -371,59 +332,21 @@ def activity_update(
         shown=sessions_shown,
         time_fields=session_time_fields,
     )
-    # A new capacity is held to every venue; otherwise only a venue the activity was not held
-    # at before is checked, so an admin's allowed capacity survives a change of time.
-    held_at = {current.venue_id, *(s.venue_id for s in [*plan.kept, *plan.added])} - {None}
-    if "capacity" not in changed:
-        held_at -= plan.venues_before
-    overridden = services.venue_capacity_check(
-        actor=actor,
-        activity=current,
-        venues=list(Venue.objects.filter(pk__in=held_at)),
-        over_venue_capacity=over_venue_capacity,
+    overridden = _venue_capacity_held(
+        actor, current, plan, capacity_changed="capacity" in changed, over_venue_capacity=over_venue_capacity
     )
     # A new venue for the activity is a change of place for learners only where a session moved
     # with it (then `plan` says so); sessions kept at their own venues go on where they were.
-    _apply_sessions(actor, current, plan)
+    apply_sessions(actor, current, plan)
     # Last, the activity's own row and its cover: nothing after this can refuse the edit, so an
     # uploaded picture's files never outlive a rolled-back edit.
     saved = save_with_cover_edit(
         actor=actor, target=current, changed_fields=saved, upload=cover_upload, alt=cover_alt, clear=cover_clear
     )
-    result = ActivityChange(
-        activity=current,
-        changed=[name for name in saved if name != "campaign_status"],
-        sessions_added=len(plan.added),
-        sessions_moved=len(plan.moved),
-        sessions_removed=len(plan.removed),
-    )
+    result = _change_of(current, saved, plan)
     if not result.anything:
         return result
-    published = current.status == ActivityStatus.PUBLISHED
-    if published and {"capacity", "reserved_offline"} & set(changed):
-        result.promoted = _promote_all(current, now=now)
-    audit = {name: [_audit_value(name, before[name]), _audit_value(name, getattr(current, name))] for name in changed}
-    if "cover" in result.changed and "cover" not in audit:
-        audit["cover"] = _audit_value("cover", current.cover)
-    if plan.added:
-        audit["sessions_added"] = [_session_audit(s) for s in plan.added]
-    if plan.moved:
-        audit["sessions_moved"] = [
-            {"session": s.pk, "from": plan.moved_before[s.pk], "to": _session_audit(s)} for s in plan.moved
-        ]
-    if plan.removed:
-        audit["sessions_removed"] = [[s.pk, *_session_audit(s)] for s in plan.removed]
-    if overridden:
-        audit["over_venue_capacity"] = True
-    if result.promoted:
-        audit["promoted_from_waitlist"] = result.promoted
-    audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="activity edited", changes=audit)
-    if published:
-        if plan.changes:
-            result.told = _tell_learners(current, plan, now=now)
-        for session in [*plan.moved, *plan.added]:
-            services._schedule_reminder(session)
-    current.refresh_from_db(fields=["seats_taken", "seats_taken_online"])
+    _edit_follow_up(actor, current, result, plan, before=before, changed=changed, overridden=overridden, now=now)
     return result
 
 

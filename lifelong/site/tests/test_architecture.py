@@ -24,9 +24,9 @@ def _private_modules(app_dir: Path) -> set[str]:
         parts = path.relative_to(ROOT).with_suffix("").parts
         if {"tests", "migrations", "__pycache__"} & set(parts):
             continue
-        if path.suffix == ".py" or (path.is_dir() and (path / "__init__.py").exists()):
-            if PRIVATE_MODULE.search(parts[-1]):
-                found.add(".".join(parts))
+        is_module = path.suffix == ".py" or (path.is_dir() and (path / "__init__.py").exists())
+        if is_module and PRIVATE_MODULE.search(parts[-1]):
+            found.add(".".join(parts))
     # A module inside a protected package is protected with it.
     return {m for m in found if not any(m.startswith(other + ".") for other in found)}
 

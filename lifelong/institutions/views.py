@@ -1,6 +1,10 @@
 """Console pages for institutions and venues, scoped to the actor's subtree."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +28,19 @@ from .selectors import (
 )
 
 
+def _to_edit(request: HttpRequest, staff_list: Callable[..., QuerySet], pk: int | None) -> Any:
+    """Admins only: the row `pk` of `staff_list` the actor may change, None for a new one;
+    404 for anyone else and any other row."""
+    if not policy.is_admin(request.user):
+        raise Http404
+    if pk is None:
+        return None
+    found = staff_list(actor=request.user, action=policy.Action.CHANGE).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 @staff_required
 def institution_list(request: HttpRequest) -> HttpResponse:
     institutions = institution_staff_list(actor=request.user).order_by("region__path", "kind", "name")
@@ -39,13 +56,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not policy.is_admin(request.user):
-        raise Http404
-    institution = None
-    if pk is not None:
-        institution = institution_staff_list(actor=request.user, action=policy.Action.CHANGE).filter(pk=pk).first()
-        if institution is None:
-            raise Http404
+    institution = _to_edit(request, institution_staff_list, pk)
     regions = regions_in_scope(actor=request.user).order_by("path")
     form = InstitutionForm(request.POST or None, instance=institution, regions=regions)
     if request.method == "POST" and form.is_valid():
@@ -81,13 +92,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not policy.is_admin(request.user):
-        raise Http404
-    venue = None
-    if pk is not None:
-        venue = venue_staff_list(actor=request.user, action=policy.Action.CHANGE).filter(pk=pk).first()
-        if venue is None:
-            raise Http404
+    venue = _to_edit(request, venue_staff_list, pk)
     institutions = institution_staff_list(actor=request.user, action=policy.Action.CHANGE).order_by(
         "region__path", "name"
     )

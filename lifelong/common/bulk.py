@@ -7,11 +7,24 @@ into rows: thirteen parameters instead of thirteen thousand, which the driver wo
 scan one by one. SQLite gets multi-row VALUES in chunks.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import TypeVar
 
 from django.db import connection
 
 SQLITE_CHUNK = 1000
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last one shorter), each read only when it is asked for,
+    as `itertools.batched` does from Python 3.12: an import works through its file a batch at
+    a time."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def insert_rows(

@@ -28,7 +28,7 @@ from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_phone
 from lifelong.activities.choices import Category
-from lifelong.common.bulk import insert_rows
+from lifelong.common.bulk import batched, insert_rows
 from lifelong.common.errors import DomainError, InvalidInput
 from lifelong.common.quantities import hours_to_tenth
 from lifelong.common.spreadsheets import Columns, cell_text, read_table
@@ -218,17 +218,7 @@ def import_records(
     result = ImportResult()
     learners = _Learners(actor)
     seen: set[str] = set()
-    batch: list[tuple[int, dict[str, Any]]] = []
-    for item in rows:
-        batch.append(item)
-        if len(batch) >= batch_rows:
-            _import_batch(
-                batch, issuer=issuer, learners=learners, seen=seen, result=result, record_import=record_import
-            )
-            batch = []
-            if progress:
-                progress(result.rows, total)
-    if batch:
+    for batch in batched(rows, batch_rows):
         _import_batch(batch, issuer=issuer, learners=learners, seen=seen, result=result, record_import=record_import)
         if progress:
             progress(result.rows, total)

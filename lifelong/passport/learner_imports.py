@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifelong.accounts.models import RoleGrant, User
-from lifelong.common.bulk import insert_rows
+from lifelong.common.bulk import batched, insert_rows
 from lifelong.common.spreadsheets import Row, read_table
 from lifelong.regions.models import Region
 
@@ -224,24 +224,7 @@ def import_learners(
     result = LearnerImportResult()
     # The first good line of each person: a later row for the same person is a duplicate.
     seen: dict[tuple, int] = {}
-    batch: list[tuple[int, Row]] = []
-    for item in _after_checkpoint(rows, resume_after, villages, this_year, seen):
-        batch.append(item)
-        if len(batch) >= batch_rows:
-            _import_batch(
-                batch,
-                villages=villages,
-                this_year=this_year,
-                seen=seen,
-                actor=actor,
-                record_import=record_import,
-                result=result,
-                problems_kept=problems_kept,
-            )
-            batch = []
-            if progress:
-                progress(done_before + result.rows, total)
-    if batch:
+    for batch in batched(_after_checkpoint(rows, resume_after, villages, this_year, seen), batch_rows):
         _import_batch(
             batch,
             villages=villages,

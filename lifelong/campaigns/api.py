@@ -15,7 +15,7 @@ from lifelong.common.errors import NotFound
 from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
-from . import selectors, services
+from . import reports, selectors, services
 from .models import Campaign, CampaignReport
 
 router = Router(tags=["campaigns"])
@@ -330,4 +330,4 @@ def campaign_report(request, slug: str):
     "before that 409 `campaign_not_ended`, and nothing is written.",
 )
 def campaign_report_generate(request, slug: str):
-    return Status(201, services.campaign_report_generate(campaign=_run_by(request, slug), actor=request.user))
+    return Status(201, reports.campaign_report_generate(campaign=_run_by(request, slug), actor=request.user))

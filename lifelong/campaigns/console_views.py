@@ -17,7 +17,7 @@ from lifelong.common.errors import DomainError
 from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of
 
-from . import selectors, services
+from . import reports, selectors, services
 from .forms import CampaignForm, ProposalDecisionForm, ProposalForm
 
 
@@ -76,7 +76,7 @@ def campaign_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "statuses": CampaignStatus.choices,
             "report": getattr(campaign, "report", None),
-            "campaign_ended": services.campaign_has_ended(campaign),
+            "campaign_ended": reports.campaign_has_ended(campaign),
         },
     )
 
@@ -141,7 +141,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_or_404(request, pk)
     try:
-        services.campaign_report_generate(campaign=campaign, actor=request.user)
+        reports.campaign_report_generate(campaign=campaign, actor=request.user)
     except DomainError as error:
         messages.error(request, error.detail)
         return redirect("console:campaign", pk=campaign.pk)

@@ -15,7 +15,8 @@ from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
 
 from .models import Campaign
-from .services import campaign_create, campaign_report_generate
+from .reports import campaign_report_generate
+from .services import campaign_create
 
 SURNAMES = "沈陆朱钱吴褚顾严曹蒋胡潘姚徐王张李陈杨黄金冯"
 GIVEN_NAMES = ["建国", "秀英", "国平", "玉珍", "志强", "美华", "金根", "桂芬", "卫东", "丽娟", "海明", "小英", "永康"]

@@ -1,5 +1,5 @@
 """Changes to campaigns: admins create and edit them, take proposed activities into the
-programme, and the post-week report is generated."""
+programme, and the post-week report is scheduled (it is made by lifelong.campaigns.reports)."""
 
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -23,9 +23,9 @@ from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.common.updates import CoverEdit, apply_changes, cover_key
 from lifelong.regions.models import Region
 
-from .models import Campaign, CampaignReport
+from .models import Campaign
 from .policy import may_run_campaign
-from .selectors import campaign_figures
+from .tasks import campaign_report_build
 
 CAMPAIGN_FIELDS = (
     "slug",
@@ -166,56 +166,9 @@ def campaign_proposal_decide(*, actor: User, activity: Activity, accept: bool) -
     return current
 
 
-def campaign_has_ended(campaign: Campaign, *, now: datetime | None = None) -> bool:
-    """Has the campaign's last day passed in county time (so its report may be made)?"""
-    return timezone.localdate(now or timezone.now()) > campaign.ends_on
-
-
-@transaction.atomic
-def campaign_report_generate(
-    *, campaign: Campaign, actor: User | None = None, now: datetime | None = None
-) -> CampaignReport:
-    """Count the campaign's figures now and keep them as its report (replacing an earlier one).
-    `actor` is None when the task worker generates it after the campaign. A report is public
-    once made, so before the campaign's last day has passed (county time) it answers 409
-    `campaign_not_ended` and writes nothing: half a week's figures would read as the result."""
-    if actor is not None and not may_run_campaign(actor, campaign):
-        raise NotFound()
-    now = now or timezone.now()
-    if not campaign_has_ended(campaign, now=now):
-        raise Conflict(
-            _("The report can be made once the campaign has ended, from %(day)s.")
-            % {"day": (campaign.ends_on + timedelta(days=1)).isoformat()},
-            code="campaign_not_ended",
-        )
-    report, _created = CampaignReport.objects.update_or_create(
-        campaign=campaign,
-        defaults={
-            "figures": campaign_figures(campaign=campaign),
-            "generated_at": now,
-            "generated_by": actor,
-        },
-    )
-    if actor is not None:
-        audit_record(actor=actor, action=AuditAction.UPDATED, target=campaign, changes={"report": "generated"})
-    return report
-
-
-def campaign_report_due(*, campaign_id: int, ends_on: str, now: datetime | None = None) -> CampaignReport | None:
-    """The task worker's call after the campaign: generate the report unless the campaign has
-    moved its dates since the task was scheduled (the move scheduled a new one) or is gone, or
-    the task runs before the campaign has ended (then it does nothing)."""
-    campaign = Campaign.objects.select_related("host_region").filter(pk=campaign_id, ends_on=ends_on).first()
-    if campaign is None or not campaign_has_ended(campaign, now=now):
-        return None
-    return campaign_report_generate(campaign=campaign, now=now)
-
-
 def _schedule_report(campaign: Campaign) -> None:
     """A report is due the day after the campaign. A campaign recorded after it ended (a past
     year's week) has its activities entered later: an admin generates its report when ready."""
-    from .tasks import campaign_report_build  # the task calls back into this module
-
     last_day = datetime.combine(campaign.ends_on, time.min, tzinfo=timezone.get_current_timezone())
     run_after = last_day + REPORT_AFTER
     if run_after <= timezone.now():

@@ -13,7 +13,7 @@ from lifelong.activities import checkin
 from lifelong.activities import services as activity_services
 from lifelong.activities.models import Activity, Attendance, Registration
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.campaigns import services
+from lifelong.campaigns import reports, services
 from lifelong.campaigns.demo import demo_learning_week_2019_load
 from lifelong.campaigns.models import Campaign, CampaignReport
 from lifelong.campaigns.selectors import campaign_counters, campaign_figures
@@ -159,12 +159,12 @@ def test_admins_create_campaigns_only_for_regions_they_administer(demo):
 
 
 def test_the_report_is_scheduled_for_the_day_after_and_skipped_when_the_dates_moved(demo, week):
-    assert services.campaign_report_due(campaign_id=week.pk, ends_on="2000-01-01") is None
+    assert reports.campaign_report_due(campaign_id=week.pk, ends_on="2000-01-01") is None
     assert not CampaignReport.objects.exists()
     # Run early (the test task backend runs deferred tasks at once), it does nothing.
-    assert services.campaign_report_due(campaign_id=week.pk, ends_on=week.ends_on.isoformat()) is None
+    assert reports.campaign_report_due(campaign_id=week.pk, ends_on=week.ends_on.isoformat()) is None
     assert not CampaignReport.objects.exists()
-    report = services.campaign_report_due(campaign_id=week.pk, ends_on=week.ends_on.isoformat(), now=after_end(week))
+    report = reports.campaign_report_due(campaign_id=week.pk, ends_on=week.ends_on.isoformat(), now=after_end(week))
     assert report.campaign == week and report.generated_by is None
 
 
@@ -347,7 +347,7 @@ def test_the_report_figures_equal_the_raw_records(demo, week, week_held):
 
 
 def test_the_report_page_prints_and_speaks_both_languages(demo, week, week_held):
-    services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
+    reports.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
     page = Client().get("/campaigns/week-2026/report/").content.decode()
     assert 'data-testid="report-by-town"' in page and "澉浦镇" in page and "王**" in page
     assert "王小明" not in page  # the public report names nobody in full
@@ -360,11 +360,11 @@ def test_the_report_page_prints_and_speaks_both_languages(demo, week, week_held)
 
 
 def test_the_report_keeps_its_figures_until_generated_again(demo, week, week_held):
-    report = services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
+    report = reports.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
     latecomer = new_learner(demo)
     activity_services.registration_create(actor=latecomer, activity=week_held["lecture"], learner=latecomer)
     assert CampaignReport.objects.get().figures["totals"]["registrations"]["value"] == "6"
-    again = services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
+    again = reports.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
     assert again.pk == report.pk and again.figures["totals"]["registrations"]["value"] == "7"
 
 
@@ -396,7 +396,7 @@ def test_unknown_users_are_not_admins_of_anything(demo, week):
     nobody = User.objects.create_user("13600000077", "some-long-pass", name="路人")
     RoleGrant.objects.create(user=nobody, role="organizer", institution=Institution.objects.first())
     with pytest.raises(NotFound):
-        services.campaign_report_generate(campaign=week, actor=nobody)
+        reports.campaign_report_generate(campaign=week, actor=nobody)
 
 
 def week_2019(demo, week: Campaign) -> Campaign:
@@ -480,14 +480,14 @@ def test_no_report_before_the_campaign_ends_and_nothing_is_written(demo, week):
     last_day = timezone.make_aware(datetime.combine(week.ends_on, time(23, 59)))
     for now in (timezone.now(), last_day):
         with pytest.raises(Conflict) as error:
-            services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=now)
+            reports.campaign_report_generate(campaign=week, actor=demo.county_admin, now=now)
         assert error.value.code == "campaign_not_ended" and error.value.status == 409
     # The task worker is held to the same rule.
     with pytest.raises(Conflict):
-        services.campaign_report_generate(campaign=week, now=last_day)
+        reports.campaign_report_generate(campaign=week, now=last_day)
     assert not CampaignReport.objects.exists()
     assert not AuditEvent.objects.filter(object_type="campaigns.campaign", changes__report="generated").exists()
-    report = services.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
+    report = reports.campaign_report_generate(campaign=week, actor=demo.county_admin, now=after_end(week))
     assert report.generated_at == after_end(week)
 
 

@@ -77,6 +77,19 @@ class LearnerRollup(models.Model):
         return f"{self.region_path} {self.period_kind} {self.period_start}"
 
 
+# The figures each activity adds to the rows it counts on: a rollup row also has `activities`
+# (those with a session in the period) and `villages_with_activity` (see ActivityRollup).
+PER_ACTIVITY_FIGURES = (
+    "sessions",
+    "attendances",
+    "expected_attendances",
+    "registrations",
+    "waitlisted",
+    "rejected",
+    "learning_hours",
+)
+
+
 class ActivityRollup(models.Model):
     """What happened at the activities run in one region in one period, by the organizing
     institution's region, for all activities (`dimension` all, `key` "") or per category or

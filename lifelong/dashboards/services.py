@@ -54,7 +54,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -73,7 +73,7 @@ from lifelong.passport.models import LearningRecord
 from lifelong.regions.choices import RegionLevel
 from lifelong.regions.models import Region
 
-from .models import ActivityRollup, Dimension, LearnerRollup, PeriodKind, RollupRun
+from .models import PER_ACTIVITY_FIGURES, ActivityRollup, Dimension, LearnerRollup, PeriodKind, RollupRun
 from .selectors import Period
 
 # Activities that count as held: published, or completed (not drafts, rejected or cancelled).
@@ -134,15 +134,6 @@ def rollups_build(*, period: Period, now: datetime | None = None) -> RollupRun:
     return run
 
 
-ACTIVITY_FIELDS = (
-    "sessions",
-    "attendances",
-    "expected_attendances",
-    "registrations",
-    "waitlisted",
-    "rejected",
-    "learning_hours",
-)
 # What a per-activity row of each query carries about its activity.
 ABOUT = {"category": "category", "audiences": "audiences", "region_id": "institution__region_id"}
 
@@ -153,7 +144,7 @@ def _about(prefix: str) -> list[str]:
 
 def _activity_facts(period: Period) -> dict[int, dict]:
     """Per activity touched by the period: its category, audiences and region, and its
-    figures (ACTIVITY_FIELDS). Six grouped queries."""
+    figures (PER_ACTIVITY_FIGURES). Six grouped queries."""
     start_at, end_at = period.bounds()
     facts: dict[int, dict] = {}
     _count_sessions(facts, start_at, end_at)
@@ -170,7 +161,7 @@ def _fact(facts: dict[int, dict], row: dict, prefix: str) -> dict:
     if activity_id not in facts:
         facts[activity_id] = {
             **{name: row[f"{prefix}{path}"] for name, path in ABOUT.items()},
-            **dict.fromkeys(ACTIVITY_FIELDS, 0),
+            **dict.fromkeys(PER_ACTIVITY_FIGURES, 0),
         }
     return facts[activity_id]
 
@@ -186,33 +177,30 @@ def _count_sessions(facts: dict[int, dict], start_at: datetime, end_at: datetime
         _fact(facts, row, "activity__")["sessions"] = row["n"]
 
 
+def _how_many_per_activity(rows: QuerySet, activity_id: str) -> QuerySet:
+    """(activity id, how many of `rows`) for each activity `rows` belong to by `activity_id`."""
+    return rows.values_list(activity_id).annotate(n=Count("id")).order_by()
+
+
 def _count_attendances(facts: dict[int, dict], start_at: datetime, end_at: datetime) -> None:
     """The attendances whose ledger entry stands: all of them, less those whose entry a
     reversing entry corrects (an entry is reversed at most once). Counting the few reversals
     apart is far cheaper than anti-joining every attendance to the whole ledger."""
-    for activity_id, n in (
-        Attendance.objects.filter(
-            session__activity__status__in=HELD_STATUSES,
-            session__starts_at__gte=start_at,
-            session__starts_at__lt=end_at,
-        )
-        .values_list("session__activity_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+    attendances = Attendance.objects.filter(
+        session__activity__status__in=HELD_STATUSES,
+        session__starts_at__gte=start_at,
+        session__starts_at__lt=end_at,
+    )
+    for activity_id, n in _how_many_per_activity(attendances, "session__activity_id"):
         if activity_id in facts:
             facts[activity_id]["attendances"] = n
-    for activity_id, n in (
-        LearningRecord.objects.filter(
-            reverses__isnull=False,  # spelled out, so the planner starts from the reversals' index
-            reverses__attendance__session__activity__status__in=HELD_STATUSES,
-            reverses__attendance__session__starts_at__gte=start_at,
-            reverses__attendance__session__starts_at__lt=end_at,
-        )
-        .values_list("reverses__attendance__session__activity_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+    reversals = LearningRecord.objects.filter(
+        reverses__isnull=False,  # spelled out, so the planner starts from the reversals' index
+        reverses__attendance__session__activity__status__in=HELD_STATUSES,
+        reverses__attendance__session__starts_at__gte=start_at,
+        reverses__attendance__session__starts_at__lt=end_at,
+    )
+    for activity_id, n in _how_many_per_activity(reversals, "reverses__attendance__session__activity_id"):
         if activity_id in facts:
             facts[activity_id]["attendances"] -= n
 
@@ -220,17 +208,13 @@ def _count_attendances(facts: dict[int, dict], start_at: datetime, end_at: datet
 def _count_expected_attendances(facts: dict[int, dict], start_at: datetime, end_at: datetime) -> None:
     """Joining each confirmed registration to its activity's sessions in the period (one
     filter() call, so one join) gives a row per expected attendance."""
-    for activity_id, n in (
-        Registration.objects.filter(
-            status=RegistrationStatus.CONFIRMED,
-            activity__status__in=HELD_STATUSES,
-            activity__sessions__starts_at__gte=start_at,
-            activity__sessions__starts_at__lt=end_at,
-        )
-        .values_list("activity_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+    expected = Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED,
+        activity__status__in=HELD_STATUSES,
+        activity__sessions__starts_at__gte=start_at,
+        activity__sessions__starts_at__lt=end_at,
+    )
+    for activity_id, n in _how_many_per_activity(expected, "activity_id"):
         if activity_id in facts:
             facts[activity_id]["expected_attendances"] = n
 
@@ -282,7 +266,9 @@ def _covered_villages(period: Period, regions: dict[int, tuple[str, str]]) -> se
 
 
 def _activity_rollups(period: Period, regions: dict[int, tuple[str, str]]) -> list[ActivityRollup]:
-    sums: dict[tuple[int, str, str], dict] = defaultdict(lambda: {"activities": 0, **dict.fromkeys(ACTIVITY_FIELDS, 0)})
+    sums: dict[tuple[int, str, str], dict] = defaultdict(
+        lambda: {"activities": 0, **dict.fromkeys(PER_ACTIVITY_FIGURES, 0)}
+    )
     covered = _covered_villages(period, regions)
     for village_id in covered:  # a covered village has its "all" row, figures or not
         sums[(village_id, Dimension.ALL, "")]  # noqa: B018 - creates the row
@@ -292,7 +278,7 @@ def _activity_rollups(period: Period, regions: dict[int, tuple[str, str]]) -> li
         for dimension, key in keys:
             target = sums[(fact["region_id"], dimension, key)]
             target["activities"] += 1 if fact["sessions"] else 0
-            for name in ACTIVITY_FIELDS:
+            for name in PER_ACTIVITY_FIGURES:
                 target[name] += fact[name]
     rows = []
     for (region_id, dimension, key), figures in sums.items():

@@ -13,24 +13,14 @@ from lifelong.regions.choices import RegionLevel
 from lifelong.regions.models import Region
 from lifelong.regions.selectors import over_or_under_q
 
-from ..models import ActivityRollup, Dimension, LearnerRollup, PeriodKind, RollupRun
+from ..models import PER_ACTIVITY_FIGURES, ActivityRollup, Dimension, LearnerRollup, PeriodKind, RollupRun
 from .periods import Period
 from .results import BreakdownRow, Dashboard, Figures, RegionRow, TrendRow, UnmetDemandRow, with_town
 
 HUNDREDTH = Decimal("0.01")
 
 LEARNER_FIGURES = ("registered_learners", "active_learners", "learning_hours")
-ACTIVITY_FIGURES = (
-    "activities",
-    "sessions",
-    "attendances",
-    "expected_attendances",
-    "registrations",
-    "waitlisted",
-    "rejected",
-    "learning_hours",
-    "villages_with_activity",
-)
+ACTIVITY_FIGURES = ("activities", *PER_ACTIVITY_FIGURES, "villages_with_activity")
 
 
 def _group_key(rows_path: str, length: int | None):

@@ -5,7 +5,9 @@ fixtures (the access matrices' helpers, signing in in a browser, the API client,
 import os
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from lifelong.accounts.models import User
 from lifelong.notifications.sms import MemorySmsBackend
@@ -43,6 +45,15 @@ def no_staff_two_factor(settings) -> None:
     """Staff reach the console without two-factor: for browser tests about something else
     (two-factor has its own, lifelong/common/tests/test_browser.py)."""
     settings.STAFF_TWO_FACTOR_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (Chinese): a request in English activates
+    English in the test's thread, and without this the next test in the process would run in it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

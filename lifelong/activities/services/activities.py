@@ -1,5 +1,6 @@
 """Creating an activity and changing what it says about itself (its content), and the checks
-both share: venues, programme and team, campaign placement."""
+both share: venues, programme and team (a campaign placement is the campaigns app's rule:
+lifelong.activities.campaign_rules)."""
 
 from datetime import datetime
 from typing import Any
@@ -13,10 +14,9 @@ from django.utils.translation import gettext as _
 from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.accounts.phone import normalize_contact_phone
-from lifelong.campaigns.models import Campaign
 from lifelong.common import richtext
 from lifelong.common.choices import AuditAction
-from lifelong.common.errors import Conflict, InvalidInput, NotFound
+from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.common.locking import short_lock_wait
 from lifelong.common.pictures import cover_from_upload
 from lifelong.common.services import audit_record, full_clean_or_raise
@@ -25,7 +25,8 @@ from lifelong.community.models import Programme, Team
 from lifelong.community.services import programme_refusal, team_refusal
 from lifelong.institutions.models import Institution, Venue
 
-from ..choices import Audience, CampaignStatus, Category
+from ..campaign_rules import campaign_placement
+from ..choices import Audience, Category
 from ..models import Activity, Session
 from ..policy import may_manage_activities_of
 from ..session_times import session_times_check
@@ -113,20 +114,7 @@ def activity_create(
     description is sanitised rich text; a `cover` Picture may be given, or an uploaded file
     (`cover_upload`) that becomes one (lifelong.common.pictures) in the same transaction. A
     draft books no rooms: submitting (or publishing) it does."""
-    if not may_manage_activities_of(actor, institution):
-        raise NotFound(field="institution")
-    if not sessions:
-        raise InvalidInput(_("An activity needs at least one session."), code="no_sessions", field="sessions")
-    for spec in sessions:
-        session_times_check(starts_at=spec["starts_at"], ends_at=spec["ends_at"], now=now or timezone.now())
-    audiences = fields.get("audiences") or [Audience.ALL]
-    if not set(audiences) <= set(Audience.values):
-        raise InvalidInput(_("Unknown audience."), code="invalid", field="audiences")
-    if fields.get("category") not in Category.values:
-        raise InvalidInput(_("Unknown category."), code="invalid", field="category")
-    for venue in [fields.get("venue"), *(s.get("venue") for s in sessions)]:
-        _check_venue(actor, venue)
-    _check_programme_and_team(actor, institution, fields.get("programme"), fields.get("team"))
+    audiences = _checked_for_creation(actor, institution, sessions, fields, now=now or timezone.now())
     values = {name: fields[name] for name in ACTIVITY_FIELDS if name in fields}
     values.update(_content_values(values))
     activity = Activity(
@@ -157,6 +145,28 @@ def activity_create(
     changes = {"title": activity.title, **({"over_venue_capacity": True} if overridden else {})}
     audit_record(actor=actor, action=AuditAction.CREATED, target=activity, changes=changes)
     return activity
+
+
+def _checked_for_creation(
+    actor: User, institution: Institution, sessions: list[dict[str, Any]], fields: dict[str, Any], *, now: datetime
+) -> list[str]:
+    """Refuse a new activity the actor may not create or whose values are wrong (see
+    activity_create); its audiences."""
+    if not may_manage_activities_of(actor, institution):
+        raise NotFound(field="institution")
+    if not sessions:
+        raise InvalidInput(_("An activity needs at least one session."), code="no_sessions", field="sessions")
+    for spec in sessions:
+        session_times_check(starts_at=spec["starts_at"], ends_at=spec["ends_at"], now=now)
+    audiences = fields.get("audiences") or [Audience.ALL]
+    if not set(audiences) <= set(Audience.values):
+        raise InvalidInput(_("Unknown audience."), code="invalid", field="audiences")
+    if fields.get("category") not in Category.values:
+        raise InvalidInput(_("Unknown category."), code="invalid", field="category")
+    for venue in [fields.get("venue"), *(s.get("venue") for s in sessions)]:
+        _check_venue(actor, venue)
+    _check_programme_and_team(actor, institution, fields.get("programme"), fields.get("team"))
+    return audiences
 
 
 CONTENT_FIELDS = ("summary", "description", "description_en", "contact_phone")
@@ -195,16 +205,6 @@ def activity_content_update(
         unrecorded=("contact_phone",),
     )
     return current
-
-
-def campaign_placement(actor: User, campaign: Campaign) -> CampaignStatus:
-    """A proposal waits for an admin of the campaign's host region; theirs join at once. Once
-    a campaign is over only its admins add activities (recording a past year's programme)."""
-    if policy.covers(actor, campaign.host_region):
-        return CampaignStatus.ACCEPTED
-    if campaign.ends_on < timezone.localdate():
-        raise Conflict(_("This campaign is over; it takes no more proposals."), code="campaign_over", field="campaign")
-    return CampaignStatus.PROPOSED
 
 
 def _check_programme_and_team(

@@ -2,6 +2,7 @@
 
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +13,10 @@ from lifelong.common.choices import AuditAction
 from lifelong.common.errors import DomainError, InvalidInput, NotFound
 from lifelong.common.services import audit_record
 
-from ..models import Activity
+from ..campaign_rules import campaign_placement
+from ..models import Activity, Session
 from .access import _require_manager
-from .activities import ACTIVITY_FIELDS, _check_programme_and_team, activity_create, campaign_placement
+from .activities import ACTIVITY_FIELDS, _check_programme_and_team, activity_create
 
 # Copied as they are; the registration window and the sessions are shifted, the campaign,
 # programme and team kept when they still take the copy.
@@ -64,16 +66,55 @@ def activity_copy(
         raise NotFound()
     _require_manager(actor, original)
     sessions = list(original.sessions.order_by("starts_at", "id"))
-    if offset is not None and first_starts_at is not None:
-        raise InvalidInput(_("Give either a shift or a new first date, not both."), code="invalid")
-    if first_starts_at is not None:
-        offset = first_starts_at - sessions[0].starts_at
-    elif offset is None:
-        offset = copy_offset(original, now=now)
+    offset = _shift(original, sessions, offset=offset, first_starts_at=first_starts_at, now=now)
     values = {name: getattr(original, name) for name in COPIED_FIELDS}
     values["audiences"] = original.audience_list
     values["registration_opens"] = original.registration_opens + offset
     values["registration_closes"] = original.registration_closes + offset
+    values.update(_links_kept(actor, original))
+    copy = activity_create(
+        actor=actor,
+        institution=original.institution,
+        sessions=[
+            {"starts_at": s.starts_at + offset, "ends_at": s.ends_at + offset, "venue": s.venue} for s in sessions
+        ],
+        # A capacity an admin once allowed above the venue's seats comes along only for an admin.
+        over_venue_capacity=True,
+        now=now,
+        **values,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=copy,
+        summary="copied",
+        changes={"from": original.pk, "shift_days": round(offset.total_seconds() / 86400, 2)},
+    )
+    return copy
+
+
+def _shift(
+    original: Activity,
+    sessions: list[Session],
+    *,
+    offset: timedelta | None,
+    first_starts_at: datetime | None,
+    now: datetime | None,
+) -> timedelta:
+    """How far the copy is shifted: `offset`, or so that the first session starts at
+    `first_starts_at`, or else `copy_offset`; both given is 422 `invalid`."""
+    if offset is not None and first_starts_at is not None:
+        raise InvalidInput(_("Give either a shift or a new first date, not both."), code="invalid")
+    if first_starts_at is not None:
+        return first_starts_at - sessions[0].starts_at
+    if offset is None:
+        return copy_offset(original, now=now)
+    return offset
+
+
+def _links_kept(actor: User, original: Activity) -> dict[str, Any]:
+    """The original's campaign, programme and team that still take the copy by this actor."""
+    values: dict[str, Any] = {}
     if original.campaign is not None:
         try:
             campaign_placement(actor, original.campaign)
@@ -95,22 +136,4 @@ def activity_copy(
         except DomainError:
             continue  # no longer open to this organizer: left out
         values[name] = candidate
-    copy = activity_create(
-        actor=actor,
-        institution=original.institution,
-        sessions=[
-            {"starts_at": s.starts_at + offset, "ends_at": s.ends_at + offset, "venue": s.venue} for s in sessions
-        ],
-        # A capacity an admin once allowed above the venue's seats comes along only for an admin.
-        over_venue_capacity=True,
-        now=now,
-        **values,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATED,
-        target=copy,
-        summary="copied",
-        changes={"from": original.pk, "shift_days": round(offset.total_seconds() / 86400, 2)},
-    )
-    return copy
+    return values

@@ -81,16 +81,7 @@ def registration_create(
     `not_open`, `registration_closed`, `ineligible_*`, `full` (409), `already_registered` (409).
     """
     now = now or timezone.now()
-    try:
-        # get() runs without ORDER BY, and only the campaign comes along: on the hottest path
-        # building the SQL costs more than running it. The rarer relations load when needed.
-        current = Activity.objects.select_related("campaign").get(pk=activity.pk)
-    except Activity.DoesNotExist:
-        raise NotFound() from None
-    if current.status != ActivityStatus.PUBLISHED:
-        if not may_manage_activities_of(actor, current.institution):
-            raise NotFound()  # an unpublished activity is invisible to everyone else
-        raise Conflict(_("This activity is not open for registration."), code="not_open")
+    current = _published(actor, activity)
     channel = _channel_for(actor, learner, current, channel, desk_phone)
     # A relative registered by the family member who manages them: proxy on the record (who
     # did it), online seats only (the reserve is for the people staff serve), and the family's
@@ -111,18 +102,7 @@ def registration_create(
     if problem is not None:
         raise problem
     _check_campaign_cap(current, learner, family_member=actor if by_family else None)
-
-    if current.requires_approval:
-        registration.status = RegistrationStatus.PENDING
-    elif RaceWindowForTests.unguarded:
-        registration.status = (
-            RegistrationStatus.CONFIRMED if _unguarded_seat_check(current) else RegistrationStatus.WAITLISTED
-        )
-        if registration.status == RegistrationStatus.WAITLISTED:
-            registration.waitlist_position = _next_waitlist_position(current.pk)
-            registration.was_waitlisted = True
-    else:
-        _place(registration, current)
+    _decide_place(registration, current)
     try:
         # No savepoint of its own: the Conflict leaves this function's atomic block, which
         # undoes the seat taken above along with the failed insert.
@@ -139,6 +119,38 @@ def registration_create(
         )
     _tell_placement(registration)
     return registration
+
+
+def _published(actor: User, activity: Activity) -> Activity:
+    """The activity, read afresh, if it is open for registration: 404 for an unknown one, or an
+    unpublished one the actor does not manage; 409 `not_open` for its managers."""
+    try:
+        # get() runs without ORDER BY, and only the campaign comes along: on the hottest path
+        # building the SQL costs more than running it. The rarer relations load when needed.
+        current = Activity.objects.select_related("campaign").get(pk=activity.pk)
+    except Activity.DoesNotExist:
+        raise NotFound() from None
+    if current.status != ActivityStatus.PUBLISHED:
+        if not may_manage_activities_of(actor, current.institution):
+            raise NotFound()  # an unpublished activity is invisible to everyone else
+        raise Conflict(_("This activity is not open for registration."), code="not_open")
+    return current
+
+
+def _decide_place(registration: Registration, activity: Activity) -> None:
+    """Pending when the activity needs approval (no seat held); else a seat, or the waitlist,
+    or `full` (see _place)."""
+    if activity.requires_approval:
+        registration.status = RegistrationStatus.PENDING
+    elif RaceWindowForTests.unguarded:
+        registration.status = (
+            RegistrationStatus.CONFIRMED if _unguarded_seat_check(activity) else RegistrationStatus.WAITLISTED
+        )
+        if registration.status == RegistrationStatus.WAITLISTED:
+            registration.waitlist_position = _next_waitlist_position(activity.pk)
+            registration.was_waitlisted = True
+    else:
+        _place(registration, activity)
 
 
 def _tell_placement(registration: Registration) -> None:

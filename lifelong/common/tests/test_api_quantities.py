@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from lifelong.campaigns import services as campaign_services
 from lifelong.campaigns.models import Campaign
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.passport.tests.helpers import attend, course, enrol
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +79,9 @@ def test_a_campaigns_counters_and_report_are_numbers(demo, attended):
 
 
 def test_a_programmes_and_a_resources_hours_are_numbers(demo):
-    from lifelong.community.tests.helpers import TONGYUAN, brand
+    from lifelong.community.tests.helpers import brand
     from lifelong.institutions.models import Institution
+    from lifelong.testkit.regions import TONGYUAN
 
     brand(demo, town=TONGYUAN, slug="new-farmers", level="county")
     assert ApiClient().get("/programmes/new-farmers").json()["figures"]["hours"] == 0.0

@@ -23,7 +23,7 @@ from lifelong.common.services import (
     audit_record,
     current_audit_origin,
 )
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 pytestmark = pytest.mark.django_db
 

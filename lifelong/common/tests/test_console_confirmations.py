@@ -16,16 +16,15 @@ from django.test import Client
 from django.utils import timezone
 
 from lifelong.activities import services as activity_services
-from lifelong.activities.tests.helpers import new_learner, published_activity
+from lifelong.activities.tests.helpers import draft_activity, new_learner, published_activity
 from lifelong.campaigns import services as campaign_services
 from lifelong.community.tests.helpers import person, team
 from lifelong.honours import services as honour_services
 from lifelong.honours.tests.helpers import open_call
 from lifelong.institutions import services as institution_services
-from lifelong.institutions.models import Institution
 from lifelong.institutions.tests.helpers import memorial_hall
 from lifelong.news import services as news_services
-from lifelong.news.tests.helpers import newsroom, publish, write
+from lifelong.news.tests.helpers import newsroom, write
 from lifelong.passport.models import Certificate, LearningRecord
 from lifelong.passport.tests.helpers import attend, course, enrol
 from lifelong.regions.models import Region
@@ -91,23 +90,8 @@ def assert_asks(client, path: str, action: str, *, value: str | None = None, nam
 def world(demo):
     """One of everything a destructive staff action works on."""
     now = timezone.now()
-    school = Institution.objects.get(kind="community_school", region__code="330424105")
     sessions = [{"starts_at": now + timedelta(days=8), "ends_at": now + timedelta(days=8, hours=2)}]
-    submitted = activity_services.activity_create(
-        actor=demo.organizer,
-        institution=school,
-        sessions=sessions,
-        title="待审核讲座",
-        category="health",
-        audiences=["elderly"],
-        capacity=10,
-        reserved_offline=0,
-        registration_opens=now - timedelta(days=1),
-        registration_closes=now + timedelta(days=6),
-        waitlist=True,
-        offer_hours=0,
-        hours=2,
-    )
+    submitted = draft_activity(demo, sessions=sessions, title="待审核讲座", capacity=10)
     activity_services.activity_submit(actor=demo.organizer, activity=submitted)
 
     published = published_activity(demo, title="需要审批的课", capacity=1, requires_approval=True)
@@ -148,7 +132,7 @@ def world(demo):
     campaign_services.campaign_propose(actor=demo.organizer, activity=proposed, campaign=campaign)
 
     room = newsroom(demo)
-    released = publish(room.county_editor, room.county_reviewer, room.county, title="已发布的通知")
+    released = room.county_article(title="已发布的通知")
     in_review = write(room.county_editor, room.county, title="待审的新闻")
     news_services.article_submit(actor=room.county_editor, article=in_review)
 

@@ -9,30 +9,23 @@ from playwright.sync_api import expect
 
 from lifelong.accounts.models import User
 from lifelong.accounts.services import user_preferences_update
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests import a11y
 from lifelong.institutions.models import Venue
+from lifelong.testkit import a11y
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 812}
 COUNTY_ADMIN = "13900000001"
 
 
 @pytest.fixture
-def elder_admin(transactional_db, browser, live_server, settings):
+def elder_admin(county_with_activities, phone, settings):
     """The county administrator, signed in on a phone in elder mode; `language` picks zh or en."""
     settings.STAFF_TWO_FACTOR_REQUIRED = False  # the pages are measured here, not the sign-in
-    demo_county_load()
     user_preferences_update(user=User.objects.get(phone=COUNTY_ADMIN), elder_mode=True)
-    contexts = []
 
     def open_tab(language: str = "zh-hans"):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
-        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
+        tab = phone(language=language)
+        # By the fields' names: the labels are in the page's language.
         tab.goto("/accounts/login/")
         tab.locator('input[name="phone"]').fill(COUNTY_ADMIN)
         tab.locator('input[name="password"]').fill("lifelong-demo")
@@ -40,9 +33,7 @@ def elder_admin(transactional_db, browser, live_server, settings):
         expect(tab).not_to_have_url(re.compile(r"/accounts/login/"))
         return tab
 
-    yield open_tab
-    for context in contexts:
-        context.close()
+    return open_tab
 
 
 def box(tab, selector: str) -> dict:
@@ -134,9 +125,10 @@ def test_a_cards_label_never_breaks_inside_a_word_in_english_elder_mode(elder_ad
     assert fit["column"] + 0.5 >= fit["widest"], fit
 
 
-def test_the_console_menu_offers_record_imports_only_to_those_who_may_open_them(transactional_db, client, settings):
+def test_the_console_menu_offers_record_imports_only_to_those_who_may_open_them(
+    county_with_activities, client, settings
+):
     settings.STAFF_TWO_FACTOR_REQUIRED = False
-    demo_county_load()
     client.force_login(User.objects.get(phone="13900000004"))  # an organiser: the import page is not theirs
     assert client.get("/console/imports/").status_code == 404
     assert 'href="/console/imports/"' not in client.get("/console/").content.decode()

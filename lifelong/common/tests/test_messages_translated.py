@@ -8,7 +8,7 @@ import re
 from django.test import Client
 
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.testkit.api import ApiClient
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
 HAN = re.compile(r"[\u4e00-\u9fff]")

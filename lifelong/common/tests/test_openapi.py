@@ -322,7 +322,7 @@ def test_every_request_schema_refuses_what_its_document_refuses():
 )
 def test_a_number_is_not_a_date(demo, path, body):
     """Pydantic's lax mode read numbers as seconds since 1970; a date is ISO 8601 text only."""
-    from lifelong.common.tests.api_helpers import ApiClient
+    from lifelong.testkit.api import ApiClient
 
     answer = ApiClient(demo.county_admin).post(path, body)
     assert answer.status_code == 422
@@ -332,7 +332,7 @@ def test_a_number_is_not_a_date(demo, path, body):
 
 @pytest.mark.django_db
 def test_a_date_out_of_range_or_a_number_in_a_query_is_refused(demo):
-    from lifelong.common.tests.api_helpers import ApiClient
+    from lifelong.testkit.api import ApiClient
 
     client = ApiClient(demo.county_admin)
     for query in ({"date_from": "1999-12-31"}, {"date_to": "2101-01-01"}, {"date_from": "1700000000"}):
@@ -345,7 +345,7 @@ def test_a_date_out_of_range_or_a_number_in_a_query_is_refused(demo):
 @pytest.mark.django_db
 def test_a_release_time_is_text(demo):
     """A number used to be read as a moment in 1970 or 2023 and published the article."""
-    from lifelong.common.tests.api_helpers import ApiClient
+    from lifelong.testkit.api import ApiClient
 
     answer = ApiClient(demo.county_admin).post("/articles/1/publish", {"release_at": 1700000000})
     assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == ["body", "body", "release_at"]

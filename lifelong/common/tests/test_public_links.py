@@ -18,7 +18,7 @@ from lifelong.common.links import public_url
 from lifelong.passport.exports import certificate_document
 from lifelong.passport.models import Certificate
 from lifelong.passport.pdf import certificate_pdf
-from lifelong.passport.tests.helpers import attend, course, enrol
+from lifelong.passport.tests.helpers import course_completed
 
 SITE = "http://127.0.0.1:8123"
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,10 +26,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.fixture
 def certificate(demo, django_capture_on_commit_callbacks):
-    activity = course(demo, sessions=1)
-    enrol(activity, demo.elder_learner)
-    with django_capture_on_commit_callbacks(execute=True):
-        attend(demo, activity.sessions.get(), demo.elder_learner)
+    course_completed(demo, demo.elder_learner, django_capture_on_commit_callbacks)
     return Certificate.objects.get()
 
 

@@ -7,12 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests import a11y
+from lifelong.testkit import a11y
+from lifelong.testkit.browser import PHONE_VIEWPORT, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 812}
 # The first heading's top edge, at most (issue 13): 200 px, 260 px in elder mode.
 HEADING_BUDGET = {False: 200, True: 260}
 
@@ -50,42 +49,8 @@ CONTRAST = """(el) => {
 }"""
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A phone-sized tab; `open_phone(elder=True)` starts another in elder mode."""
-    contexts = []
-
-    def open_phone(*, elder: bool = False, language: str = "zh-hans"):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
-        cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
-        if elder:
-            cookies.append({"name": "elder_mode", "value": "1", "url": live_server.url})
-        context.add_cookies(cookies)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        return tab
-
-    yield open_phone
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page, phone_number: str, password: str = "lifelong-demo"):
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号码").fill(phone_number)
-    page.get_by_label("密码").fill(password)
-    page.locator("#main").get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
 def heading_top(page) -> float:
     return page.evaluate("document.querySelector('h1').getBoundingClientRect().top + window.scrollY")
-
-
-@pytest.fixture
-def county_with_activities(transactional_db):
-    demo_county_load(with_activities=True)
 
 
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
@@ -95,7 +60,7 @@ def test_the_first_heading_is_in_the_first_screen_of_a_phone(county_with_activit
     for path in ("/", "/activities/", "/news/"):
         page.goto(path)
         assert heading_top(page) <= HEADING_BUDGET[elder], f"{path}: the heading starts at {heading_top(page)} px"
-    sign_in(page, "13900000005")
+    sign_in(page, "13900000005", wait=True)
     switch = page.get_by_test_id("elder-switch")
     if switch.get_attribute("aria-pressed") != ("true" if elder else "false"):
         switch.click()  # a signed-in learner's mode is kept on the account
@@ -106,11 +71,11 @@ def test_the_first_heading_is_in_the_first_screen_of_a_phone(county_with_activit
     tab_bar = page.locator(".ll-tabbar")
     expect(tab_bar).to_be_visible()
     box = tab_bar.bounding_box()
-    assert box["y"] + box["height"] == pytest.approx(PHONE["height"], abs=1)
+    assert box["y"] + box["height"] == pytest.approx(PHONE_VIEWPORT["height"], abs=1)
     expect(tab_bar.locator('[aria-current="page"]')).to_have_attribute("href", "/me/")
     # Staff: the console's grouped menu folds into one line above the heading.
     staff = phone(elder=elder)
-    sign_in(staff, "13900000004")
+    sign_in(staff, "13900000004", wait=True)
     switch = staff.get_by_test_id("elder-switch")
     if switch.get_attribute("aria-pressed") != ("true" if elder else "false"):
         switch.click()
@@ -128,7 +93,7 @@ def test_every_target_in_elder_mode_is_at_least_48_px(county_with_activities, ph
         response = page.goto(path)
         assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
         assert page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)") >= 1.5 * 18
-        # The tour's own measurement (lifelong/common/tests/a11y.py): targets, axe, the page's width.
+        # The tour's own measurement (lifelong/testkit/a11y.py): targets, axe, the page's width.
         check = a11y.check_page(page, path, elder=True, response=response)
         assert not check.blocking, a11y.describe_failures(check)
         assert check.overflow_px == 0, f"{path} reaches {check.overflow_px} px past the screen's edge"
@@ -191,8 +156,7 @@ def inject_form(page, *, htmx: bool) -> None:
     )
 
 
-def test_a_risky_form_asks_in_a_dialog_that_escape_cancels(transactional_db, phone):
-    demo_county_load(with_activities=False)
+def test_a_risky_form_asks_in_a_dialog_that_escape_cancels(county, phone):
     page = phone()
     page.goto("/")
     inject_form(page, htmx=False)
@@ -219,8 +183,7 @@ def test_a_risky_form_asks_in_a_dialog_that_escape_cancels(transactional_db, pho
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def test_an_htmx_form_asks_before_it_is_sent_and_focus_lands_on_the_result(transactional_db, phone):
-    demo_county_load(with_activities=False)
+def test_an_htmx_form_asks_before_it_is_sent_and_focus_lands_on_the_result(county, phone):
     page = phone()
     page.goto("/")
     inject_form(page, htmx=True)
@@ -238,10 +201,9 @@ def test_an_htmx_form_asks_before_it_is_sent_and_focus_lands_on_the_result(trans
     page.wait_for_function("document.activeElement && document.activeElement.id === 'risky-result'")
 
 
-def test_after_a_form_posts_the_focus_lands_on_its_message(transactional_db, phone):
-    demo_county_load(with_activities=False)
+def test_after_a_form_posts_the_focus_lands_on_its_message(county, phone):
     page = phone()
-    sign_in(page, "13900000005")
+    sign_in(page, "13900000005", wait=True)
     page.goto("/me/")
     form = page.locator('form[action="/accounts/email/"]')
     form.locator('input[name="email"]').fill("qian@example.com")

@@ -153,19 +153,7 @@ def activity_message_send(
     while the allowance is counted and the send recorded, so two presses send one message."""
     _require_manager(actor, activity)
     cleaned = clean_message_text(text)
-    now = now or timezone.now()
-    # The lock serializes sends of one activity (PostgreSQL; SQLite's write transaction already
-    # does), so the count below cannot be read by two sends at once.
-    Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk").first()
-    next_allowed = message_allowance(activity=activity, now=now)
-    if next_allowed is not None:
-        raise TooManyMessages(
-            _(
-                "This activity's messages are used up for now (one every 10 minutes, %(n)s a day). "
-                "Try again after %(when)s."
-            )
-            % {"n": MESSAGES_PER_DAY, "when": format_date(timezone.localtime(next_allowed), "Y-m-d H:i")}
-        )
+    _lock_message_allowance(activity, now=now or timezone.now())
     recipients = message_recipients(activity=activity, include_waitlisted=include_waitlisted)
     if not recipients:
         raise Conflict(
@@ -196,6 +184,22 @@ def activity_message_send(
         sender=actor.name,
     )
     return MessageSent(recipients=len(recipients), sent_at=event.occurred_at)
+
+
+def _lock_message_allowance(activity: Activity, *, now: datetime) -> None:
+    """Lock the activity's row, then refuse (429 `too_many_messages`) when its allowance is used
+    up. The lock serializes sends of one activity (PostgreSQL; SQLite's write transaction already
+    does), so the allowance cannot be read by two sends at once."""
+    Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk").first()
+    next_allowed = message_allowance(activity=activity, now=now)
+    if next_allowed is not None:
+        raise TooManyMessages(
+            _(
+                "This activity's messages are used up for now (one every 10 minutes, %(n)s a day). "
+                "Try again after %(when)s."
+            )
+            % {"n": MESSAGES_PER_DAY, "when": format_date(timezone.localtime(next_allowed), "Y-m-d H:i")}
+        )
 
 
 # --- Roster export ---------------------------------------------------------------------------

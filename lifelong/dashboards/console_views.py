@@ -23,7 +23,7 @@ from lifelong.accounts.decorators import staff_required
 from lifelong.common.errors import DomainError, NotFound
 from lifelong.common.exports import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
 
-from . import exports, selectors, services, unmet
+from . import exports, refresh, selectors, unmet
 from .charts import dashboard_charts
 from .forms import PeriodForm, period_display
 
@@ -148,7 +148,7 @@ def dashboard_refresh(request: HttpRequest) -> HttpResponse:
     form = PeriodForm({"period": request.POST.get("period", "")}, today=_today())
     chosen = form.cleaned_data["period"] if request.POST.get("period") and form.is_valid() else None
     try:
-        queued = services.rollups_refresh_request(actor=request.user, period=chosen)
+        queued = refresh.rollups_refresh_request(actor=request.user, period=chosen)
     except NotFound as error:
         raise Http404 from error
     except DomainError as error:

@@ -1,5 +1,6 @@
-"""Writes for the dashboards: building the rollups of a period, keeping them current, and the
-console's "refresh now".
+"""Writes for the dashboards: building the rollups of a period and keeping them current. The
+task worker runs the refresh and queues the next one (lifelong.dashboards.tasks); the console's
+"refresh now" asks it for one at once (lifelong.dashboards.refresh).
 
 What each figure counts (the truth test in `tests/test_rollups_truth.py` recomputes every one
 of them from the raw tables, independently):
@@ -51,24 +52,18 @@ period of its date.
 import time
 import zlib
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult, get_date_max
 
-from lifelong.accounts import policy
 from lifelong.accounts.models import User
 from lifelong.activities.checkin import PAPER_SHEET_GRACE
 from lifelong.activities.choices import ActivityStatus, RegistrationStatus
 from lifelong.activities.models import Attendance, Registration, Session
-from lifelong.common.choices import AuditAction
-from lifelong.common.errors import NotFound
 from lifelong.common.quantities import tenths
-from lifelong.common.services import audit_record
 from lifelong.passport.models import LearningRecord
 from lifelong.regions.choices import RegionLevel
 from lifelong.regions.models import Region
@@ -78,14 +73,12 @@ from .selectors import Period
 
 # Activities that count as held: published, or completed (not drafts, rejected or cancelled).
 HELD_STATUSES = [ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED]
-# The worker rebuilds the current periods this often.
-REFRESH_EVERY = timedelta(minutes=10)
 # A period just ended keeps changing while late paper sign-in sheets come in: it is rebuilt
 # with the current ones for as long as a sheet may still be entered.
 LATE_ENTRIES = PAPER_SHEET_GRACE
 
 
-def _lock(name: str) -> None:
+def advisory_lock(name: str) -> None:
     """Serialize writers of `name` until the transaction ends: a PostgreSQL advisory lock.
     SQLite needs none: its IMMEDIATE transactions already let one writer in at a time."""
     if connection.vendor == "postgresql":
@@ -116,7 +109,7 @@ def rollups_build(*, period: Period, now: datetime | None = None) -> RollupRun:
     activity_rows = _activity_rollups(period, regions)
     learner_rows = _learner_rollups(period, regions)
     with transaction.atomic():
-        _lock("rollups")
+        advisory_lock("rollups")
         this_period = Q(period_kind=period.kind, period_start=period.start)
         LearnerRollup.objects.filter(this_period).delete()
         ActivityRollup.objects.filter(this_period).delete()
@@ -404,70 +397,3 @@ def rollups_rebuild(*, period: Period, now: datetime | None = None) -> list[Roll
     runs = [rollups_build(period=period, now=now)]
     trend = [m for m in period.trend_months() if m != period]
     return runs + [rollups_build(period=month, now=now) for month in _never_built(trend)]
-
-
-def _queued_refreshes():
-    """The refresh tasks waiting in the database queue (run_after not yet come, or come and
-    not yet claimed by a worker); None when the queue is not one we can look into."""
-    from django_tasks_db.backend import DatabaseBackend
-
-    from .tasks import dashboard_rollups_refresh  # the task calls back into this module
-
-    if not isinstance(dashboard_rollups_refresh.get_backend(), DatabaseBackend):
-        return None
-    return DBTaskResult.objects.filter(task_path=dashboard_rollups_refresh.module_path, status=TaskResultStatus.READY)
-
-
-def rollups_refresh_schedule(*, now: datetime | None = None) -> bool:
-    """Queue the next refresh REFRESH_EVERY from `now` unless one is already waiting: the
-    chain the worker follows (each run queues the next), started by `manage.py
-    dashboards_refresh --schedule`. Checking and queueing happen under one lock, so two runs
-    finishing at once still leave a single chain. Only the database queue chains: another
-    backend (the test suite's runs tasks at once) cannot be looked into, and would loop."""
-    from .tasks import dashboard_rollups_refresh
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        _lock("refresh-chain")
-        queued = _queued_refreshes()
-        if queued is None or queued.exists():
-            return False
-        dashboard_rollups_refresh.using(run_after=now + REFRESH_EVERY).enqueue()
-    return True
-
-
-def _asks_for(task: DBTaskResult, label: str | None) -> bool:
-    """Whether a queued refresh rebuilds the period `label` (None: the current periods)."""
-    args = (task.args_kwargs or {}).get("args") or []
-    kwargs = (task.args_kwargs or {}).get("kwargs") or {}
-    return (kwargs.get("period") or (args[0] if args else None)) == label
-
-
-@transaction.atomic
-def rollups_refresh_request(*, actor: User, period: Period | None = None) -> bool:
-    """The console's "refresh now": an admin (of any region; a superuser) asks the worker to
-    rebuild `period` (the one on screen; with its trend months never built) at once, or the
-    current periods when none is named. Audited. Returns False, queueing nothing, when a
-    rebuild of the same period is already waiting to run now; others answer NotFound, like
-    the dashboard."""
-    from .tasks import dashboard_rollups_refresh
-
-    if not policy.is_admin(actor):
-        raise NotFound()
-    label = period.label if period is not None else None
-    queued = _queued_refreshes()
-    if queued is not None and any(
-        _asks_for(task, label) for task in queued.filter(Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now()))
-    ):
-        return False
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATED,
-        summary="dashboard rollups refresh requested",
-        changes={"period": label} if label else None,
-    )
-    if label:
-        transaction.on_commit(lambda: dashboard_rollups_refresh.enqueue(period=label))
-    else:
-        transaction.on_commit(lambda: dashboard_rollups_refresh.enqueue())
-    return True

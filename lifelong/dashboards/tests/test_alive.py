@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from lifelong.activities import services as activity_services
 from lifelong.activities.checkin import checkin_record
-from lifelong.dashboards import services
+from lifelong.dashboards import refresh, services
 from lifelong.dashboards.models import RollupRun
 from lifelong.dashboards.selectors import Period, dashboard_for
 from lifelong.institutions.models import Institution
@@ -206,11 +206,11 @@ def test_a_second_refresh_of_the_same_period_waits_but_another_period_queues(dem
     october, september = months_ago(2), months_ago(3)
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.rollups_refresh_request(actor=demo.county_admin, period=october) is True
+            assert refresh.rollups_refresh_request(actor=demo.county_admin, period=october) is True
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.rollups_refresh_request(actor=demo.county_admin, period=october) is False
+            assert refresh.rollups_refresh_request(actor=demo.county_admin, period=october) is False
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.rollups_refresh_request(actor=demo.county_admin, period=september) is True
+            assert refresh.rollups_refresh_request(actor=demo.county_admin, period=september) is True
         queued = DBTaskResult.objects.filter(task_path=dashboard_rollups_refresh.module_path)
         assert sorted(task.args_kwargs["kwargs"]["period"] for task in queued) == sorted(
             [october.label, september.label]

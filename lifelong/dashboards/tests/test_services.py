@@ -12,10 +12,10 @@ from django_tasks_db.models import DBTaskResult
 
 from lifelong.common.errors import NotFound
 from lifelong.common.models import AuditEvent
-from lifelong.dashboards import services
+from lifelong.dashboards import refresh, services, tasks
 from lifelong.dashboards.models import ActivityRollup, LearnerRollup, RollupRun
 from lifelong.dashboards.selectors import Period
-from lifelong.dashboards.tasks import dashboard_rollups_refresh
+from lifelong.dashboards.tasks import REFRESH_EVERY, dashboard_rollups_refresh
 
 from .world import world_build
 
@@ -66,7 +66,7 @@ def test_the_task_queues_its_next_run_once_not_twice():
         assert dashboard_rollups_refresh.call() == len(services.refresh_periods(timezone.localdate()))
         waiting = DBTaskResult.objects.filter(task_path=dashboard_rollups_refresh.module_path, status="READY")
         assert waiting.count() == 1
-        assert waiting.get().run_after >= before + services.REFRESH_EVERY - timedelta(seconds=1)
+        assert waiting.get().run_after >= before + REFRESH_EVERY - timedelta(seconds=1)
         # A second run while the next is waiting (a "refresh now", a restart) adds no second chain.
         dashboard_rollups_refresh.call()
         assert waiting.count() == 1
@@ -85,7 +85,7 @@ def test_the_chain_survives_a_failed_build(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "rollups_refresh", broken)
+    monkeypatch.setattr(tasks, "rollups_refresh", broken)
     with DATABASE_QUEUE:
         with pytest.raises(RuntimeError):
             dashboard_rollups_refresh.call()
@@ -95,12 +95,12 @@ def test_the_chain_survives_a_failed_build(monkeypatch):
 def test_only_admins_ask_for_a_refresh_now_and_it_is_audited(demo, django_capture_on_commit_callbacks):
     for persona in ("organizer", "elder_learner"):
         with pytest.raises(NotFound):
-            services.rollups_refresh_request(actor=getattr(demo, persona))
+            refresh.rollups_refresh_request(actor=getattr(demo, persona))
     assert not RollupRun.objects.exists()
     # The suite's task backend runs the task at once (and, unable to look into its queue,
     # does not chain): the current periods are built.
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.rollups_refresh_request(actor=demo.town_admin) is True
+        assert refresh.rollups_refresh_request(actor=demo.town_admin) is True
     today = timezone.localdate()
     assert RollupRun.objects.filter(period_kind="year", period_start=date(today.year, 1, 1)).exists()
     event = AuditEvent.objects.get(summary="dashboard rollups refresh requested")
@@ -110,16 +110,16 @@ def test_only_admins_ask_for_a_refresh_now_and_it_is_audited(demo, django_captur
 def test_a_second_refresh_now_queues_nothing_while_one_waits(demo, django_capture_on_commit_callbacks):
     with DATABASE_QUEUE:
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.rollups_refresh_request(actor=demo.county_admin) is True
+            assert refresh.rollups_refresh_request(actor=demo.county_admin) is True
         due = DBTaskResult.objects.ready().filter(task_path=dashboard_rollups_refresh.module_path)
         assert due.count() == 1
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.rollups_refresh_request(actor=demo.county_admin) is False
+            assert refresh.rollups_refresh_request(actor=demo.county_admin) is False
         assert due.count() == 1
         # A chain run waiting for later does not stop a refresh now.
         due.update(run_after=timezone.now() + timedelta(minutes=5))
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.rollups_refresh_request(actor=demo.county_admin) is True
+            assert refresh.rollups_refresh_request(actor=demo.county_admin) is True
         assert DBTaskResult.objects.filter(task_path=dashboard_rollups_refresh.module_path).count() == 2
 
 

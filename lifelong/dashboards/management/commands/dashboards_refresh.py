@@ -2,12 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lifelong.common.errors import InvalidInput
 from lifelong.dashboards.selectors import Period
-from lifelong.dashboards.services import (
-    rollups_backfill,
-    rollups_build,
-    rollups_refresh,
-    rollups_refresh_schedule,
-)
+from lifelong.dashboards.services import rollups_backfill, rollups_build, rollups_refresh
+from lifelong.dashboards.tasks import rollups_refresh_schedule
 
 
 class Command(BaseCommand):

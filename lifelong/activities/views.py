@@ -16,7 +16,7 @@ from lifelong.common.forms import posted_id
 from lifelong.common.paging import page_of
 from lifelong.common.views import safe_next
 
-from . import calendar, checkin, selectors, services
+from . import calendar, checkin, public_state, selectors, services
 from .forms import CatalogueFilterForm
 
 CATALOGUE_PAGE_SIZE = 20
@@ -82,8 +82,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "headline_session": headline,
         "headline_place": venues[0].institution if venues else activity.institution,
-        "state": selectors.activity_public_state(activity, now=now),
-        "eligibility": selectors.activity_eligibility(activity, viewer=actor),
+        "state": public_state.activity_public_state(activity, now=now),
+        "eligibility": public_state.activity_eligibility(activity, viewer=actor),
         "venues": venues,
         "contact_phone": activity.contact_phone or activity.institution.contact_phone,
         "now": now,

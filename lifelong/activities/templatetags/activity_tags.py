@@ -8,7 +8,7 @@ from django import template
 
 from lifelong.activities.choices import Audience
 from lifelong.activities.models import Activity
-from lifelong.activities.selectors import PublicState, activity_public_state
+from lifelong.activities.public_state import PublicState, activity_public_state
 from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.models import Region
 

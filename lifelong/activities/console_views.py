@@ -17,8 +17,6 @@ from lifelong.accounts import policy
 from lifelong.accounts.decorators import staff_required
 from lifelong.accounts.models import User
 from lifelong.accounts.selectors import learner_get
-from lifelong.campaigns.forms import ProposalForm
-from lifelong.campaigns.services import PROPOSABLE_STATUSES
 from lifelong.common.errors import DomainError, Throttled
 from lifelong.common.forms import add_domain_error, posted_id
 from lifelong.common.paging import page_of
@@ -265,7 +263,6 @@ def activity_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "desk_phone": desk_phone,
             "reject_form": RejectForm(),
             "active_statuses": ACTIVE_STATUSES,
-            "proposal_form": ProposalForm() if activity.status in PROPOSABLE_STATUSES else None,
         },
     )
 

@@ -11,12 +11,12 @@ from django.utils.html import linebreaks
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.campaigns.selectors import campaigns_open_for_proposals
 from lifelong.common.forms import DateTimeLocalInput
 from lifelong.common.picture_forms import COVER_FIELDS, CoverFields
 from lifelong.community.models import Programme, Team
 from lifelong.regions.models import Region
 
+from .campaign_rules import campaigns_open_for_proposals
 from .choices import Audience, Category
 from .selectors import WHEN_COMING, WHEN_PAST
 from .services import ACTIVITY_FIELDS

@@ -47,6 +47,10 @@ def campaign_current(*, today: date | None = None) -> Campaign | None:
     return Campaign.objects.filter(ends_on__gte=today).order_by("starts_on", "id").first()
 
 
+def campaign_by_slug(slug: str) -> Campaign | None:
+    return Campaign.objects.filter(slug=slug).first()
+
+
 def campaigns_open_for_proposals(*, today: date | None = None) -> QuerySet[Campaign]:
     """Campaigns an organizer may still propose an activity for: those not yet over."""
     today = today or timezone.localdate()

@@ -14,7 +14,6 @@ from lifelong.accounts.models import User
 from lifelong.activities.choices import ActivityStatus, CampaignStatus
 from lifelong.activities.models import Activity
 from lifelong.activities.policy import may_manage_activities_of
-from lifelong.activities.services import campaign_placement
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Conflict, NotFound
 from lifelong.common.locking import short_lock_wait
@@ -48,6 +47,19 @@ PROPOSABLE_STATUSES = [ActivityStatus.DRAFT, ActivityStatus.SUBMITTED, ActivityS
 # The report is generated this long after the campaign's last day begins (local time): the
 # last evening's sign-in sheets have been entered by then.
 REPORT_AFTER = timedelta(days=1, hours=2)
+
+
+def campaign_placement(actor: User, campaign: Campaign) -> CampaignStatus:
+    """Where an activity `actor` adds to `campaign` (created with it, moved to it, copied, or
+    proposed here) lands: a proposal waits for an admin of the campaign's host region; theirs
+    join at once. Once a campaign is over only its admins add activities (recording a past
+    year's programme); anyone else 409 `campaign_over`. The activity services ask it through
+    lifelong.activities.campaign_rules (registered in CampaignsConfig.ready())."""
+    if policy.covers(actor, campaign.host_region):
+        return CampaignStatus.ACCEPTED
+    if campaign.ends_on < timezone.localdate():
+        raise Conflict(_("This campaign is over; it takes no more proposals."), code="campaign_over", field="campaign")
+    return CampaignStatus.PROPOSED
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 """What every activities endpoint shares: the router, authentication, error responses, a session's
 time, and looking up what a request names."""
 
+from typing import TYPE_CHECKING
+
 from ninja import Router
 
 from lifelong.accounts.auth import BearerToken, OptionalBearerToken
-from lifelong.campaigns.models import Campaign
 from lifelong.common.api import (
     CountyDateTime,
     ErrorOut,
@@ -16,8 +17,12 @@ from lifelong.institutions.services import BOOKING_MAX_LENGTH
 from lifelong.regions.selectors import region_get_by_code
 
 from .. import selectors
+from ..campaign_rules import campaign_by_slug
 from ..models import Activity
 from ..session_times import SESSION_MAX_AHEAD, SESSION_MAX_LENGTH, SESSION_PAST_TOLERANCE
+
+if TYPE_CHECKING:  # campaigns sits above activities: for type hints only
+    from lifelong.campaigns.models import Campaign
 
 router = Router(tags=["activities"])
 bearer = BearerToken()
@@ -37,8 +42,8 @@ SESSION_TIME_REFUSALS = (
 )
 
 
-def _campaign(slug: str) -> Campaign:
-    campaign = Campaign.objects.filter(slug=slug).first()
+def _campaign(slug: str) -> "Campaign":
+    campaign = campaign_by_slug(slug)
     if campaign is None:
         raise NotFound(field="campaign")
     return campaign

@@ -25,7 +25,6 @@ from .activities import (
     _content_values,
     activity_content_update,
     activity_create,
-    campaign_placement,
     venue_capacity_check,
 )
 from .copying import activity_copy, copy_offset
@@ -72,7 +71,6 @@ __all__ = [
     "activity_publish",
     "activity_reject",
     "activity_submit",
-    "campaign_placement",
     "copy_offset",
     "eligibility_problem",
     "low_enrolment_alert",

@@ -327,12 +327,7 @@ def code_send(
     with transaction.atomic(), short_lock_wait():
         taken = _quota_take(phone, bucket=bucket, limits=limits)
         code = _code_store(phone=phone, purpose=purpose, user=user)
-    _sent_or_given_back(
-        lambda: send_sms(phone, text(code), template="code", params={"code": code}),
-        taken,
-        phone=phone,
-        purpose=purpose,
-    )
+    _code_text(code, taken, phone=phone, purpose=purpose, text=text)
 
 
 def code_send_taken(
@@ -341,6 +336,11 @@ def code_send_taken(
     """`code_send` for a message whose limits `quota_take` already counted."""
     with transaction.atomic():
         code = _code_store(phone=phone, purpose=purpose, user=user)
+    _code_text(code, taken, phone=phone, purpose=purpose, text=text)
+
+
+def _code_text(code: str, taken: Taken, *, phone: str, purpose: CodePurpose, text: Callable[[str], str]) -> None:
+    """Text the stored `code`, worded by `text(code)`; see `_sent_or_given_back` for a failure."""
     _sent_or_given_back(
         lambda: send_sms(phone, text(code), template="code", params={"code": code}),
         taken,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from lifelong.common.admin import ReadOnlyAdmin
 from lifelong.common.admin_search import PostedSearchAdmin
 from lifelong.common.masking import mask_phone
 
@@ -30,19 +31,10 @@ class UserAdmin(PostedSearchAdmin):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
+class RoleGrantAdmin(ReadOnlyAdmin):
     """Read-only: roles are granted and removed in the console, where rank and scope rules
     and the audit log apply."""
 
     list_display = ["user", "role", "region", "institution", "granted_at"]
     list_filter = ["role"]
     list_select_related = ["user", "region", "institution"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

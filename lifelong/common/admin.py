@@ -16,11 +16,9 @@ def superuser_only(request: HttpRequest) -> bool:
 admin.site.has_permission = superuser_only
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "actor", "action", "object_type", "object_id", "success", "ip_address"]
-    list_filter = ["action", "success"]
-    list_select_related = ["actor"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows only the services write (scope, locks, audit, notices): the Django admin shows
+    them and adds, changes or deletes none."""
 
     def has_add_permission(self, request):
         return False
@@ -30,3 +28,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "actor", "action", "object_type", "object_id", "success", "ip_address"]
+    list_filter = ["action", "success"]
+    list_select_related = ["actor"]

@@ -1,20 +1,11 @@
 from django.contrib import admin
 
+from lifelong.common.admin import ReadOnlyAdmin
+
 from .models import Honor, HonorCall, Nomination, Review
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Calls, nominations, reviews and awards go through the services (scope, locks, audit,
-    notices); the Django admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Calls, nominations, reviews and awards go through the services (scope, locks, audit,
+# notices); the Django admin only shows them.
 
 
 @admin.register(Honor)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lifelong.common.admin import ReadOnlyAdmin
+
 from .models import Institution, Venue, VenueBooking
 
 
@@ -19,18 +21,9 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(VenueBooking)
-class VenueBookingAdmin(admin.ModelAdmin):
+class VenueBookingAdmin(ReadOnlyAdmin):
     """Read-only: bookings are made and cancelled through the services (clash checks, audit)."""
 
     list_display = ["venue", "starts_at", "ends_at", "purpose", "booked_by"]
     list_select_related = ["venue", "booked_by"]
     date_hierarchy = "starts_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -252,6 +252,36 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
     `remove` is closed: inactive, no phone, no password, no tokens, so it can no longer sign
     in and its number can be used again. One audit event on `remove` names `keep` and counts
     what moved, per link."""
+    keep, remove = _locked_pair(actor, keep, remove)
+    result = MergeResult(keep=keep, remove=remove)
+    merge = Merge(keep=keep, remove=remove, now=timezone.now())
+    steps = merge_steps()
+
+    for step in steps:
+        result.retired.update({key: count for key, count in step.settle(merge).items() if count})
+
+    # First what stays (clashes, and what the steps keep with them), then everything moves.
+    linked_before = _rows_linked_to(remove.pk)
+    links = user_links()
+    _mark_staying(merge, steps, links)
+    _move_links(merge, steps, links, result)
+
+    still_linked = _rows_linked_to(remove.pk)  # what stayed (clashes)
+    result.summary = _people_counts(
+        {model: pks - still_linked.get(model, set()) for model, pks in linked_before.items()}
+    )
+
+    # Fill what the kept record lacks, then close the removed one.
+    keep.refresh_from_db()
+    remove.refresh_from_db()
+    result.filled, released_phone = _fill_and_close(keep, remove)
+    _audit_merge(actor, merge, result, released_phone=released_phone, request=request)
+    return result
+
+
+def _locked_pair(actor: User, keep: User, remove: User) -> tuple[User, User]:
+    """Both user rows, locked in id order (two merges never deadlock); 404 for one outside the
+    actor's scope, and the merge's refusals (`_refusal`)."""
     ids = sorted({keep.pk, remove.pk})
     locked = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     scoped = set(
@@ -263,21 +293,16 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
         raise NotFound(field="remove")
     keep, remove = locked[keep.pk], locked[remove.pk]
     _refusal(actor, keep, remove)
-    result = MergeResult(keep=keep, remove=remove)
-    merge = Merge(keep=keep, remove=remove, now=timezone.now())
-    steps = merge_steps()
+    return keep, remove
 
-    for step in steps:
-        result.retired.update({key: count for key, count in step.settle(merge).items() if count})
 
-    # First what stays (clashes, and what the steps keep with them), then everything moves.
-    linked_before = _rows_linked_to(remove.pk)
-    links = user_links()
+def _mark_staying(merge: Merge, steps: list[MergeStep], links: list[tuple[type[models.Model], models.Field]]) -> None:
+    """The rows that stay with the removed record: clashes, and what the steps keep with them."""
     for model, model_field in links:
         key = link_key(model, model_field)
         if key in LINK_RULES:
             continue
-        clashing = _clashing_ids(model, model_field, keep.pk, remove.pk)
+        clashing = _clashing_ids(model, model_field, merge.keep.pk, merge.remove.pk)
         if clashing:
             merge.stays[key] = clashing
     for step in steps:
@@ -285,6 +310,13 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
             if staying:
                 merge.stays.setdefault(key, set()).update(staying)
 
+
+def _move_links(
+    merge: Merge, steps: list[MergeStep], links: list[tuple[type[models.Model], models.Field]], result: MergeResult
+) -> None:
+    """Every other row pointing at the removed record moves to the kept one (credentials go),
+    inside each step's `moving` context."""
+    keep, remove = merge.keep, merge.remove
     with ExitStack() as around:
         for step in steps:
             around.enter_context(step.moving(merge))
@@ -309,14 +341,10 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
             if count:
                 result.moved[key] = count
 
-    still_linked = _rows_linked_to(remove.pk)  # what stayed (clashes)
-    result.summary = _people_counts(
-        {model: pks - still_linked.get(model, set()) for model, pks in linked_before.items()}
-    )
 
-    # Fill what the kept record lacks, then close the removed one.
-    keep.refresh_from_db()
-    remove.refresh_from_db()
+def _fill_and_close(keep: User, remove: User) -> tuple[list[str], str | None]:
+    """Fill the kept record's empty details from the removed one, then close the removed one;
+    (the kept record's fields filled, the phone number the removed one gave up)."""
     keep_fields: list[str] = []
     if keep.managed_by_id == keep.pk:  # it was managed by the record now merged into it
         keep.managed_by = None
@@ -344,8 +372,15 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
             keep_fields += ["password", "must_change_password"]
     if keep_fields:
         keep.save(update_fields=sorted(set(keep_fields)))
-    result.filled = sorted(set(keep_fields))
+    return sorted(set(keep_fields)), released_phone
 
+
+def _audit_merge(
+    actor: User, merge: Merge, result: MergeResult, *, released_phone: str | None, request: HttpRequest | None
+) -> None:
+    """One event on the removed record naming the kept one and counting what moved, per link;
+    one on the kept record."""
+    keep, remove = merge.keep, merge.remove
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,
@@ -371,4 +406,3 @@ def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest
         request=request,
         changes={"merged_from": remove.pk, "filled": result.filled},
     )
-    return result

@@ -113,6 +113,20 @@ def _learner_update(*, actor: User, learner: User, request: HttpRequest | None =
         current.residence_confirmed_at = current.residence_confirmed_by = current.residence_declined_at = None
         saved += ["residence_confirmed_at", "residence_confirmed_by", "residence_declined_at"]
     current.save(update_fields=saved)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        summary="learner details",
+        changes=_details_changes(before, after, changed),
+        request=request,
+    )
+    return current
+
+
+def _details_changes(before: dict[str, Any], after: dict[str, Any], changed: list[str]) -> dict[str, Any]:
+    """What the audit records of a change of details: the fields, a phone masked, a home region
+    by its code."""
     changes: dict[str, Any] = {"fields": [name.removesuffix("_id") for name in changed]}
     if "phone" in changed:  # masked: the audit log is a log too (DESIGN §4)
         changes["phone"] = [mask_phone(before["phone"]), mask_phone(after["phone"])]
@@ -124,12 +138,4 @@ def _learner_update(*, actor: User, learner: User, request: HttpRequest | None =
             region_codes.get(before["home_region_id"]),
             region_codes.get(after["home_region_id"]),
         ]
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATED,
-        target=current,
-        summary="learner details",
-        changes=changes,
-        request=request,
-    )
-    return current
+    return changes

@@ -41,7 +41,7 @@ from lifelong.notifications.services import notify
 from . import notices, selectors
 from .models import Article, ArticleCorrection
 from .policy import correction_approval_refusal
-from .services import CONTENT_FIELDS, _keep_revision, _locked, _require_reviewer
+from .steps import CONTENT_FIELDS, keep_revision, locked, require_reviewer
 
 REASON_MAX = 2000
 
@@ -112,8 +112,8 @@ def correction_save(*, actor: User, article: Article, words: dict[str, Any], now
 
 def _pending_of(actor: User, article: Article) -> tuple[Article, ArticleCorrection]:
     """The article (its row locked) and its pending correction, for a reviewer in scope."""
-    current = _locked(article)
-    _require_reviewer(actor, current)
+    current = locked(article)
+    require_reviewer(actor, current)
     pending = selectors.pending_correction(current)
     if pending is None:
         raise Conflict(_("This article has no correction waiting for review."), code="no_correction")
@@ -159,7 +159,7 @@ def correction_approve(
     full_clean_or_raise(current)
     # Never the counter (it moves by relative UPDATEs beside this) nor the release date.
     current.save(update_fields=[*CONTENT_FIELDS, "body_text", "content_changed_by", "content_changed_at", "updated_at"])
-    _keep_revision(current, actor=pending.changed_by, now=pending.changed_at)
+    keep_revision(current, actor=pending.changed_by, now=pending.changed_at)
     _tell_correctors(notices.CORRECTION_APPROVED, actor=actor, current=current, pending=pending)
     _drop(current, pending)
     audit_record(

@@ -59,7 +59,7 @@ def article_publish_refusal(*, actor: User, article: Article) -> Forbidden | Non
     article's writer publish words last changed by someone who does not review the article (a
     co-editor's one-character change would otherwise let a writer who reviews publish their own
     text unread): only a reviewer's change is a second pair of eyes on it. Who may review at
-    all is `services._require_reviewer`'s to say."""
+    all is `steps.require_reviewer`'s to say."""
     if article.content_changed_by_id != actor.pk:
         if article.author_id != actor.pk or may_review_articles_for(article.content_changed_by, article.region):
             return None
@@ -82,7 +82,7 @@ def article_publish_refusal(*, actor: User, article: Article) -> Forbidden | Non
 def correction_approval_refusal(*, actor: User, correction: ArticleCorrection) -> Forbidden | None:
     """Why the four-eyes rule keeps the actor from approving (or rejecting) this correction, or
     None when it does not: whoever changed it last. Who reviews at all is
-    `services._require_reviewer`'s to say."""
+    `steps.require_reviewer`'s to say."""
     if correction.changed_by_id != actor.pk:
         return None
     return Forbidden(_("You changed this correction last, so another reviewer must approve it."), code="own_article")

@@ -1,5 +1,5 @@
 """Writes for publishing: writing and revising articles, the review workflow, article
-pictures, and the view counter.
+pictures, and counting views (the task worker folds them into the counters, `view_counter.py`).
 
 The workflow is draft → in review → published → archived, with "send back" (in review →
 draft, with the reviewer's comment), "withdraw" (the writer takes a submission back) and
@@ -28,7 +28,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,11 +44,12 @@ from lifelong.regions.models import Region
 
 from . import notices, selectors
 from .choices import ArticleStatus, Channel
-from .models import Article, ArticleCorrection, ArticleImage, ArticleRevision, ArticleView
-from .policy import article_publish_refusal, may_review_articles_for, may_write_articles_for
+from .corrections import correction_save
+from .models import Article, ArticleCorrection, ArticleImage, ArticleView
+from .policy import article_publish_refusal, may_write_articles_for
+from .steps import CONTENT_FIELDS, keep_revision, locked, require_reviewer
+from .tasks import article_views_fold
 
-# The words of an article; a change to any of them keeps a revision.
-CONTENT_FIELDS = ("title", "title_en", "summary", "summary_en", "body", "body_en", "source", "source_en", "channel")
 TEXT_FIELDS = {"title", "title_en", "summary", "summary_en", "source", "source_en"}
 IMAGE_TYPES = {"image/png", "image/jpeg"}
 IMAGE_MAX_BYTES = 5 * 1024 * 1024  # a news photo; larger ones are camera originals to resize first
@@ -72,13 +72,6 @@ def _require_writer_of(actor: User, article: Article) -> None:
     if not may_write_articles_for(actor, article.region):
         if policy.can(actor, policy.Action.VIEW, article):
             raise Forbidden(_("Only a writer for this part of the county may do this."), code="not_writer")
-        raise NotFound()
-
-
-def _require_reviewer(actor: User, article: Article) -> None:
-    if not may_review_articles_for(actor, article.region):
-        if policy.can(actor, policy.Action.VIEW, article):
-            raise Forbidden(_("Only a reviewer for this part of the county may do this."), code="not_reviewer")
         raise NotFound()
 
 
@@ -111,17 +104,6 @@ def _clean_content(fields: dict[str, Any]) -> dict[str, Any]:
     if "body" in cleaned and not richtext.plain_text(cleaned["body"]) and '<img src="' not in cleaned["body"]:
         raise InvalidInput(_("Write the article's text."), code="body_required", field="body")
     return cleaned
-
-
-def _keep_revision(article: Article, *, actor: User, now: datetime) -> None:
-    number = selectors.article_revision_number(article) + 1
-    ArticleRevision.objects.create(
-        article=article,
-        number=number,
-        saved_by=actor,
-        saved_at=now,
-        **{name: getattr(article, name) for name in CONTENT_FIELDS},
-    )
 
 
 def _check_campaign(campaign: Campaign | None, region: Region) -> None:
@@ -163,7 +145,7 @@ def article_create(
         # created_at is automatic; only an article written at another time (the demo's of
         # 2019) pays a second write to say so.
         Article.objects.filter(pk=article.pk).update(created_at=now, updated_at=now)
-    _keep_revision(article, actor=actor, now=article.content_changed_at)
+    keep_revision(article, actor=actor, now=article.content_changed_at)
     audit_record(
         actor=actor,
         action=AuditAction.CREATED,
@@ -172,16 +154,6 @@ def article_create(
         changes={"region": region.code, "channel": article.channel},
     )
     return article
-
-
-def _locked(article: Article) -> Article:
-    # Only the article's row: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
-    # join to the campaign, and locking the region or campaign would serialise unrelated work.
-    return (
-        Article.objects.select_for_update(of=("self",))
-        .select_related("region", "campaign__host_region")
-        .get(pk=article.pk)
-    )
 
 
 @transaction.atomic
@@ -202,11 +174,11 @@ def article_update(
     cannot publish them. The words of a published article do not change here: they wait as
     its correction for another reviewer (`corrections.correction_save`); its region and
     campaign, which are not text, change at once."""
-    current = _locked(article)
+    current = locked(article)
     if current.status in (ArticleStatus.DRAFT, ArticleStatus.ARCHIVED):
         _require_writer_of(actor, current)
     else:
-        _require_reviewer(actor, current)
+        require_reviewer(actor, current)
     cleaned = _clean_content(fields)
     changes: dict[str, Any] = {}
     if region is not None and region.pk != current.region_id:
@@ -220,8 +192,6 @@ def article_update(
         _check_campaign(current.campaign, current.region)
     if current.status == ArticleStatus.PUBLISHED and cleaned:
         # The public reads the published words until another reviewer approves the change.
-        from .corrections import correction_save  # corrections build on this module
-
         correction_save(actor=actor, article=current, words=cleaned, now=now)
         cleaned = {}
     words_changed = False
@@ -242,7 +212,7 @@ def article_update(
     # Never the counter: it moves by relative UPDATEs beside this.
     current.save(update_fields=sorted(columns))
     if words_changed:
-        _keep_revision(current, actor=actor, now=current.content_changed_at)
+        keep_revision(current, actor=actor, now=current.content_changed_at)
     audit_record(actor=actor, action=AuditAction.UPDATED, target=current, summary="article edited", changes=changes)
     return current
 
@@ -266,7 +236,7 @@ def _transition(current: Article, *, actor: User, status: str, summary: str, **v
 @short_lock_wait()
 def article_submit(*, actor: User, article: Article, now: datetime | None = None) -> Article:
     """A writer sends a draft for review."""
-    current = _locked(article)
+    current = locked(article)
     _require_writer_of(actor, current)
     _require_status(current, ArticleStatus.DRAFT)
     return _transition(
@@ -282,7 +252,7 @@ def article_submit(*, actor: User, article: Article, now: datetime | None = None
 @short_lock_wait()
 def article_withdraw(*, actor: User, article: Article) -> Article:
     """A writer takes a submission back to keep working on it."""
-    current = _locked(article)
+    current = locked(article)
     _require_writer_of(actor, current)
     _require_status(current, ArticleStatus.IN_REVIEW)
     return _transition(current, actor=actor, status=ArticleStatus.DRAFT, summary="article withdrawn")
@@ -293,8 +263,8 @@ def article_withdraw(*, actor: User, article: Article) -> Article:
 def article_return(*, actor: User, article: Article, comment: str) -> Article:
     """A reviewer sends a submission back to its writers with what to change; the author is
     told."""
-    current = _locked(article)
-    _require_reviewer(actor, current)
+    current = locked(article)
+    require_reviewer(actor, current)
     _require_status(current, ArticleStatus.IN_REVIEW)
     comment = (comment or "").strip()
     if not comment:
@@ -333,8 +303,8 @@ def article_publish(
     `own_article` (see `article_publish_refusal`). `revision` is the number of the revision
     the publisher read: if the words have changed since, nothing is published (409
     `text_changed`). The article's row is locked, so no edit slips in between."""
-    current = _locked(article)
-    _require_reviewer(actor, current)
+    current = locked(article)
+    require_reviewer(actor, current)
     _require_status(current, ArticleStatus.IN_REVIEW)
     refusal = article_publish_refusal(actor=actor, article=current)
     if refusal is not None:
@@ -375,8 +345,8 @@ def article_archive(*, actor: User, article: Article) -> Article:
     """A reviewer takes a published article off the public site (it keeps its views). A
     correction waiting for review is discarded with it: it corrected a text no longer public,
     and a writer reworks an archived article as a draft, reviewed again before it returns."""
-    current = _locked(article)
-    _require_reviewer(actor, current)
+    current = locked(article)
+    require_reviewer(actor, current)
     _require_status(current, ArticleStatus.PUBLISHED)
     discarded = ArticleCorrection.objects.filter(article=current).delete()[0] > 0
     current.status = ArticleStatus.ARCHIVED
@@ -395,7 +365,7 @@ def article_archive(*, actor: User, article: Article) -> Article:
 @short_lock_wait()
 def article_reopen(*, actor: User, article: Article) -> Article:
     """A writer turns an archived article back into a draft, to rework and submit again."""
-    current = _locked(article)
+    current = locked(article)
     _require_writer_of(actor, current)
     _require_status(current, ArticleStatus.ARCHIVED)
     return _transition(current, actor=actor, status=ArticleStatus.DRAFT, summary="article reopened")
@@ -454,26 +424,6 @@ def article_view_count(*, article: Article, visitor: str, day: date) -> bool:
         return False
     fresh = ArticleView.objects.filter(article=article, folded=False).count()
     if fresh % FOLD_EVERY == 1:
-        from .tasks import article_views_fold  # tasks import this module
-
         run_after = timezone.now() + FOLD_DELAY
         transaction.on_commit(lambda: article_views_fold.using(run_after=run_after).enqueue())
     return True
-
-
-def article_views_fold(*, today: date | None = None, batch: int = 10_000) -> int:
-    """Add fresh views to their articles' counters and mark them folded, in one transaction (a
-    page reading counter plus fresh views sees either all before or all after). Folded views
-    of past days are no longer needed to count a visitor once a day, and are deleted. Returns
-    how many views were folded."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        fresh = ArticleView.objects.select_for_update(skip_locked=True).filter(folded=False).order_by("pk")
-        ids = list(fresh.values_list("pk", flat=True)[:batch])
-        if ids:
-            per_article = ArticleView.objects.filter(pk__in=ids).values("article_id").annotate(n=Count("pk")).order_by()
-            for row in per_article:
-                Article.objects.filter(pk=row["article_id"]).update(view_count=F("view_count") + row["n"])
-            ArticleView.objects.filter(pk__in=ids).update(folded=True)
-        ArticleView.objects.filter(folded=True, day__lt=today).delete()
-    return len(ids)

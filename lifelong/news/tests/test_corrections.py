@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
-from lifelong.news import corrections, selectors, services
+from lifelong.news import corrections, selectors, services, steps
 from lifelong.news.models import Article, ArticleCorrection
 from lifelong.notifications.models import Notification
 
@@ -27,7 +27,7 @@ def stored(article: Article) -> Article:
 
 def published_words(article: Article) -> dict:
     row = stored(article)
-    return {name: getattr(row, name) for name in (*services.CONTENT_FIELDS, "body_text", "updated_at")}
+    return {name: getattr(row, name) for name in (*steps.CONTENT_FIELDS, "body_text", "updated_at")}
 
 
 def audit_summaries(article: Article) -> list[tuple[int, str]]:
@@ -132,7 +132,7 @@ def test_a_further_edit_changes_the_one_correction_and_makes_its_writer_the_last
 
 
 def test_the_same_words_again_change_nothing_and_words_back_to_the_published_drop_the_correction(room, live):
-    same = {name: getattr(live, name) for name in services.CONTENT_FIELDS}
+    same = {name: getattr(live, name) for name in steps.CONTENT_FIELDS}
     services.article_update(actor=room.county_reviewer, article=live, **same)
     assert not ArticleCorrection.objects.filter(article=live).exists()
     services.article_update(actor=room.county_reviewer, article=live, title="审核人改的标题")

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from lifelong.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lifelong.common.models import AuditEvent
-from lifelong.news import selectors, services
+from lifelong.news import selectors, services, view_counter
 from lifelong.news.models import Article, ArticleImage, ArticleRevision, ArticleView
 from lifelong.notifications.models import Notification
 from lifelong.regions.models import Region
@@ -536,7 +536,7 @@ def test_the_fold_moves_fresh_views_into_the_counter_and_drops_past_days(room):
         services.article_view_count(article=article, visitor=visitor, day=yesterday)
     services.article_view_count(article=article, visitor="u3", day=today)
     services.article_view_count(article=other, visitor="u3", day=today)
-    assert services.article_views_fold(today=today) == 4
+    assert view_counter.article_views_fold(today=today) == 4
     assert (stored(article).view_count, stored(other).view_count) == (3, 1)
     assert selectors.article_public(article_id=article.pk).views == 3  # not counted twice
     # Yesterday's folded views are gone; today's stay, so u3 still counts once today.
@@ -544,16 +544,16 @@ def test_the_fold_moves_fresh_views_into_the_counter_and_drops_past_days(room):
     assert services.article_view_count(article=article, visitor="u3", day=today) is False
     assert services.article_view_count(article=article, visitor="u1", day=today) is True
     assert selectors.article_public(article_id=article.pk).views == 4
-    assert services.article_views_fold(today=today) == 1
+    assert view_counter.article_views_fold(today=today) == 1
     assert stored(article).view_count == 4 and selectors.article_public(article_id=article.pk).views == 4
-    assert services.article_views_fold(today=today) == 0
+    assert view_counter.article_views_fold(today=today) == 0
 
 
 def test_an_edit_does_not_overwrite_the_counter(room):
     article = helpers.publish(room.county_editor, room.county_reviewer, room.county)
     stale = stored(article)
     services.article_view_count(article=article, visitor="u1", day=timezone.localdate())
-    services.article_views_fold()
+    view_counter.article_views_fold()
     services.article_update(actor=room.county_reviewer, article=stale, title="更正标题")
     services.article_archive(actor=room.county_reviewer, article=stale)
     assert stored(article).view_count == 1

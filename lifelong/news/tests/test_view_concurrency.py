@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lifelong.common.demo.load import demo_county_load
 from lifelong.common.tests.races import race
-from lifelong.news import selectors, services
+from lifelong.news import selectors, services, view_counter
 from lifelong.news.models import Article, ArticleView
 
 from . import helpers
@@ -62,14 +62,14 @@ def test_parallel_readers_count_exactly_once_each(article):
     assert outcomes[:VISITORS] == [True] * VISITORS
     assert outcomes[VISITORS:].count(True) == 1
     assert selectors.article_public(article_id=article.pk).views == VISITORS + 1
-    services.article_views_fold()
+    view_counter.article_views_fold()
     assert Article.objects.get(pk=article.pk).view_count == VISITORS + 1
     assert selectors.article_public(article_id=article.pk).views == VISITORS + 1
     assert ArticleView.objects.filter(article=article, visitor="u42").count() == 1
 
 
 def test_a_fold_running_among_the_readers_loses_and_doubles_nothing(article):
-    outcomes = race(readers(article, then_read=True) + [services.article_views_fold] * 4)
+    outcomes = race(readers(article, then_read=True) + [view_counter.article_views_fold] * 4)
     assert_no_errors(outcomes)
     views = outcomes[: VISITORS + SAME_VISITOR]
     assert [counted for counted, _ in views[:VISITORS]] == [True] * VISITORS
@@ -77,7 +77,7 @@ def test_a_fold_running_among_the_readers_loses_and_doubles_nothing(article):
     # Every page showed a count that includes at least its own view and never a doubled one.
     assert all(1 <= shown <= VISITORS + 1 for _, shown in views), views
     assert selectors.article_public(article_id=article.pk).views == VISITORS + 1
-    services.article_views_fold()
+    view_counter.article_views_fold()
     assert Article.objects.get(pk=article.pk).view_count == VISITORS + 1
     assert selectors.article_public(article_id=article.pk).views == VISITORS + 1
     assert not ArticleView.objects.filter(folded=False).exists()
@@ -115,7 +115,7 @@ def test_a_reader_counts_while_the_article_row_is_locked(article, settings):
     )
     assert outcome is True and seconds < 1, (outcome, seconds)
     assert selectors.article_public(article_id=article.pk).views == 1
-    services.article_views_fold()  # what the worker does once the lock is gone
+    view_counter.article_views_fold()  # what the worker does once the lock is gone
     assert Article.objects.get(pk=article.pk).view_count == 1
 
 

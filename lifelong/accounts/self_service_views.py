@@ -21,6 +21,7 @@ from lifelong.regions.models import Region
 from . import selectors, self_service, services
 from .choices import Language
 from .forms import ClaimCompleteForm, OwnAccountForm, PasswordResetConfirmForm, PhoneForm, SignUpDetailsForm
+from .models import User
 from .phone import normalize_phone
 
 SIGNUP_PHONE = "lifelong_signup_phone"
@@ -194,50 +195,69 @@ def family_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.session.pop(CLAIM, None)
         return redirect("accounts:family_claim", pk=profile.pk)
     if intent in ("send", "resend"):
-        if intent == "resend" and not phone:
-            return redirect("accounts:family_claim", pk=profile.pk)
-        if intent == "resend" or phone_form.is_valid():
-            number = phone if intent == "resend" else phone_form.cleaned_data["phone"]
-            try:
-                number = self_service.family_claim_start(
-                    actor=request.user, profile=profile, phone=number, request=request
-                )
-            except DomainError as error:
-                if intent == "resend":
-                    messages.error(request, error.detail)
-                    return redirect("accounts:family_claim", pk=profile.pk)
-                add_domain_error(phone_form, error)
-            else:
-                request.session[CLAIM] = {"profile": profile.pk, "phone": number}
-                messages.success(request, _("A code has been sent to %(phone)s.") % {"phone": mask_phone(number)})
-                return redirect("accounts:family_claim", pk=profile.pk)
+        sent = _family_claim_send(request, profile, resend=intent == "resend", phone=phone, phone_form=phone_form)
+        if sent is not None:
+            return sent
     if code_form.is_bound and code_form.is_valid():
-        try:
-            self_service.family_claim_complete(
-                phone=phone,
-                code=code_form.cleaned_data["code"],
-                password=code_form.cleaned_data["password"],
-                profile=profile,
-                request=request,
-            )
-        except DomainError as error:
-            add_domain_error(code_form, error)
-        else:
-            request.session.pop(CLAIM, None)
-            messages.success(
-                request,
-                _(
-                    "%(name)s now has their own account and signs in with %(phone)s. "
-                    "You can still register them for activities until one of you removes the family link."
-                )
-                % {"name": profile.name, "phone": mask_phone(phone)},
-            )
-            return redirect("me")
+        done = _family_claim_complete(request, profile, phone=phone, code_form=code_form)
+        if done is not None:
+            return done
     return render(
         request,
         "accounts/family_claim.html",
         {"profile": profile, "phone": phone, "phone_form": phone_form, "form": code_form},
     )
+
+
+def _family_claim_send(
+    request: HttpRequest, profile: User, *, resend: bool, phone: str | None, phone_form: PhoneForm
+) -> HttpResponse | None:
+    """Send (or send again) the code to the relative's number; None when the form has errors
+    to show."""
+    if resend and not phone:
+        return redirect("accounts:family_claim", pk=profile.pk)
+    if not resend and not phone_form.is_valid():
+        return None
+    number = phone if resend else phone_form.cleaned_data["phone"]
+    try:
+        number = self_service.family_claim_start(actor=request.user, profile=profile, phone=number, request=request)
+    except DomainError as error:
+        if resend:
+            messages.error(request, error.detail)
+            return redirect("accounts:family_claim", pk=profile.pk)
+        add_domain_error(phone_form, error)
+        return None
+    request.session[CLAIM] = {"profile": profile.pk, "phone": number}
+    messages.success(request, _("A code has been sent to %(phone)s.") % {"phone": mask_phone(number)})
+    return redirect("accounts:family_claim", pk=profile.pk)
+
+
+def _family_claim_complete(
+    request: HttpRequest, profile: User, *, phone: str | None, code_form: ClaimCompleteForm
+) -> HttpResponse | None:
+    """The relative's code and password make the profile their own account; None when the form
+    has errors to show."""
+    try:
+        self_service.family_claim_complete(
+            phone=phone,
+            code=code_form.cleaned_data["code"],
+            password=code_form.cleaned_data["password"],
+            profile=profile,
+            request=request,
+        )
+    except DomainError as error:
+        add_domain_error(code_form, error)
+        return None
+    request.session.pop(CLAIM, None)
+    messages.success(
+        request,
+        _(
+            "%(name)s now has their own account and signs in with %(phone)s. "
+            "You can still register them for activities until one of you removes the family link."
+        )
+        % {"name": profile.name, "phone": mask_phone(phone)},
+    )
+    return redirect("me")
 
 
 @never_cache

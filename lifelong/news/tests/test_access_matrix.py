@@ -16,14 +16,15 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import Resolver404, resolve
 
 from lifelong.news import services
 from lifelong.news.models import Article, ArticleCorrection, ArticleImage
 from lifelong.regions.models import Region
+from lifelong.testkit.matrix import matrix_clients
+from lifelong.testkit.regions import COUNTY, WUYUAN
 
-from .helpers import COUNTY, WUYUAN, newsroom, write
+from .helpers import newsroom, write
 
 PERSONAS = [
     "anonymous",
@@ -74,11 +75,7 @@ def world(demo, verified_client):
         "wuyuan_editor": Seat(WUYUAN, True, False),
         "wuyuan_reviewer": Seat(WUYUAN, False, True),
     }
-    web = {}
-    for name, user in actors.items():
-        web[name] = Client() if user is None or name == "learner" else verified_client(user)
-        if name == "learner":
-            web[name].force_login(user)
+    web = matrix_clients(actors, verified_client, staff=set(actors) - {"learner"})
     articles = {}
     for region, editor, reviewer in (
         (room.county, room.county_editor, room.county_reviewer),

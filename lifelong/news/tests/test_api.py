@@ -8,21 +8,16 @@ import pytest
 from django.utils import timezone
 
 from lifelong.campaigns.services import campaign_create
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.news import selectors, services, view_counter
 from lifelong.news.models import Article, ArticleRevision, ArticleView
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.regions import COUNTY, GANPU, WUYUAN
 
-from . import helpers
-from .helpers import COUNTY, GANPU, WUYUAN, publish, write
+from .helpers import API_PERSONAS, REVIEWS, WRITES, api_actors, publish, write
 
 LIST_FIELDS = {"id", "title", "title_en", "channel", "region", "source", "source_en", "published_at", "view_count"}
 DETAIL_FIELDS = LIST_FIELDS | {"summary", "summary_en", "body", "body_en", "campaign", "url"}
-
-
-@pytest.fixture
-def room(demo):
-    return helpers.newsroom(demo)
 
 
 def week(demo, slug="learning-week"):
@@ -53,10 +48,7 @@ def titles(response) -> set[str]:
 
 def test_the_list_is_items_and_count_with_the_contract_fields(room, demo):
     campaign = week(demo)
-    first = publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    first = room.county_article(
         title="活动周开幕",
         title_en="Learning Week opens",
         source_en="Haiyan Community College",
@@ -91,7 +83,7 @@ def test_the_list_is_items_and_count_with_the_contract_fields(room, demo):
 
 def test_paging_clamps_a_large_page_size(room, settings):
     for n in range(3):
-        publish(room.county_editor, room.county_reviewer, room.county, title=f"通知{n}")
+        room.county_article(title=f"通知{n}")
     api = ApiClient()
     paged = api.get("/articles", page_size=1, page=2).json()
     assert paged["count"] == 3 and [i["title"] for i in paged["items"]] == ["通知1"]
@@ -107,11 +99,8 @@ def test_paging_clamps_a_large_page_size(room, settings):
 def test_filters_by_channel_words_campaign_and_region_subtree(room, demo):
     campaign = week(demo)
     week(demo, slug="other-week")
-    publish(room.county_editor, room.county_reviewer, room.county, title="活动周开幕", campaign=campaign)
-    publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    room.county_article(title="活动周开幕", campaign=campaign)
+    room.county_article(
         title="县政策解读",
         channel="policy",
         body="<p>鼓励<strong>读书</strong>学习。</p>",
@@ -152,21 +141,18 @@ def unreleased(room) -> dict[str, Article]:
     returned = write(room.county_editor, room.county, title="退回")
     services.article_submit(actor=room.county_editor, article=returned)
     services.article_return(actor=room.county_reviewer, article=returned, comment="重写")
-    scheduled = publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    scheduled = room.county_article(
         title="定时发布",
         release_at=timezone.now() + timedelta(days=1),
     )
-    archived = publish(room.county_editor, room.county_reviewer, room.county, title="已归档")
+    archived = room.county_article(title="已归档")
     services.article_archive(actor=room.county_reviewer, article=archived)
     return {"draft": draft, "in_review": in_review, "returned": returned, "scheduled": scheduled, "archived": archived}
 
 
 def test_unreleased_articles_are_never_listed_nor_shown_even_to_their_staff(room, demo):
     hidden = unreleased(room)
-    public = publish(room.county_editor, room.county_reviewer, room.county, title="已发布")
+    public = room.county_article(title="已发布")
     for user in (None, demo.young_learner, demo.county_admin, room.county_editor, room.county_reviewer):
         api = ApiClient(user)
         assert titles(api.get("/articles")) == {"已发布"}
@@ -195,7 +181,7 @@ def test_the_view_count_includes_fresh_views_and_reading_the_api_counts_none(roo
 
 def test_the_list_endpoint_runs_a_fixed_number_of_queries(room, django_assert_num_queries):
     for n in range(2):
-        article = publish(room.county_editor, room.county_reviewer, room.county, title=f"新闻{n}")
+        article = room.county_article(title=f"新闻{n}")
         services.article_view_count(article=article, visitor="u1", day=timezone.localdate())
     with django_assert_num_queries(2):
         assert ApiClient().get("/articles").json()["count"] == 2
@@ -466,19 +452,7 @@ def test_the_newsroom_list_shows_the_callers_articles_in_any_status(room, demo):
 # whose code begins with the code of a region where it is an admin or an editor, reviews
 # where it is an admin or a reviewer, and sees what it writes or reviews.
 
-PERSONAS = [
-    "anonymous",
-    "learner",
-    "county_admin",
-    "wuyuan_admin",
-    "tongyuan_village_admin",
-    "county_editor",
-    "county_reviewer",
-    "wuyuan_editor",
-    "wuyuan_reviewer",
-]
-WRITES = {"county_admin": COUNTY, "wuyuan_admin": WUYUAN, "county_editor": COUNTY, "wuyuan_editor": WUYUAN}
-REVIEWS = {"county_admin": COUNTY, "wuyuan_admin": WUYUAN, "county_reviewer": COUNTY, "wuyuan_reviewer": WUYUAN}
+PERSONAS = API_PERSONAS
 
 
 def oracle_writes(persona: str, code: str) -> bool:
@@ -495,17 +469,7 @@ def oracle_sees(persona: str, code: str) -> bool:
 
 @pytest.fixture
 def world(room, demo):
-    actors = {
-        "anonymous": None,
-        "learner": demo.young_learner,
-        "county_admin": demo.county_admin,
-        "wuyuan_admin": demo.town_admin,
-        "tongyuan_village_admin": demo.village_admin,
-        "county_editor": room.county_editor,
-        "county_reviewer": room.county_reviewer,
-        "wuyuan_editor": room.wuyuan_editor,
-        "wuyuan_reviewer": room.wuyuan_reviewer,
-    }
+    actors = api_actors(room, demo)
     articles = {}
     for code, region, editor, reviewer in [
         (COUNTY, room.county, room.county_editor, room.county_reviewer),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import newsroom, publish
+from .helpers import newsroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +20,7 @@ def font_size(locator) -> float:
 
 def test_a_visitor_reads_an_article_larger_and_prints_it(demo, page):
     room = newsroom(demo)
-    article = publish(
-        room.county_editor,
-        room.county_reviewer,
-        room.county,
+    article = room.county_article(
         title="全民终身学习活动周开幕",
         body="<p>活动周今天在县社区教育学校开幕，全县安排了形式多样的学习活动。</p>",
     )

@@ -8,7 +8,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -32,26 +31,8 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></bod
 
 
 @pytest.fixture
-def room(demo):
-    return helpers.newsroom(demo)
-
-
-@pytest.fixture
 def clients(room, demo, verified_client):
-    """Two-factor-verified console sessions of the newsroom and the demo admins, reading the
-    console in English (the messages asserted are the English ones)."""
-    people = {
-        "county_editor": room.county_editor,
-        "county_reviewer": room.county_reviewer,
-        "wuyuan_editor": room.wuyuan_editor,
-        "wuyuan_reviewer": room.wuyuan_reviewer,
-        "county_admin": demo.county_admin,
-        "organizer": demo.organizer,
-    }
-    made = {name: verified_client(user) for name, user in people.items()}
-    for client in made.values():
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return made
+    return helpers.english_console_clients(verified_client, room, demo, organizer=demo.organizer)
 
 
 def stored(article: Article) -> Article:

@@ -166,7 +166,7 @@ def test_a_correction_waits_on_a_phone_and_another_reviewer_approves_it(
     nothing wider than the screen, elder targets large enough); approving puts it on the public
     page. Screenshots go to var/screens/news-correction-<language>-<mode>.png."""
     from lifelong.accounts.services import user_preferences_update
-    from lifelong.common.tests import a11y
+    from lifelong.testkit import a11y
 
     room = newsroom(demo)
     elder = mode == "elder"

@@ -7,22 +7,17 @@ who may take each step, persona by persona."""
 import pytest
 from django.test import Client
 
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.news import services
 from lifelong.news.models import Article, ArticleCorrection
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.regions import COUNTY, WUYUAN
 
-from . import helpers
-from .helpers import COUNTY, WUYUAN, publish
-
-
-@pytest.fixture
-def room(demo):
-    return helpers.newsroom(demo)
+from .helpers import API_PERSONAS, REVIEWS, WRITES, api_actors, publish
 
 
 @pytest.fixture
 def live(room):
-    return publish(room.county_editor, room.county_reviewer, room.county, title="全民终身学习活动周开幕")
+    return room.county_article(title="全民终身学习活动周开幕")
 
 
 CORRECTION = {"title": "更正：开幕式改在周六", "body": "<p>开幕式改在周六上午九点。</p>"}
@@ -150,19 +145,7 @@ def test_the_document_lists_each_steps_refusals(room):
 # admin or an editor, and sees what it writes or reviews. Each region's own reviewer corrects
 # its published article.
 
-PERSONAS = [
-    "anonymous",
-    "learner",
-    "county_admin",
-    "wuyuan_admin",
-    "tongyuan_village_admin",
-    "county_editor",
-    "county_reviewer",
-    "wuyuan_editor",
-    "wuyuan_reviewer",
-]
-WRITES = {"county_admin": COUNTY, "wuyuan_admin": WUYUAN, "county_editor": COUNTY, "wuyuan_editor": WUYUAN}
-REVIEWS = {"county_admin": COUNTY, "wuyuan_admin": WUYUAN, "county_reviewer": COUNTY, "wuyuan_reviewer": WUYUAN}
+PERSONAS = API_PERSONAS
 CORRECTOR = {COUNTY: "county_reviewer", WUYUAN: "wuyuan_reviewer"}
 
 
@@ -182,17 +165,7 @@ def oracle(persona: str, code: str, *, approves: bool) -> int:
 
 @pytest.fixture
 def world(room, demo):
-    actors = {
-        "anonymous": None,
-        "learner": demo.young_learner,
-        "county_admin": demo.county_admin,
-        "wuyuan_admin": demo.town_admin,
-        "tongyuan_village_admin": demo.village_admin,
-        "county_editor": room.county_editor,
-        "county_reviewer": room.county_reviewer,
-        "wuyuan_editor": room.wuyuan_editor,
-        "wuyuan_reviewer": room.wuyuan_reviewer,
-    }
+    actors = api_actors(room, demo)
     regions = {COUNTY: (room.county, room.county_editor), WUYUAN: (room.wuyuan, room.wuyuan_editor)}
 
     def corrected(code: str, title: str) -> Article:

@@ -5,7 +5,6 @@ only (the corrector is told why not, and may withdraw it); the review queue list
 puts the words on the public page, rejecting needs a reason; other towns' staff get 404."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,33 +14,16 @@ from lifelong.news.models import Article, ArticleCorrection
 from lifelong.notifications.models import Notification
 
 from . import helpers
-from .helpers import publish
-
-
-@pytest.fixture
-def room(demo):
-    return helpers.newsroom(demo)
 
 
 @pytest.fixture
 def clients(room, demo, verified_client):
-    """Two-factor-verified console sessions reading the console in English."""
-    people = {
-        "county_editor": room.county_editor,
-        "county_reviewer": room.county_reviewer,
-        "wuyuan_editor": room.wuyuan_editor,
-        "wuyuan_reviewer": room.wuyuan_reviewer,
-        "county_admin": demo.county_admin,
-    }
-    made = {name: verified_client(user) for name, user in people.items()}
-    for client in made.values():
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return made
+    return helpers.english_console_clients(verified_client, room, demo)
 
 
 @pytest.fixture
 def live(room):
-    return publish(room.county_editor, room.county_reviewer, room.county, title="全民终身学习活动周开幕")
+    return room.county_article(title="全民终身学习活动周开幕")
 
 
 def form_of(article: Article, **overrides) -> dict:
@@ -209,7 +191,7 @@ def test_the_article_page_costs_no_more_queries_with_a_correction(room, clients,
     clients["county_reviewer"].post(f"/console/news/{live.pk}/", form_of(live, **CORRECTION))
     admin = clients["county_admin"]
     admin.get(f"/console/news/{live.pk}/")  # warm the session and the caches
-    plain = publish(room.county_editor, room.county_reviewer, room.county, title="另一篇")
+    plain = room.county_article(title="另一篇")
     with CaptureQueriesContext(connection) as without:
         admin.get(f"/console/news/{plain.pk}/")
     with CaptureQueriesContext(connection) as with_correction:

@@ -26,11 +26,6 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" +
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
-@pytest.fixture
-def room(demo):
-    return helpers.newsroom(demo)
-
-
 def stored(article: Article) -> Article:
     return Article.objects.get(pk=article.pk)
 

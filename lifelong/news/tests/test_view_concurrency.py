@@ -13,10 +13,9 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.races import race
 from lifelong.news import selectors, services, view_counter
 from lifelong.news.models import Article, ArticleView
+from lifelong.testkit.races import race
 
 from . import helpers
 
@@ -30,11 +29,8 @@ LOCK_TIMEOUT = "2s"
 
 
 @pytest.fixture
-def article():
-    from conftest import Personas
-
-    demo_county_load(with_activities=False)
-    room = helpers.newsroom(Personas())
+def article(county):
+    room = helpers.newsroom(county)
     return helpers.publish(room.county_editor, room.county_reviewer, room.county)
 
 

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -5,8 +7,7 @@ from django.utils import timezone
 
 from lifelong.activities import checkin, services
 from lifelong.activities.models import Activity, Attendance, Session
-from lifelong.campaigns.services import campaign_proposal_decide
-from lifelong.institutions.models import Institution
+from lifelong.activities.tests.helpers import published_activity
 
 
 def course(
@@ -14,9 +15,7 @@ def course(
 ) -> Activity:
     """A published course of the Tongyuan community school: `sessions` weekly sessions of 90
     minutes from next week, registration open now."""
-    now = timezone.now()
-    school = Institution.objects.get(kind="community_school", region__code="330424105")
-    first = (now + timedelta(days=7)).replace(second=0, microsecond=0)
+    first = (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0)
     specs = [
         {"starts_at": first + timedelta(days=7 * n), "ends_at": first + timedelta(days=7 * n, minutes=90)}
         for n in range(sessions)
@@ -25,22 +24,13 @@ def course(
         "title": "数字生活课堂",
         "title_en": "Digital life class",
         "category": "digital_skills",
-        "audiences": ["elderly"],
         "capacity": 20,
-        "reserved_offline": 0,
-        "registration_opens": now - timedelta(days=1),
-        "registration_closes": now + timedelta(days=6),
-        "waitlist": True,
-        "offer_hours": 0,
         "hours": Decimal(hours),
         "certificate": certificate,
         "completion_share": share,
         **extra,
     }
-    activity = services.activity_create(actor=demo.organizer, institution=school, sessions=specs, **fields)
-    if activity.campaign_id:
-        campaign_proposal_decide(actor=demo.county_admin, activity=activity, accept=True)
-    return services.activity_publish(actor=demo.county_admin, activity=activity)
+    return published_activity(demo, sessions=specs, **fields)
 
 
 def enrol(activity: Activity, learner) -> None:
@@ -52,3 +42,22 @@ def attend(demo, session: Session, learner) -> Attendance:
     return checkin.checkin_record(
         actor=demo.organizer, session=session, learner=learner, now=session.starts_at + timedelta(minutes=5)
     )
+
+
+def course_completed(demo, learner, django_capture_on_commit_callbacks) -> Activity:
+    """`learner` completes a one-session certificate course: enrolled, then checked in, whose
+    commit issues the certificate (the check-in's on-commit work runs, as in a real request)."""
+    activity = course(demo, sessions=1)
+    enrol(activity, learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        attend(demo, activity.sessions.get(), learner)
+    return activity
+
+
+def csv_file(rows, header, encoding: str = "utf-8") -> bytes:
+    """A CSV upload: the header row, then `rows`, in `encoding`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)

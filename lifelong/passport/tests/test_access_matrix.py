@@ -20,17 +20,14 @@ from lifelong.testkit.api import ApiClient
 from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
 from lifelong.testkit.matrix import covers, expect_api, expect_page, is_staff, matrix_world
 
-from .helpers import attend, course, enrol
+from .helpers import course_completed
 from .test_imports import csv_bytes, upload
 
 
 @pytest.fixture
 def world(demo, verified_client, django_capture_on_commit_callbacks):
     world = matrix_world(demo, verified_client, ganpu_phone="13600000029")
-    activity = course(demo, sessions=1)
-    enrol(activity, demo.elder_learner)
-    with django_capture_on_commit_callbacks(execute=True):
-        attend(demo, activity.sessions.get(), demo.elder_learner)
+    course_completed(demo, demo.elder_learner, django_capture_on_commit_callbacks)
     content = csv_bytes([["M-1", demo.elder_learner.phone, "", "2025-05-01", "讲座", "2", ""]])
     with django_capture_on_commit_callbacks(execute=True):
         village_import = import_jobs.record_import_start(

@@ -8,21 +8,18 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
 from lifelong.passport import services, signing
 from lifelong.passport.exports import certificate_document
 from lifelong.passport.models import Certificate, Completion
+from lifelong.testkit.api import ApiClient
 
-from .helpers import attend, course, enrol
+from .helpers import attend, course, course_completed, enrol
 
 
 @pytest.fixture
 def certificate(demo, django_capture_on_commit_callbacks):
-    activity = course(demo, sessions=1)
-    enrol(activity, demo.elder_learner)
-    with django_capture_on_commit_callbacks(execute=True):
-        attend(demo, activity.sessions.get(), demo.elder_learner)
+    course_completed(demo, demo.elder_learner, django_capture_on_commit_callbacks)
     return Certificate.objects.get()
 
 

@@ -8,13 +8,12 @@ from playwright.sync_api import expect
 
 from lifelong.accounts.models import User
 from lifelong.passport.models import RecordImport
-
-from .test_browser import new_page, staff_sign_in  # noqa: F401 (new_page is a fixture)
+from lifelong.testkit.browser import staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_county_admin_uploads_a_resident_roster_and_reads_the_report(demo, new_page, tmp_path):  # noqa: F811
+def test_the_county_admin_uploads_a_resident_roster_and_reads_the_report(demo, new_page, tmp_path):
     roster = tmp_path / "丰义村花名册.csv"
     # GB18030, as Chinese Excel saves "CSV"; line 4 names a village in no town of the county.
     roster.write_bytes(

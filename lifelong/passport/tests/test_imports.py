@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.conf import settings as project_settings
@@ -25,8 +26,10 @@ from openpyxl import Workbook
 from lifelong.accounts.models import User
 from lifelong.common import spreadsheets
 from lifelong.common.errors import InvalidInput, NotFound
-from lifelong.passport import import_jobs, imports
+from lifelong.passport import import_jobs, import_runs, imports
 from lifelong.passport.models import LearningRecord, PassportBalance, RecordImport
+
+from .helpers import csv_file
 
 
 @pytest.fixture(autouse=True)
@@ -39,12 +42,7 @@ def in_english():
 HEADER = ["record_id", "phone", "name", "date", "title", "hours", "category"]
 
 
-def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode(encoding)
+csv_bytes = partial(csv_file, header=HEADER)  # this import's own columns unless a test names others
 
 
 def run(content: bytes, name="records.csv", issuer="嘉兴市学分银行", actor=None, **extra):
@@ -312,8 +310,8 @@ def test_a_failed_or_stalled_import_runs_again_and_a_live_one_does_not(demo, dja
     record_import.refresh_from_db()
     with pytest.raises(Conflict):  # a live run holds it
         import_jobs.record_import_retry(actor=demo.village_admin, record_import=record_import)
-    assert import_jobs.record_import_execute(record_import_id=record_import.pk).status == "running"  # not claimed
-    stalled = timezone.now() - import_jobs.STALLED_AFTER - timedelta(minutes=1)
+    assert import_runs.record_import_execute(record_import_id=record_import.pk).status == "running"  # not claimed
+    stalled = timezone.now() - import_runs.STALLED_AFTER - timedelta(minutes=1)
     RecordImport.objects.filter(pk=record_import.pk).update(heartbeat_at=stalled)
     record_import.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -329,7 +327,7 @@ def test_an_unexpected_error_marks_the_import_failed(demo, monkeypatch, django_c
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(import_jobs, "import_records", broken)
+    monkeypatch.setattr(import_runs, "import_records", broken)
     with django_capture_on_commit_callbacks(execute=True):  # the worker logs the error and goes on
         import_jobs.record_import_start(actor=demo.village_admin, upload=upload("e.csv", content), issuer="某机构")
     record_import = RecordImport.objects.get()

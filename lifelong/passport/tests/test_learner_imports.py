@@ -2,7 +2,6 @@
 idempotence by phone and by (name, birth year, village), scope, resumption after a crash, the
 command, and the console page."""
 
-import csv
 import io
 import os
 import re
@@ -10,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 
 import pytest
 from django.conf import settings as project_settings
@@ -24,9 +24,11 @@ from openpyxl import Workbook
 from lifelong.accounts import policy
 from lifelong.accounts.models import RoleGrant, User
 from lifelong.common.errors import InvalidInput, NotFound
-from lifelong.passport import import_jobs, imports, learner_imports, learner_rows
+from lifelong.passport import import_jobs, import_runs, imports, learner_imports, learner_rows
 from lifelong.passport.models import RecordImport
 from lifelong.regions.models import Region
+
+from .helpers import csv_file
 
 HEADER = ["name", "phone", "birth_year", "home_region"]
 TONGYUAN_FENGYI = "330424105201"  # the village admin's village; two other towns have a 丰义村 too
@@ -41,12 +43,7 @@ def in_english():
         yield
 
 
-def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode(encoding)
+csv_bytes = partial(csv_file, header=HEADER)  # this import's own columns unless a test names others
 
 
 def run(content: bytes, name="roster.csv", actor=None, **extra):
@@ -294,7 +291,7 @@ def test_a_crash_midway_resumes_after_the_checkpoint_and_duplicates_nothing(
     monkeypatch.setattr(learner_imports, "_write", dying_write)
     users_before = User.objects.count()
     with pytest.raises(Crash):
-        import_jobs.record_import_execute(record_import_id=job.pk)
+        import_runs.record_import_execute(record_import_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and job.may_run_again(timezone.now())
     assert job.rows_done == 2000 and job.checkpoint_line == 2001  # the first batch: lines 2..2001
@@ -484,7 +481,7 @@ def test_killing_the_command_midway_and_resuming_it_loses_and_doubles_nobody(cou
     assert User.objects.count() - users_before == job.imported
     with pytest.raises(CommandError, match="has not moved for 10 minutes"):  # it might still be alive
         call_command("import_learners", "--resume", str(job.pk), "--no-progress")
-    RecordImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - import_jobs.STALLED_AFTER * 2)
+    RecordImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - import_runs.STALLED_AFTER * 2)
     # The job's copy of the file lived in the killed process's in-memory test storage; a real
     # site keeps it in the shared media folder. Put it where the job says it is.
     default_storage.delete(job.file.name)  # an earlier test's upload may sit at that name here

@@ -15,10 +15,9 @@ from django.db.models import Sum
 from lifelong.activities import checkin
 from lifelong.activities.models import Attendance
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.races import race
 from lifelong.passport.models import Certificate, Completion, LearningRecord, PassportBalance
 from lifelong.passport.services import balance_add
+from lifelong.testkit.races import race
 
 from .helpers import course, enrol
 
@@ -26,14 +25,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
 ]
-
-
-@pytest.fixture
-def county():
-    from conftest import Personas
-
-    demo_county_load(with_activities=False)
-    return Personas()
 
 
 def assert_totals_are_the_sums():

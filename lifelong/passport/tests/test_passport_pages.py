@@ -13,11 +13,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
 from lifelong.passport import services
 from lifelong.passport.exports import XAPI_NAMESPACE
 from lifelong.passport.models import Certificate, LearningRecord
+from lifelong.testkit.api import ApiClient
 
 from .helpers import attend, course, enrol
 

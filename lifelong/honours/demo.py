@@ -22,6 +22,7 @@ from lifelong.regions.models import Region
 
 from . import selectors, services
 from .choices import RecipientKind
+from .models import Honor
 
 PROVINCE = ("浙江省教育厅", "Zhejiang Provincial Department of Education")
 MINISTRY = ("中华人民共和国教育部", "Ministry of Education of the People's Republic of China")
@@ -59,7 +60,14 @@ def _record(actor: User, kind: str, recipient, title: tuple[str, str], level: st
 def demo_honours_load() -> dict[str, int]:
     county_admin = User.objects.get(phone=haiyan.PERSONAS[0][0])
     county = Region.objects.get(level="county")
-    made = [
+    made = [*_county_honours(county_admin, county), *_local_honours(county_admin)]
+    nominations = _learning_star_call(county_admin, county)
+    return {"honours": len(made), "calls": 1, "nominations": nominations}
+
+
+def _county_honours(county_admin: User, county: Region) -> list[Honor]:
+    """The county's own, its reading programme's and its community college's honours."""
+    return [
         _record(
             county_admin,
             RecipientKind.REGION,
@@ -105,6 +113,12 @@ def demo_honours_load() -> dict[str, int]:
             ("中国成人教育协会", "China Adult Education Association"),
         ),
     ]
+
+
+def _local_honours(county_admin: User) -> list[Honor]:
+    """The city's honours of the experience halls, the Hanfen reading team and the towns' mass
+    organizations (created here)."""
+    made = []
     for hall in Institution.objects.filter(kind="experience_hall").order_by("region__code", "name"):
         made.append(
             _record(county_admin, RecipientKind.INSTITUTION, hall, EXPERIENCE_HALL, Level.MUNICIPAL, 2019, CITY)
@@ -122,8 +136,7 @@ def demo_honours_load() -> dict[str, int]:
         made.append(
             _record(county_admin, RecipientKind.INSTITUTION, organization, HAPPY_LEARNING, Level.MUNICIPAL, 2019, CITY)
         )
-    nominations = _learning_star_call(county_admin, county)
-    return {"honours": len(made), "calls": 1, "nominations": nominations}
+    return made
 
 
 def _learning_star_call(county_admin: User, county: Region) -> int:

@@ -198,31 +198,41 @@ def demo_community_load() -> dict[str, int]:
 
     programmes = []
     for spec in BRANDS:
-        town = Region.objects.get(code=spec.town)
-        kind, place = spec.institution
-        runner = Institution.objects.filter(kind=kind)
-        runner = (runner.filter(region__code=place) if place else runner.filter(region__level="county")).first()
-        programme = services.programme_create(
-            actor=county_admin,
-            town=town,
-            slug=spec.slug,
-            name=spec.name,
-            name_en=spec.name_en,
-            institution=runner,
-            story=spec.story,
-            story_en=spec.story_en,
-            started_year=spec.started,
-            level=spec.level,
-        )
-        programmes.append(programme)
         team = hanfen if spec.slug == "happy-reading" else (volunteers if spec.town == qinshan.code else None)
-        learners = [_resident(town, rng, county_admin) for _ in range(8)]
-        if team is hanfen:
-            learners[:3] = members[:3]  # the team reads with the brand
-        _past_activity(spec, programme, runner, team, learners, county_admin)
-        _coming_activity(spec, programme, runner, team, learners[:3], county_admin)
-        _attach_existing(programme, spec.category)
+        programmes.append(
+            _brand_load(spec, county_admin, rng, team=team, readers=members[:3] if team is hanfen else [])
+        )
     return {"programmes": len(programmes), "teams": 2}
+
+
+def _brand_load(
+    spec: BrandSpec, county_admin: User, rng: random.Random, *, team: Team | None, readers: list[User]
+) -> Programme:
+    """One brand programme, run by its institution, with a past activity (eight learners, the
+    team's `readers` among them) and a coming one, and the town's earlier activities of its kind."""
+    town = Region.objects.get(code=spec.town)
+    kind, place = spec.institution
+    runner = Institution.objects.filter(kind=kind)
+    runner = (runner.filter(region__code=place) if place else runner.filter(region__level="county")).first()
+    programme = services.programme_create(
+        actor=county_admin,
+        town=town,
+        slug=spec.slug,
+        name=spec.name,
+        name_en=spec.name_en,
+        institution=runner,
+        story=spec.story,
+        story_en=spec.story_en,
+        started_year=spec.started,
+        level=spec.level,
+    )
+    learners = [_resident(town, rng, county_admin) for _ in range(8)]
+    if readers:
+        learners[: len(readers)] = readers  # the team reads with the brand
+    _past_activity(spec, programme, runner, team, learners, county_admin)
+    _coming_activity(spec, programme, runner, team, learners[:3], county_admin)
+    _attach_existing(programme, spec.category)
+    return programme
 
 
 def _resident(town: Region, rng: random.Random, staff: User, *, name: str = "") -> User:

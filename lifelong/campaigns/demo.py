@@ -23,9 +23,6 @@ GIVEN_NAMES = ["建国", "秀英", "国平", "玉珍", "志强", "美华", "金�
 
 
 def demo_learning_week_2019_load() -> Campaign:
-    from lifelong.activities import checkin
-    from lifelong.activities import services as activity_services
-
     rng = random.Random(2019)  # noqa: S311 - plausible demo names, nothing secret
     county_admin = User.objects.get(phone=haiyan.PERSONAS[0][0])
     county = Region.objects.get(level="county")
@@ -49,43 +46,56 @@ def demo_learning_week_2019_load() -> Campaign:
     )
     opening = datetime.combine(week.starts_on, datetime.min.time(), tzinfo=timezone.get_current_timezone())
     residents: dict[str, list[User]] = {}
-    for title, title_en, category, audiences, (
-        kind,
-        town,
-    ), day, hour, hours, registered, attended in haiyan.LEARNING_WEEK_2019_ACTIVITIES:
-        town_code = town or "330424001"  # county-run activities draw the county seat's residents
-        places = Institution.objects.filter(kind=kind)
-        institution = (places.filter(region__code=town) if town else places.filter(region__level="county")).first()
-        starts = opening + timedelta(days=day, hours=hour)
-        activity = activity_services.activity_create(
-            actor=county_admin,
-            institution=institution,
-            venue=institution.venues.order_by("-capacity").first(),
-            sessions=[{"starts_at": starts, "ends_at": starts + timedelta(hours=hours)}],
-            title=title,
-            title_en=title_en,
-            category=category,
-            audiences=audiences,
-            capacity=max(registered + 5, 20),
-            registration_opens=opening - timedelta(days=14),
-            registration_closes=starts - timedelta(hours=12),
-            hours=Decimal("0"),
-            campaign=week,
-            now=opening - timedelta(days=14),  # entered when registration opened
-        )
-        activity_services.activity_publish(actor=county_admin, activity=activity)
-        people = _residents(residents, town_code, registered, county_admin, rng)
-        session = activity.sessions.get()
-        for n, learner in enumerate(people):
-            activity_services.registration_create(
-                actor=county_admin, activity=activity, learner=learner, now=opening - timedelta(days=7, minutes=-n)
-            )
-        for learner in people[:attended]:
-            checkin.checkin_record(
-                actor=county_admin, session=session, learner=learner, now=starts + timedelta(minutes=5)
-            )
+    for row in haiyan.LEARNING_WEEK_2019_ACTIVITIES:
+        _week_activity_load(row, week=week, opening=opening, county_admin=county_admin, residents=residents, rng=rng)
     campaign_report_generate(campaign=week, now=opening + timedelta(days=7, hours=9))
     return week
+
+
+def _week_activity_load(
+    row: tuple,
+    *,
+    week: Campaign,
+    opening: datetime,
+    county_admin: User,
+    residents: dict[str, list[User]],
+    rng: random.Random,
+) -> None:
+    """One activity of the 2019 week as it happened: entered when registration opened,
+    published, its residents registered a week before, and those who came checked in."""
+    from lifelong.activities import checkin
+    from lifelong.activities import services as activity_services
+
+    title, title_en, category, audiences, (kind, town), day, hour, hours, registered, attended = row
+    town_code = town or "330424001"  # county-run activities draw the county seat's residents
+    places = Institution.objects.filter(kind=kind)
+    institution = (places.filter(region__code=town) if town else places.filter(region__level="county")).first()
+    starts = opening + timedelta(days=day, hours=hour)
+    activity = activity_services.activity_create(
+        actor=county_admin,
+        institution=institution,
+        venue=institution.venues.order_by("-capacity").first(),
+        sessions=[{"starts_at": starts, "ends_at": starts + timedelta(hours=hours)}],
+        title=title,
+        title_en=title_en,
+        category=category,
+        audiences=audiences,
+        capacity=max(registered + 5, 20),
+        registration_opens=opening - timedelta(days=14),
+        registration_closes=starts - timedelta(hours=12),
+        hours=Decimal("0"),
+        campaign=week,
+        now=opening - timedelta(days=14),  # entered when registration opened
+    )
+    activity_services.activity_publish(actor=county_admin, activity=activity)
+    people = _residents(residents, town_code, registered, county_admin, rng)
+    session = activity.sessions.get()
+    for n, learner in enumerate(people):
+        activity_services.registration_create(
+            actor=county_admin, activity=activity, learner=learner, now=opening - timedelta(days=7, minutes=-n)
+        )
+    for learner in people[:attended]:
+        checkin.checkin_record(actor=county_admin, session=session, learner=learner, now=starts + timedelta(minutes=5))
 
 
 def _residents(

@@ -6,10 +6,10 @@ the learners' balances and the import's progress counters commit together. A rec
 after the process was killed midway, skips what is already there and ends in the state one
 clean run gives. Bad rows never stop the import: each is reported with its line and reason.
 
-Imports run as jobs (RecordImport: the console's upload, the task worker's run, progress and
-its report, "run it again") through `import_jobs`, as resident rosters (`learner_imports`) do;
-each batch counts itself on its job here (`job_batch_committed`). Files are read by
-`common.spreadsheets`, one way for every import.
+Imports run as jobs (RecordImport: the console's upload and "run it again" in `import_jobs`,
+the task worker's run, progress and its report in `import_runs`), as resident rosters
+(`learner_imports`) do; each batch counts itself on its job here (`job_batch_committed`). Files
+are read by `common.spreadsheets`, one way for every import.
 """
 
 from collections.abc import Callable, Iterator

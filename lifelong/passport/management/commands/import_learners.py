@@ -10,7 +10,8 @@ from lifelong.accounts.models import User
 from lifelong.common.errors import DomainError
 from lifelong.common.spreadsheets import read_table
 from lifelong.passport.choices import ImportKind, ImportStatus
-from lifelong.passport.import_jobs import importer_region, record_import_execute
+from lifelong.passport.import_jobs import importer_region
+from lifelong.passport.import_runs import record_import_execute
 from lifelong.passport.learner_rows import LEARNER_FILE_COLUMNS
 from lifelong.passport.models import RecordImport
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -467,7 +468,7 @@ def shares(stops: list[Stop], jobs: int) -> list[list[Stop]]:
     return [share for share in bins if share]
 
 
-def main() -> int:
+def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fresh", action="store_true", help="rebuild the demo database first")
     parser.add_argument("--only", help="tour only pages whose name or address contains this")
@@ -481,20 +482,49 @@ def main() -> int:
         help="browsers working at once (default: 2)",
     )
     parser.add_argument("--no-fail", action="store_true", help="report only; exit 0 whatever the findings")
-    options = parser.parse_args()
+    return parser.parse_args()
 
-    from playwright.sync_api import sync_playwright
 
-    a11y.axe_source()  # fail early, with the fix, when `npm ci` has not run
-    VAR.mkdir(parents=True, exist_ok=True)
-    # One tour at a time: tours share the demo database (which one may rebuild under the other's
-    # server), the screenshots and the report.
+def _wait_for_other_tours() -> IO[str]:
+    """One tour at a time: tours share the demo database (which one may rebuild under the other's
+    server), the screenshots and the report. The lock holds while the returned file stays open."""
     lock = (VAR / "tour.lock").open("w")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         print("Another tour is running; waiting for it to finish...", flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def _report(results: list[dict], stops: list[Stop], started: float) -> int:
+    """Write the report, print the summary; how many page views fail."""
+    order = {(stop.persona, stop.slug): i for i, stop in enumerate(stops)}
+    views = [(v, lang, mode) for v in a11y.VIEWPORTS for lang in LANGUAGES for mode in MODES]
+    results.sort(key=lambda r: (views.index((r["viewport"], r["language"], r["mode"])), order[r["persona"], r["slug"]]))
+    report = VAR / "report.json"
+    report.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    failing = [r for r in results if r["blocking"]]
+    for text in summary(results):
+        print(text)
+    print(
+        f"\n{len(results)} page views in {time.monotonic() - started:.0f} s; {len(failing)} fail "
+        f"(critical/serious axe violations, elder targets under {a11y.ELDER_TARGET_PX} px, HTTP errors)."
+    )
+    print(
+        f"Screenshots: {VAR.relative_to(REPO)}/<viewport>/<lang>-<mode>/<page>.png  Details: {report.relative_to(REPO)}"
+    )
+    return len(failing)
+
+
+def main() -> int:
+    options = _options()
+
+    from playwright.sync_api import sync_playwright
+
+    a11y.axe_source()  # fail early, with the fix, when `npm ci` has not run
+    VAR.mkdir(parents=True, exist_ok=True)
+    _lock = _wait_for_other_tours()  # held open until the tour ends
     port = free_port()
     env = server_environment(port)
     # This process reads the same database to find a full and a past activity and a certificate.
@@ -535,21 +565,7 @@ def main() -> int:
                 results += share_results
     finally:
         server_stop(server)
-    order = {(stop.persona, stop.slug): i for i, stop in enumerate(stops)}
-    views = [(v, lang, mode) for v in a11y.VIEWPORTS for lang in LANGUAGES for mode in MODES]
-    results.sort(key=lambda r: (views.index((r["viewport"], r["language"], r["mode"])), order[r["persona"], r["slug"]]))
-    report = VAR / "report.json"
-    report.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    failing = [r for r in results if r["blocking"]]
-    for text in summary(results):
-        print(text)
-    print(
-        f"\n{len(results)} page views in {time.monotonic() - started:.0f} s; {len(failing)} fail "
-        f"(critical/serious axe violations, elder targets under {a11y.ELDER_TARGET_PX} px, HTTP errors)."
-    )
-    print(
-        f"Screenshots: {VAR.relative_to(REPO)}/<viewport>/<lang>-<mode>/<page>.png  Details: {report.relative_to(REPO)}"
-    )
+    failing = _report(results, stops, started)
     return 1 if failing and not options.no_fail else 0
 
 

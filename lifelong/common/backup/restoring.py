@@ -146,6 +146,23 @@ def backup_restore(
 
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     wanted = {(app, name) for app, names in manifest.migrations.items() for name in names}
+    state_models = _archive_schema(manifest, loader, wanted, using)
+    applied = _applied(loader) & set(loader.graph.nodes)
+    _check_empty(applied, wanted, state_models, using)
+
+    # Everything is checked; from here on the restore writes.
+    if not applied:
+        _migrate_to_archive(connection, loader, wanted, state_models, using)
+    _write(archive_path, manifest, state_models, connection, using)
+    migrated_forward = _migrate_forward(connection, using, migrate_stdout)
+    logger.info("Backup %s restored: %s rows, %s files", archive_path, manifest.row_count, len(manifest.media))
+    return RestoreResult(manifest=manifest, migrated_forward=migrated_forward)
+
+
+def _archive_schema(
+    manifest: Manifest, loader: MigrationLoader, wanted: set[tuple[str, str]], using: str
+) -> dict[str, type[models.Model]]:
+    """The models (by label) of the archive's schema version, checked against its tables."""
     if unknown := sorted(wanted - set(loader.graph.nodes)):
         raise BackupError(
             "The archive comes from newer code: this code lacks its migrations "
@@ -159,8 +176,16 @@ def backup_restore(
     for table in manifest.tables:
         if [c.column for c in _columns(state_models[table.model])] != table.columns:
             raise BackupError(f"The columns of {table.model} do not match its schema version.", code="damaged")
+    return state_models
 
-    applied = _applied(loader) & set(loader.graph.nodes)
+
+def _check_empty(
+    applied: set[tuple[str, str]],
+    wanted: set[tuple[str, str]],
+    state_models: dict[str, type[models.Model]],
+    using: str,
+) -> None:
+    """Refuse a database migrated to another schema, or holding rows, and a non-empty storage."""
     if applied and applied != wanted:
         raise BackupError(
             "The database is migrated to a different schema than the archive's. Restore into a new, "
@@ -179,13 +204,30 @@ def backup_restore(
             code="media_not_empty",
         )
 
-    # Everything is checked; from here on the restore writes.
-    if not applied:
-        executor = MigrationExecutor(connection)
-        targets = [(app, _leaf(loader, wanted, app)) for app in sorted(loader.migrated_apps)]
-        executor.migrate(targets)
-        if holding := _rows_present(list(state_models.values()), using):  # data migrations on nothing
-            raise BackupError(f"Migrating left rows in {', '.join(holding[:3])}.", code="database_not_empty")
+
+def _migrate_to_archive(
+    connection: BaseDatabaseWrapper,
+    loader: MigrationLoader,
+    wanted: set[tuple[str, str]],
+    state_models: dict[str, type[models.Model]],
+    using: str,
+) -> None:
+    """Migrate a database without tables to exactly the archive's schema."""
+    executor = MigrationExecutor(connection)
+    targets = [(app, _leaf(loader, wanted, app)) for app in sorted(loader.migrated_apps)]
+    executor.migrate(targets)
+    if holding := _rows_present(list(state_models.values()), using):  # data migrations on nothing
+        raise BackupError(f"Migrating left rows in {', '.join(holding[:3])}.", code="database_not_empty")
+
+
+def _write(
+    archive_path: Path,
+    manifest: Manifest,
+    state_models: dict[str, type[models.Model]],
+    connection: BaseDatabaseWrapper,
+    using: str,
+) -> None:
+    """Load the rows and files in one transaction; on failure, delete the files it stored."""
     written: list[str] = []
     try:
         with transaction.atomic(using=using):
@@ -202,12 +244,15 @@ def backup_restore(
         raise
     finally:
         ContentType.objects.clear_cache()
+
+
+def _migrate_forward(connection: BaseDatabaseWrapper, using: str, migrate_stdout: IO[str] | None) -> bool:
+    """Run the code's migrations newer than the archive's, if any; whether there were some."""
     executor = MigrationExecutor(connection)
     migrated_forward = bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     if migrated_forward:
         call_command("migrate", database=using, interactive=False, stdout=migrate_stdout or io.StringIO())
-    logger.info("Backup %s restored: %s rows, %s files", archive_path, manifest.row_count, len(manifest.media))
-    return RestoreResult(manifest=manifest, migrated_forward=migrated_forward)
+    return migrated_forward
 
 
 def _leaf(loader: MigrationLoader, wanted: set[tuple[str, str]], app: str) -> str | None:

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from lifelong.common.choices import AuditAction
 from lifelong.common.errors import Forbidden, InvalidInput, NotFound
+from lifelong.common.locking import short_lock_wait
 from lifelong.common.masking import mask_phone
 from lifelong.common.services import audit_record
 
@@ -243,6 +244,7 @@ FILLED_FROM_REMOVED = ("birth_year", "home_region", "email", "preferred_language
 
 
 @transaction.atomic
+@short_lock_wait()
 def learner_merge(*, actor: User, keep: User, remove: User, request: HttpRequest | None = None) -> MergeResult:
     """Merge `remove` into `keep`: two records of one person, both in the actor's scope.
 

@@ -252,7 +252,7 @@ def _described(titles: set[str]) -> None:
 
 
 def test_every_demo_activity_title_has_a_description_in_both_languages():
-    from lifelong.community.demo import BRANDS
+    from lifelong.site.demo.community import BRANDS
 
     titles = {spec[0] for spec in haiyan.ACTIVITIES} | {haiyan.PAST_COURSE[0]}
     titles |= {spec[0] for spec in haiyan.LEARNING_WEEK_2019_ACTIVITIES}

@@ -264,7 +264,7 @@ TEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Held on the square, indoors if it rained.",
         ),
     ),
-    # The brand programmes' activities (lifelong.community.demo).
+    # The brand programmes' activities (lifelong.site.demo.community).
     "退役军人电商创业班": (
         (
             "教退役军人开网店：选品、拍照、上架和客服，一步步把家乡的农产品卖出去。",

@@ -15,13 +15,13 @@ from lifelong.campaigns.demo import demo_learning_week_2019_load
 from lifelong.campaigns.models import Campaign
 from lifelong.campaigns.services import campaign_create
 from lifelong.common.demo import haiyan
-from lifelong.community.demo import demo_community_load
 from lifelong.honours.demo import demo_honours_load
 from lifelong.institutions.demo import venue_bookings_demo_load
 from lifelong.institutions.models import Institution, Venue
 from lifelong.news.demo import demo_news_load
 from lifelong.regions.models import Region
 from lifelong.resources.demo import demo_resources_load
+from lifelong.site.demo.community import demo_community_load
 
 from . import activity_texts
 from .history import demo_history_load

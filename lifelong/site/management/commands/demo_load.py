@@ -2,9 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lifelong.common.demo.haiyan import DEMO_PASSWORD, PERSONAS
-from lifelong.community.demo import TEAM_LEADER
 from lifelong.news.demo import EDITOR, REVIEWER
 from lifelong.regions.models import Region
+from lifelong.site.demo.community import TEAM_LEADER
 from lifelong.site.demo.load import demo_county_load
 
 

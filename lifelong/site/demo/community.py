@@ -1,4 +1,5 @@
-"""Demo data for the community app: the five "One Project, One Town" brand programmes, each with
+"""Demo data of the community app (here in the site layer: it builds activities, which lie above
+community): the five "One Project, One Town" brand programmes, each with
 an activity that has run (attendance, so its figures are not zero) and one to come, plus the
 Hanfen Reading Team with its leader, members and one request waiting. Made through the
 services staff use, the clock set back for what happened earlier. Demo only: never in
@@ -13,14 +14,15 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from lifelong.accounts.models import User
+from lifelong.activities import checkin
+from lifelong.activities import services as activity_services
 from lifelong.activities.models import Activity
 from lifelong.common.demo import haiyan
+from lifelong.community import services
+from lifelong.community.choices import Level, TeamKind
+from lifelong.community.models import Programme, Team
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
-
-from . import services
-from .choices import Level, TeamKind
-from .models import Programme, Team
 
 # The Hanfen Reading Team's leader: a demo login of their own (README, demo section).
 TEAM_LEADER = ("13900000007", "陆书萍", 1962)
@@ -260,8 +262,6 @@ def _create(
     opens: datetime,
     capacity: int = 40,
 ) -> Activity:
-    from lifelong.activities import services as activity_services
-
     activity = activity_services.activity_create(
         actor=staff,
         institution=runner,
@@ -291,9 +291,6 @@ def _past_activity(
 ) -> None:
     """A three-week course that ended a month ago: most came every week, some missed one, and
     the last to register never came."""
-    from lifelong.activities import checkin
-    from lifelong.activities import services as activity_services
-
     # Evening classes (19:00 in Haiyan), clear of the other demo bookings of the same rooms.
     first = (timezone.now() - timedelta(weeks=9)).replace(hour=11, minute=0, second=0, microsecond=0)
     activity = _create(
@@ -322,8 +319,6 @@ def _past_activity(
 def _coming_activity(
     spec: BrandSpec, programme: Programme, runner: Institution, team: Team | None, learners: list[User], staff: User
 ) -> None:
-    from lifelong.activities import services as activity_services
-
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     starts = (now + timedelta(days=15)).replace(hour=11)
     activity = _create(

@@ -20,7 +20,7 @@ have no `learner_registered` audit rows (nothing the dashboards read) and no per
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -29,9 +29,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifelong.accounts.models import User
+from lifelong.activities import checkin
+from lifelong.activities import services as activity_services
+from lifelong.activities.models import Activity, Registration, Session
 from lifelong.common.demo import haiyan
 from lifelong.common.errors import Conflict
-from lifelong.institutions.models import Institution
+from lifelong.institutions.models import Institution, Venue
 from lifelong.regions.models import Region
 
 MONTHS = 13  # the current month and the twelve before it: a year of trend plus this month
@@ -130,48 +133,172 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
     """Make the past year's activities (see the module docstring). The county admin persona
     organizes, registers (by proxy) and checks in, as county staff may everywhere. Returns
     counts of what was made."""
-    from lifelong.activities import checkin
-    from lifelong.activities import services as activity_services
-    from lifelong.activities.models import Registration
-
     now = now or timezone.now()
     tasks_before = _tasks_queued_before()
     rng = random.Random(seed)  # noqa: S311 - plausible demo data, nothing secret
     today = timezone.localdate(now)
     staff = User.objects.get(phone=haiyan.PERSONAS[0][0])  # the county admin
     villages = list(Region.objects.filter(level="village").select_related("parent").order_by("code"))
-    by_village = _residents(rng, staff, villages, today)
+    county = _county(villages, _residents(rng, staff, villages, today))
+    history = _History(rng=rng, now=now, staff=staff, county=county)
+    for back in range(MONTHS):
+        history.month_load(_month_start(today, back))
+    history.registrations_set_back()
+    transaction.on_commit(lambda: _forget_tasks_after(tasks_before))
+    return {"residents": len(county.everyone), **history.made}
+
+
+@dataclass(frozen=True)
+class _County:
+    """Where the history's residents live, and the places that can hold their classes."""
+
+    by_village: dict[int, list[User]]
+    by_town: dict[int, list[User]]
+    everyone: list[User]
+    schools: list[Institution]  # the towns' community schools
+    county_places: list[Institution]
+    village_places: dict[int, list[Institution]]
+    lived_in: list[Region]  # villages with residents and somewhere to learn
+
+
+def _county(villages: list[Region], by_village: dict[int, list[User]]) -> _County:
     by_town: dict[int, list[User]] = {}
     for village in villages:
         by_town.setdefault(village.parent_id, []).extend(by_village.get(village.pk, []))
-    everyone = [p for people in by_village.values() for p in people]
-    schools = list(Institution.objects.filter(kind="community_school").prefetch_related("venues"))
-    county_places = list(Institution.objects.filter(region__level="county").prefetch_related("venues"))
     village_places: dict[int, list[Institution]] = {}
     for place in Institution.objects.filter(region__level="village").prefetch_related("venues"):
         village_places.setdefault(place.region_id, []).append(place)
-    lived_in = [v for v in villages if v.pk in by_village and v.pk in village_places]
+    return _County(
+        by_village=by_village,
+        by_town=by_town,
+        everyone=[p for people in by_village.values() for p in people],
+        schools=list(Institution.objects.filter(kind="community_school").prefetch_related("venues")),
+        county_places=list(Institution.objects.filter(region__level="county").prefetch_related("venues")),
+        village_places=village_places,
+        lived_in=[v for v in villages if v.pk in by_village and v.pk in village_places],
+    )
 
-    made = {"activities": 0, "registrations": 0, "attendances": 0}
-    registered_at: list[tuple[int, datetime]] = []
-    booked: set[tuple[int, datetime]] = set()
+
+@dataclass
+class _History:
+    """The year being made: one random stream drawn in a fixed order (so the demo is the same
+    every time), the rooms already booked, and what was made so far."""
+
+    rng: random.Random
+    now: datetime
+    staff: User
+    county: _County
+    made: dict[str, int] = field(default_factory=lambda: {"activities": 0, "registrations": 0, "attendances": 0})
+    registered_at: list[tuple[int, datetime]] = field(default_factory=list)
+    booked: set[tuple[int, datetime]] = field(default_factory=set)
+
+    def month_load(self, month_start: date) -> None:
+        slots = _slots(month_start, self.now, self.rng, 12)
+        self._village_classes(slots)
+        self._town_classes(slots)
+        self._school_classes_for_a_village(slots)
+        self._county_class(slots)
+
+    def _village_classes(self, slots: list[datetime]) -> None:
+        """A course at the teaching point or the culture hall, for the village's own residents
+        (so the village counts as covered, held there and for them)."""
+        rng, county = self.rng, self.county
+        for village in rng.sample(county.lived_in, min(6, len(county.lived_in))):
+            people = county.by_village[village.pk]
+            course = rng.choice(VILLAGE_COURSES)
+            self.hold(
+                rng.choice(county.village_places[village.pk]),
+                course,
+                [rng.choice(slots)],
+                rng.sample(people, min(len(people), rng.randint(3, 6))),
+                residents_of=village if rng.random() < 0.5 else None,
+            )
+
+    def _town_classes(self, slots: list[datetime]) -> None:
+        """The community school's classes, open to the town."""
+        rng = self.rng
+        for school in rng.sample(self.county.schools, 2):
+            people = self.county.by_town.get(school.region_id, [])
+            if not people:
+                continue
+            course = rng.choice(TOWN_COURSES)
+            sessions = rng.sample(slots, min(2, len(slots)))
+            chosen = rng.sample(people, min(len(people), rng.randint(6, 10)))
+            # One class in three is popular: two more people than seats, who wait.
+            seats = len(chosen) - 2 if rng.random() < 0.35 else 0
+            self.hold(school, course, sorted(sessions), chosen, seats=seats)
+
+    def _school_classes_for_a_village(self, slots: list[datetime]) -> None:
+        """A class kept for the residents of one village of the town (held at the school,
+        covering that village)."""
+        rng, county = self.rng, self.county
+        for school in rng.sample(county.schools, 2):
+            targeted = [v for v in county.lived_in if v.parent_id == school.region_id]
+            if targeted:
+                village = rng.choice(targeted)
+                people = county.by_village[village.pk]
+                self.hold(
+                    school,
+                    rng.choice(VILLAGE_COURSES),
+                    [rng.choice(slots)],
+                    rng.sample(people, min(len(people), 5)),
+                    residents_of=village,
+                )
+
+    def _county_class(self, slots: list[datetime]) -> None:
+        """The county's own institutions draw people from everywhere."""
+        rng, county = self.rng, self.county
+        self.hold(
+            rng.choice(county.county_places),
+            rng.choice(COUNTY_COURSES),
+            [rng.choice(slots)],
+            rng.sample(county.everyone, min(len(county.everyone), rng.randint(8, 12))),
+        )
 
     def hold(
-        institution: Institution, course: Course, starts: list[datetime], people: list[User], seats: int = 0, **extra
+        self,
+        institution: Institution,
+        course: Course,
+        starts: list[datetime],
+        people: list[User],
+        seats: int = 0,
+        **extra,
     ) -> None:
         """Hold `course` at `institution` for `people`; with `seats`, only that many get one and
         the rest wait (the unmet demand the dashboard points at)."""
         venue = max(institution.venues.all(), key=lambda v: v.capacity)
-        starts = [s for s in starts if (venue.pk, s) not in booked]
+        starts = [s for s in starts if (venue.pk, s) not in self.booked]
         if not starts or not people:
             return
-        booked.update((venue.pk, s) for s in starts)
-        first = starts[0]
+        self.booked.update((venue.pk, s) for s in starts)
+        opens = starts[0] - timedelta(days=14)
+        activity = self._activity_create(
+            institution, venue, course, starts, opens, capacity=seats or max(len(people) + 5, 20), **extra
+        )
+        if activity is None:
+            return
+        activity_services.activity_publish(actor=self.staff, activity=activity)
+        self.made["activities"] += 1
+        sessions = list(activity.sessions.order_by("starts_at"))
+        for n, learner in enumerate(people):
+            self._register_and_attend(activity, sessions, learner, when=opens + timedelta(days=1, minutes=7 * n))
+
+    def _activity_create(
+        self,
+        institution: Institution,
+        venue: Venue,
+        course: Course,
+        starts: list[datetime],
+        opens: datetime,
+        capacity: int,
+        **extra,
+    ) -> Activity | None:
+        """The activity, entered when its registration opened (None: its room is taken then by
+        another part of the demo)."""
         length = timedelta(hours=course.hours)
-        opens = first - timedelta(days=14)
         try:
-            activity = activity_services.activity_create(
-                actor=staff,
+            return activity_services.activity_create(
+                actor=self.staff,
                 institution=institution,
                 venue=venue,
                 sessions=[
@@ -183,96 +310,48 @@ def demo_history_load(*, now: datetime | None = None, seed: int = 2026) -> dict[
                 title_en=course.title_en,
                 category=course.category,
                 audiences=list(course.audiences),
-                capacity=seats or max(len(people) + 5, 20),
+                capacity=capacity,
                 registration_opens=opens,
-                registration_closes=first - timedelta(minutes=30),
+                registration_closes=starts[0] - timedelta(minutes=30),
                 hours=Decimal("0"),
                 offer_hours=24,
                 now=opens,  # entered when registration opened
                 **extra,
             )
-        except Conflict as error:  # the room is taken then by another part of the demo
+        except Conflict as error:
             if error.code != "venue_booked":
                 raise
-            return
-        activity_services.activity_publish(actor=staff, activity=activity)
-        made["activities"] += 1
-        sessions = list(activity.sessions.order_by("starts_at"))
-        for n, learner in enumerate(people):
-            when = opens + timedelta(days=1, minutes=7 * n)
-            registration = activity_services.registration_create(
-                actor=staff, activity=activity, learner=learner, now=when
-            )
-            registered_at.append((registration.pk, when))
-            made["registrations"] += 1
-            if registration.status != "confirmed":  # on the waitlist: no seat, no check-in
-                continue
-            for session in sessions:
-                if rng.random() < 0.82:  # most come; some stay home
-                    checkin.checkin_record(
-                        actor=staff,
-                        session=session,
-                        learner=learner,
-                        method="paper",
-                        # Never later than now: early on the 1st the session began minutes ago.
-                        now=min(session.starts_at + timedelta(minutes=rng.randint(0, 10)), now),
-                    )
-                    made["attendances"] += 1
+            return None
 
-    for back in range(MONTHS):
-        month_start = _month_start(today, back)
-        slots = _slots(month_start, now, rng, 12)
-        # Villages: a course at the teaching point or the culture hall, for the village's own
-        # residents (so the village counts as covered, held there and for them).
-        for village in rng.sample(lived_in, min(6, len(lived_in))):
-            people = by_village[village.pk]
-            course = rng.choice(VILLAGE_COURSES)
-            hold(
-                rng.choice(village_places[village.pk]),
-                course,
-                [rng.choice(slots)],
-                rng.sample(people, min(len(people), rng.randint(3, 6))),
-                residents_of=village if rng.random() < 0.5 else None,
-            )
-        # Towns: the community school's classes, open to the town, and one kept for the
-        # residents of one village of the town (held at the school, covering that village).
-        for school in rng.sample(schools, 2):
-            people = by_town.get(school.region_id, [])
-            if not people:
-                continue
-            course = rng.choice(TOWN_COURSES)
-            sessions = rng.sample(slots, min(2, len(slots)))
-            chosen = rng.sample(people, min(len(people), rng.randint(6, 10)))
-            # One class in three is popular: two more people than seats, who wait.
-            seats = len(chosen) - 2 if rng.random() < 0.35 else 0
-            hold(school, course, sorted(sessions), chosen, seats=seats)
-        for school in rng.sample(schools, 2):
-            targeted = [v for v in lived_in if v.parent_id == school.region_id]
-            if targeted:
-                village = rng.choice(targeted)
-                people = by_village[village.pk]
-                hold(
-                    school,
-                    rng.choice(VILLAGE_COURSES),
-                    [rng.choice(slots)],
-                    rng.sample(people, min(len(people), 5)),
-                    residents_of=village,
-                )
-        # The county's own institutions draw people from everywhere.
-        hold(
-            rng.choice(county_places),
-            rng.choice(COUNTY_COURSES),
-            [rng.choice(slots)],
-            rng.sample(everyone, min(len(everyone), rng.randint(8, 12))),
+    def _register_and_attend(
+        self, activity: Activity, sessions: list[Session], learner: User, *, when: datetime
+    ) -> None:
+        """Register `learner` at `when`; with a seat, they come to most sessions."""
+        registration = activity_services.registration_create(
+            actor=self.staff, activity=activity, learner=learner, now=when
         )
+        self.registered_at.append((registration.pk, when))
+        self.made["registrations"] += 1
+        if registration.status != "confirmed":  # on the waitlist: no seat, no check-in
+            return
+        for session in sessions:
+            if self.rng.random() < 0.82:  # most come; some stay home
+                checkin.checkin_record(
+                    actor=self.staff,
+                    session=session,
+                    learner=learner,
+                    method="paper",
+                    # Never later than now: early on the 1st the session began minutes ago.
+                    now=min(session.starts_at + timedelta(minutes=self.rng.randint(0, 10)), self.now),
+                )
+                self.made["attendances"] += 1
 
-    # The registrations' real creation time, set back: see the module's docstring.
-    rows = Registration.objects.in_bulk([pk for pk, _when in registered_at])
-    for pk, when in registered_at:
-        rows[pk].created_at = when
-    Registration.objects.bulk_update(rows.values(), ["created_at"], batch_size=500)
-    transaction.on_commit(lambda: _forget_tasks_after(tasks_before))
-    return {"residents": len(everyone), **made}
+    def registrations_set_back(self) -> None:
+        """The registrations' real creation time, set back: see the module's docstring."""
+        rows = Registration.objects.in_bulk([pk for pk, _when in self.registered_at])
+        for pk, when in self.registered_at:
+            rows[pk].created_at = when
+        Registration.objects.bulk_update(rows.values(), ["created_at"], batch_size=500)
 
 
 def _tasks_queued_before() -> dict[str, int]:

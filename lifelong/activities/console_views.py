@@ -23,7 +23,7 @@ from lifelong.common.paging import page_of
 from lifelong.community.selectors import programmes_for_activity_form, teams_for_activity_form
 from lifelong.institutions.models import Institution, Venue
 
-from . import checkin, desk, editing, selectors, services
+from . import checkin, desk, selectors, services
 from .choices import ACTIVE_STATUSES, ActivityStatus, CheckinMethod, RegistrationChannel
 from .forms import (
     ActivityContentForm,
@@ -40,6 +40,7 @@ from .forms import (
     sessions_shown,
 )
 from .models import Registration
+from .services import editing
 
 
 def _managed_or_404(request: HttpRequest, pk: int):

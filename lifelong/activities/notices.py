@@ -65,7 +65,7 @@ REMINDER_OF_NEXT = gettext_lazy("Reminder: the next session of “%(title)s” i
 # by whether they were only waiting (params `was`: the status before).
 CANCELLED_BY_LEARNER = gettext_lazy("You have cancelled your registration for “%(title)s”.")
 LEFT_WAITLIST = gettext_lazy("You have left the waitlist for “%(title)s”.")
-# What an edit of an activity changed, one sentence each (lifelong.activities.editing).
+# What an edit of an activity changed, one sentence each (lifelong.activities.services.editing).
 ACTIVITY_CHANGES = {
     "time": gettext_lazy("Session times have changed."),
     "place": gettext_lazy("The place has changed."),

@@ -111,7 +111,7 @@ def activity_catalogue(
     if audience:
         activities = activities.filter(audiences__contains=f",{audience},")
     if available:
-        # The same seats registration_create would give an online learner (services._take_seat).
+        # The same seats registration_create would give an online learner (seats._take_seat).
         activities = activities.filter(
             coming,
             registration_opens__lte=now,

@@ -19,9 +19,7 @@ from .. import notices
 from ..choices import ACTIVE_STATUSES, ActivityStatus, RegistrationChannel, RegistrationStatus
 from ..models import Activity, Registration
 from ..policy import may_manage_activities_of
-from ..selectors import waitlist_place
-from .eligibility import _check_campaign_cap, eligibility_problem
-from .seats import (
+from ..seats import (
     RaceWindowForTests,
     _looks_full,
     _next_waitlist_position,
@@ -29,7 +27,10 @@ from .seats import (
     _release_seat,
     _unguarded_seat_check,
 )
-from .waitlist import _promote_from_waitlist
+from ..selectors import waitlist_place
+from ..tasks import schedule_offer_expiry
+from ..waitlist import _promote_from_waitlist
+from .eligibility import _check_campaign_cap, eligibility_problem
 
 
 def _by_family(actor: User, learner: User) -> bool:
@@ -191,7 +192,7 @@ def registration_retire(*, registration: Registration, now: datetime) -> None:
     registration.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
     if held_seat:
         _release_seat(registration.activity_id, online=online)
-        _promote_from_waitlist(registration.activity, now=now)
+        schedule_offer_expiry(_promote_from_waitlist(registration.activity, now=now))
 
 
 @transaction.atomic
@@ -298,7 +299,3 @@ def registration_reject(*, actor: User, registration: Registration) -> Registrat
         event=f"rejected:{current.pk}",
     )
     return current
-
-
-# Edits after creation live in their own module (this one is long enough). They are part of the
-# same service layer, so callers keep reaching them here; looked up on use, because `editing`

@@ -18,8 +18,8 @@ from lifelong.notifications.services import notify
 from .. import notices
 from ..choices import ACTIVE_STATUSES, ActivityStatus, RegistrationStatus
 from ..models import Activity, Registration
+from ..tasks import schedule_low_enrolment_check, schedule_reminder
 from .access import _require_manager
-from .reminders import _schedule_low_enrolment_check, _schedule_reminder
 
 
 def _book_rooms(actor: User, activity: Activity) -> None:
@@ -79,8 +79,8 @@ def activity_publish(*, actor: User, activity: Activity) -> Activity:
         event=f"published:{published.pk}",
     )
     for session in published.sessions.all():
-        _schedule_reminder(session)
-    _schedule_low_enrolment_check(published)
+        schedule_reminder(session)
+    schedule_low_enrolment_check(published)
     return published
 
 

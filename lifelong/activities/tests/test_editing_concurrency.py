@@ -11,9 +11,10 @@ import time
 import pytest
 from django.db import IntegrityError, connection
 
-from lifelong.activities import editing, services
+from lifelong.activities import services
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
+from lifelong.activities.services import editing
 from lifelong.common.errors import Conflict
 from lifelong.testkit.races import race
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from lifelong.activities import editing, services
+from lifelong.activities import services
 from lifelong.activities.models import Activity
+from lifelong.activities.services import editing
 from lifelong.common.models import AuditEvent
 from lifelong.institutions.models import Institution
 from lifelong.institutions.tests.helpers import school_classroom

@@ -1,4 +1,4 @@
-"""Editing an activity after it was created (lifelong.activities.editing): seats, venue
+"""Editing an activity after it was created (lifelong.activities.services.editing): seats, venue
 capacity, sessions and their rooms, one notice per learner, the waitlist, the audit, the way
 back from a rejection, and "copy as a new draft"."""
 

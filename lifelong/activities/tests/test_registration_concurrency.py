@@ -7,7 +7,7 @@ proves the harness can see a race, so the guarded run's zero is meaningful.
 import pytest
 from django.db import connection
 
-from lifelong.activities import services
+from lifelong.activities import seats, services
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
 from lifelong.testkit.races import race
@@ -72,7 +72,7 @@ def test_the_last_seat_while_others_cancel_keeps_fifo_and_counters(county):
 
 
 def test_control_without_the_guard_the_race_overbooks(county, monkeypatch):
-    monkeypatch.setattr(services.RaceWindowForTests, "unguarded", True)
+    monkeypatch.setattr(seats.RaceWindowForTests, "unguarded", True)
     activity = published_activity(county, capacity=5)
     learners = [new_learner(county) for _ in range(CLIENTS)]
     race(registrations_for(county, activity, learners))

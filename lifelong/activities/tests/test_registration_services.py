@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lifelong.activities import services
+from lifelong.activities import services, waitlist
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
 from lifelong.common.errors import Conflict, InvalidInput, NotFound
@@ -87,8 +87,8 @@ def test_offers_are_accepted_in_time_or_lapse_to_the_next_in_line(demo):
     first.refresh_from_db()
     assert first.status == S.OFFERED and first.offer_expires_at > timezone.now()
     later = first.offer_expires_at + timedelta(minutes=1)
-    assert services.waitlist_offer_lapse(registration_id=first.pk) is None  # not yet due: nothing happens
-    promoted = services.waitlist_offer_lapse(registration_id=first.pk, now=later)
+    assert waitlist.waitlist_offer_lapse(registration_id=first.pk) is None  # not yet due: nothing happens
+    promoted = waitlist.waitlist_offer_lapse(registration_id=first.pk, now=later)
     assert promoted.pk == second.pk and promoted.status == S.OFFERED
     first.refresh_from_db()
     assert first.status == S.CANCELLED

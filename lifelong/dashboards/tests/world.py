@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lifelong.accounts.models import User
 from lifelong.activities import services as activity_services
+from lifelong.activities import waitlist
 from lifelong.activities.checkin import checkin_record
 from lifelong.activities.choices import ACTIVE_STATUSES, Audience, Category, RegistrationStatus
 from lifelong.activities.models import Activity, Registration, Session
@@ -166,9 +167,7 @@ def world_act(world: World, actions: int) -> None:
                         actor=registration.learner, registration=registration, now=moment
                     )
                 elif registration:
-                    activity_services.waitlist_offer_lapse(
-                        registration_id=registration.pk, now=registration.offer_expires_at
-                    )
+                    waitlist.waitlist_offer_lapse(registration_id=registration.pk, now=registration.offer_expires_at)
             elif roll < 0.88:
                 registration = _pick(Registration.objects.filter(status=RegistrationStatus.CONFIRMED), rng)
                 session = registration and _pick(Session.objects.filter(activity=registration.activity_id), rng)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lifelong.activities import selectors, services
+from lifelong.activities import reminders, selectors, services
 from lifelong.activities.models import Registration, Session
 from lifelong.activities.tests.helpers import new_learner, published_activity
 from lifelong.common.errors import Conflict
@@ -273,7 +273,7 @@ def test_a_timely_reminder_names_its_own_session(demo, on_commit):
     learner = new_learner(demo, preferred_language="en")
     services.registration_create(actor=learner, activity=activity, learner=learner)
     with on_commit():
-        services.session_remind(
+        reminders.session_remind(
             session_id=session.pk, starts_at=session.starts_at.isoformat(), now=session.starts_at - timedelta(hours=20)
         )
     [notice] = notices(learner, "reminder")

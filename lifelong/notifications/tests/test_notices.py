@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from lifelong.accounts.models import User
-from lifelong.activities import services
+from lifelong.activities import reminders, services, waitlist
 from lifelong.activities.choices import RegistrationStatus as S
 from lifelong.activities.models import Registration
 from lifelong.activities.tests.helpers import new_learner, published_activity
@@ -62,7 +62,7 @@ def test_waitlist_then_offer_then_lapse_each_tell_the_learner(demo, on_commit, s
     deadline = timezone.localtime(Registration.objects.get(pk=waiting.pk).offer_expires_at)
     assert deadline.strftime("%Y-%m-%d %H:%M") in offer.text and offer.link == "/me/"
     with on_commit():
-        services.waitlist_offer_lapse(registration_id=waiting.pk, now=timezone.now() + timedelta(hours=25))
+        waitlist.waitlist_offer_lapse(registration_id=waiting.pk, now=timezone.now() + timedelta(hours=25))
     assert kinds(second) == ["waitlisted", "offered", "offer_lapsed"]
     assert kinds(first) == ["confirmed", "reg_cancelled"]  # cancelling oneself is confirmed too
 
@@ -136,11 +136,11 @@ def test_the_day_before_reminder_reaches_confirmed_learners_once(demo, on_commit
     services.registration_create(actor=holder, activity=activity, learner=holder)
     services.registration_create(actor=waiting, activity=activity, learner=waiting)
     starts = session.starts_at.isoformat()
-    assert services.session_remind(session_id=session.pk, starts_at=starts) == 0  # a week early: nothing
+    assert reminders.session_remind(session_id=session.pk, starts_at=starts) == 0  # a week early: nothing
     the_day_before = session.starts_at - timedelta(hours=20)
     for _ in range(2):  # a repeated run sends nothing new
         with on_commit():
-            services.session_remind(session_id=session.pk, starts_at=starts, now=the_day_before)
+            reminders.session_remind(session_id=session.pk, starts_at=starts, now=the_day_before)
     assert list(Notification.objects.filter(kind="reminder").values_list("recipient_id", flat=True)) == [holder.pk]
     assert len([text for _, text in sms_outbox if "明天" in text]) == 1
 
@@ -158,9 +158,10 @@ def test_moving_a_session_tells_learners_and_the_old_reminder_falls_silent(demo,
         )
     changed = Notification.objects.get(kind="changed")
     assert changed.recipient == learner and timezone.localtime(later).strftime("%Y-%m-%d %H:%M") in changed.text
-    assert services.session_remind(session_id=session.pk, starts_at=old_start, now=later - timedelta(hours=30)) == 0
+    assert reminders.session_remind(session_id=session.pk, starts_at=old_start, now=later - timedelta(hours=30)) == 0
     assert (
-        services.session_remind(session_id=session.pk, starts_at=later.isoformat(), now=later - timedelta(hours=2)) == 1
+        reminders.session_remind(session_id=session.pk, starts_at=later.isoformat(), now=later - timedelta(hours=2))
+        == 1
     )
 
 
@@ -209,10 +210,10 @@ def test_organizers_hear_of_low_enrolment_two_days_before_registration_closes(de
         learner = new_learner(demo)
         services.registration_create(actor=learner, activity=busy, learner=learner)
     at = quiet.registration_closes - timedelta(hours=40)
-    assert services.low_enrolment_alert(activity_id=quiet.pk) is False  # too early to tell
+    assert reminders.low_enrolment_alert(activity_id=quiet.pk) is False  # too early to tell
     with on_commit():
-        assert services.low_enrolment_alert(activity_id=quiet.pk, now=at) is True
-        assert services.low_enrolment_alert(activity_id=busy.pk, now=at) is False
+        assert reminders.low_enrolment_alert(activity_id=quiet.pk, now=at) is True
+        assert reminders.low_enrolment_alert(activity_id=busy.pk, now=at) is False
     alert = Notification.objects.get(kind="low_enrolment")
     assert alert.recipient == demo.organizer and alert.activity == quiet
     assert "0" in alert.text and "10" in alert.text and alert.link == f"/console/activities/{quiet.pk}/"

@@ -1,6 +1,6 @@
-"""An edit's sessions (lifelong.activities.editing): comparing the sessions an editor sent with
-the stored ones (`plan_sessions`: kept, moved, added, removed, and what changed for learners),
-then writing them and their room bookings (`apply_sessions`)."""
+"""An edit's sessions (`editing`): comparing the sessions an editor sent with the stored ones
+(`plan_sessions`: kept, moved, added, removed, and what changed for learners), then writing them
+and their room bookings (`apply_sessions`)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,10 +15,10 @@ from lifelong.common.services import full_clean_or_raise
 from lifelong.institutions.models import Venue
 from lifelong.institutions.services import session_bookings_release, session_bookings_sync
 
-from . import services
-from .choices import ActivityStatus
-from .models import Activity, Attendance, Session
-from .session_times import session_times_check
+from ..choices import ActivityStatus
+from ..models import Activity, Attendance, Session
+from ..session_times import session_times_check
+from .activities import _check_venue
 
 # An activity in these states holds its rooms; a draft or a rejected one holds none, so that an
 # idea never submitted keeps nobody else out of a room.
@@ -92,7 +92,7 @@ def plan_sessions(
         session = _named_session(spec, by_id, seen, activity)
         venue_id = _venue_id_for(spec, session, activity, old_venue_id)
         if venue_id is not None and venue_id != session.venue_id:
-            services._check_venue(actor, Venue(pk=venue_id))
+            _check_venue(actor, Venue(pk=venue_id))
         before = (session.starts_at, session.ends_at, session.venue_id)
         if session.pk is None or before[:2] != (spec["starts_at"], spec["ends_at"]):
             session_times_check(

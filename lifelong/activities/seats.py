@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from lifelong.common.errors import Conflict
 
-from ..choices import RegistrationStatus
-from ..models import Activity, Registration
+from .choices import RegistrationStatus
+from .models import Activity, Registration
 
 
 class RaceWindowForTests:

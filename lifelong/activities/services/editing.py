@@ -1,6 +1,6 @@
 """Writes that change an activity after it was created: the full edit (`activity_update`) and the
 one-session shortcut (`session_update`); comparing and writing an edit's sessions is `session_plan`'s.
-("Copy as a new draft" is `services.copying`.)
+("Copy as a new draft" is `copying`.)
 
 The rules (DESIGN §4, issue 14):
 - the activity's row is locked (NO KEY UPDATE, as in the workflow) for the whole edit, so seats
@@ -37,10 +37,21 @@ from lifelong.common.services import audit_record, full_clean_or_raise
 from lifelong.institutions.models import Venue
 from lifelong.notifications.services import notify
 
-from . import notices, services
-from .campaign_rules import campaign_placement
-from .choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category
-from .models import Activity, Registration, Session
+from .. import notices
+from ..campaign_rules import campaign_placement
+from ..choices import ACTIVE_STATUSES, ActivityStatus, Audience, Category
+from ..models import Activity, Registration, Session
+from ..tasks import schedule_offer_expiry, schedule_reminder
+from ..waitlist import _promote_from_waitlist
+from .access import _require_manager
+from .activities import (
+    ACTIVITY_FIELDS,
+    KEEP_VENUE,
+    _check_programme_and_team,
+    _check_venue,
+    _content_values,
+    venue_capacity_check,
+)
 from .session_plan import SessionPlan, apply_sessions, plan_sessions
 
 # Nothing about these changes any more.
@@ -94,11 +105,11 @@ def _session_audit(session: Session) -> list[Any]:
 
 
 def _validated_values(actor: User, current: Activity, fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(fields) - set(services.ACTIVITY_FIELDS))
+    unknown = sorted(set(fields) - set(ACTIVITY_FIELDS))
     if unknown:
         raise InvalidInput(_("These cannot be changed: %(names)s.") % {"names": ", ".join(unknown)}, code="invalid")
     values = dict(fields)
-    values.update(services._content_values(values))
+    values.update(_content_values(values))
     if "audiences" in values:
         audiences = values["audiences"] or [Audience.ALL]
         if not set(audiences) <= set(Audience.values):
@@ -109,7 +120,7 @@ def _validated_values(actor: User, current: Activity, fields: dict[str, Any]) ->
     if "title" in values and not (values["title"] or "").strip():
         raise InvalidInput(_("An activity needs a title."), code="invalid", field="title")
     if values.get("venue") is not None and values["venue"] != current.venue:
-        services._check_venue(actor, values["venue"])
+        _check_venue(actor, values["venue"])
     return {name: value for name, value in values.items() if getattr(current, name) != value}
 
 
@@ -142,7 +153,8 @@ def _promote_all(current: Activity, *, now: datetime) -> int:
     """Give every seat that opened to the waitlist, first come first served (each promotion is
     the same conditional UPDATE a registration makes)."""
     promoted = 0
-    while services._promote_from_waitlist(current, now=now) is not None:
+    while (placed := _promote_from_waitlist(current, now=now)) is not None:
+        schedule_offer_expiry(placed)
         promoted += 1
     return promoted
 
@@ -184,7 +196,7 @@ def _locked_for_edit(actor: User, activity: Activity) -> Activity:
     current = locked.select_related("institution__region", "venue", "cover", "campaign").get(pk=activity.pk)
     if EditRaceWindowForTests.unguarded:
         time.sleep(EditRaceWindowForTests.pause_seconds)
-    services._require_manager(actor, current)
+    _require_manager(actor, current)
     if current.status in FINISHED:
         raise Conflict(_("A cancelled or completed activity cannot change."), code="invalid_transition")
     return current
@@ -196,7 +208,7 @@ def _set_fields(actor: User, current: Activity, changed: dict[str, Any]) -> list
     for name, value in changed.items():
         setattr(current, name, value)
     if {"programme", "team"} & set(changed):
-        services._check_programme_and_team(actor, current.institution, current.programme, current.team)
+        _check_programme_and_team(actor, current.institution, current.programme, current.team)
     saved = list(changed)
     if "campaign" in changed:
         current.campaign_status = campaign_placement(actor, current.campaign) if current.campaign is not None else ""
@@ -211,13 +223,13 @@ def _venue_capacity_held(
     actor: User, current: Activity, plan: SessionPlan, *, capacity_changed: bool, over_venue_capacity: bool
 ) -> bool:
     """The capacity checked against the venues the activity is held at (see
-    services.venue_capacity_check); True when an admin's override let it pass."""
+    `venue_capacity_check`); True when an admin's override let it pass."""
     # A new capacity is held to every venue; otherwise only a venue the activity was not held
     # at before is checked, so an admin's allowed capacity survives a change of time.
     held_at = {current.venue_id, *(s.venue_id for s in [*plan.kept, *plan.added])} - {None}
     if not capacity_changed:
         held_at -= plan.venues_before
-    return services.venue_capacity_check(
+    return venue_capacity_check(
         actor=actor,
         activity=current,
         venues=list(Venue.objects.filter(pk__in=held_at)),
@@ -286,7 +298,7 @@ def _edit_follow_up(
         if plan.changes:
             result.told = _tell_learners(current, plan, now=now)
         for session in [*plan.moved, *plan.added]:
-            services._schedule_reminder(session)
+            schedule_reminder(session)
     current.refresh_from_db(fields=["seats_taken", "seats_taken_online"])
 
 
@@ -358,7 +370,7 @@ def session_update(
     session: Session,
     starts_at: datetime,
     ends_at: datetime,
-    venue: Venue | None | object = services.KEEP_VENUE,
+    venue: Venue | None | object = KEEP_VENUE,
     now: datetime | None = None,
 ) -> Session:
     """Move one session or change its venue (`None`: to be announced; left out: unchanged):
@@ -377,7 +389,7 @@ def session_update(
         raise NotFound()
     now = now or timezone.now()
     spec: dict[str, Any] = {"id": current.pk, "starts_at": starts_at, "ends_at": ends_at}
-    if venue is not services.KEEP_VENUE:
+    if venue is not KEEP_VENUE:
         spec["venue"] = venue
     else:
         spec["venue"] = current.venue  # its own place, even if it is the activity's venue

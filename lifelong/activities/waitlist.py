@@ -1,5 +1,7 @@
 """The waitlist: a freed seat offered (or given) to the first in line whose channel may take it,
-and an offer that lapses."""
+and an offer that lapses. An offer lapses by the task worker at its deadline; this module, which
+that task runs, does not import the tasks: whoever calls `_promote_from_waitlist` (cancelling, a
+larger capacity, the lapse task) queues a new offer's expiry with `tasks.schedule_offer_expiry`."""
 
 from datetime import datetime, timedelta
 
@@ -9,9 +11,9 @@ from django.utils.dateformat import format as format_date
 
 from lifelong.notifications.services import notify
 
-from .. import notices
-from ..choices import RegistrationStatus
-from ..models import Activity, Registration
+from . import notices
+from .choices import RegistrationStatus
+from .models import Activity, Registration
 from .seats import _release_seat, _take_seat
 
 # How far down the waitlist a freed seat looks for someone whose channel may take it.
@@ -20,7 +22,8 @@ PROMOTION_SCAN = 200
 
 def _promote_from_waitlist(activity: Activity, *, now: datetime) -> Registration | None:
     """Hand a freed seat to the first waitlisted learner whose channel may take it: confirmed
-    at once when the activity gives no time to accept, otherwise offered until a deadline."""
+    at once when the activity gives no time to accept, otherwise offered until a deadline (the
+    caller has the offer's expiry queued: `tasks.schedule_offer_expiry`). Returns whom it placed."""
     queue = Registration.objects.filter(activity=activity, status=RegistrationStatus.WAITLISTED).order_by(
         "waitlist_position"
     )
@@ -46,7 +49,6 @@ def _promote_from_waitlist(activity: Activity, *, now: datetime) -> Registration
             candidate.status = RegistrationStatus.OFFERED
             candidate.offer_expires_at = now + timedelta(hours=activity.offer_hours)
             candidate.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
-            _schedule_offer_expiry(candidate)
             notify(
                 notices.SEAT_OFFERED,
                 activity_id=activity.pk,
@@ -58,17 +60,11 @@ def _promote_from_waitlist(activity: Activity, *, now: datetime) -> Registration
     return None
 
 
-def _schedule_offer_expiry(registration: Registration) -> None:
-    from ..tasks import waitlist_offer_expire  # the task calls back into this module
-
-    registration_id, run_after = registration.pk, registration.offer_expires_at
-    transaction.on_commit(lambda: waitlist_offer_expire.using(run_after=run_after).enqueue(registration_id))
-
-
 @transaction.atomic
 def waitlist_offer_lapse(*, registration_id: int, now: datetime | None = None) -> Registration | None:
-    """An offer not accepted in time: the seat passes to the next in line. Safe to run twice
-    or early (it then does nothing)."""
+    """An offer not accepted in time: the seat passes to the next in line, whom it returns (the
+    task that runs it queues the expiry of a new offer). Safe to run twice or early (it then
+    does nothing)."""
     now = now or timezone.now()
     current = (
         Registration.objects.select_for_update(of=("self",))

@@ -1,18 +1,17 @@
-"""Reminders and alerts, scheduled when an activity is published and run by the task worker at
-their time."""
+"""Reminders and alerts, run by the task worker at their time (queued when an activity is
+published or its sessions move: `tasks.schedule_reminder`, `tasks.schedule_low_enrolment_check`)."""
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from lifelong.accounts.choices import Role
 from lifelong.accounts.models import RoleGrant
 from lifelong.notifications.services import notify
 
-from .. import notices
-from ..choices import ActivityStatus, RegistrationStatus
-from ..models import Activity, Registration, Session
+from . import notices
+from .choices import ActivityStatus, RegistrationStatus
+from .models import Activity, Registration, Session
 
 # Confirmed learners are reminded this long before each session.
 REMINDER_LEAD = timedelta(hours=24)
@@ -20,15 +19,6 @@ REMINDER_LEAD = timedelta(hours=24)
 # of its seats is taken, while there is still time to spread the word.
 LOW_ENROLMENT_LEAD = timedelta(hours=48)
 LOW_ENROLMENT_SHARE = 0.3
-
-
-def _schedule_reminder(session: Session) -> None:
-    from ..tasks import session_reminders
-
-    session_id, starts_at = session.pk, session.starts_at
-    transaction.on_commit(
-        lambda: session_reminders.using(run_after=starts_at - REMINDER_LEAD).enqueue(session_id, starts_at.isoformat())
-    )
 
 
 def session_remind(*, session_id: int, starts_at: str, now: datetime | None = None) -> int:
@@ -56,16 +46,6 @@ def session_remind(*, session_id: int, starts_at: str, now: datetime | None = No
         session_id=session.pk,
     )
     return len(learners)
-
-
-def _schedule_low_enrolment_check(activity: Activity) -> None:
-    from ..tasks import low_enrolment_check
-
-    run_after = activity.registration_closes - LOW_ENROLMENT_LEAD
-    if run_after <= timezone.now():
-        return  # published too close to the deadline for an alert to help
-    activity_id = activity.pk
-    transaction.on_commit(lambda: low_enrolment_check.using(run_after=run_after).enqueue(activity_id))
 
 
 def low_enrolment_alert(*, activity_id: int, now: datetime | None = None) -> bool:

@@ -5,13 +5,10 @@ from lifelong.community import services
 from lifelong.community.models import Programme, Team
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import TONGYUAN, WUYUAN
 
 _slugs = count(1)
 _phones = count(20_000)
-
-TONGYUAN = "330424105"
-WUYUAN = "330424001"
-GANPU = "330424104"
 
 
 def brand(demo, *, town: str = TONGYUAN, **fields) -> Programme:

@@ -10,70 +10,33 @@ gets 404; anonymous visitors are sent to sign in (pages) or get 401 (API).
 """
 
 import pytest
-from django.test import Client
 
-from lifelong.accounts.models import RoleGrant, User
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.community import services
 from lifelong.community.models import Programme, Team, TeamMembership
-from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import covers, expect_api, expect_page, is_staff, matrix_world
+from lifelong.testkit.regions import GANPU, TONGYUAN, WUYUAN
 
-from .helpers import GANPU, TONGYUAN, WUYUAN, brand, person, team
+from .helpers import brand, person, team
 
 
 @pytest.fixture
 def world(demo, verified_client):
-    ganpu_admin = User.objects.create_user("13600000039", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code=GANPU))
-    actors = {name: getattr(demo, name, None) for name in PERSONAS}
-    actors["ganpu_admin"] = ganpu_admin
+    world = matrix_world(demo, verified_client, ganpu_phone="13600000039")
     village = demo.village_admin.role_grants.get().region
-    codes = {"village_admin": village.code, "town_admin": WUYUAN, "ganpu_admin": GANPU, "county_admin": "330424"}
-    web = {}
-    for name, user in actors.items():
-        if user is None:
-            web[name] = Client()
-        elif name in codes or name == "organizer":
-            web[name] = verified_client(user)
-        else:
-            web[name] = Client()
-            web[name].force_login(user)
     programmes = [brand(demo, town=code) for code in (WUYUAN, TONGYUAN, GANPU)]
     teams = [
         team(demo, region=WUYUAN),  # led by the young learner
         team(demo, region=village, leader=person(demo, home=village)),
         team(demo, region=GANPU, leader=person(demo)),
     ]
-    return {"demo": demo, "actors": actors, "web": web, "codes": codes, "programmes": programmes, "teams": teams}
-
-
-def covers(world, persona: str, code: str) -> bool:
-    admin = world["codes"].get(persona)
-    return admin is not None and code.startswith(admin)
+    return {**world, "programmes": programmes, "teams": teams}
 
 
 def leads(world, persona: str, team: Team) -> bool:
     actor = world["actors"][persona]
     return actor is not None and team.leader_id == actor.pk
-
-
-def expect_page(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], persona
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
-
-
-def expect_api(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 401
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
-
-
-def is_staff(world, persona: str) -> bool:
-    return persona in world["codes"] or persona == "organizer"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -84,12 +47,12 @@ def test_console_lists_hold_exactly_the_objects_in_scope(world, persona):
         ("/console/teams/", world["teams"], lambda t: t.region.code),
     ]:
         response = client.get(url)
-        expect_page(response, is_staff(world, persona), persona)
+        expect_page(response, is_staff(persona), persona)
         if response.status_code == 200:
             page = response.content.decode()
             for obj in objects:
                 edit = f'href="{url}{obj.pk}/"'
-                assert (edit in page) == covers(world, persona, code_of(obj)), (url, obj)
+                assert (edit in page) == covers(world["codes"], persona, code_of(obj)), (url, obj)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -105,7 +68,7 @@ def test_create_pages_open_for_admins_who_can_place_the_object(world, persona):
 def test_programme_edit_pages_answer_404_outside_scope_and_a_refused_post_changes_nothing(world, persona):
     client = world["web"][persona]
     for programme in world["programmes"]:
-        allowed = covers(world, persona, programme.town.code)
+        allowed = covers(world["codes"], persona, programme.town.code)
         expect_page(client.get(f"/console/programmes/{programme.pk}/"), allowed, persona)
         response = client.post(
             f"/console/programmes/{programme.pk}/",
@@ -126,7 +89,7 @@ def test_programme_edit_pages_answer_404_outside_scope_and_a_refused_post_change
 def test_team_edit_pages_answer_404_outside_scope_and_a_refused_post_changes_nothing(world, persona):
     client = world["web"][persona]
     for target in world["teams"]:
-        allowed = covers(world, persona, target.region.code)
+        allowed = covers(world["codes"], persona, target.region.code)
         expect_page(client.get(f"/console/teams/{target.pk}/"), allowed, persona)
         response = client.post(
             f"/console/teams/{target.pk}/",
@@ -146,7 +109,7 @@ def test_team_edit_pages_answer_404_outside_scope_and_a_refused_post_changes_not
 def test_members_are_seen_and_requests_decided_by_the_leader_and_staff_in_scope_only(world, persona):
     client, api = world["web"][persona], ApiClient(world["actors"][persona])
     for target in world["teams"]:
-        allowed = leads(world, persona, target) or covers(world, persona, target.region.code)
+        allowed = leads(world, persona, target) or covers(world["codes"], persona, target.region.code)
         page = client.get(f"/teams/{target.pk}/")
         assert page.status_code == 200  # the team page itself is public
         assert ('data-testid="team-members"' in page.content.decode()) == allowed, (persona, target)

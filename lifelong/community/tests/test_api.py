@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from lifelong.activities.models import Activity
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.community.models import TeamMembership
 from lifelong.institutions.models import Institution
 from lifelong.passport.tests.helpers import attend, course, enrol
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.regions import GANPU, TONGYUAN, WUYUAN
 
-from .helpers import GANPU, TONGYUAN, WUYUAN, brand, person, school, team
+from .helpers import brand, person, school, team
 
 
 def test_programmes_are_listed_by_town_with_filters(demo):

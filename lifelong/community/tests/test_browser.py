@@ -6,38 +6,25 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.test_browser import sign_in
 from lifelong.community.models import TeamMembership
+from lifelong.testkit.browser import sign_in
+
+from .helpers import person, team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def hanfen(transactional_db):
-    from conftest import Personas
-
-    from .helpers import person, team
-
-    demo_county_load(with_activities=False)
-    demo = Personas()
-    leader = person(demo, name="陆书萍")
+def hanfen(county):
+    leader = person(county, name="陆书萍")
     leader.set_password("lifelong-demo")
     leader.save(update_fields=["password"])
-    return team(demo, leader=leader, name="涵芬读书会", name_en="Hanfen Reading Team"), leader
+    return team(county, leader=leader, name="涵芬读书会", name_en="Hanfen Reading Team"), leader
 
 
-@pytest.fixture
-def leader_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
-
-
-def test_a_learner_asks_to_join_the_hanfen_reading_team_and_the_leader_lets_them_in(hanfen, page, leader_page):
+def test_a_learner_asks_to_join_the_hanfen_reading_team_and_the_leader_lets_them_in(hanfen, page, new_page):
     reading, leader = hanfen
+    leader_page = new_page()  # the leader's own browser
     sign_in(page, "13900000006")
     page.goto("/teams/")
     page.get_by_role("link", name="涵芬读书会").click()

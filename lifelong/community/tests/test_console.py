@@ -9,8 +9,9 @@ from lifelong.activities.models import Activity
 from lifelong.common.models import AuditEvent
 from lifelong.community.models import Programme, Team
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import GANPU, WUYUAN
 
-from .helpers import GANPU, WUYUAN, brand, person, school, team
+from .helpers import brand, person, school, team
 
 
 def test_a_town_admin_adds_a_programme_of_their_town(demo, verified_client):

@@ -5,10 +5,9 @@ connections: the partial unique index keeps one row, every other request answers
 import pytest
 from django.db import connection
 
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.races import race
 from lifelong.community import services
 from lifelong.community.models import TeamMembership
+from lifelong.testkit.races import race
 
 from .helpers import person, team
 
@@ -17,14 +16,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
 ]
 CLIENTS = 8
-
-
-@pytest.fixture
-def county():
-    from conftest import Personas
-
-    demo_county_load(with_activities=False)
-    return Personas()
 
 
 def _requests(reading, reader):

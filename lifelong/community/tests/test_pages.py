@@ -7,12 +7,13 @@ import pytest
 from django.test import Client
 
 from lifelong.activities.tests.helpers import new_learner
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.community import services
 from lifelong.community.models import TeamMembership
 from lifelong.passport.tests.helpers import attend, course, enrol
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.regions import GANPU, TONGYUAN, WUYUAN
 
-from .helpers import GANPU, TONGYUAN, WUYUAN, brand, person, team
+from .helpers import brand, person, team
 
 
 def _signed_in(user) -> Client:

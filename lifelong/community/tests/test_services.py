@@ -14,8 +14,9 @@ from lifelong.community.models import Programme, Team, TeamMembership
 from lifelong.institutions.models import Institution
 from lifelong.notifications.models import Notification
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import GANPU, TONGYUAN, WUYUAN
 
-from .helpers import GANPU, TONGYUAN, WUYUAN, brand, person, school, team
+from .helpers import brand, person, school, team
 
 
 def _draft(demo, *, actor=None, institution=None, **extra) -> Activity:

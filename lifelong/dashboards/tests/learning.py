@@ -20,8 +20,8 @@ from lifelong.dashboards.selectors import Period
 from lifelong.dashboards.services import rollups_refresh
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import TONGYUAN, WUYUAN
 
-WUYUAN, TONGYUAN, GANPU, COUNTY = "330424001", "330424105", "330424104", "330424"
 CATEGORIES = ["health", "digital_skills", "reading", "agriculture"]
 _phones = count(20_000_000)
 

@@ -11,11 +11,10 @@ in is sent to sign in.
 import pytest
 from django.test import Client
 
-from lifelong.accounts.models import RoleGrant, User
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
 from lifelong.regions.models import Region
-
-from .learning import COUNTY, GANPU, TONGYUAN, WUYUAN
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import covers, matrix_world
+from lifelong.testkit.regions import COUNTY, GANPU, TONGYUAN, WUYUAN
 
 TABLES = ["figures", "children", "categories", "audiences", "unmet", "trend"]
 URLS = ["/console/dashboard/"] + [f"/console/dashboard/export/{t}.{f}" for t in TABLES for f in ("csv", "xlsx")]
@@ -23,28 +22,8 @@ URLS = ["/console/dashboard/"] + [f"/console/dashboard/export/{t}.{f}" for t in 
 
 @pytest.fixture
 def world(demo, verified_client):
-    ganpu_admin = User.objects.create_user("13600000019", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=Region.objects.get(code=GANPU))
-    actors = {name: getattr(demo, name) for name in PERSONAS if hasattr(demo, name)}
-    actors["ganpu_admin"] = ganpu_admin
-    own_village = demo.village_admin.role_grants.get().region.code
-    admin_codes = {  # the oracle's table: who administers which region (by code)
-        "county_admin": COUNTY,
-        "town_admin": WUYUAN,
-        "ganpu_admin": GANPU,
-        "village_admin": own_village,
-    }
-    staff = {*admin_codes, "organizer"}
-    clients = {}
-    for name in PERSONAS:
-        user = actors.get(name)
-        if user is None:
-            clients[name] = Client()
-        elif name in staff:
-            clients[name] = verified_client(user)
-        else:
-            clients[name] = Client()
-            clients[name].force_login(user)
+    world = matrix_world(demo, verified_client, ganpu_phone="13600000019")
+    own_village = world["codes"]["village_admin"]  # the oracle's table: who administers which region
     wuyuan_village = Region.objects.filter(parent__code=WUYUAN).order_by("path").last().code
     regions = {
         "county": COUNTY,
@@ -53,12 +32,11 @@ def world(demo, verified_client):
         "ganpu": GANPU,
         "tongyuan_village": own_village,
     }
-    return {"clients": clients, "admin_codes": admin_codes, "regions": regions}
+    return {**world, "regions": regions}
 
 
 def oracle_may_see(world, persona: str, region_code: str) -> bool:
-    own = world["admin_codes"].get(persona)
-    return own is not None and region_code.startswith(own)
+    return covers(world["codes"], persona, region_code)
 
 
 def test_the_sample_regions_are_what_their_names_say(world):
@@ -71,7 +49,7 @@ def test_the_sample_regions_are_what_their_names_say(world):
 @pytest.mark.parametrize("place", ["county", "wuyuan", "wuyuan_village", "ganpu", "tongyuan_village"])
 def test_the_dashboard_and_its_exports_follow_the_admins_subtree(world, persona, place):
     code = world["regions"][place]
-    client = world["clients"][persona]
+    client = world["web"][persona]
     for url in URLS:
         response = client.get(url, {"region": code})
         if persona == "anonymous":
@@ -88,25 +66,25 @@ def test_the_dashboard_and_its_exports_follow_the_admins_subtree(world, persona,
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_without_a_region_each_admin_gets_their_own_and_others_get_404(world, persona):
-    client = world["clients"][persona]
+    client = world["web"][persona]
     for url in URLS:
         response = client.get(url)
         if persona == "anonymous":
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-        elif persona in world["admin_codes"]:
+        elif persona in world["codes"]:
             assert response.status_code == 200
             if url.endswith("/dashboard/"):
-                assert response.context["dashboard"].region.code == world["admin_codes"][persona]
+                assert response.context["dashboard"].region.code == world["codes"][persona]
         else:
             assert response.status_code == 404
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_refresh_now_is_for_admins_only(world, persona):
-    response = world["clients"][persona].post("/console/dashboard/refresh/", {"period": "2026"})
+    response = world["web"][persona].post("/console/dashboard/refresh/", {"period": "2026"})
     if persona == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    elif persona in world["admin_codes"]:
+    elif persona in world["codes"]:
         assert response.status_code == 302 and response["Location"] == "/console/dashboard/?period=2026"
     else:
         assert response.status_code == 404
@@ -114,10 +92,10 @@ def test_refresh_now_is_for_admins_only(world, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_console_offers_the_dashboard_to_admins_only(world, persona):
-    response = world["clients"][persona].get("/console/")
+    response = world["web"][persona].get("/console/")
     if persona == "anonymous":
         assert response.status_code == 302
-    elif persona in world["admin_codes"]:
+    elif persona in world["codes"]:
         assert 'data-testid="console-dashboard-link"' in response.content.decode()
     elif response.status_code == 200:  # the organizer: a console without the dashboard
         assert 'data-testid="console-dashboard-link"' not in response.content.decode()
@@ -140,7 +118,7 @@ def test_the_unmet_demand_page_follows_the_admins_subtree(world, persona, place)
     """The activities behind an unmet-demand row: the same subtree rule as the dashboard, and
     a category that is none answers 404 even where the region is in scope."""
     code = world["regions"][place]
-    client = world["clients"][persona]
+    client = world["web"][persona]
     for own in ("", "1"):
         response = client.get(f"/console/dashboard/unmet/{code}/health/", {"own": own} if own else {})
         if persona == "anonymous":

@@ -21,15 +21,11 @@ from lifelong.dashboards.models import RollupRun
 from lifelong.dashboards.selectors import Period, dashboard_for
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import TONGYUAN, WUYUAN
 
-from .learning import TONGYUAN, WUYUAN, activity_held, learner_new, this_month
+from .learning import activity_held, learner_new, this_month
 
 DASHBOARD = "/console/dashboard/"
-
-
-@pytest.fixture
-def county_client(demo, verified_client):
-    return verified_client(demo.county_admin)
 
 
 def months_ago(n: int) -> Period:

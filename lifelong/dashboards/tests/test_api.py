@@ -6,17 +6,11 @@ from decimal import Decimal
 import pytest
 
 from lifelong.activities.models import Activity
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.dashboards import selectors
 from lifelong.dashboards.api import PERIOD_PARAMETER_PATTERN
 from lifelong.regions.models import Region
-
-from .learning import COUNTY, GANPU, WUYUAN, learning_build
-
-
-@pytest.fixture
-def learning(demo):
-    return learning_build(demo)
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.regions import COUNTY, GANPU, WUYUAN
 
 
 def test_an_admin_reads_the_dashboard_of_a_region_in_scope(demo, learning):

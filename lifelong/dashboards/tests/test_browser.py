@@ -9,12 +9,9 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Personas
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.test_browser import sign_in
 from lifelong.dashboards.selectors import dashboard_for
-
-from .learning import WUYUAN, learning_build
+from lifelong.testkit.browser import sign_in
+from lifelong.testkit.regions import WUYUAN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,15 +23,10 @@ PAINTED = """canvas => {
 }"""
 
 
-@pytest.fixture
-def learning(transactional_db):
-    demo_county_load(with_activities=False)
-    demo = Personas()
-    return demo, learning_build(demo)
-
-
-def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it(learning, page, settings, tmp_path):
-    demo, built = learning
+def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it(
+    live_learning, page, settings, tmp_path
+):
+    demo, built = live_learning
     settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test (common/tests)
     board = dashboard_for(actor=demo.town_admin, region_code=None, period=built.period)
     village = built.villages[0]
@@ -101,7 +93,7 @@ def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it
     assert problems == []
 
 
-def test_the_open_data_chart_is_drawn_and_reachable_by_keyboard(learning, page):
+def test_the_open_data_chart_is_drawn_and_reachable_by_keyboard(live_learning, page):
     """The public page's chart used to stay blank: every bar read 0 %. Coverage and
     participation now each have a scale, and the chart is a keyboard stop beside its table."""
     problems = []

@@ -16,21 +16,12 @@ from django.urls import reverse
 from lifelong.dashboards.selectors import Period, dashboard_for, open_data
 from lifelong.dashboards.services import rollups_build
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import COUNTY, TONGYUAN, WUYUAN
 
-from .learning import COUNTY, TONGYUAN, WUYUAN, learning_build, this_month
+from .learning import learning_build, this_month
 
 DASHBOARD = "/console/dashboard/"
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture
-def learning(demo):
-    return learning_build(demo)
-
-
-@pytest.fixture
-def county_client(demo, verified_client):
-    return verified_client(demo.county_admin)
 
 
 def chart_data(html: str, chart_id: str) -> dict:

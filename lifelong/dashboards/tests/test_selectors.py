@@ -13,6 +13,7 @@ from lifelong.common.errors import InvalidInput, NotFound
 from lifelong.dashboards.selectors import Period, dashboard_for, open_data
 from lifelong.dashboards.services import rollups_build
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import COUNTY, TONGYUAN, WUYUAN
 
 from .world import world_act, world_build
 
@@ -60,7 +61,6 @@ def test_period_arithmetic():
 # --- Scope -------------------------------------------------------------------------------------
 
 MONTH = Period.parse("2025-11")
-WUYUAN, TONGYUAN, COUNTY = "330424001", "330424105", "330424"
 
 
 def _fresh(user: User) -> User:

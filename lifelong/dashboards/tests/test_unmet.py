@@ -20,8 +20,9 @@ from lifelong.dashboards import unmet
 from lifelong.dashboards.selectors import Period, dashboard_for
 from lifelong.dashboards.services import rollups_refresh
 from lifelong.regions.models import Region
+from lifelong.testkit.regions import COUNTY, TONGYUAN, WUYUAN
 
-from .learning import COUNTY, TONGYUAN, WUYUAN, learner_new, learning_build
+from .learning import learner_new, learning_build
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -31,16 +32,6 @@ def chinese():
     """Names come in the active language; another test may have left English active."""
     with translation.override("zh-hans"):
         yield
-
-
-@pytest.fixture
-def learning(demo):
-    return learning_build(demo)
-
-
-@pytest.fixture
-def county_client(demo, verified_client):
-    return verified_client(demo.county_admin)
 
 
 def page_url(code: str, category: str) -> str:

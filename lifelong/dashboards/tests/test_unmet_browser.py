@@ -8,36 +8,26 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Personas
 from lifelong.activities.models import Activity
-from lifelong.common.demo.load import demo_county_load
-from lifelong.common.tests.a11y import check_page, describe_failures
-from lifelong.common.tests.test_shell_browser import phone, sign_in  # noqa: F401 - `phone` is a fixture
-
-from .learning import WUYUAN, learning_build
+from lifelong.testkit.a11y import check_page, describe_failures
+from lifelong.testkit.browser import sign_in
+from lifelong.testkit.regions import WUYUAN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def learning(transactional_db):
-    demo_county_load(with_activities=False)
-    demo = Personas()
-    return demo, learning_build(demo)
 
 
 @pytest.mark.parametrize(
     ("elder", "language"), [(False, "zh-hans"), (True, "zh-hans"), (True, "en")], ids=["standard", "elder", "elder-en"]
 )
-def test_a_town_admin_goes_from_unmet_demand_to_a_new_session(learning, phone, settings, elder, language):  # noqa: F811
-    demo, built = learning
+def test_a_town_admin_goes_from_unmet_demand_to_a_new_session(live_learning, phone, settings, elder, language):
+    demo, built = live_learning
     settings.STAFF_TWO_FACTOR_REQUIRED = False  # two-factor has its own browser test
     village = built.villages[0]
     assert village.parent.code == WUYUAN
     activity = next(a for a in built.activities if a.category == "health" and a.institution.region == village)
 
     page = phone(elder=elder)
-    sign_in(page, demo.town_admin.phone)
+    sign_in(page, demo.town_admin.phone, wait=True)
     # Signed in, the account's own preference decides elder mode (not the cookie): set it.
     switch = page.get_by_test_id("elder-switch")
     if switch.get_attribute("aria-pressed") != ("true" if elder else "false"):

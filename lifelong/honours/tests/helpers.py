@@ -9,11 +9,10 @@ from lifelong.accounts.models import RoleGrant, User
 from lifelong.community import services as community_services
 from lifelong.community.models import Programme, Team
 from lifelong.honours import services
-from lifelong.honours.models import HonorCall
+from lifelong.honours.models import Honor, HonorCall
 from lifelong.institutions.models import Institution
 from lifelong.regions.models import Region
-
-COUNTY, WUYUAN, GANPU, TONGYUAN = "330424", "330424001", "330424104", "330424105"
+from lifelong.testkit.regions import COUNTY, GANPU, TONGYUAN, WUYUAN
 
 
 @dataclass
@@ -83,4 +82,36 @@ def open_call(
         opens_on=opens or today - timedelta(days=1),
         closes_on=(opens or today) + timedelta(days=days),
         accepts=list(accepts),
+    )
+
+
+# Honours the county's places hold (the demo has them too), to record again in a test.
+CITY_OF_LEARNING = {
+    "title": "浙江省示范性学习型城市",
+    "level": "provincial",
+    "year": 2017,
+    "awarding_body": "浙江省教育厅",
+}
+NATIONAL_BRAND = {"title": "全国终身学习品牌项目", "level": "national", "year": 2017, "awarding_body": "教育部"}
+HAPPY_LEARNING_TEAM = {
+    "title": "嘉兴市快乐学习型社团",
+    "level": "municipal",
+    "year": 2019,
+    "awarding_body": "嘉兴市教育局",
+}
+
+
+def honour_recorded(
+    actor, kind: str, recipient, *, title: str, level: str, year: int, awarding_body: str = "县教育局", **extra
+) -> Honor:
+    """An honour entered after the fact (no call, no nomination), as staff record old ones."""
+    return services.honour_record(
+        actor=actor,
+        kind=kind,
+        recipient=recipient,
+        title=title,
+        level=level,
+        year=year,
+        awarding_body=awarding_body,
+        **extra,
     )

@@ -10,38 +10,23 @@ prefixes the call's run it (close, award, review); nominees lie in the nominator
 import pytest
 from django.test import Client
 
-from lifelong.accounts.models import RoleGrant, User
-from lifelong.common.tests.api_helpers import MATRIX_PERSONAS as PERSONAS
-from lifelong.common.tests.api_helpers import ApiClient
+from lifelong.accounts.models import User
 from lifelong.honours import services
 from lifelong.honours.models import Honor, HonorCall, Nomination, Review
 from lifelong.regions.models import Region
+from lifelong.testkit.api import ApiClient
+from lifelong.testkit.matrix import MATRIX_PERSONAS as PERSONAS
+from lifelong.testkit.matrix import expect_api, expect_page, is_staff, matrix_world
+from lifelong.testkit.regions import COUNTY, GANPU, WUYUAN
 
-from .helpers import COUNTY, GANPU, WUYUAN, open_call, places, staff
+from .helpers import open_call, places, staff
 
 
 @pytest.fixture
 def world(demo, verified_client):
     where = places(demo)
-    ganpu_admin = User.objects.create_user("13600000409", "ganpu-admin-pass", name="澉浦管理员")
-    RoleGrant.objects.create(user=ganpu_admin, role="town_admin", region=where.ganpu)
-    actors = {name: getattr(demo, name, None) for name in PERSONAS}
-    actors["ganpu_admin"] = ganpu_admin
-    codes = {
-        "village_admin": demo.village_admin.role_grants.get().region.code,
-        "town_admin": WUYUAN,
-        "ganpu_admin": GANPU,
-        "county_admin": COUNTY,
-    }
-    web = {}
-    for name, user in actors.items():
-        if user is None:
-            web[name] = Client()
-        elif name in codes or name == "organizer":
-            web[name] = verified_client(user)
-        else:
-            web[name] = Client()
-            web[name].force_login(user)
+    world = matrix_world(demo, verified_client, ganpu_phone="13600000409")
+    ganpu_admin = world["actors"]["ganpu_admin"]
     county_call = open_call(demo.county_admin, where.county, accepts=["learner", "team", "institution"])
     wuyuan_call = open_call(demo.town_admin, where.wuyuan, accepts=["team", "learner"])
     ganpu_call = open_call(ganpu_admin, where.ganpu)
@@ -58,11 +43,8 @@ def world(demo, verified_client):
     }
     newcomer = User.objects.create(name="新学员", home_region=demo.elder_learner.home_region, birth_year=1960)
     return {
-        "demo": demo,
+        **world,
         "where": where,
-        "actors": actors,
-        "web": web,
-        "codes": codes,
         "calls": {COUNTY: county_call, WUYUAN: wuyuan_call, GANPU: ganpu_call},
         "nominations": nominations,
         "newcomer": newcomer,
@@ -79,34 +61,14 @@ def runs(world, persona: str, call_code: str) -> bool:
     return code is not None and call_code.startswith(code)
 
 
-def is_staff(world, persona: str) -> bool:
-    return persona in world["codes"] or persona == "organizer"
-
-
-def expect_page(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], persona
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code)
-
-
-def expect_api(response, allowed: bool, persona: str, ok: int = 200):
-    if persona == "anonymous":
-        assert response.status_code == 401
-    else:
-        assert response.status_code == (ok if allowed else 404), (persona, response.status_code, response.content)
-        if not allowed:
-            assert response.json()["code"] == "not_found"
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_console_lists_and_forms_open_for_the_right_staff(world, persona):
     client = world["web"][persona]
-    expect_page(client.get("/console/honours/"), is_staff(world, persona), persona)
+    expect_page(client.get("/console/honours/"), is_staff(persona), persona)
     opens_calls = persona in ("town_admin", "ganpu_admin", "county_admin")  # a county or a town of their own
     expect_page(client.get("/console/honours/calls/new/"), opens_calls, persona)
     expect_page(client.get("/console/honours/new/"), persona in world["codes"], persona)
-    if is_staff(world, persona):
+    if is_staff(persona):
         listing = client.get("/console/honours/").content.decode()
         for code, call in world["calls"].items():
             assert (f"/console/honours/calls/{call.pk}/" in listing) == takes_part(world, persona, code), code
@@ -141,7 +103,7 @@ def test_nominating_through_the_console_and_the_api_follows_scope(world, persona
     api = ApiClient(world["actors"][persona]).post(
         f"/honor-calls/{call.pk}/nominations", {"kind": "learner", "recipient": newcomer.pk, "statement": "坚持学习"}
     )
-    expect_api(api, allowed, persona, ok=201)
+    expect_api(api, allowed, persona, ok=201, refused_code="not_found")
     assert Nomination.objects.filter(learner=newcomer).exists() == allowed
 
 
@@ -155,7 +117,9 @@ def test_the_call_api_lists_and_shows_exactly_the_calls_in_scope(world, persona)
         expected = {call.pk for code, call in world["calls"].items() if takes_part(world, persona, code)}
         assert {item["id"] for item in response.json()["items"]} == expected
     for code, call in world["calls"].items():
-        expect_api(api.get(f"/honor-calls/{call.pk}"), takes_part(world, persona, code), persona)
+        expect_api(
+            api.get(f"/honor-calls/{call.pk}"), takes_part(world, persona, code), persona, refused_code="not_found"
+        )
     assert api.get("/honors").status_code == 200  # the roll is public
     assert Client().get("/honors/").status_code == 200
 
@@ -168,7 +132,7 @@ def test_closing_reviewing_and_awarding_are_for_those_who_run_the_call(world, pe
     expect_page(client.post(f"/console/honours/calls/{ganpu_call.pk}/close/"), allowed, persona, ok=302)
     assert (HonorCall.objects.get(pk=ganpu_call.pk).status == "closed") == allowed
     if not allowed:
-        expect_api(api.post(f"/honor-calls/{ganpu_call.pk}/close"), False, persona)
+        expect_api(api.post(f"/honor-calls/{ganpu_call.pk}/close"), False, persona, refused_code="not_found")
         assert HonorCall.objects.get(pk=ganpu_call.pk).status == "open"
 
     services.honour_call_close(actor=demo.town_admin, call=wuyuan_call)
@@ -179,14 +143,19 @@ def test_closing_reviewing_and_awarding_are_for_those_who_run_the_call(world, pe
     if persona == "town_admin":
         assert response.status_code == 403 and response.json()["code"] == "own_nomination"
     else:
-        expect_api(response, may_review, persona, ok=201)
+        expect_api(response, may_review, persona, ok=201, refused_code="not_found")
     assert Review.objects.filter(nomination=team).count() == (1 if may_review else 0)
     allowed = runs(world, persona, WUYUAN)
     web = client.post(f"/console/honours/calls/{wuyuan_call.pk}/award/", {"nominations": [team.pk]})
     expect_page(web, allowed, persona, ok=302)
     assert Honor.objects.filter(team=world["where"].team).exists() == allowed
     if not allowed:
-        expect_api(api.post(f"/honor-calls/{wuyuan_call.pk}/award", {"nominations": [team.pk]}), False, persona)
+        expect_api(
+            api.post(f"/honor-calls/{wuyuan_call.pk}/award", {"nominations": [team.pk]}),
+            False,
+            persona,
+            refused_code="not_found",
+        )
         assert not Honor.objects.exists() and HonorCall.objects.get(pk=wuyuan_call.pk).status == "closed"
 
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.honours import services
 from lifelong.honours.models import Honor, HonorCall, Nomination, Review
+from lifelong.testkit.api import ApiClient
 
-from .helpers import open_call, places, staff
+from .helpers import CITY_OF_LEARNING, NATIONAL_BRAND, honour_recorded, open_call, places, staff
 
 
 @pytest.fixture
@@ -33,33 +33,9 @@ def call_body(**overrides):
 
 
 def test_the_public_roll_names_learners_with_their_town_and_filters(demo, where):
-    services.honour_record(
-        actor=demo.county_admin,
-        kind="learner",
-        recipient=demo.elder_learner,
-        title="学习之星",
-        level="county",
-        year=2025,
-        awarding_body="县教育局",
-    )
-    services.honour_record(
-        actor=demo.county_admin,
-        kind="programme",
-        recipient=where.programme,
-        title="全国终身学习品牌项目",
-        level="national",
-        year=2017,
-        awarding_body="教育部",
-    )
-    services.honour_record(
-        actor=demo.county_admin,
-        kind="region",
-        recipient=where.county,
-        title="浙江省示范性学习型城市",
-        level="provincial",
-        year=2017,
-        awarding_body="浙江省教育厅",
-    )
+    honour_recorded(demo.county_admin, "learner", demo.elder_learner, title="学习之星", level="county", year=2025)
+    honour_recorded(demo.county_admin, "programme", where.programme, **NATIONAL_BRAND)
+    honour_recorded(demo.county_admin, "region", where.county, **CITY_OF_LEARNING)
     response = ApiClient().get("/honors")
     assert response.status_code == 200
     body = response.json()
@@ -231,15 +207,7 @@ def test_the_roll_endpoint_runs_a_fixed_number_of_queries(demo, where, django_as
             ("team", where.team),
             ("learner", demo.elder_learner),
         ):
-            services.honour_record(
-                actor=demo.county_admin,
-                kind=kind,
-                recipient=recipient,
-                title="示范",
-                level="county",
-                year=2000 + i,
-                awarding_body="县教育局",
-            )
+            honour_recorded(demo.county_admin, kind, recipient, title="示范", level="county", year=2000 + i)
     with django_assert_num_queries(3):  # the page with every recipient joined, the halls' venues, the count
         body = ApiClient().get("/honors", page_size=100).json()
     assert body["count"] == 5 * n == len(body["items"])

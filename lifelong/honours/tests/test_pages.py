@@ -13,7 +13,7 @@ from lifelong.institutions.models import Institution
 from lifelong.passport.selectors import passport_summary
 from lifelong.passport.tests.helpers import attend, course, enrol
 
-from .helpers import open_call, places, staff
+from .helpers import honour_recorded, open_call, places, staff
 
 
 @pytest.fixture
@@ -26,10 +26,10 @@ QUERIES_CALL_PAGE = 8
 
 
 def record(demo, kind, recipient, *, title="示范单位", level="county", year=2020) -> Honor:
-    return services.honour_record(
-        actor=demo.county_admin,
-        kind=kind,
-        recipient=recipient,
+    return honour_recorded(
+        demo.county_admin,
+        kind,
+        recipient,
         title=title,
         level=level,
         year=year,

@@ -15,7 +15,7 @@ from lifelong.notifications.models import Notification
 from lifelong.passport.selectors import passport_summary
 from lifelong.passport.tests.helpers import attend, course, enrol
 
-from .helpers import open_call, places, staff
+from .helpers import CITY_OF_LEARNING, HAPPY_LEARNING_TEAM, honour_recorded, open_call, places, staff
 
 
 @pytest.fixture
@@ -209,45 +209,13 @@ def test_a_call_past_its_last_day_is_in_review_without_being_closed(world):
 
 def test_historical_honours_are_recorded_for_recipients_in_scope_only(world):
     demo, where = world
-    honour = services.honour_record(
-        actor=demo.county_admin,
-        kind="region",
-        recipient=where.county,
-        title="浙江省示范性学习型城市",
-        level="provincial",
-        year=2017,
-        awarding_body="浙江省教育厅",
-    )
+    honour = honour_recorded(demo.county_admin, "region", where.county, **CITY_OF_LEARNING)
     assert honour.nomination is None and honour.awarded_at is None
     with pytest.raises(Conflict):  # the same title for the same year twice
-        services.honour_record(
-            actor=demo.county_admin,
-            kind="region",
-            recipient=where.county,
-            title="浙江省示范性学习型城市",
-            level="provincial",
-            year=2017,
-            awarding_body="浙江省教育厅",
-        )
-    with pytest.raises(NotFound):
-        services.honour_record(
-            actor=demo.town_admin,
-            kind="programme",
-            recipient=where.programme,  # Tongyuan's, outside Wuyuan
-            title="品牌",
-            level="county",
-            year=2020,
-            awarding_body="县教育局",
-        )
-    recorded = services.honour_record(
-        actor=demo.town_admin,
-        kind="team",
-        recipient=where.team,
-        title="嘉兴市快乐学习型社团",
-        level="municipal",
-        year=2019,
-        awarding_body="嘉兴市教育局",
-    )
+        honour_recorded(demo.county_admin, "region", where.county, **CITY_OF_LEARNING)
+    with pytest.raises(NotFound):  # the programme is Tongyuan's, outside Wuyuan
+        honour_recorded(demo.town_admin, "programme", where.programme, title="品牌", level="county", year=2020)
+    recorded = honour_recorded(demo.town_admin, "team", where.team, **HAPPY_LEARNING_TEAM)
     assert recorded in selectors.honours_in_scope(actor=demo.town_admin)
     assert honour not in selectors.honours_in_scope(actor=demo.town_admin)
     assert set(selectors.honours_in_scope(actor=demo.county_admin)) == {honour, recorded}

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from lifelong.activities import services
 from lifelong.activities.tests.helpers import new_learner, published_activity
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
+from lifelong.testkit.api import ApiClient
 
 
 def test_my_notifications_lists_only_mine_and_marks_them_read(demo, django_capture_on_commit_callbacks):

@@ -10,9 +10,9 @@ from lifelong.activities import reminders, selectors, services
 from lifelong.activities.models import Registration, Session
 from lifelong.activities.tests.helpers import new_learner, published_activity
 from lifelong.common.errors import Conflict
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.notifications.models import Notification
 from lifelong.notifications.services import notify
+from lifelong.testkit.api import ApiClient
 
 
 @pytest.fixture

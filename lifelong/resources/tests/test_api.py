@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.institutions.models import Institution
 from lifelong.passport.models import LearningRecord
 from lifelong.resources.models import Resource
+from lifelong.testkit.api import ApiClient
 
 from .helpers import publish_link, publish_pdf, tongyuan_school
 

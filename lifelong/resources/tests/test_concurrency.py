@@ -13,12 +13,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from lifelong.common.demo.load import demo_county_load
 from lifelong.common.errors import Conflict
-from lifelong.common.tests.races import race
 from lifelong.passport.models import LearningRecord, PassportBalance
 from lifelong.resources import services
 from lifelong.resources.models import Resource, ResourceStudy, ResourceView
+from lifelong.testkit.races import race
 
 from .helpers import publish_pdf
 
@@ -27,14 +26,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level races need PostgreSQL"),
 ]
 CLIENTS = 16
-
-
-@pytest.fixture
-def county():
-    from conftest import Personas
-
-    demo_county_load(with_activities=False)
-    return Personas()
 
 
 def test_control_a_naive_read_then_write_counter_loses_views(county):

@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 
 from lifelong.common.errors import Conflict
-from lifelong.common.tests.api_helpers import ApiClient
 from lifelong.passport.models import LearningRecord
 from lifelong.resources import services
 from lifelong.resources.models import ResourceOpen, ResourceStudy
+from lifelong.testkit.api import ApiClient
 
 from .helpers import MP4, PNG, publish_link, publish_pdf, tongyuan_school, upload
 

@@ -92,6 +92,10 @@ def _institution(kind: str, region: Region, name: str, name_en: str) -> Institut
     return Institution(kind=kind, region=region, name=name, name_en=name_en)
 
 
+# A room to be made: (institution, name, English name, capacity, accessibility notes zh/en, where it is)
+_Room = tuple[Institution, str, str, int, str, str, haiyan.Place]
+
+
 @transaction.atomic
 def demo_county_load(*, with_activities: bool = True, with_history: bool = False) -> dict[str, int]:
     """Create the demo county (and, unless told not to, its upcoming activities). The caller
@@ -99,49 +103,42 @@ def demo_county_load(*, with_activities: bool = True, with_history: bool = False
     check-ins and learning hours so every dashboard period has figures (`manage.py demo_load`
     asks for it; tests that do not read the past skip its seconds of work)."""
     county, towns, children = _regions()
-    institutions: list[Institution] = []
-    # (institution, name, English name, capacity, accessibility notes zh/en, where it is)
-    venues: list[tuple[Institution, str, str, int, str, str, haiyan.Place]] = []
+    institutions, venues = _institutions(county, towns, children)
+    places: dict[str, Region | Institution] = {
+        "county": county,
+        **towns,
+        "tongyuan_village": next(r for r in children["330424105"] if r.name.endswith("村")),
+        "wuyuan_community": children["330424001"][0],
+        "tongyuan_school": next(
+            i for i in institutions if i.kind == "community_school" and i.region_id == towns["330424105"].pk
+        ),
+    }
+    _personas(places)
+    activities = _demo_activities(towns, places["tongyuan_village"]) if with_activities else 0
+    if with_activities:
+        _demo_learning_history(places["tongyuan_school"])
+        _other_demos_load(with_history=with_history)
+    return {
+        "regions": Region.objects.count(),
+        "institutions": len(institutions),
+        "venues": len(venues),
+        "personas": len(haiyan.PERSONAS),
+        "activities": activities,
+    }
 
+
+def _institutions(
+    county: Region, towns: dict[str, Region], children: dict[str, list[Region]]
+) -> tuple[list[Institution], list[_Room]]:
+    """The county's, the towns' and the villages' institutions and their rooms, saved."""
+    institutions: list[Institution] = []
+    venues: list[_Room] = []
     for _, kind, name, name_en, rooms in haiyan.COUNTY_INSTITUTIONS:
         institution = _institution(kind, county, name, name_en)
         institutions.append(institution)
         venues += [(institution, *room, haiyan.INSTITUTION_PLACES[name]) for room in rooms]
     for spec in haiyan.TOWNS:
-        town = towns[spec.code]
-        school = _institution("community_school", town, f"{spec.short}社区学校", f"{spec.short_en} Community School")
-        institutions.append(school)
-        school_place = haiyan.town_school_place(spec.code)
-        venues += [
-            (
-                school,
-                "多功能教室",
-                "Multi-purpose classroom",
-                60,
-                "一楼，无障碍通道",
-                "Ground floor, step-free",
-                school_place,
-            ),
-            (school, "电脑教室", "Computer room", 30, "二楼，无电梯", "First floor, no lift", school_place),
-        ]
-        for village in children[spec.code]:
-            point = _institution(
-                "teaching_point", village, f"{village.name}教学点", f"{village.name_en} Teaching Point"
-            )
-            institutions.append(point)
-            point_place = haiyan.village_place(
-                spec.code, spec.name, village.code, village.name, village.name_en, hall=False
-            )
-            venues.append((point, "学习室", "Study room", 30, "一楼", "Ground floor", point_place))
-            if village.name.endswith("村"):
-                hall = _institution(
-                    "culture_hall", village, f"{village.name}文化礼堂", f"{village.name_en} Rural Culture Hall"
-                )
-                institutions.append(hall)
-                hall_place = haiyan.village_place(
-                    spec.code, spec.name, village.code, village.name, village.name_en, hall=True
-                )
-                venues.append((hall, "礼堂", "Main hall", 150, *haiyan.CULTURE_HALL_ACCESSIBILITY, hall_place))
+        _town_institutions(spec, towns[spec.code], children[spec.code], institutions, venues)
     for town_code, name, name_en, room, room_en, capacity in haiyan.EXPERIENCE_HALLS:
         hall = _institution("experience_hall", towns[town_code], name, name_en)
         institutions.append(hall)
@@ -156,6 +153,53 @@ def demo_county_load(*, with_activities: bool = True, with_history: bool = False
             )
         )
     Institution.objects.bulk_create(institutions)
+    _venues_create(venues)
+    return institutions, venues
+
+
+def _town_institutions(
+    spec: haiyan.Town,
+    town: Region,
+    villages: list[Region],
+    institutions: list[Institution],
+    venues: list[_Room],
+) -> None:
+    """A town's community school, and each of its villages' teaching point (and, in a village
+    rather than a community, its culture hall), appended with their rooms."""
+    school = _institution("community_school", town, f"{spec.short}社区学校", f"{spec.short_en} Community School")
+    institutions.append(school)
+    school_place = haiyan.town_school_place(spec.code)
+    venues += [
+        (
+            school,
+            "多功能教室",
+            "Multi-purpose classroom",
+            60,
+            "一楼，无障碍通道",
+            "Ground floor, step-free",
+            school_place,
+        ),
+        (school, "电脑教室", "Computer room", 30, "二楼，无电梯", "First floor, no lift", school_place),
+    ]
+    for village in villages:
+        point = _institution("teaching_point", village, f"{village.name}教学点", f"{village.name_en} Teaching Point")
+        institutions.append(point)
+        point_place = haiyan.village_place(
+            spec.code, spec.name, village.code, village.name, village.name_en, hall=False
+        )
+        venues.append((point, "学习室", "Study room", 30, "一楼", "Ground floor", point_place))
+        if village.name.endswith("村"):
+            hall = _institution(
+                "culture_hall", village, f"{village.name}文化礼堂", f"{village.name_en} Rural Culture Hall"
+            )
+            institutions.append(hall)
+            hall_place = haiyan.village_place(
+                spec.code, spec.name, village.code, village.name, village.name_en, hall=True
+            )
+            venues.append((hall, "礼堂", "Main hall", 150, *haiyan.CULTURE_HALL_ACCESSIBILITY, hall_place))
+
+
+def _venues_create(venues: list[_Room]) -> None:
     Venue.objects.bulk_create(
         [
             Venue(
@@ -175,15 +219,9 @@ def demo_county_load(*, with_activities: bool = True, with_history: bool = False
         ]
     )
 
-    places: dict[str, Region | Institution] = {
-        "county": county,
-        **towns,
-        "tongyuan_village": next(r for r in children["330424105"] if r.name.endswith("村")),
-        "wuyuan_community": children["330424001"][0],
-        "tongyuan_school": next(
-            i for i in institutions if i.kind == "community_school" and i.region_id == towns["330424105"].pk
-        ),
-    }
+
+def _personas(places: dict[str, Region | Institution]) -> None:
+    """The DESIGN §5 personas, each living and (staff) holding their role where haiyan says."""
     password = make_password(haiyan.DEMO_PASSWORD)
     for phone, name, birth_year, role, held_at, home in haiyan.PERSONAS:
         user = User.objects.create(
@@ -197,26 +235,20 @@ def demo_county_load(*, with_activities: bool = True, with_history: bool = False
                 region=place if isinstance(place, Region) else None,
                 institution=place if isinstance(place, Institution) else None,
             )
-    activities = _demo_activities(towns, places["tongyuan_village"]) if with_activities else 0
-    if with_activities:
-        _demo_learning_history(places["tongyuan_school"])
-        venue_bookings_demo_load()
-        demo_learning_week_2019_load()
-        demo_community_load()
-        demo_honours_load()
-        demo_resources_load()
-        demo_news_load()
-        if with_history:
-            demo_history_load()  # last: its rooms avoid the bookings made above
-        demo_pictures_load()  # after everything: covers go on what the loaders made
-        _demo_descriptions()  # after everything too: it describes every loader's activities
-    return {
-        "regions": Region.objects.count(),
-        "institutions": len(institutions),
-        "venues": len(venues),
-        "personas": len(haiyan.PERSONAS),
-        "activities": activities,
-    }
+
+
+def _other_demos_load(*, with_history: bool) -> None:
+    """Every app's own demo, in the order they depend on each other."""
+    venue_bookings_demo_load()
+    demo_learning_week_2019_load()
+    demo_community_load()
+    demo_honours_load()
+    demo_resources_load()
+    demo_news_load()
+    if with_history:
+        demo_history_load()  # last: its rooms avoid the bookings made above
+    demo_pictures_load()  # after everything: covers go on what the loaders made
+    _demo_descriptions()  # after everything too: it describes every loader's activities
 
 
 def _demo_activities(towns: dict[str, Region], village: Region) -> int:

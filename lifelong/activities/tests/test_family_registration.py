@@ -134,6 +134,15 @@ def tongyuan_activity(demo, **fields):
     return published_activity(demo, residents_of=Region.objects.get(code="330424105"), **fields)
 
 
+def tongyuan_grandmother(demo, family, *, confirmed: bool):
+    """`family`'s relative in the village admin's Tongyuan village, whose residence the village
+    admin has decided on (confirmed or declined)."""
+    grandmother = relative_of(family, home_region=demo.elder_learner.home_region)
+    residence.residence_decide(actor=demo.village_admin, learner_id=grandmother.pk, confirm=confirmed)
+    grandmother.refresh_from_db()
+    return grandmother
+
+
 def test_an_unconfirmed_relative_is_refused_residence_restricted_activities(demo):
     activity = tongyuan_activity(demo)
     family = demo.young_learner  # lives in Wuyuan; says the grandmother lives in Tongyuan
@@ -155,9 +164,7 @@ def test_an_unconfirmed_relative_is_refused_residence_restricted_activities(demo
 def test_a_confirmed_relative_is_accepted_and_a_move_asks_again(demo):
     activity = tongyuan_activity(demo)
     family = demo.young_learner
-    grandmother = relative_of(family, home_region=demo.elder_learner.home_region)
-    residence.residence_decide(actor=demo.village_admin, learner_id=grandmother.pk, confirm=True)
-    grandmother.refresh_from_db()
+    grandmother = tongyuan_grandmother(demo, family, confirmed=True)
     assert register(activity, grandmother, actor=family).status == S.CONFIRMED
     # Staff correct her village to another Tongyuan one: nobody has confirmed that one yet.
     other_village = Region.objects.filter(parent__code="330424105", level="village").exclude(
@@ -174,9 +181,7 @@ def test_a_confirmed_relative_is_accepted_and_a_move_asks_again(demo):
 def test_a_declined_relative_is_refused_with_words_that_say_so(demo):
     activity = tongyuan_activity(demo)
     family = demo.young_learner
-    grandmother = relative_of(family, home_region=demo.elder_learner.home_region)
-    residence.residence_decide(actor=demo.village_admin, learner_id=grandmother.pk, confirm=False)
-    grandmother.refresh_from_db()
+    grandmother = tongyuan_grandmother(demo, family, confirmed=False)
     with pytest.raises(InvalidInput) as refused, translation.override("en"):
         register(activity, grandmother, actor=family)
     assert refused.value.code == "residence_unconfirmed"

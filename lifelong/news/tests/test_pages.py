@@ -190,31 +190,28 @@ def test_the_page_shows_title_source_release_time_views_campaign_and_text(room):
     assert " style=" not in html and " onclick=" not in html  # the CSP allows neither
 
 
-def test_an_article_links_its_campaign(room, demo):
+def this_weeks_campaign(room):
+    """The county's learning week, from today for a week."""
     from lifelong.campaigns.models import Campaign
 
-    campaign = Campaign.objects.create(
+    return Campaign.objects.create(
         slug="week-2026",
         name="2026年全民终身学习活动周",
         host_region=room.county,
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + timedelta(days=6),
     )
+
+
+def test_an_article_links_its_campaign(room, demo):
+    campaign = this_weeks_campaign(room)
     article = room.county_article(campaign=campaign)
     html = page_html(Client(), f"/news/{article.pk}/")
     assert 'href="/campaigns/week-2026/" data-testid="article-campaign">2026年全民终身学习活动周</a>' in html
 
 
 def test_a_campaign_page_lists_its_latest_five_released_articles(room, demo):
-    from lifelong.campaigns.models import Campaign
-
-    campaign = Campaign.objects.create(
-        slug="week-2026",
-        name="2026年全民终身学习活动周",
-        host_region=room.county,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + timedelta(days=6),
-    )
+    campaign = this_weeks_campaign(room)
     for n in range(6):
         room.county_article(title=f"活动周快讯{n}", campaign=campaign)
     room.county_article(title="别的新闻")

@@ -1,15 +1,13 @@
 """Django admin searches for people are POSTed: a name or a number never goes in a URL, while
 paging, filters and the back-to-list link keep the search through a session handle."""
 
-import os
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from lifelong.common.masking import mask_phone
 from lifelong.notifications.models import SmsMessage, SmsStatus
-from lifelong.notifications.sms import phone_digest
+from lifelong.notifications.tests.helpers import sms_message
 
 PHONE = "13912345678"
 OTHER = "13900000099"
@@ -24,15 +22,7 @@ def root_client(db, verified_client):
 
 
 def message(phone: str, status: SmsStatus = SmsStatus.FAILED) -> SmsMessage:
-    return SmsMessage.objects.create(
-        provider="aliyun",
-        template="code",
-        phone_digest=phone_digest(phone),
-        phone_masked=mask_phone(phone),
-        out_id=os.urandom(8).hex(),
-        status=status,
-        error_code="isv.BUSINESS_LIMIT_CONTROL",
-    )
+    return sms_message(phone, status, template="code", error_code="isv.BUSINESS_LIMIT_CONTROL")
 
 
 def addresses(page: str) -> list[str]:

@@ -82,12 +82,7 @@ def fake():
 
 @pytest.fixture
 def aliyun(settings, fake):
-    settings.SMS_BACKEND = "lifelong.notifications.sms.AliyunSmsBackend"
-    settings.SMS_ALIYUN_ACCESS_KEY_ID = fake_api.ACCESS_KEY_ID
-    settings.SMS_ALIYUN_ACCESS_KEY_SECRET = fake_api.ACCESS_KEY_SECRET
-    settings.SMS_ALIYUN_SIGN_NAME = fake_api.SIGN_NAME
-    settings.SMS_ALIYUN_TEMPLATES = dict(fake_api.TEMPLATES)
-    settings.SMS_ALIYUN_ENDPOINT = fake.endpoint
+    fake_api.settings_use(settings, fake)
     settings.SMS_ALIYUN_CONNECT_TIMEOUT = 2.0
     settings.SMS_ALIYUN_READ_TIMEOUT = 0.3
     return fake

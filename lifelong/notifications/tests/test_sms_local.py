@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from lifelong.notifications.models import SmsMessage, SmsStatus
 from lifelong.notifications.sms import DiscardSmsBackend, send_sms
+from lifelong.notifications.tests.helpers import sms_message
 
 ROOT = Path(__file__).resolve().parents[3]
 PHONE = "13912345678"
@@ -198,18 +199,7 @@ def test_gunicorns_access_log_masks_the_token():
 
 
 def _message(status: SmsStatus, error_code: str = "", phone: str = PHONE) -> SmsMessage:
-    from lifelong.common.masking import mask_phone
-    from lifelong.notifications.sms import phone_digest
-
-    return SmsMessage.objects.create(
-        provider="aliyun",
-        template="notice.organizer_msg",
-        phone_digest=phone_digest(phone),
-        phone_masked=mask_phone(phone),
-        out_id=os.urandom(8).hex(),
-        status=status,
-        error_code=error_code,
-    )
+    return sms_message(phone, status, template="notice.organizer_msg", error_code=error_code)
 
 
 @pytest.fixture

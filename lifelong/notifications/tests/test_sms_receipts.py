@@ -164,12 +164,7 @@ def test_a_malformed_batch_gets_400_and_records_none_of_it(db, client, receipts,
 
 def test_a_message_sent_through_the_fake_provider_is_delivered_by_its_receipt(db, client, receipts, settings):
     with fake_api.FakeAliyunSms() as fake:
-        settings.SMS_BACKEND = "lifelong.notifications.sms.AliyunSmsBackend"
-        settings.SMS_ALIYUN_ACCESS_KEY_ID = fake_api.ACCESS_KEY_ID
-        settings.SMS_ALIYUN_ACCESS_KEY_SECRET = fake_api.ACCESS_KEY_SECRET
-        settings.SMS_ALIYUN_SIGN_NAME = fake_api.SIGN_NAME
-        settings.SMS_ALIYUN_TEMPLATES = dict(fake_api.TEMPLATES)
-        settings.SMS_ALIYUN_ENDPOINT = fake.endpoint
+        fake_api.settings_use(settings, fake)
         send_sms("13912345678", "Your code is 123456", template="code", params={"code": "123456"})
     message = SmsMessage.objects.get()
     assert message.status == SmsStatus.SENT

@@ -89,6 +89,20 @@ def assert_asks(client, path: str, action: str, *, value: str | None = None, nam
 @pytest.fixture
 def world(demo):
     """One of everything a destructive staff action works on."""
+    county = Region.objects.get(code="330424")
+    return {
+        **_activities_and_registrations(demo),
+        **_passport_entries(demo),
+        **_booking(demo),
+        **_campaign_proposal(demo, county),
+        **_articles(demo),
+        "resource": publish_link(demo, title="国家图书馆"),
+        **_nomination(demo, county),
+        "team": team(demo),
+    }
+
+
+def _activities_and_registrations(demo) -> dict:
     now = timezone.now()
     sessions = [{"starts_at": now + timedelta(days=8), "ends_at": now + timedelta(days=8, hours=2)}]
     submitted = draft_activity(demo, sessions=sessions, title="待审核讲座", capacity=10)
@@ -103,20 +117,36 @@ def world(demo):
     confirmed = activity_services.registration_create(actor=first, activity=full, learner=first)
     waitlisted = activity_services.registration_create(actor=second, activity=full, learner=second)
     assert (pending.status, confirmed.status, waitlisted.status) == ("pending", "confirmed", "waitlisted")
+    return {
+        "submitted": submitted,
+        "published": published,
+        "pending": pending,
+        "full": full,
+        "confirmed": confirmed,
+        "waitlisted": waitlisted,
+    }
 
+
+def _passport_entries(demo) -> dict:
     certified = course(demo, sessions=1)
     enrol(certified, demo.elder_learner)
     attend(demo, certified.sessions.get(), demo.elder_learner)
-    certificate = Certificate.objects.get(learner=demo.elder_learner)
-    record = LearningRecord.objects.filter(learner=demo.elder_learner).first()
+    return {
+        "certificate": Certificate.objects.get(learner=demo.elder_learner),
+        "record": LearningRecord.objects.filter(learner=demo.elder_learner).first(),
+    }
 
+
+def _booking(demo) -> dict:
     hall = memorial_hall()
     start = timezone.localtime() + timedelta(days=5)
     booking = institution_services.venue_booking_create(
         actor=demo.county_admin, venue=hall, starts_at=start, ends_at=start + timedelta(hours=2), purpose="太极入门"
     )
+    return {"hall": hall, "booking": booking}
 
-    county = Region.objects.get(code="330424")
+
+def _campaign_proposal(demo, county: Region) -> dict:
     campaign = campaign_services.campaign_create(
         actor=demo.county_admin,
         host_region=county,
@@ -130,49 +160,39 @@ def world(demo):
     )
     proposed = published_activity(demo, title="茶艺入门")
     campaign_services.campaign_propose(actor=demo.organizer, activity=proposed, campaign=campaign)
+    return {"campaign": campaign, "proposed": proposed}
 
+
+def _articles(demo) -> dict:
     room = newsroom(demo)
     released = room.county_article(title="已发布的通知")
     in_review = write(room.county_editor, room.county, title="待审的新闻")
     news_services.article_submit(actor=room.county_editor, article=in_review)
+    return {"room": room, "released": released, "in_review": in_review}
 
-    resource = publish_link(demo, title="国家图书馆")
 
+def _nomination(demo, county: Region) -> dict:
     call = open_call(demo.county_admin, county)
     nomination = honour_services.nomination_create(
         actor=demo.county_admin, call=call, kind="learner", recipient=demo.elder_learner, statement="坚持学习十年。"
     )
-
-    reading = team(demo)
-    return {
-        "submitted": submitted,
-        "published": published,
-        "pending": pending,
-        "full": full,
-        "confirmed": confirmed,
-        "waitlisted": waitlisted,
-        "certificate": certificate,
-        "record": record,
-        "hall": hall,
-        "booking": booking,
-        "campaign": campaign,
-        "proposed": proposed,
-        "room": room,
-        "released": released,
-        "in_review": in_review,
-        "resource": resource,
-        "call": call,
-        "nomination": nomination,
-        "team": reading,
-    }
+    return {"call": call, "nomination": nomination}
 
 
 def test_every_destructive_staff_action_asks_for_confirmation(demo, world, verified_client):
     admin = verified_client(demo.county_admin)
     organizer = verified_client(demo.organizer)
-    w = world
+    _activities_ask(admin, organizer, world)
+    _registrations_ask(organizer, world)
+    _passport_and_roles_ask(demo, admin, world)
+    _bookings_and_campaigns_ask(admin, world)
+    _news_asks(verified_client, world)
+    _resources_and_honours_ask(admin, world)
+    _teams_ask(demo, world)
 
-    # Activities: reject (the reason stays required) and cancel, as the approving admin.
+
+def _activities_ask(admin, organizer, w) -> None:
+    """Reject (the reason stays required) and cancel, as the approving admin."""
     manage = f"/console/activities/{w['submitted'].pk}/"
     assert_asks(admin, manage, f"/console/activities/{w['submitted'].pk}/reject/", name="reject an activity")
     reject = next(f for f in forms_on(admin, manage) if f.action.endswith("/reject/"))
@@ -186,7 +206,9 @@ def test_every_destructive_staff_action_asks_for_confirmation(demo, world, verif
         name="cancel a published activity",
     )
 
-    # Registrations: decline one waiting for approval, cancel a confirmed one and a waitlisted one.
+
+def _registrations_ask(organizer, w) -> None:
+    """Decline one waiting for approval, cancel a confirmed one and a waitlisted one."""
     assert_asks(
         organizer,
         f"/console/activities/{w['published'].pk}/",
@@ -201,7 +223,10 @@ def test_every_destructive_staff_action_asks_for_confirmation(demo, world, verif
             name=f"cancel a {registration.status} registration",
         )
 
-    # Passport: revoke a certificate, reverse an entry, add an adjustment.
+
+def _passport_and_roles_ask(demo, admin, w) -> None:
+    """Passport: revoke a certificate, reverse an entry, add an adjustment; staff roles:
+    revoking a grant."""
     assert_asks(
         admin, "/console/certificates/", f"/console/certificates/{w['certificate'].serial}/revoke/", name="revoke"
     )
@@ -209,22 +234,22 @@ def test_every_destructive_staff_action_asks_for_confirmation(demo, world, verif
     assert_asks(admin, passport, f"/console/records/{w['record'].pk}/reverse/", name="reverse a passport entry")
     assert_asks(admin, passport, passport, name="adjust a passport")
 
-    # Staff roles: revoking a grant.
     roles = forms_on(admin, "/console/roles/")
     revokes = [f for f in roles if "/console/roles/" in f.action and f.action.endswith("/revoke/")]
     assert revokes, "the county admin sees grants they may revoke"
     for form in revokes:
         assert form.attrs.get("data-confirm") and form.attrs.get("data-confirm-yes"), form.action
 
-    # Venues: cancelling a booking.
+
+def _bookings_and_campaigns_ask(admin, w) -> None:
+    """Venues: cancelling a booking; campaigns: declining a proposal (accepting needs no
+    question)."""
     assert_asks(
         admin,
         f"/console/venues/{w['hall'].pk}/bookings/",
         f"/console/bookings/{w['booking'].pk}/cancel/",
         name="cancel a booking",
     )
-
-    # Campaigns: declining a proposal (accepting needs no question).
     assert_asks(
         admin,
         f"/console/campaigns/{w['campaign'].pk}/",
@@ -233,7 +258,9 @@ def test_every_destructive_staff_action_asks_for_confirmation(demo, world, verif
         name="decline a campaign proposal",
     )
 
-    # News: archive a published article, send one back, withdraw one's own submission.
+
+def _news_asks(verified_client, w) -> None:
+    """Archive a published article, send one back, withdraw one's own submission."""
     room = w["room"]
     reviewer = verified_client(room.county_reviewer)
     editor = verified_client(room.county_editor)
@@ -246,17 +273,21 @@ def test_every_destructive_staff_action_asks_for_confirmation(demo, world, verif
         editor, f"/console/news/{in_review.pk}/", f"/console/news/{in_review.pk}/withdraw/", name="withdraw review"
     )
 
-    # Resources: withdrawing a published one from the library.
+
+def _resources_and_honours_ask(admin, w) -> None:
+    """Resources: withdrawing a published one from the library; honours: withdrawing a
+    nomination, closing the call, awarding (final)."""
     resource_page = f"/console/resources/{w['resource'].pk}/"
     assert_asks(admin, resource_page, resource_page, value="0", name="withdraw a resource")
 
-    # Honours: withdrawing a nomination, closing the call, awarding (final).
     call_page = f"/console/honours/calls/{w['call'].pk}/"
     assert_asks(admin, call_page, f"/console/honours/nominations/{w['nomination'].pk}/withdraw/", name="withdraw")
     assert_asks(admin, call_page, f"/console/honours/calls/{w['call'].pk}/close/", name="close a call")
 
-    # Teams (their own pages, not the console): the leader declining a request and someone
-    # leaving or withdrawing a request ask too; there the dialog's default yes-words do.
+
+def _teams_ask(demo, w) -> None:
+    """Teams (their own pages, not the console): the leader declining a request and someone
+    leaving or withdrawing a request ask too; there the dialog's default yes-words do."""
     reading = w["team"]
     newcomer = person(demo)
     newcomer_client = Client()

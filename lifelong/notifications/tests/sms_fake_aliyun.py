@@ -120,20 +120,23 @@ class FakeAliyunSms:
             params[unquote(name)] = unquote(value)
         self.received.append(params)
         request_id = secrets.token_hex(8).upper()
-
-        def error(status, code, message):
-            return status, {"Code": code, "Message": message, "RequestId": request_id}
-
-        def missing(name):
-            return error(400, f"MissingParameter.{name}", f"The input parameter {name} that is mandatory is missing")
-
         if self.mode == "slow":
             self.release.wait(5)
-            return error(200, "OK-too-late", "the client should have given up")
+            return _error(request_id, 200, "OK-too-late", "the client should have given up")
         if self.mode == "garbage":
             return 502, b"<html><body>502 Bad Gateway</body></html>"
         if parts.path != "/":
-            return error(404, "InvalidAction.NotFound", "Specified api is not found")
+            return _error(request_id, 404, "InvalidAction.NotFound", "Specified api is not found")
+        refusal = self._request_refusal(params, request_id) or _message_refusal(params, request_id)
+        if refusal is not None:
+            return refusal
+        self.accepted.append(params)
+        biz_id = f"{secrets.randbelow(10**17):017d}^0"
+        return 200, {"Code": "OK", "Message": "OK", "BizId": biz_id, "RequestId": request_id}
+
+    def _request_refusal(self, params: dict[str, str], request_id: str) -> tuple[int, dict] | None:
+        """The answer to a request whose common parameters, signature, timestamp or nonce do
+        not pass (None: they do; the nonce is then used up)."""
         for name in (
             "AccessKeyId",
             "Action",
@@ -146,47 +149,67 @@ class FakeAliyunSms:
             "Signature",
         ):
             if not params.get(name):
-                return missing(name)
+                return _missing(request_id, name)
         if params["AccessKeyId"] != ACCESS_KEY_ID:
-            return error(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+            return _error(request_id, 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
         if params["SignatureMethod"] != "HMAC-SHA1" or params["SignatureVersion"] != "1.0":
-            return error(400, "InvalidParameter", "Unsupported signature method or version")
+            return _error(request_id, 400, "InvalidParameter", "Unsupported signature method or version")
         if params["Action"] != "SendSms" or params["Version"] != "2017-05-25":
-            return error(404, "InvalidVersion", "Specified api or version is not found")
+            return _error(request_id, 404, "InvalidVersion", "Specified api or version is not found")
         expected = pop_signature("GET", params, ACCESS_KEY_SECRET)
         if not hmac.compare_digest(expected, params["Signature"]):
-            return error(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.")
+            return _error(
+                request_id, 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation."
+            )
         try:
             stamp = datetime.strptime(params["Timestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         except ValueError:
-            return error(400, "InvalidTimeStamp.Format", "Specified time stamp does not match the specified format.")
+            return _error(
+                request_id, 400, "InvalidTimeStamp.Format", "Specified time stamp does not match the specified format."
+            )
         if abs(datetime.now(UTC) - stamp) > timedelta(minutes=15):
-            return error(400, "InvalidTimeStamp.Expired", "Specified time stamp or date header is expired.")
+            return _error(
+                request_id, 400, "InvalidTimeStamp.Expired", "Specified time stamp or date header is expired."
+            )
         if params["SignatureNonce"] in self.nonces:
-            return error(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
+            return _error(request_id, 400, "SignatureNonceUsed", "Specified signature nonce was used already.")
         self.nonces.add(params["SignatureNonce"])
-        for name in ("PhoneNumbers", "SignName", "TemplateCode"):
-            if not params.get(name):
-                return missing(name)
-        phone = params["PhoneNumbers"]
-        if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-            return error(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
-        if params["SignName"] != SIGN_NAME:
-            return error(200, "isv.SMS_SIGNATURE_ILLEGAL", "该账号下找不到对应签名")
-        variables = TEMPLATE_VARIABLES.get(params["TemplateCode"])
-        if variables is None:
-            return error(200, "isv.SMS_TEMPLATE_ILLEGAL", "该账号下找不到对应模板")
-        try:
-            values = json.loads(params.get("TemplateParam", "{}"))
-        except ValueError:
-            return error(200, "isv.INVALID_JSON_PARAM", "JSON参数不合法，只接受字符串值")
-        strings = isinstance(values, dict) and all(isinstance(value, str) for value in values.values())
-        if not strings or set(values) != variables:
-            return error(200, "isv.TEMPLATE_MISSING_PARAMETERS", "模板变量缺少对应参数值")
-        if any(not value or len(value) > PARAM_MAX_CHARS for value in values.values()):
-            return error(200, "isv.PARAM_LENGTH_LIMIT", "参数超出长度限制")
-        if phone in LIMITED_NUMBERS:
-            return error(200, "isv.BUSINESS_LIMIT_CONTROL", "业务限流")
-        self.accepted.append(params)
-        biz_id = f"{secrets.randbelow(10**17):017d}^0"
-        return 200, {"Code": "OK", "Message": "OK", "BizId": biz_id, "RequestId": request_id}
+        return None
+
+
+def _message_refusal(params: dict[str, str], request_id: str) -> tuple[int, dict] | None:
+    """The answer refusing a SendSms whose number, sign name, template or values do not pass
+    (None: the message is sent)."""
+    for name in ("PhoneNumbers", "SignName", "TemplateCode"):
+        if not params.get(name):
+            return _missing(request_id, name)
+    phone = params["PhoneNumbers"]
+    if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+        return _error(request_id, 200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
+    if params["SignName"] != SIGN_NAME:
+        return _error(request_id, 200, "isv.SMS_SIGNATURE_ILLEGAL", "该账号下找不到对应签名")
+    variables = TEMPLATE_VARIABLES.get(params["TemplateCode"])
+    if variables is None:
+        return _error(request_id, 200, "isv.SMS_TEMPLATE_ILLEGAL", "该账号下找不到对应模板")
+    try:
+        values = json.loads(params.get("TemplateParam", "{}"))
+    except ValueError:
+        return _error(request_id, 200, "isv.INVALID_JSON_PARAM", "JSON参数不合法，只接受字符串值")
+    strings = isinstance(values, dict) and all(isinstance(value, str) for value in values.values())
+    if not strings or set(values) != variables:
+        return _error(request_id, 200, "isv.TEMPLATE_MISSING_PARAMETERS", "模板变量缺少对应参数值")
+    if any(not value or len(value) > PARAM_MAX_CHARS for value in values.values()):
+        return _error(request_id, 200, "isv.PARAM_LENGTH_LIMIT", "参数超出长度限制")
+    if phone in LIMITED_NUMBERS:
+        return _error(request_id, 200, "isv.BUSINESS_LIMIT_CONTROL", "业务限流")
+    return None
+
+
+def _error(request_id: str, status: int, code: str, message: str) -> tuple[int, dict]:
+    return status, {"Code": code, "Message": message, "RequestId": request_id}
+
+
+def _missing(request_id: str, name: str) -> tuple[int, dict]:
+    return _error(
+        request_id, 400, f"MissingParameter.{name}", f"The input parameter {name} that is mandatory is missing"
+    )

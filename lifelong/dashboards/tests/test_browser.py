@@ -32,14 +32,7 @@ def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it
     village = built.villages[0]
     assert village.parent.code == WUYUAN and board.figures.active_learners > 0
 
-    problems = []  # a script error, or anything the Content-Security-Policy refused
-    page.on(
-        "console",
-        lambda message: (
-            ("Refused" in message.text or "Content Security Policy" in message.text) and problems.append(message.text)
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    problems = _problems_on(page)
 
     sign_in(page, demo.town_admin.phone)
     page.goto("/console/")
@@ -52,19 +45,7 @@ def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it
     expect(page.get_by_test_id("figure-activities").locator(".figure-value")).to_have_text(
         f"{board.figures.activities:,}"
     )
-    # The charts are drawn on canvases; each is a keyboard stop that names itself and points to
-    # the table beside it (which says the same in words).
-    chart = page.get_by_test_id("chart-categories")
-    expect(chart).to_have_attribute("data-chart-drawn", "true")
-    expect(chart).to_have_attribute("tabindex", "0")
-    expect(chart).to_have_attribute("aria-label", re.compile("按类别统计的活动"))
-    chart.focus()
-    expect(chart).to_be_focused()
-    canvas = chart.locator("canvas").first
-    expect(canvas).to_be_visible()
-    assert canvas.evaluate(PAINTED)
-    expect(page.get_by_test_id("chart-children").locator("canvas").first).to_be_visible()
-    expect(page.get_by_test_id("chart-trend").locator("canvas").first).to_be_visible()
+    _expect_the_charts_drawn(page)
     # No villages of another town in the drill-down.
     table = page.get_by_test_id("table-children")
     expect(table.get_by_role("link", name="通元镇")).to_have_count(0)
@@ -80,17 +61,53 @@ def test_a_town_admin_reads_the_dashboard_drills_into_a_village_and_downloads_it
         f"{village_board.figures.active_learners:,}"
     )
 
-    with page.expect_download() as download_info:
-        page.get_by_test_id("export-figures-xlsx").click()
-    download = download_info.value
-    assert download.suggested_filename == f"dashboard-{village.code}-{built.period.label}-figures.xlsx"
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
-    rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    filename, rows = _download_the_figures(page, tmp_path)
+    assert filename == f"dashboard-{village.code}-{built.period.label}-figures.xlsx"
     assert rows[1][0] == village.code and rows[1][1] == f"武原街道 · {village.name}"
     active_column = 6  # code, name, level, period, population, registered, active
     assert rows[1][active_column] == village_board.figures.active_learners > 0
     assert problems == []
+
+
+def _problems_on(page) -> list[str]:
+    """A list that collects every script error, and anything the Content-Security-Policy
+    refused, on `page` from now on."""
+    problems = []
+    page.on(
+        "console",
+        lambda message: (
+            ("Refused" in message.text or "Content Security Policy" in message.text) and problems.append(message.text)
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
+def _expect_the_charts_drawn(page) -> None:
+    """The charts are drawn on canvases; each is a keyboard stop that names itself and points to
+    the table beside it (which says the same in words)."""
+    chart = page.get_by_test_id("chart-categories")
+    expect(chart).to_have_attribute("data-chart-drawn", "true")
+    expect(chart).to_have_attribute("tabindex", "0")
+    expect(chart).to_have_attribute("aria-label", re.compile("按类别统计的活动"))
+    chart.focus()
+    expect(chart).to_be_focused()
+    canvas = chart.locator("canvas").first
+    expect(canvas).to_be_visible()
+    assert canvas.evaluate(PAINTED)
+    expect(page.get_by_test_id("chart-children").locator("canvas").first).to_be_visible()
+    expect(page.get_by_test_id("chart-trend").locator("canvas").first).to_be_visible()
+
+
+def _download_the_figures(page, tmp_path) -> tuple[str, list[tuple]]:
+    """Download the XLSX of the figures: its suggested file name and the rows of its first sheet."""
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-figures-xlsx").click()
+    download = download_info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    return download.suggested_filename, rows
 
 
 def test_the_open_data_chart_is_drawn_and_reachable_by_keyboard(live_learning, page):

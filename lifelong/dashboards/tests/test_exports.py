@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from lifelong.common.masking import mask_phone
 from lifelong.dashboards.selectors import dashboard_for
@@ -149,7 +150,8 @@ def read_xlsx(content: bytes) -> list[list]:
 @pytest.mark.parametrize("region", [COUNTY, WUYUAN, "village"])
 def test_every_table_downloads_as_csv_and_xlsx_with_the_dashboards_values(learning, demo, county_client, table, region):
     code = learning.villages[0].code if region == "village" else region
-    board = dashboard_for(actor=demo.county_admin, region_code=code, period=learning.period)
+    with translation.override("en"):  # the downloads below are asked for in English
+        board = dashboard_for(actor=demo.county_admin, region_code=code, period=learning.period)
     header, rows = expected_table(board, table)
     if table != "children" or board.children:
         assert rows, "the oracle expects something to compare"

@@ -159,10 +159,8 @@ def test_a_learning_star_is_nominated_from_the_star_list_with_their_record(
     assert client.get(f"/console/honours/calls/{call.pk}/nominate/?learner={demo.young_learner.pk}").status_code == 404
 
 
-def test_the_console_runs_a_call_from_opening_to_award(
-    demo, where, star, verified_client, django_capture_on_commit_callbacks
-):
-    county = verified_client(demo.county_admin)
+def _call_opened_in_the_console(county) -> HonorCall:
+    """The county admin opens a call for learners and teams, closing in ten days."""
     today = timezone.localdate()
     response = county.post(
         "/console/honours/calls/new/",
@@ -179,6 +177,14 @@ def test_the_console_runs_a_call_from_opening_to_award(
     )
     call = HonorCall.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/console/honours/calls/{call.pk}/"
+    return call
+
+
+def test_the_console_runs_a_call_from_opening_to_award(
+    demo, where, star, verified_client, django_capture_on_commit_callbacks
+):
+    county = verified_client(demo.county_admin)
+    call = _call_opened_in_the_console(county)
     town = verified_client(demo.town_admin)
     nominate_page = town.get(f"/console/honours/calls/{call.pk}/nominate/").content.decode()
     assert f'value="team:{where.team.pk}"' in nominate_page  # Wuyuan's team is a choice

@@ -9,8 +9,8 @@ from lifelong.accounts.auth import BearerToken, OptionalBearerToken
 from lifelong.common.api import ErrorOut, Hours, PageQuery, PersonRef, paginate
 from lifelong.common.errors import NotFound
 from lifelong.institutions.schemas import InstitutionRef
-from lifelong.regions.schemas import RegionRef
 from lifelong.regions.models import Region
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import policy, records, selectors, services

@@ -16,8 +16,8 @@ from lifelong.accounts.auth import BearerToken
 from lifelong.campaigns.models import Campaign
 from lifelong.common.api import ErrorOut, InputSchema, IsoDateTime, PageQuery, paginate
 from lifelong.common.errors import NotFound
-from lifelong.regions.schemas import RegionRef
 from lifelong.regions.models import Region
+from lifelong.regions.schemas import RegionRef
 from lifelong.regions.selectors import region_get_by_code
 
 from . import corrections, selectors, services

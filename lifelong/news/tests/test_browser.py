@@ -39,7 +39,27 @@ def test_a_visitor_reads_an_article_larger_and_prints_it(demo, page):
     expect(page.get_by_test_id("article-views")).to_have_text("1")
     expect(page.get_by_test_id("article-date")).to_have_text(released.strftime("%Y-%m-%d %H:%M"))
 
-    # The text-size switch appears with the script and works from the keyboard.
+    _make_the_text_larger(page)
+
+    # Read aloud is offered only where the browser has voices.
+    has_speech = page.evaluate("'speechSynthesis' in window && typeof SpeechSynthesisUtterance === 'function'")
+    speak = page.get_by_test_id("article-speak")
+    (expect(speak).to_be_visible if has_speech else expect(speak).to_be_hidden)()
+
+    _open_the_print_view(page, article, released)
+
+    # Back to the article, and Close returns to the news list.
+    page.get_by_test_id("back-link").click()
+    expect(page).to_have_url(re.compile(rf"/news/{article.pk}/$"))
+    expect(page.locator("header.site-header nav")).to_be_visible()
+    page.get_by_test_id("close-link").click()
+    expect(page).to_have_url(re.compile(r"/news/$"))
+    assert errors == []
+
+
+def _make_the_text_larger(page) -> None:
+    """The text-size switch appears with the script and works from the keyboard; the choice is
+    remembered on this device: the next visit opens at the larger size."""
     text = page.get_by_test_id("article-text")
     larger = page.get_by_test_id("font-larger")
     expect(larger).to_be_visible()
@@ -50,18 +70,14 @@ def test_a_visitor_reads_an_article_larger_and_prints_it(demo, page):
     expect(larger).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_test_id("font-normal")).to_have_attribute("aria-pressed", "false")
     assert font_size(text) > before
-    # Remembered on this device: the next visit opens at the larger size.
     page.reload()
     expect(page.get_by_test_id("font-larger")).to_have_attribute("aria-pressed", "true")
     assert font_size(page.get_by_test_id("article-text")) > before
     expect(page.get_by_test_id("article-views")).to_have_text("1")  # the same reader, the same day
 
-    # Read aloud is offered only where the browser has voices.
-    has_speech = page.evaluate("'speechSynthesis' in window && typeof SpeechSynthesisUtterance === 'function'")
-    speak = page.get_by_test_id("article-speak")
-    (expect(speak).to_be_visible if has_speech else expect(speak).to_be_hidden)()
 
-    # The print view: the article alone, with its release date and view count.
+def _open_the_print_view(page, article, released) -> None:
+    """The print view: the article alone, with its release date and view count."""
     page.get_by_test_id("print-link").click()
     expect(page).to_have_url(re.compile(rf"/news/{article.pk}/\?print=1$"))
     expect(page.locator("body")).to_have_class("print-view")
@@ -72,11 +88,3 @@ def test_a_visitor_reads_an_article_larger_and_prints_it(demo, page):
     expect(page.get_by_test_id("article-date")).to_have_text(released.strftime("%Y-%m-%d %H:%M"))
     expect(page.get_by_test_id("article-views")).to_have_text("1")
     expect(page.get_by_test_id("print-button")).to_be_visible()
-
-    # Back to the article, and Close returns to the news list.
-    page.get_by_test_id("back-link").click()
-    expect(page).to_have_url(re.compile(rf"/news/{article.pk}/$"))
-    expect(page.locator("header.site-header nav")).to_be_visible()
-    page.get_by_test_id("close-link").click()
-    expect(page).to_have_url(re.compile(r"/news/$"))
-    assert errors == []

@@ -15,10 +15,8 @@ from .helpers import pdf_bytes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_organizer_publishes_a_pdf_that_a_learner_studies_for_hours(demo, new_page):
-    # The organizer (13900000004) shares a PDF handout and publishes it.
-    staff = new_page()
-    staff_sign_in(staff, demo.organizer.phone, demo.password)
+def _upload_and_publish_the_handout(staff) -> None:
+    """In the console: a new document resource with its PDF, saved, then published."""
     staff.goto("/console/resources/")
     staff.get_by_test_id("new-resource").click()
     expect(staff).to_have_url(re.compile(r"/console/resources/new/$"))
@@ -35,6 +33,13 @@ def test_an_organizer_publishes_a_pdf_that_a_learner_studies_for_hours(demo, new
     expect(staff).to_have_url(re.compile(r"/console/resources/\d+/$"))
     staff.get_by_test_id("publish").click()
     expect(staff.get_by_test_id("unpublish")).to_be_visible()
+
+
+def test_an_organizer_publishes_a_pdf_that_a_learner_studies_for_hours(demo, new_page):
+    # The organizer (13900000004) shares a PDF handout and publishes it.
+    staff = new_page()
+    staff_sign_in(staff, demo.organizer.phone, demo.password)
+    _upload_and_publish_the_handout(staff)
     resource = Resource.objects.get(title="老年人手机防骗讲义")
     assert resource.is_published and resource.content_type == "application/pdf"
 

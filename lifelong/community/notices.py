@@ -19,8 +19,8 @@ WORDS = {
 }
 
 
-def _load_team(*, activity_id: int | None, params: dict[str, Any]) -> Team:
-    return Team.objects.get(pk=params["team_id"])
+def _load_team(*, activity_id: int | None, params: dict[str, Any]) -> Team | None:
+    return Team.objects.filter(pk=params.get("team_id")).first()
 
 
 def _team_notice(context: NoticeContext) -> tuple[str, str]:

@@ -27,8 +27,8 @@ WORDS = {
 }
 
 
-def _load_nomination(*, activity_id: int | None, params: dict[str, Any]) -> Nomination:
-    return Nomination.objects.select_related("call", *RECIPIENT_JOINS).get(pk=params["nomination_id"])
+def _load_nomination(*, activity_id: int | None, params: dict[str, Any]) -> Nomination | None:
+    return Nomination.objects.select_related("call", *RECIPIENT_JOINS).filter(pk=params.get("nomination_id")).first()
 
 
 def _call_title(nomination: Nomination) -> str:

@@ -21,8 +21,8 @@ WORDS = {
 }
 
 
-def _load_article(*, activity_id: int | None, params: dict[str, Any]) -> Article:
-    return Article.objects.get(pk=params["article_id"])
+def _load_article(*, activity_id: int | None, params: dict[str, Any]) -> Article | None:
+    return Article.objects.filter(pk=params.get("article_id")).first()
 
 
 def _article_notice(context: NoticeContext) -> tuple[str, str]:

@@ -29,11 +29,11 @@ def deliver(
 ) -> list[Notification]:
     """Make the notices of one event and send each new one by SMS and email. A managed profile
     (no phone, cannot sign in) is told through the family member who manages it. What the
-    notice is about is read once, by its kind's `load`; an event about an activity that is gone
-    tells nobody."""
+    notice is about is read once, by its kind's `load`; an event about something that is gone
+    (an activity, a team, an article, a nomination) tells nobody."""
     notice_kind = registry.get(kind)
     about = notice_kind.load(activity_id=activity_id, params=params) if notice_kind.load else None
-    if activity_id is not None and about is None:
+    if notice_kind.load and about is None:
         return []
     made = []
     people = get_user_model().objects.filter(pk__in=subject_ids, is_active=True).select_related("managed_by")

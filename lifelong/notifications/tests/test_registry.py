@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from lifelong.activities.tests.helpers import new_learner
 from lifelong.notifications import registry
+from lifelong.notifications.delivery import deliver
 from lifelong.notifications.models import Notification
 from lifelong.notifications.registry import NoticeContext
 from lifelong.notifications.services import notify
@@ -105,3 +106,18 @@ def test_a_kind_is_registered_once_with_a_code_that_fits_the_notice(own_registry
 def test_an_old_notice_of_a_kind_no_app_registers_any_more_still_shows(demo):
     notice = Notification.objects.create(recipient=new_learner(demo), kind="retired", text="…", dedupe_key="r")
     assert (notice.kind_label, notice.kind_icon) == ("retired", "bell")
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [
+        ("team_request", {"team_id": 999_999}),
+        ("article_pub", {"article_id": 999_999}),
+        ("honour_awarded", {"nomination_id": 999_999}),
+    ],
+)
+def test_a_notice_about_something_gone_tells_nobody(demo, kind, params):
+    """A team, article or nomination deleted before the worker ran: no notice, and no failing task."""
+    learner = new_learner(demo)
+    assert deliver(kind=kind, activity_id=None, subject_ids=[learner.pk], event="gone", params=params) == []
+    assert not Notification.objects.filter(recipient=learner).exists()

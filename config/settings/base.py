@@ -236,6 +236,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # a stuck relay must not h
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lifelong <noreply@localhost>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="lifelong.notifications.sms.ConsoleSmsBackend")
+# The SMS backends lived in lifelong.common.sms until the notifications app took them: an older
+# .env that names them there still means the same backend (and passes the same checks).
+SMS_BACKEND = SMS_BACKEND.replace("lifelong.common.sms.", "lifelong.notifications.sms.", 1)
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
 # Alibaba Cloud SMS (SMS_BACKEND=lifelong.notifications.sms.AliyunSmsBackend). SMS_ALIYUN_TEMPLATES maps
 # our message kinds to the provider's approved template codes: "notice=SMS_123,code=SMS_456".

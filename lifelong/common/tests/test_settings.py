@@ -51,6 +51,8 @@ def test_check_deploy_is_clean_with_production_values():
         # The file spool writes every number and sign-in code in clear to disk.
         ({"SMS_BACKEND": "lifelong.notifications.sms.FileSmsBackend"}, "SMS_BACKEND"),
         ({"SMS_BACKEND": "lifelong.notifications.sms.DiscardSmsBackend"}, "SMS_BACKEND"),
+        # Named where the backends lived before the notifications app took them: the same one.
+        ({"SMS_BACKEND": "lifelong.common.sms.FileSmsBackend"}, "SMS_BACKEND"),
         ({"SMS_RECEIPT_TOKEN": "short"}, "SMS_RECEIPT_TOKEN"),
         # Email printed to the log or kept in files on the server: notices name people.
         ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
@@ -106,6 +108,15 @@ ALIYUN = {
 def test_production_accepts_the_aliyun_gateway_with_its_configuration():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **{**GOOD, **ALIYUN})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_older_env_naming_the_gateway_where_it_used_to_live_still_checks_and_loads_it():
+    older = {**GOOD, **ALIYUN, "SMS_BACKEND": "lifelong.common.sms.AliyunSmsBackend"}
+    result = manage(
+        "shell", "-c", "from lifelong.notifications.sms import sms_backend_class as b; print(b().__name__)", **older
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "AliyunSmsBackend"
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,13 @@ def notify(kind: NoticeKind | str, *, activity_id: int | None, subject_ids: list
     if not subject_ids:
         return
     subjects = list(subject_ids)
+    # robust: a notice that cannot be queued is logged, and never keeps the commit's other
+    # callbacks (a seat offer's expiry, the next notice) from running.
     transaction.on_commit(
         lambda: deliver_notices.enqueue(
             kind=code, activity_id=activity_id, subject_ids=subjects, event=event, params=params
-        )
+        ),
+        robust=True,
     )
 
 

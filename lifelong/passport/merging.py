@@ -20,6 +20,9 @@ from .models import LearningRecord, PassportBalance
 
 LEDGER_LINK = "passport.learningrecord.learner"
 
+# How long merging waits to switch the ledger's append-only trigger off (see below).
+LEDGER_DDL_LOCK_WAIT_MS = 30_000
+
 
 @contextmanager
 def _ledger_open_for_merge() -> Iterator[None]:
@@ -43,6 +46,11 @@ def _ledger_open_for_merge() -> Iterator[None]:
             # commit (Django's are deferred): run them now, and keep them immediate until the
             # trigger is back on, so none are left pending in between.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # ALTER TABLE waits for every transaction that has read the ledger (a rollup build,
+            # an import batch, a check-in): more than the merge's short row-lock wait allows, so a
+            # merge is not refused whenever the ledger is busy; still bounded, so it never stalls
+            # the ledger's readers queued behind it for long.
+            cursor.execute(f"SET LOCAL lock_timeout = '{LEDGER_DDL_LOCK_WAIT_MS}ms'")
             for name in names:
                 cursor.execute(
                     f"ALTER TABLE {connection.ops.quote_name(table)} DISABLE TRIGGER {connection.ops.quote_name(name)}"

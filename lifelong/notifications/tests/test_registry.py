@@ -121,3 +121,22 @@ def test_a_notice_about_something_gone_tells_nobody(demo, kind, params):
     learner = new_learner(demo)
     assert deliver(kind=kind, activity_id=None, subject_ids=[learner.pk], event="gone", params=params) == []
     assert not Notification.objects.filter(recipient=learner).exists()
+
+
+def test_a_notice_that_cannot_be_queued_keeps_the_commits_other_callbacks(
+    demo, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The queue failing for one notice must not cost a seat offer its expiry (queued after it)."""
+    from lifelong.notifications import services
+
+    class UnavailableQueue:
+        def enqueue(self, **kwargs):
+            raise RuntimeError("queue unavailable")
+
+    monkeypatch.setattr(services, "deliver_notices", UnavailableQueue())
+    after = []
+    learner = new_learner(demo)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify("offered", activity_id=1, subject_ids=[learner.pk], event="offer")
+        transaction.on_commit(lambda: after.append("expiry queued"))
+    assert after == ["expiry queued"]

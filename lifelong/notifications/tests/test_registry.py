@@ -4,7 +4,6 @@ registered is refused when it is sent (lifelong/notifications/registry.py)."""
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils.translation import gettext_lazy
 
 from lifelong.activities.tests.helpers import new_learner
 from lifelong.notifications import registry
@@ -73,7 +72,7 @@ def test_the_apps_register_every_kind_notices_already_carry():
 
 
 def test_a_kind_registered_by_an_app_is_made_and_sent_without_a_migration(demo, own_registry, on_commit, sms_outbox):
-    kind = registry.register(NEW_CODE, label=gettext_lazy("Garden news"), render=_words, icon="leaf")
+    kind = registry.register(NEW_CODE, label="Garden news", render=_words, icon="leaf")
     assert f"{kind}" == NEW_CODE  # a kind stands for its code in events and dedupe keys
     learner = new_learner(demo, preferred_language="en", email="gardener@example.org")
     with on_commit():

@@ -335,12 +335,13 @@ def test_the_file_backend_writes_the_whole_text_of_a_kinds_own_message(demo, set
 def _deliver_a_notice(demo):
     from lifelong.notifications.delivery import deliver
 
-    return deliver(kind="organizer_msg", activity_id=None, subject_ids=[demo.young_learner.pk], event="t", params={})
+    # A kind about no activity, team or article (it loads nothing), so only its words are faked.
+    return deliver(kind="residence_ok", activity_id=None, subject_ids=[demo.young_learner.pk], event="t", params={})
 
 
 @pytest.fixture
 def notice_renders(monkeypatch):
-    """A notice kind's text, whatever the messages module says about organizer messages today."""
+    """A notice kind's text, whatever its app's notices module says today."""
     from lifelong.notifications import delivery
 
     monkeypatch.setattr(delivery, "render", lambda kind, **kw: ("活动时间改为周三上午", "/me/notices/"))
@@ -356,7 +357,7 @@ def test_a_notice_goes_out_as_the_notice_template_and_is_linked_to_its_message(d
     assert request["PhoneNumbers"] == demo.young_learner.phone
     message = SmsMessage.objects.get()
     assert message.notification_id == notice.pk and message.status == SmsStatus.SENT
-    assert message.template == "notice.organizer_msg"
+    assert message.template == "notice.residence_ok"
     assert Notification.objects.get(pk=notice.pk).sms_sent_at is not None
 
 

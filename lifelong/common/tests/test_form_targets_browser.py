@@ -145,3 +145,14 @@ def test_a_wide_tables_hidden_column_name_scrolls_with_it_instead_of_widening_th
     tab.goto(f"/console/honours/calls/{call.pk}/")
     assert tab.locator(".ll-table-wrap .visually-hidden").count() >= 1
     assert tab.evaluate(a11y.OVERFLOW_JS) == 0
+
+
+def test_a_lists_filters_stand_one_a_row_so_dates_and_names_show_whole(elder_admin):
+    """At elder type size, two filters side by side cut a date to "mm/dd" and a town's name."""
+    tab = elder_admin("en")
+    tab.goto("/console/audit/")
+    form = box(tab, "form.ll-filterbar")
+    for field in tab.locator("form.ll-filterbar .ll-filterbar__field").all():
+        assert field.bounding_box()["width"] >= form["width"] - 40  # the form's padding only
+    date = tab.locator('form.ll-filterbar input[type="date"]').first
+    assert date.evaluate("e => e.scrollWidth <= e.clientWidth")

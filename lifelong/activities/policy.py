@@ -18,10 +18,8 @@ from lifelong.institutions.models import Institution
 def manages_q(actor: User | None, institution: str = "") -> Q:
     """The institutions whose activities the actor manages, as a query on the institution at
     `institution` (a lookup prefix ending in "__", or "" for Institution itself): their own
-    (`own_institution_ids`) and those in their admin subtree (`subtree_q`). A superuser's is
-    true of every row rather than the empty Q(), so that it keeps its meaning when or-ed."""
-    if policy.is_superuser(actor):
-        return Q(**{f"{institution}pk__isnull": False})
+    (`own_institution_ids`) and those in their admin subtree (`subtree_q`, true of every row
+    for a superuser)."""
     return Q(**{f"{institution}pk__in": policy.own_institution_ids(actor)}) | policy.subtree_q(
         actor, f"{institution}region__path"
     )
